@@ -1,0 +1,1 @@
+"""Keuzehulp: find and compare the aanbieders a gemeente has contracted (Twents model)."""

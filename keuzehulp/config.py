@@ -1,0 +1,78 @@
+"""Settings from the environment (KEUZEHULP_*), gathered in one Settings object that is passed down."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEVELOPMENT_SECRET = "development-only-secret-change-me"
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app needs to know about its environment; each field documents itself."""
+
+    database_url: str = field(
+        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'keuzehulp.db'}",
+        metadata={"env": "KEUZEHULP_DATABASE_URL", "help": "SQLAlchemy URL of the database."},
+    )
+    index_dir: Path = field(
+        default=PROJECT_ROOT / "search_index",
+        metadata={"env": "KEUZEHULP_INDEX_DIR", "help": "Folder of the Whoosh search index."},
+    )
+    secret_key: str = field(
+        default=DEVELOPMENT_SECRET,
+        metadata={"env": "KEUZEHULP_SECRET_KEY", "help": "Key that signs session cookies."},
+    )
+    environment: str = field(
+        default="development",
+        metadata={
+            "env": "KEUZEHULP_ENV",
+            "help": "development or production; production refuses the development secret.",
+        },
+    )
+    index_poll_seconds: float = field(
+        default=0.5,
+        metadata={
+            "env": "KEUZEHULP_INDEX_POLL_SECONDS",
+            "help": "How often the app applies new change-log rows to its index (0 turns polling off).",
+        },
+    )
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
+        """Read every declared KEUZEHULP_* variable; keyword overrides win."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            raw = environ.get(f.metadata["env"])
+            if raw is None or raw == "":
+                continue
+            if f.type in ("Path", Path):
+                values[f.name] = Path(raw)
+            elif f.type in ("float", float):
+                values[f.name] = float(raw)
+            elif f.type in ("bool", bool):
+                values[f.name] = _flag(raw)
+            else:
+                values[f.name] = raw
+        values.update(overrides)
+        settings = cls(**values)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Refuse settings that are unsafe outside development."""
+        if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
+            raise ValueError("KEUZEHULP_SECRET_KEY must be set in production.")
+
+
+def documented_settings() -> list[tuple[str, str]]:
+    """(environment variable, help) for every setting, for the README test and `--help`."""
+    return [(f.metadata["env"], f.metadata["help"]) for f in fields(Settings)]

@@ -1,0 +1,41 @@
+"""Database tables and the Twents-model rules."""
+
+from keuzehulp.models.tables import (
+    Aanbieder,
+    AanbiederDoelgroep,
+    AanbiederSpecialisatie,
+    AanbiederTaal,
+    ChangeLog,
+    Contract,
+    DakjeScope,
+    Doelgroep,
+    Gemeente,
+    Kern,
+    Maatregelhulp,
+    Regio,
+    Resultaat,
+    SiteMeta,
+    Specialisatie,
+    Taal,
+    Vestiging,
+)
+
+__all__ = [
+    "Aanbieder",
+    "AanbiederDoelgroep",
+    "AanbiederSpecialisatie",
+    "AanbiederTaal",
+    "ChangeLog",
+    "Contract",
+    "DakjeScope",
+    "Doelgroep",
+    "Gemeente",
+    "Kern",
+    "Maatregelhulp",
+    "Regio",
+    "Resultaat",
+    "SiteMeta",
+    "Specialisatie",
+    "Taal",
+    "Vestiging",
+]

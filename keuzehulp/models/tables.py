@@ -1,0 +1,182 @@
+"""SQLModel tables: the source of truth. The search index is a projection of these."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, for timestamps."""
+    return datetime.now(UTC)
+
+
+class Regio(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True)
+    naam: str
+
+
+class Gemeente(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    cbs_code: str = Field(unique=True, index=True, max_length=6)
+    naam: str
+    slug: str = Field(unique=True, index=True)
+    regio_id: int = Field(foreign_key="regio.id")
+    lat: float
+    lon: float
+    toegang_naam: str
+    toegang_telefoon: str = ""
+    toegang_email: str = ""
+    toegang_website: str = ""
+
+
+class Kern(SQLModel, table=True):
+    """A woonplaats or village, mapped to its gemeente (Delden -> Hof van Twente)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True)
+    naam: str
+    gemeente_id: int = Field(foreign_key="gemeente.id", index=True)
+    lat: float
+    lon: float
+
+
+class Specialisatie(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True)
+    naam: str
+    label_b1: str
+    synoniemen: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Doelgroep(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True)
+    naam: str
+
+
+class Taal(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True)
+    naam: str
+
+
+class Aanbieder(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True)
+    naam: str
+    kvk: str = Field(max_length=8, index=True)
+    agb: str | None = Field(default=None, max_length=8)
+    website: str = ""
+    email: str = ""
+    telefoon: str = ""
+    beschrijving: str = ""
+    status: str = Field(default="actief", index=True)
+    wachttijd_weken: int | None = None
+    wachttijd_bevestigd_op: date | None = None
+    consultatie_functieniveaus: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    diagnostiek: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    ambulante_spoedhulp: bool = False
+    werkvormen: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AanbiederSpecialisatie(SQLModel, table=True):
+    aanbieder_id: int = Field(foreign_key="aanbieder.id", primary_key=True)
+    specialisatie_id: int = Field(foreign_key="specialisatie.id", primary_key=True, index=True)
+
+
+class AanbiederDoelgroep(SQLModel, table=True):
+    aanbieder_id: int = Field(foreign_key="aanbieder.id", primary_key=True)
+    doelgroep_id: int = Field(foreign_key="doelgroep.id", primary_key=True, index=True)
+
+
+class AanbiederTaal(SQLModel, table=True):
+    aanbieder_id: int = Field(foreign_key="aanbieder.id", primary_key=True)
+    taal_id: int = Field(foreign_key="taal.id", primary_key=True, index=True)
+
+
+class Vestiging(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    aanbieder_id: int = Field(foreign_key="aanbieder.id", index=True)
+    naam: str = ""
+    adres: str
+    postcode: str = Field(max_length=7)
+    plaats: str
+    gemeente_id: int = Field(foreign_key="gemeente.id")
+    lat: float
+    lon: float
+    rolstoeltoegankelijk: bool = False
+    beschermde_woonlocatie: bool = False
+
+
+class Contract(SQLModel, table=True):
+    """One line of the contract register: aanbieder x gemeente x perceel x OB x niveau."""
+
+    __table_args__ = (
+        UniqueConstraint("aanbieder_id", "gemeente_id", "perceel", "ob", "niveau", "geldig_vanaf"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    aanbieder_id: int = Field(foreign_key="aanbieder.id", index=True)
+    gemeente_id: int = Field(foreign_key="gemeente.id", index=True)
+    perceel: str
+    ob: int | None = None
+    niveau: str | None = Field(default=None, max_length=1)
+    geldig_vanaf: date
+    geldig_tot: date | None = None
+
+
+class DakjeScope(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("aanbieder_id", "gemeente_id", "dakje", "geldig_vanaf"),)
+    id: int | None = Field(default=None, primary_key=True)
+    aanbieder_id: int = Field(foreign_key="aanbieder.id", index=True)
+    gemeente_id: int = Field(foreign_key="gemeente.id", index=True)
+    dakje: str = Field(max_length=3)
+    geldig_vanaf: date
+    geldig_tot: date | None = None
+
+
+class Maatregelhulp(SQLModel, table=True):
+    """Maatregelhulp a gecertificeerde instelling is contracted for in a gemeente."""
+
+    __table_args__ = (UniqueConstraint("aanbieder_id", "gemeente_id", "soort"),)
+    id: int | None = Field(default=None, primary_key=True)
+    aanbieder_id: int = Field(foreign_key="aanbieder.id", index=True)
+    gemeente_id: int = Field(foreign_key="gemeente.id")
+    soort: str
+
+
+class Resultaat(SQLModel, table=True):
+    """One outcome indicator of one aanbieder for one period (shown by a later issue)."""
+
+    __table_args__ = (UniqueConstraint("aanbieder_id", "periode", "indicator"),)
+    id: int | None = Field(default=None, primary_key=True)
+    aanbieder_id: int = Field(foreign_key="aanbieder.id", index=True)
+    periode: str
+    indicator: str
+    teller: int
+    noemer: int
+    bron: str = ""
+
+
+class ChangeLog(SQLModel, table=True):
+    """Monotonic log of changes that affect search; the indexer follows it by seq."""
+
+    seq: int | None = Field(default=None, primary_key=True)
+    aanbieder_id: int = Field(index=True)
+    reden: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SiteMeta(SQLModel, table=True):
+    """Small key/value facts about the data set, e.g. that demo data is loaded."""
+
+    key: str = Field(primary_key=True)
+    value: str

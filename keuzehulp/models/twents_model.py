@@ -1,0 +1,82 @@
+"""The Twents model as code: percelen, ondersteuningsbehoeften, niveaus, dakjes and their rules.
+
+Labels and descriptions live in seed/twents_model.yaml; this module holds only what the rules need.
+"""
+
+from __future__ import annotations
+
+PERCELEN = ("jeugd", "wmo", "dyslexie")
+OBS = (1, 2, 3, 4)
+NIVEAUS = ("A", "B", "C", "D", "E")
+NIVEAUS_PER_OB = {
+    1: ("A", "B", "C", "D"),
+    2: ("A", "B", "C", "D"),
+    3: ("A", "B", "C"),
+    4: ("A", "B", "C", "E"),
+}
+DAKJES = ("0-A", "0-B", "1", "2", "3")
+# Dakjes whose woonlocaties are never shown with an address (pleegzorg, gezinshuis, groups).
+PROTECTED_DAKJES = ("0-A", "0-B", "2", "3")
+FUNCTIENIVEAUS = ("MBO", "HBO", "WO", "WO++")
+DIAGNOSTIEK = ("enkelvoudig", "integraal")
+WERKVORMEN = ("individueel", "gezin", "groep", "online")
+STATUSES = ("actief", "opgeschort", "beeindigd")
+MAATREGELHULP = (
+    "ots-kort",
+    "ots-lang",
+    "voogdij",
+    "jeugdreclassering",
+    "itb-harde-kern",
+    "itb-criem",
+    "stp",
+    "gbm-advies",
+    "gbm-begeleiding",
+    "jeugdzorgplus",
+)
+
+
+class RuleViolation(ValueError):
+    """A contract or profile change that the Twents model does not allow; message in Dutch."""
+
+
+def check_contract(perceel: str, ob: int | None, niveau: str | None) -> None:
+    """Raise RuleViolation when one contract line breaks the model's rules."""
+    if perceel not in PERCELEN:
+        raise RuleViolation(f"Onbekend perceel '{perceel}'. Kies uit: {', '.join(PERCELEN)}.")
+    if perceel == "dyslexie":
+        if ob is not None or niveau is not None:
+            raise RuleViolation(
+                "Een dyslexie-contract (EED) heeft geen ondersteuningsbehoefte of niveau."
+            )
+        return
+    if ob not in OBS:
+        raise RuleViolation(f"Ondersteuningsbehoefte moet 1, 2, 3 of 4 zijn, niet '{ob}'.")
+    if ob in (3, 4) and perceel != "jeugd":
+        raise RuleViolation(
+            f"Ondersteuningsbehoefte {ob} bestaat alleen voor jeugd, niet voor {perceel}."
+        )
+    if niveau not in NIVEAUS_PER_OB[ob]:
+        allowed = ", ".join(NIVEAUS_PER_OB[ob])
+        raise RuleViolation(
+            f"Niveau '{niveau}' past niet bij ondersteuningsbehoefte {ob} (wel: {allowed})."
+        )
+
+
+def check_contract_set(lines: list[tuple[str, int | None, str | None]]) -> None:
+    """Rules across one aanbieder's contract lines in one gemeente (E excludes A/B/C for OB4)."""
+    ob4 = {niveau for perceel, ob, niveau in lines if ob == 4}
+    if "E" in ob4 and ob4 & {"A", "B", "C"}:
+        raise RuleViolation(
+            "Een aanbieder met niveau E (medicatiecontrole) levert geen niveau A, B of C "
+            "bij ondersteuningsbehoefte 4."
+        )
+
+
+def check_dakje(dakje: str, has_ob_contract: bool) -> None:
+    """Dakje 1-3 needs an OB contract in the same gemeente; pleegzorg and gezinshuis may stand alone."""
+    if dakje not in DAKJES:
+        raise RuleViolation(f"Onbekend dakje '{dakje}'. Kies uit: {', '.join(DAKJES)}.")
+    if dakje in ("1", "2", "3") and not has_ob_contract:
+        raise RuleViolation(
+            f"Dakje {dakje} kan alleen bij een contract voor een ondersteuningsbehoefte in dezelfde gemeente."
+        )

@@ -1,0 +1,282 @@
+"""Writing aanbieders: create them with their whole profile and contract scope, change their status.
+
+Every function validates the Twents-model rules first (RuleViolation with a Dutch message) and
+appends a change-log row in the same transaction, so the search index follows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import insert
+from sqlmodel import Session, select
+
+from keuzehulp.models import (
+    Aanbieder,
+    AanbiederDoelgroep,
+    AanbiederSpecialisatie,
+    AanbiederTaal,
+    ChangeLog,
+    Contract,
+    DakjeScope,
+    Doelgroep,
+    Gemeente,
+    Maatregelhulp,
+    Resultaat,
+    Specialisatie,
+    Taal,
+    Vestiging,
+)
+from keuzehulp.models.tables import utcnow
+from keuzehulp.models.twents_model import (
+    MAATREGELHULP,
+    STATUSES,
+    RuleViolation,
+    check_contract,
+    check_contract_set,
+    check_dakje,
+)
+from keuzehulp.services.changelog import record_change
+from keuzehulp.services.validation import normalise_agb, normalise_kvk, normalise_postcode
+
+
+@dataclass
+class ContractLine:
+    gemeente: str  # CBS code
+    perceel: str
+    ob: int | None
+    niveau: str | None
+    geldig_vanaf: date
+    geldig_tot: date | None = None
+
+
+@dataclass
+class DakjeLine:
+    gemeente: str
+    dakje: str
+    geldig_vanaf: date
+    geldig_tot: date | None = None
+
+
+@dataclass
+class VestigingData:
+    adres: str
+    postcode: str
+    plaats: str
+    gemeente: str
+    lat: float
+    lon: float
+    naam: str = ""
+    rolstoeltoegankelijk: bool = False
+    beschermde_woonlocatie: bool = False
+
+
+@dataclass
+class ResultaatData:
+    periode: str
+    indicator: str
+    teller: int
+    noemer: int
+    bron: str = ""
+
+
+@dataclass
+class AanbiederData:
+    """Everything that makes up one aanbieder, as a unit to validate and store."""
+
+    slug: str
+    naam: str
+    kvk: str
+    agb: str | None = None
+    website: str = ""
+    email: str = ""
+    telefoon: str = ""
+    beschrijving: str = ""
+    status: str = "actief"
+    wachttijd_weken: int | None = None
+    wachttijd_bevestigd_op: date | None = None
+    consultatie_functieniveaus: list[str] = field(default_factory=list)
+    diagnostiek: list[str] = field(default_factory=list)
+    ambulante_spoedhulp: bool = False
+    werkvormen: list[str] = field(default_factory=list)
+    specialisaties: list[str] = field(default_factory=list)
+    doelgroepen: list[str] = field(default_factory=list)
+    talen: list[str] = field(default_factory=list)
+    vestigingen: list[VestigingData] = field(default_factory=list)
+    contracten: list[ContractLine] = field(default_factory=list)
+    dakjes: list[DakjeLine] = field(default_factory=list)
+    maatregelhulp: list[tuple[str, str]] = field(default_factory=list)  # (gemeente, soort)
+    resultaten: list[ResultaatData] = field(default_factory=list)
+
+
+def validate(data: AanbiederData) -> None:
+    """Raise RuleViolation for the first rule this aanbieder breaks."""
+    data.kvk = normalise_kvk(data.kvk)
+    data.agb = normalise_agb(data.agb)
+    if data.status not in STATUSES:
+        raise RuleViolation(f"Onbekende status '{data.status}'.")
+    if data.wachttijd_weken is not None and not 0 <= data.wachttijd_weken <= 104:
+        raise RuleViolation("De wachttijd moet tussen 0 en 104 weken liggen.")
+    per_gemeente: dict[str, list] = defaultdict(list)
+    for line in data.contracten:
+        check_contract(line.perceel, line.ob, line.niveau)
+        if line.geldig_tot is not None and line.geldig_tot < line.geldig_vanaf:
+            raise RuleViolation("Een contract kan niet eindigen voordat het begint.")
+        per_gemeente[line.gemeente].append((line.perceel, line.ob, line.niveau))
+    for lines in per_gemeente.values():
+        check_contract_set(lines)
+    for dakje in data.dakjes:
+        has_ob = any(ob is not None for _, ob, _ in per_gemeente.get(dakje.gemeente, []))
+        check_dakje(dakje.dakje, has_ob)
+    for _, soort in data.maatregelhulp:
+        if soort not in MAATREGELHULP:
+            raise RuleViolation(f"Onbekende maatregelhulp '{soort}'.")
+    for vestiging in data.vestigingen:
+        vestiging.postcode = normalise_postcode(vestiging.postcode)
+
+
+class _Lookups:
+    """Ids of taxonomy rows by their natural key, read once per batch."""
+
+    def __init__(self, session: Session):
+        self.gemeente = {g.cbs_code: g.id for g in session.exec(select(Gemeente))}
+        self.specialisatie = {s.slug: s.id for s in session.exec(select(Specialisatie))}
+        self.doelgroep = {d.slug: d.id for d in session.exec(select(Doelgroep))}
+        self.taal = {t.slug: t.id for t in session.exec(select(Taal))}
+
+    def get(self, kind: str, key: str) -> int:
+        try:
+            return getattr(self, kind)[key]
+        except KeyError:
+            raise RuleViolation(f"Onbekende {kind} '{key}'.") from None
+
+
+def create_aanbieders(session: Session, items: list[AanbiederData]) -> list[int]:
+    """Validate and insert aanbieders with everything they own; returns their ids."""
+    for data in items:
+        validate(data)
+    ids = _Lookups(session)
+    now = utcnow()
+    rows: dict[str, list[dict]] = defaultdict(list)
+    aanbieder_ids = []
+    for data in items:
+        aanbieder = Aanbieder(
+            slug=data.slug,
+            naam=data.naam,
+            kvk=data.kvk,
+            agb=data.agb,
+            website=data.website,
+            email=data.email,
+            telefoon=data.telefoon,
+            beschrijving=data.beschrijving,
+            status=data.status,
+            wachttijd_weken=data.wachttijd_weken,
+            wachttijd_bevestigd_op=data.wachttijd_bevestigd_op,
+            consultatie_functieniveaus=data.consultatie_functieniveaus,
+            diagnostiek=data.diagnostiek,
+            ambulante_spoedhulp=data.ambulante_spoedhulp,
+            werkvormen=data.werkvormen,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(aanbieder)
+        session.flush()
+        aid = aanbieder.id
+        aanbieder_ids.append(aid)
+        rows["spec"] += [
+            {"aanbieder_id": aid, "specialisatie_id": ids.get("specialisatie", s)}
+            for s in sorted(set(data.specialisaties))
+        ]
+        rows["doelgroep"] += [
+            {"aanbieder_id": aid, "doelgroep_id": ids.get("doelgroep", d)}
+            for d in sorted(set(data.doelgroepen))
+        ]
+        rows["taal"] += [
+            {"aanbieder_id": aid, "taal_id": ids.get("taal", t)} for t in sorted(set(data.talen))
+        ]
+        rows["vestiging"] += [
+            {
+                "aanbieder_id": aid,
+                "naam": v.naam,
+                "adres": v.adres,
+                "postcode": v.postcode,
+                "plaats": v.plaats,
+                "gemeente_id": ids.get("gemeente", v.gemeente),
+                "lat": v.lat,
+                "lon": v.lon,
+                "rolstoeltoegankelijk": v.rolstoeltoegankelijk,
+                "beschermde_woonlocatie": v.beschermde_woonlocatie,
+            }
+            for v in data.vestigingen
+        ]
+        rows["contract"] += [
+            {
+                "aanbieder_id": aid,
+                "gemeente_id": ids.get("gemeente", c.gemeente),
+                "perceel": c.perceel,
+                "ob": c.ob,
+                "niveau": c.niveau,
+                "geldig_vanaf": c.geldig_vanaf,
+                "geldig_tot": c.geldig_tot,
+            }
+            for c in data.contracten
+        ]
+        rows["dakje"] += [
+            {
+                "aanbieder_id": aid,
+                "gemeente_id": ids.get("gemeente", d.gemeente),
+                "dakje": d.dakje,
+                "geldig_vanaf": d.geldig_vanaf,
+                "geldig_tot": d.geldig_tot,
+            }
+            for d in data.dakjes
+        ]
+        rows["maatregelhulp"] += [
+            {"aanbieder_id": aid, "gemeente_id": ids.get("gemeente", g), "soort": soort}
+            for g, soort in data.maatregelhulp
+        ]
+        rows["resultaat"] += [
+            {
+                "aanbieder_id": aid,
+                "periode": r.periode,
+                "indicator": r.indicator,
+                "teller": r.teller,
+                "noemer": r.noemer,
+                "bron": r.bron,
+            }
+            for r in data.resultaten
+        ]
+        rows["changelog"].append({"aanbieder_id": aid, "reden": "aangemaakt", "created_at": now})
+    tables = {
+        "spec": AanbiederSpecialisatie,
+        "doelgroep": AanbiederDoelgroep,
+        "taal": AanbiederTaal,
+        "vestiging": Vestiging,
+        "contract": Contract,
+        "dakje": DakjeScope,
+        "maatregelhulp": Maatregelhulp,
+        "resultaat": Resultaat,
+        "changelog": ChangeLog,
+    }
+    for key, model in tables.items():
+        if rows[key]:
+            session.execute(insert(model), rows[key])
+    return aanbieder_ids
+
+
+def set_status(session: Session, slug: str, status: str) -> Aanbieder:
+    """Change an aanbieder's status (actief, opgeschort, beeindigd); search follows at once."""
+    if status not in STATUSES:
+        raise RuleViolation(f"Onbekende status '{status}'.")
+    aanbieder = session.exec(select(Aanbieder).where(Aanbieder.slug == slug)).first()
+    if aanbieder is None:
+        raise RuleViolation(f"Er is geen aanbieder '{slug}'.")
+    aanbieder.status = status
+    aanbieder.version += 1
+    aanbieder.updated_at = utcnow()
+    session.add(aanbieder)
+    session.flush()
+    record_change(session, aanbieder.id, f"status {status}")
+    return aanbieder

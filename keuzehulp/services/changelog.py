@@ -1,0 +1,23 @@
+"""The change log: one row per change that affects search, in the writer's transaction."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, func, select
+
+from keuzehulp.models import ChangeLog
+
+
+def record_change(session: Session, aanbieder_id: int, reden: str) -> None:
+    """Append a change for one aanbieder; commits with the caller's transaction."""
+    session.add(ChangeLog(aanbieder_id=aanbieder_id, reden=reden))
+
+
+def changes_after(session: Session, seq: int, limit: int = 5000) -> list[ChangeLog]:
+    """Change rows with a sequence number above seq, oldest first."""
+    query = select(ChangeLog).where(ChangeLog.seq > seq).order_by(ChangeLog.seq).limit(limit)
+    return list(session.exec(query))
+
+
+def last_seq(session: Session) -> int:
+    """The newest sequence number, 0 for an empty log."""
+    return session.exec(select(func.coalesce(func.max(ChangeLog.seq), 0))).one()

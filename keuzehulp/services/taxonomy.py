@@ -1,0 +1,131 @@
+"""The taxonomy: regions, gemeenten, kernen, specialisaties, doelgroepen, talen and Twents-model labels.
+
+`load_taxonomy` writes the seed files into the database (idempotent); `Taxonomy` is the read-only,
+in-memory view that pages, search and the API use for lookups and labels.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.models import Doelgroep, Gemeente, Kern, Regio, Specialisatie, Taal
+
+SEED_DIR = PROJECT_ROOT / "seed"
+
+
+def _read(name: str, seed_dir: Path = SEED_DIR):
+    return yaml.safe_load((seed_dir / name).read_text(encoding="utf-8"))
+
+
+def _upsert(session: Session, model, key: str, values: dict):
+    row = session.exec(select(model).where(getattr(model, key) == values[key])).first()
+    if row is None:
+        row = model(**values)
+        session.add(row)
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+    session.flush()
+    return row
+
+
+def load_taxonomy(session: Session, seed_dir: Path = SEED_DIR) -> None:
+    """Write regio, gemeenten, kernen, specialisaties, doelgroepen and talen from seed files."""
+    regio_data = _read("regio_twente.yaml", seed_dir)
+    regio = _upsert(session, Regio, "slug", regio_data["regio"])
+    for item in regio_data["gemeenten"]:
+        kernen = item["kernen"]
+        values = {k: v for k, v in item.items() if k != "kernen"} | {"regio_id": regio.id}
+        gemeente = _upsert(session, Gemeente, "cbs_code", values)
+        for naam, lat, lon in kernen:
+            slug = slugify(naam)
+            _upsert(
+                session,
+                Kern,
+                "slug",
+                {"slug": slug, "naam": naam, "gemeente_id": gemeente.id, "lat": lat, "lon": lon},
+            )
+    for item in _read("specialisaties.yaml", seed_dir):
+        _upsert(session, Specialisatie, "slug", item)
+    lists = _read("doelgroepen_talen.yaml", seed_dir)
+    for item in lists["doelgroepen"]:
+        _upsert(session, Doelgroep, "slug", item)
+    for item in lists["talen"]:
+        _upsert(session, Taal, "slug", item)
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII slug: 'Hof van Twente' -> 'hof-van-twente'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    out = []
+    for char in ascii_text.lower():
+        out.append(char if char.isalnum() else "-")
+    return "-".join(part for part in "".join(out).split("-") if part)
+
+
+@dataclass(frozen=True)
+class Option:
+    """A value with its display label, as used in filters and facets."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """Read-only lookups of the taxonomy, loaded once from the database."""
+
+    gemeenten: tuple[Gemeente, ...]
+    kernen: tuple[Kern, ...]
+    specialisaties: tuple[Specialisatie, ...]
+    doelgroepen: tuple[Doelgroep, ...]
+    talen: tuple[Taal, ...]
+
+    @classmethod
+    def load(cls, engine: Engine) -> Taxonomy:
+        """Read the taxonomy tables."""
+        with Session(engine, expire_on_commit=False) as session:
+            return cls(
+                gemeenten=tuple(session.exec(select(Gemeente).order_by(Gemeente.naam))),
+                kernen=tuple(session.exec(select(Kern).order_by(Kern.naam))),
+                specialisaties=tuple(
+                    session.exec(select(Specialisatie).order_by(Specialisatie.label_b1))
+                ),
+                doelgroepen=tuple(session.exec(select(Doelgroep).order_by(Doelgroep.id))),
+                talen=tuple(session.exec(select(Taal).order_by(Taal.id))),
+            )
+
+    def gemeente(self, value: str) -> Gemeente | None:
+        """Find a gemeente by slug or CBS code (case-insensitive)."""
+        wanted = value.strip().lower()
+        for gemeente in self.gemeenten:
+            if wanted in (gemeente.slug, gemeente.cbs_code.lower()):
+                return gemeente
+        return None
+
+    def gemeente_by_id(self, gemeente_id: int) -> Gemeente:
+        """The gemeente with this database id."""
+        return next(g for g in self.gemeenten if g.id == gemeente_id)
+
+    def kern(self, value: str) -> Kern | None:
+        """Find a kern (woonplaats) by slug or name."""
+        wanted = slugify(value)
+        return next((k for k in self.kernen if k.slug == wanted), None)
+
+    def specialisatie(self, slug: str) -> Specialisatie | None:
+        """The specialisatie with this slug."""
+        return next((s for s in self.specialisaties if s.slug == slug), None)
+
+
+@cache
+def labels() -> dict:
+    """Names and descriptions (professional and B1) of the Twents-model terms."""
+    return _read("twents_model.yaml")
