@@ -1,0 +1,156 @@
+"""Build index documents from the database: one per actieve aanbieder, with current scope only."""
+
+from __future__ import annotations
+
+import struct
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from keuzehulp.models import (
+    Aanbieder,
+    AanbiederDoelgroep,
+    AanbiederSpecialisatie,
+    AanbiederTaal,
+    Contract,
+    DakjeScope,
+    Doelgroep,
+    Gemeente,
+    Specialisatie,
+    Taal,
+    Vestiging,
+)
+from keuzehulp.search.tokens import contract_tokens, dakje_token, spoed_token
+
+BATCH = 1000
+
+
+def current(model, today: date):
+    """SQL condition: a contract or dakje line valid on `today`."""
+    return (model.geldig_vanaf <= today) & or_(model.geldig_tot.is_(None), model.geldig_tot >= today)
+
+
+def pack_coords(points: Iterable[tuple[float, float]]) -> bytes:
+    """Vestiging coordinates as float32 pairs, for the distance column."""
+    flat = [value for point in points for value in point]
+    return struct.pack(f"<{len(flat)}f", *flat)
+
+
+def _grouped(session: Session, query, key: str) -> dict[int, list]:
+    grouped: dict[int, list] = defaultdict(list)
+    for row in session.exec(query):
+        grouped[getattr(row, key)].append(row)
+    return grouped
+
+
+def iter_documents(session: Session, today: date, ids: Iterable[int] | None = None) -> Iterator[dict]:
+    """Documents for the actieve aanbieders among `ids` (all when None), in batches."""
+    gemeenten = {g.id: g for g in session.exec(select(Gemeente))}
+    specialisaties = {s.id: s for s in session.exec(select(Specialisatie))}
+    doelgroepen = {d.id: d.slug for d in session.exec(select(Doelgroep))}
+    talen = {t.id: t.slug for t in session.exec(select(Taal))}
+    query = select(Aanbieder.id).where(Aanbieder.status == "actief").order_by(Aanbieder.id)
+    all_ids = list(session.exec(query))
+    if ids is not None:
+        wanted = set(ids)
+        all_ids = [i for i in all_ids if i in wanted]
+    for start in range(0, len(all_ids), BATCH):
+        batch = all_ids[start : start + BATCH]
+        aanbieders = session.exec(select(Aanbieder).where(Aanbieder.id.in_(batch)).order_by(Aanbieder.id))
+        contracts = _grouped(
+            session,
+            select(Contract).where(Contract.aanbieder_id.in_(batch), current(Contract, today)),
+            "aanbieder_id",
+        )
+        dakjes = _grouped(
+            session,
+            select(DakjeScope).where(DakjeScope.aanbieder_id.in_(batch), current(DakjeScope, today)),
+            "aanbieder_id",
+        )
+        vestigingen = _grouped(
+            session, select(Vestiging).where(Vestiging.aanbieder_id.in_(batch)), "aanbieder_id"
+        )
+        specs = _grouped(
+            session,
+            select(AanbiederSpecialisatie).where(AanbiederSpecialisatie.aanbieder_id.in_(batch)),
+            "aanbieder_id",
+        )
+        groepen = _grouped(
+            session,
+            select(AanbiederDoelgroep).where(AanbiederDoelgroep.aanbieder_id.in_(batch)),
+            "aanbieder_id",
+        )
+        taal_rows = _grouped(
+            session, select(AanbiederTaal).where(AanbiederTaal.aanbieder_id.in_(batch)), "aanbieder_id"
+        )
+        for aanbieder in aanbieders:
+            aid = aanbieder.id
+            yield build_document(
+                aanbieder,
+                contracts=[
+                    (gemeenten[c.gemeente_id].cbs_code, c.perceel, c.ob, c.niveau) for c in contracts[aid]
+                ],
+                dakjes=[(gemeenten[d.gemeente_id].cbs_code, d.dakje) for d in dakjes[aid]],
+                vestigingen=vestigingen[aid],
+                specialisaties=[specialisaties[s.specialisatie_id] for s in specs[aid]],
+                doelgroepen=[doelgroepen[d.doelgroep_id] for d in groepen[aid]],
+                talen=[talen[t.taal_id] for t in taal_rows[aid]],
+            )
+
+
+def build_document(
+    aanbieder: Aanbieder,
+    *,
+    contracts: list[tuple[str, str, int | None, str | None]],
+    dakjes: list[tuple[str, str]],
+    vestigingen: list[Vestiging],
+    specialisaties: list[Specialisatie],
+    doelgroepen: list[str],
+    talen: list[str],
+) -> dict:
+    """The Whoosh document of one aanbieder."""
+    scope: set[str] = set()
+    for line in contracts:
+        scope |= contract_tokens(*line)
+    for gemeente, dakje in dakjes:
+        scope |= {dakje_token(gemeente, dakje), dakje_token(None, dakje)}
+    if aanbieder.ambulante_spoedhulp:
+        for gemeente, perceel, _, _ in contracts:
+            if perceel == "jeugd":
+                scope |= {spoed_token(gemeente), spoed_token(None)}
+    spec_words = [w for s in specialisaties for w in (s.naam, s.label_b1, *s.synoniemen)]
+    plaatsen = sorted({v.plaats for v in vestigingen})
+    public = [v for v in vestigingen if not v.beschermde_woonlocatie]
+    display = {
+        "slug": aanbieder.slug,
+        "naam": aanbieder.naam,
+        "plaatsen": plaatsen,
+        "specialisaties": sorted(s.slug for s in specialisaties),
+        "wachttijd_weken": aanbieder.wachttijd_weken,
+        "wachttijd_bevestigd_op": (
+            aanbieder.wachttijd_bevestigd_op.isoformat() if aanbieder.wachttijd_bevestigd_op else None
+        ),
+        "ambulante_spoedhulp": aanbieder.ambulante_spoedhulp,
+        "contracten": sorted(contracts, key=lambda c: (c[0], c[1], c[2] or 0, c[3] or "")),
+        "dakjes": sorted(dakjes),
+    }
+    return {
+        "id": str(aanbieder.id),
+        "aid": aanbieder.id,
+        "naam": aanbieder.naam,
+        "specialisatie_text": " ".join(spec_words),
+        "plaatsen": " ".join(plaatsen),
+        "beschrijving": aanbieder.beschrijving,
+        "spelling": " ".join([aanbieder.naam, aanbieder.beschrijving, *spec_words, *plaatsen]),
+        "scope": " ".join(sorted(scope)),
+        "specialisatie": " ".join(s.slug for s in specialisaties),
+        "doelgroep": " ".join(doelgroepen),
+        "taal": " ".join(talen),
+        "wachttijd": -1 if aanbieder.wachttijd_weken is None else aanbieder.wachttijd_weken,
+        "naam_sort": aanbieder.naam.casefold().encode("utf-8"),
+        "coords": pack_coords((v.lat, v.lon) for v in public),
+        "data": display,
+    }

@@ -1,0 +1,315 @@
+"""Run a search on a snapshot: exact filters, facet counts, text relevance and the chosen order.
+
+Every count is computed on the same masks the result set is, so a facet's count is exactly the
+number of results that choosing it gives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+import numpy as np
+from whoosh.qparser import AndGroup, MultifieldParser
+
+from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
+from keuzehulp.search.filters import WACHTTIJD_OPTIONS, SearchRequest
+from keuzehulp.search.snapshot import Snapshot
+from keuzehulp.search.tokens import dakje_token, scope_token, spoed_token
+from keuzehulp.services.taxonomy import Taxonomy
+
+TEXT_FIELDS = ("naam", "specialisatie_text", "plaatsen", "beschrijving")
+_WORD = re.compile(r"[\w'-]+", re.UNICODE)
+ORDER_EXPLANATIONS = {
+    "willekeurig": "Willekeurige volgorde, zodat geen aanbieder voorrang krijgt. "
+    "De volgorde verandert elke dag en is voor iedere bezoeker anders.",
+    "relevantie": "Op volgorde van hoe goed de aanbieder past bij uw zoekwoorden.",
+    "wachttijd": "Kortste wachttijd eerst. Aanbieders zonder bekende wachttijd staan achteraan.",
+    "naam": "Op alfabet (A tot Z).",
+    "afstand": "Dichtstbijzijnde vestiging eerst.",
+}
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Hit:
+    data: dict
+    score: float | None = None
+    distance_km: float | None = None
+
+
+@dataclass
+class SearchResult:
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetOption]]
+    sort: str
+    order_explanation: str
+    suggestion: str | None = None
+    suggestion_total: int = 0
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        """Number of result pages."""
+        return max(1, -(-self.total // self.request.per_page))
+
+
+def visitor_seed(token: str, day: date) -> int:
+    """The neutral-order seed for one visitor on one day."""
+    digest = hashlib.blake2b(f"{token}|{day.isoformat()}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+def shuffle_keys(aids: np.ndarray, seed: int) -> np.ndarray:
+    """A seeded pseudo-random key per aanbieder id (splitmix64), for the neutral order."""
+    x = aids.astype(np.uint64) ^ np.uint64(seed & 0xFFFFFFFFFFFFFFFF)
+    x = x + np.uint64(0x9E3779B97F4A7C15)
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+class SearchEngine:
+    """Answers SearchRequests on the snapshots of one index, with the region's taxonomy."""
+
+    def __init__(self, taxonomy: Taxonomy):
+        self.taxonomy = taxonomy
+
+    # -- masks ----------------------------------------------------------------------------------
+
+    def _text(self, snapshot: Snapshot, q: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Mask and scores of documents matching the text, or None without text."""
+        words = _WORD.findall(q)
+        if not words:
+            return None
+
+        def compute():
+            parser = MultifieldParser(TEXT_FIELDS, snapshot.searcher.schema, group=AndGroup)
+            query = parser.parse(" ".join(f'"{w}"' if "-" in w else w for w in words))
+            results = snapshot.searcher.search(query, limit=None)
+            mask = np.zeros(snapshot.size, dtype=bool)
+            scores = np.zeros(snapshot.size, dtype=np.float64)
+            for score, docnum in results.top_n:
+                mask[docnum] = True
+                scores[docnum] = score
+            mask &= snapshot.live
+            return mask, scores
+
+        return snapshot.memo(("text", " ".join(words).lower()), compute)
+
+    def _groups(self, snapshot: Snapshot, r: SearchRequest) -> dict[str, np.ndarray]:
+        """One mask per independent filter group; their AND is the result set."""
+        groups: dict[str, np.ndarray] = {"live": snapshot.live}
+        text = self._text(snapshot, r.q)
+        if text is not None:
+            groups["q"] = text[0]
+        groups.update(self._scope_groups(snapshot, r))
+        for slug in r.specialisatie:
+            groups[f"specialisatie:{slug}"] = snapshot.term_mask("specialisatie", slug)
+        if r.doelgroep:
+            groups["doelgroep"] = snapshot.term_mask("doelgroep", r.doelgroep)
+        if r.taal:
+            groups["taal"] = snapshot.term_mask("taal", r.taal)
+        if r.max_wachttijd is not None:
+            groups["max_wachttijd"] = self._wachttijd_mask(snapshot, r.max_wachttijd)
+        return groups
+
+    @staticmethod
+    def _scope_groups(snapshot: Snapshot, r: SearchRequest) -> dict[str, np.ndarray]:
+        """The groups that depend on the gemeente: contract scope, dakje and spoedhulp."""
+        groups = {}
+        if any((r.gemeente, r.perceel, r.ob, r.niveau)):
+            groups["scope"] = snapshot.term_mask("scope", scope_token(r.gemeente, r.perceel, r.ob, r.niveau))
+        if r.dakje:
+            groups["dakje"] = snapshot.term_mask("scope", dakje_token(r.gemeente, r.dakje))
+        if r.spoedhulp:
+            groups["spoedhulp"] = snapshot.term_mask("scope", spoed_token(r.gemeente))
+        return groups
+
+    def _wachttijd_mask(self, snapshot: Snapshot, weeks: int) -> np.ndarray:
+        def compute():
+            wachttijd = snapshot.column("wachttijd")
+            return (wachttijd >= 0) & (wachttijd <= weeks) & snapshot.live
+
+        return snapshot.memo(("wachttijd", weeks), compute)
+
+    @staticmethod
+    def _and(groups: dict[str, np.ndarray], skip: tuple[str, ...] = ()) -> np.ndarray:
+        masks = [mask for name, mask in groups.items() if name not in skip]
+        result = masks[0].copy()
+        for mask in masks[1:]:
+            result &= mask
+        return result
+
+    # -- public ---------------------------------------------------------------------------------
+
+    def count(self, snapshot: Snapshot, request: SearchRequest) -> int:
+        """Only the number of results (for suggestions and relaxations)."""
+        return int(np.count_nonzero(self._and(self._groups(snapshot, request))))
+
+    def search(self, snapshot: Snapshot, request: SearchRequest, seed: int) -> SearchResult:
+        """The page of results, facet counts and notices for a request."""
+        key = ("search", request, seed if request.effective_sort in ("willekeurig", "relevantie") else 0)
+        return snapshot.memo(key, lambda: self._search(snapshot, request, seed))
+
+    def _search(self, snapshot: Snapshot, r: SearchRequest, seed: int) -> SearchResult:
+        groups = self._groups(snapshot, r)
+        matches = self._and(groups)
+        docnums = np.flatnonzero(matches)
+        sort, notices = r.effective_sort, []
+        point = self._reference_point(r)
+        distances = snapshot.distance_from(*point) if point else None
+        if sort == "afstand" and distances is None:
+            sort = "willekeurig"
+            notices.append("Kies een gemeente of woonplaats om op afstand te sorteren.")
+        ordered = self._order(snapshot, r, docnums, sort, seed, distances)
+        start = (r.pagina - 1) * r.per_page
+        page = ordered[start : start + r.per_page]
+        text = self._text(snapshot, r.q)
+        hits = [
+            Hit(
+                data=snapshot.stored(int(d))["data"],
+                score=float(text[1][d]) if text is not None else None,
+                distance_km=(
+                    float(distances[d]) if distances is not None and np.isfinite(distances[d]) else None
+                ),
+            )
+            for d in page
+        ]
+        result = SearchResult(
+            request=r,
+            total=int(docnums.size),
+            hits=hits,
+            facets=self._facets(snapshot, r, groups),
+            sort=sort,
+            order_explanation=ORDER_EXPLANATIONS[sort],
+            notices=notices,
+        )
+        if result.total == 0 and r.q:
+            result.suggestion, result.suggestion_total = self._suggest(snapshot, r)
+        return result
+
+    def _reference_point(self, r: SearchRequest) -> tuple[float, float] | None:
+        if r.woonplaats and (kern := self.taxonomy.kern(r.woonplaats)):
+            return kern.lat, kern.lon
+        if r.gemeente and (gemeente := self.taxonomy.gemeente(r.gemeente)):
+            return gemeente.lat, gemeente.lon
+        return None
+
+    def _order(self, snapshot, r, docnums, sort, seed, distances) -> np.ndarray:
+        if docnums.size == 0:
+            return docnums
+        neutral = shuffle_keys(snapshot.column("aid")[docnums], seed)
+        if sort == "relevantie":
+            scores = self._text(snapshot, r.q)[1][docnums]
+            keys = (neutral, -scores)
+        elif sort == "wachttijd":
+            wachttijd = snapshot.column("wachttijd")[docnums]
+            keys = (neutral, wachttijd, wachttijd < 0)
+        elif sort == "naam":
+            keys = (snapshot.naam_rank()[docnums],)
+        elif sort == "afstand":
+            keys = (neutral, distances[docnums])
+        else:
+            keys = (neutral,)
+        return docnums[np.lexsort(keys)]
+
+    def _facets(self, snapshot: Snapshot, r: SearchRequest, groups) -> dict[str, list[FacetOption]]:
+        def count(base: np.ndarray, mask: np.ndarray) -> int:
+            return int(np.count_nonzero(base & mask))
+
+        facets: dict[str, list[FacetOption]] = {}
+
+        base = self._and(groups, skip=("scope", "dakje", "spoedhulp"))
+
+        def gemeente_count(code: str) -> int:
+            mask = base
+            for scope_mask in self._scope_groups(snapshot, replace(r, gemeente=code)).values():
+                mask = mask & scope_mask
+            return int(np.count_nonzero(mask))
+
+        facets["gemeente"] = [
+            FacetOption(g.slug, g.naam, gemeente_count(g.cbs_code), g.cbs_code == r.gemeente)
+            for g in self.taxonomy.gemeenten
+        ]
+        base = self._and(groups, skip=("scope",))
+
+        def scope_option(value, label, **change):
+            changed = replace(r, **change)
+            token = scope_token(changed.gemeente, changed.perceel, changed.ob, changed.niveau)
+            return FacetOption(value, label, count(base, snapshot.term_mask("scope", token)), False)
+
+        facets["perceel"] = [
+            replace(scope_option(p, p, perceel=p), selected=p == r.perceel) for p in PERCELEN
+        ]
+        facets["ob"] = [
+            replace(scope_option(str(ob), f"OB{ob}", ob=ob), selected=ob == r.ob) for ob in OBS
+        ]
+        facets["niveau"] = [
+            replace(scope_option(n, n, niveau=n), selected=n == r.niveau) for n in NIVEAUS
+        ]
+        base = self._and(groups, skip=("dakje",))
+        facets["dakje"] = [
+            FacetOption(d, d, count(base, snapshot.term_mask("scope", dakje_token(r.gemeente, d))), d == r.dakje)
+            for d in DAKJES
+        ]
+        everything = self._and(groups)
+        facets["specialisatie"] = [
+            FacetOption(
+                s.slug,
+                s.label_b1,
+                count(everything, snapshot.term_mask("specialisatie", s.slug)),
+                s.slug in r.specialisatie,
+            )
+            for s in self.taxonomy.specialisaties
+        ]
+        base = self._and(groups, skip=("doelgroep",))
+        facets["doelgroep"] = [
+            FacetOption(d.slug, d.naam, count(base, snapshot.term_mask("doelgroep", d.slug)), d.slug == r.doelgroep)
+            for d in self.taxonomy.doelgroepen
+        ]
+        base = self._and(groups, skip=("taal",))
+        facets["taal"] = [
+            FacetOption(t.slug, t.naam, count(base, snapshot.term_mask("taal", t.slug)), t.slug == r.taal)
+            for t in self.taxonomy.talen
+        ]
+        base = self._and(groups, skip=("spoedhulp",))
+        facets["spoedhulp"] = [
+            FacetOption(
+                "ja", "Ambulante spoedhulp", count(base, snapshot.term_mask("scope", spoed_token(r.gemeente))), r.spoedhulp
+            )
+        ]
+        base = self._and(groups, skip=("max_wachttijd",))
+        facets["max_wachttijd"] = [
+            FacetOption(
+                str(w),
+                f"Hooguit {w} {'week' if w == 1 else 'weken'}",
+                count(base, self._wachttijd_mask(snapshot, w)),
+                w == r.max_wachttijd,
+            )
+            for w in WACHTTIJD_OPTIONS
+        ]
+        return facets
+
+    def _suggest(self, snapshot: Snapshot, r: SearchRequest) -> tuple[str | None, int]:
+        words = _WORD.findall(r.q)
+        corrected = []
+        for word in words:
+            options = snapshot.searcher.suggest("spelling", word.lower(), limit=1, maxdist=2)
+            corrected.append(options[0] if options else word.lower())
+        suggestion = " ".join(corrected)
+        if suggestion == " ".join(words).lower():
+            return None, 0
+        total = self.count(snapshot, replace(r, q=suggestion, pagina=1))
+        return (suggestion, total) if total else (None, 0)

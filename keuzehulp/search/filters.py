@@ -1,0 +1,193 @@
+"""Search parameters: one parser for the HTML page and the JSON API, with plain-Dutch errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
+from keuzehulp.services.taxonomy import Taxonomy
+
+PER_PAGE = 20
+SORTS = ("willekeurig", "relevantie", "wachttijd", "naam", "afstand")
+WACHTTIJD_OPTIONS = (1, 2, 4, 8, 12)
+MAX_QUERY_LENGTH = 200
+MAX_PAGE = 10_000
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A normalised search: filters (gemeente as CBS code), text, order and page."""
+
+    q: str = ""
+    gemeente: str | None = None
+    perceel: str | None = None
+    ob: int | None = None
+    niveau: str | None = None
+    dakje: str | None = None
+    specialisatie: tuple[str, ...] = ()
+    doelgroep: str | None = None
+    taal: str | None = None
+    spoedhulp: bool = False
+    max_wachttijd: int | None = None
+    woonplaats: str | None = None
+    sort: str = ""
+    pagina: int = 1
+    per_page: int = field(default=PER_PAGE)
+
+    @property
+    def effective_sort(self) -> str:
+        """The order used: relevance with text, otherwise the neutral shuffle, unless chosen."""
+        if self.sort == "relevantie" and not self.q:
+            return "willekeurig"
+        if self.sort:
+            return self.sort
+        return "relevantie" if self.q else "willekeurig"
+
+    def without_paging(self) -> SearchRequest:
+        """The same filters and text, for keys that must not depend on page or order."""
+        return replace(self, sort="", pagina=1)
+
+    def has_filters(self) -> bool:
+        """Whether anything narrows the result set."""
+        return bool(
+            self.q
+            or self.gemeente
+            or self.perceel
+            or self.ob
+            or self.niveau
+            or self.dakje
+            or self.specialisatie
+            or self.doelgroep
+            or self.taal
+            or self.spoedhulp
+            or self.max_wachttijd is not None
+        )
+
+
+class InvalidSearch(ValueError):
+    """Parameters that cannot be searched; `details` maps each parameter to a Dutch message."""
+
+    def __init__(self, details: dict[str, str]):
+        super().__init__("; ".join(details.values()))
+        self.details = details
+
+
+def _first(params: Mapping, name: str) -> str:
+    value = params.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _all(params, name: str) -> list[str]:
+    values = params.getlist(name) if hasattr(params, "getlist") else params.get(name, [])
+    if isinstance(values, str):
+        values = [values]
+    return [v.strip() for v in values if v and v.strip()]
+
+
+def parse_search(params, taxonomy: Taxonomy) -> SearchRequest:
+    """Turn query parameters into a SearchRequest, or raise InvalidSearch listing every bad one."""
+    errors: dict[str, str] = {}
+    values: dict = {}
+
+    q = _first(params, "q")
+    if len(q) > MAX_QUERY_LENGTH:
+        errors["q"] = f"De zoektekst is te lang. Gebruik hooguit {MAX_QUERY_LENGTH} tekens."
+    values["q"] = q[:MAX_QUERY_LENGTH]
+
+    if raw := _first(params, "gemeente"):
+        gemeente = taxonomy.gemeente(raw)
+        if gemeente is None:
+            errors["gemeente"] = f"De gemeente '{raw}' kennen we niet. Kies een gemeente uit de lijst."
+        else:
+            values["gemeente"] = gemeente.cbs_code
+    if raw := _first(params, "perceel").lower():
+        if raw not in PERCELEN:
+            errors["perceel"] = "Kies jeugd, wmo of dyslexie."
+        values["perceel"] = raw if raw in PERCELEN else None
+    if raw := _first(params, "ob"):
+        number = raw.upper().removeprefix("OB")
+        if not number.isdigit() or int(number) not in OBS:
+            errors["ob"] = f"Ondersteuningsbehoefte '{raw}' bestaat niet. Kies 1, 2, 3 of 4."
+        else:
+            values["ob"] = int(number)
+    if raw := _first(params, "niveau").upper():
+        if raw not in NIVEAUS:
+            errors["niveau"] = f"Niveau '{raw}' bestaat niet. Kies A, B, C, D of E."
+        else:
+            values["niveau"] = raw
+    if raw := _first(params, "dakje").upper():
+        if raw not in DAKJES:
+            errors["dakje"] = f"Dakje '{raw}' bestaat niet. Kies {', '.join(DAKJES)}."
+        else:
+            values["dakje"] = raw
+    specialisaties = []
+    for raw in _all(params, "specialisatie"):
+        if taxonomy.specialisatie(raw) is None:
+            errors["specialisatie"] = f"De specialisatie '{raw}' kennen we niet."
+        elif raw not in specialisaties:
+            specialisaties.append(raw)
+    values["specialisatie"] = tuple(sorted(specialisaties))
+    if raw := _first(params, "doelgroep"):
+        if raw not in {d.slug for d in taxonomy.doelgroepen}:
+            errors["doelgroep"] = f"De doelgroep '{raw}' kennen we niet."
+        else:
+            values["doelgroep"] = raw
+    if raw := _first(params, "taal"):
+        if raw not in {t.slug for t in taxonomy.talen}:
+            errors["taal"] = f"De taal '{raw}' kennen we niet."
+        else:
+            values["taal"] = raw
+    if raw := _first(params, "spoedhulp").lower():
+        if raw not in {"1", "ja", "true", "on", "0", "nee", "false"}:
+            errors["spoedhulp"] = "Spoedhulp is 'ja' of 'nee'."
+        values["spoedhulp"] = raw in {"1", "ja", "true", "on"}
+    if raw := _first(params, "max_wachttijd"):
+        if not raw.isdigit() or not 0 <= int(raw) <= 104:
+            errors["max_wachttijd"] = "De wachttijd is een aantal weken, van 0 tot 104."
+        else:
+            values["max_wachttijd"] = int(raw)
+    if raw := _first(params, "woonplaats"):
+        kern = taxonomy.kern(raw)
+        if kern is None:
+            errors["woonplaats"] = f"De woonplaats '{raw}' kennen we niet."
+        else:
+            values["woonplaats"] = kern.slug
+    if raw := _first(params, "sort").lower():
+        if raw not in SORTS:
+            errors["sort"] = "Kies een volgorde uit de lijst."
+        else:
+            values["sort"] = raw
+    if raw := _first(params, "pagina"):
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+            errors["pagina"] = "Het paginanummer klopt niet."
+        else:
+            values["pagina"] = int(raw)
+    if errors:
+        raise InvalidSearch(errors)
+    return SearchRequest(**values)
+
+
+def to_params(search: SearchRequest, **changes) -> list[tuple[str, str]]:
+    """Query parameters for a search (for links and hx-push-url); keyword changes override."""
+    search = replace(search, **changes)
+    items: list[tuple[str, str]] = []
+    for name in ("q", "gemeente", "perceel", "ob", "niveau", "dakje"):
+        value = getattr(search, name)
+        if value not in (None, ""):
+            items.append((name, str(value)))
+    items += [("specialisatie", s) for s in search.specialisatie]
+    for name in ("doelgroep", "taal"):
+        if value := getattr(search, name):
+            items.append((name, value))
+    if search.spoedhulp:
+        items.append(("spoedhulp", "ja"))
+    if search.max_wachttijd is not None:
+        items.append(("max_wachttijd", str(search.max_wachttijd)))
+    if search.woonplaats:
+        items.append(("woonplaats", search.woonplaats))
+    if search.sort:
+        items.append(("sort", search.sort))
+    if search.pagina > 1:
+        items.append(("pagina", str(search.pagina)))
+    return items

@@ -1,0 +1,197 @@
+"""The on-disk Whoosh index: build, open (rebuilding when missing or broken), follow the change log.
+
+Layout of the index folder: one sub-folder per full build (`gen-<time>`), a `current` file that
+names the live one (swapped atomically, so readers never see a half-built index) and
+`state.json` with the last applied change-log sequence and the date the scope was computed for.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine, or_
+from sqlmodel import Session, select
+from whoosh import index as whoosh_index
+
+from keuzehulp.models import Aanbieder, Contract, DakjeScope
+from keuzehulp.search.documents import iter_documents
+from keuzehulp.search.schema import build_schema
+from keuzehulp.search.snapshot import Snapshot
+from keuzehulp.services.changelog import changes_after, last_seq
+
+log = logging.getLogger(__name__)
+
+
+class SearchIndex:
+    """One process's handle on the index folder; thread-safe for one writer and many readers."""
+
+    def __init__(self, index_dir: Path, engine: Engine, today: Callable[[], date] = date.today):
+        self.index_dir = Path(index_dir)
+        self.engine = engine
+        self.today = today
+        self._write_lock = threading.Lock()
+        self._index: whoosh_index.Index | None = None
+        self._snapshot: Snapshot | None = None
+
+    # -- state ------------------------------------------------------------------------------
+
+    def _state_path(self) -> Path:
+        return self.index_dir / "state.json"
+
+    def state(self) -> dict:
+        """The last applied change-log sequence and the scope date of the live index."""
+        try:
+            return json.loads(self._state_path().read_text())
+        except (OSError, ValueError):
+            return {"last_seq": 0, "scope_date": None}
+
+    def _write_state(self, last: int, scope_date: date) -> None:
+        tmp = self.index_dir / "state.json.tmp"
+        tmp.write_text(json.dumps({"last_seq": last, "scope_date": scope_date.isoformat()}))
+        os.replace(tmp, self._state_path())
+
+    def _current_dir(self) -> Path | None:
+        try:
+            name = (self.index_dir / "current").read_text().strip()
+        except OSError:
+            return None
+        return self.index_dir / name if name else None
+
+    # -- open and build -----------------------------------------------------------------------
+
+    def open(self) -> bool:
+        """Open the live index; rebuild it from the database when missing or broken.
+
+        Returns True when a rebuild was needed.
+        """
+        with self._write_lock:
+            try:
+                self._open_existing()
+                return False
+            except Exception as error:  # any failure to read the index means: rebuild it
+                log.warning("Zoekindex ontbreekt of is beschadigd (%s); opnieuw opbouwen.", type(error).__name__)
+        self.rebuild()
+        return True
+
+    def _open_existing(self) -> None:
+        folder = self._current_dir()
+        if folder is None or not whoosh_index.exists_in(folder):
+            raise whoosh_index.EmptyIndexError("no current index")
+        ix = whoosh_index.open_dir(folder)
+        snapshot = Snapshot(ix.searcher())
+        snapshot.verify()
+        self._index, self._snapshot = ix, snapshot
+
+    def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Build a fresh index from the database and make it live; returns the document count."""
+        with self._write_lock:
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+            folder = self.index_dir / f"gen-{time.time_ns()}"
+            folder.mkdir()
+            ix = whoosh_index.create_in(folder, build_schema())
+            today = self.today()
+            with Session(self.engine) as session:
+                seq = last_seq(session)  # read first: changes during the build are applied after
+                total = session.exec(select(Aanbieder.id).where(Aanbieder.status == "actief")).all()
+                writer = ix.writer(limitmb=256)
+                count = 0
+                for document in iter_documents(session, today):
+                    writer.add_document(**document)
+                    count += 1
+                    if progress and count % 500 == 0:
+                        progress(count, len(total))
+                writer.commit()
+            if progress:
+                progress(count, len(total))
+            tmp = self.index_dir / "current.tmp"
+            tmp.write_text(folder.name)
+            os.replace(tmp, self.index_dir / "current")
+            self._write_state(seq, today)
+            self._index = ix
+            self._snapshot = Snapshot(ix.searcher())
+            for stale in self.index_dir.glob("gen-*"):
+                if stale != folder:
+                    shutil.rmtree(stale, ignore_errors=True)
+        self.sync()
+        return count
+
+    # -- follow the change log ----------------------------------------------------------------
+
+    def sync(self) -> int:
+        """Apply change-log rows newer than the index (and a new day's scope); returns rows applied."""
+        if self._index is None:
+            return 0
+        if not self._write_lock.acquire(blocking=False):
+            return 0  # another thread is writing; it will pick these changes up
+        try:
+            state = self.state()
+            today = self.today()
+            with Session(self.engine) as session:
+                changes = changes_after(session, state["last_seq"])
+                ids = {change.aanbieder_id for change in changes}
+                scope_date = date.fromisoformat(state["scope_date"]) if state.get("scope_date") else today
+                if scope_date != today:
+                    ids |= _scope_changed_between(session, scope_date, today)
+                if not ids:
+                    if scope_date != today:
+                        self._write_state(state["last_seq"], today)
+                    return 0
+                try:
+                    writer = self._index.writer(timeout=2.0)
+                except whoosh_index.LockError:
+                    return 0  # another process is writing this index
+                for aanbieder_id in ids:
+                    writer.delete_by_term("id", str(aanbieder_id))
+                for document in iter_documents(session, today, ids):
+                    writer.add_document(**document)
+                writer.commit()
+                newest = changes[-1].seq if changes else state["last_seq"]
+                self._write_state(newest, today)
+            self._snapshot = Snapshot(self._index.searcher())
+            return len(changes)
+        finally:
+            self._write_lock.release()
+
+    def refresh(self) -> None:
+        """Pick up a commit or a full rebuild that another process made."""
+        snapshot = self._snapshot
+        if snapshot is None:
+            return
+        folder = self._current_dir()
+        if folder is not None and self._index is not None and Path(self._index.storage.folder) != folder:
+            with self._write_lock:
+                self._open_existing()
+        elif not snapshot.searcher.up_to_date():
+            self._snapshot = Snapshot(snapshot.searcher.refresh())
+
+    def snapshot(self) -> Snapshot:
+        """The current read-only view with its caches."""
+        if self._snapshot is None:
+            self.open()
+        return self._snapshot
+
+    def is_ready(self) -> bool:
+        """Whether a readable index is open."""
+        return self._snapshot is not None
+
+
+def _scope_changed_between(session: Session, before: date, today: date) -> set[int]:
+    """Aanbieders whose contract or dakje lines started or ended between two days."""
+    ids: set[int] = set()
+    for model in (Contract, DakjeScope):
+        query = select(model.aanbieder_id).where(
+            or_(
+                (model.geldig_vanaf > before) & (model.geldig_vanaf <= today),
+                (model.geldig_tot >= before) & (model.geldig_tot < today),
+            )
+        )
+        ids |= set(session.exec(query))
+    return ids

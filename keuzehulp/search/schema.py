@@ -1,0 +1,38 @@
+"""The Whoosh schema and the Dutch analyzer (lowercase, accent folding, stop words, stemming)."""
+
+from __future__ import annotations
+
+from whoosh import columns, fields
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.support.charset import accent_map
+
+
+def dutch_analyzer(stem: bool = True):
+    """Tokenize, lowercase, fold accents ('cliënt' -> 'client'), drop stop words, stem."""
+    analyzer = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+    if stem:
+        analyzer = analyzer | StopFilter(lang="nl") | StemFilter(lang="nl")
+    return analyzer
+
+
+def build_schema() -> fields.Schema:
+    """One document per actieve aanbieder."""
+    text = dutch_analyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        aid=fields.NUMERIC(int, bits=64, sortable=True),
+        naam=fields.TEXT(analyzer=text, field_boost=4.0),
+        specialisatie_text=fields.TEXT(analyzer=text, field_boost=2.0),
+        plaatsen=fields.TEXT(analyzer=text, field_boost=1.5),
+        beschrijving=fields.TEXT(analyzer=text),
+        # Unstemmed words for "Bedoelde u ...?" suggestions.
+        spelling=fields.TEXT(analyzer=dutch_analyzer(stem=False), spelling=True),
+        scope=fields.KEYWORD(lowercase=False),
+        specialisatie=fields.KEYWORD(lowercase=False),
+        doelgroep=fields.KEYWORD(lowercase=False),
+        taal=fields.KEYWORD(lowercase=False),
+        wachttijd=fields.NUMERIC(int, bits=32, sortable=True, signed=True),
+        naam_sort=fields.COLUMN(columns.VarBytesColumn()),
+        coords=fields.COLUMN(columns.VarBytesColumn()),
+        data=fields.STORED(),
+    )
