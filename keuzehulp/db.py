@@ -18,9 +18,7 @@ def make_engine(database_url: str) -> Engine:
     """Create the engine; SQLite gets foreign keys and a busy timeout, its folder is created."""
     if database_url.startswith("sqlite:///"):
         Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            database_url, connect_args={"timeout": 30, "check_same_thread": False}
-        )
+        engine = create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):

@@ -45,21 +45,15 @@ def check_contract(perceel: str, ob: int | None, niveau: str | None) -> None:
         raise RuleViolation(f"Onbekend perceel '{perceel}'. Kies uit: {', '.join(PERCELEN)}.")
     if perceel == "dyslexie":
         if ob is not None or niveau is not None:
-            raise RuleViolation(
-                "Een dyslexie-contract (EED) heeft geen ondersteuningsbehoefte of niveau."
-            )
+            raise RuleViolation("Een dyslexie-contract (EED) heeft geen ondersteuningsbehoefte of niveau.")
         return
     if ob not in OBS:
         raise RuleViolation(f"Ondersteuningsbehoefte moet 1, 2, 3 of 4 zijn, niet '{ob}'.")
     if ob in (3, 4) and perceel != "jeugd":
-        raise RuleViolation(
-            f"Ondersteuningsbehoefte {ob} bestaat alleen voor jeugd, niet voor {perceel}."
-        )
+        raise RuleViolation(f"Ondersteuningsbehoefte {ob} bestaat alleen voor jeugd, niet voor {perceel}.")
     if niveau not in NIVEAUS_PER_OB[ob]:
         allowed = ", ".join(NIVEAUS_PER_OB[ob])
-        raise RuleViolation(
-            f"Niveau '{niveau}' past niet bij ondersteuningsbehoefte {ob} (wel: {allowed})."
-        )
+        raise RuleViolation(f"Niveau '{niveau}' past niet bij ondersteuningsbehoefte {ob} (wel: {allowed}).")
 
 
 def check_contract_set(lines: list[tuple[str, int | None, str | None]]) -> None:

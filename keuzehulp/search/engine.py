@@ -253,15 +253,13 @@ class SearchEngine:
         facets["perceel"] = [
             replace(scope_option(p, p, perceel=p), selected=p == r.perceel) for p in PERCELEN
         ]
-        facets["ob"] = [
-            replace(scope_option(str(ob), f"OB{ob}", ob=ob), selected=ob == r.ob) for ob in OBS
-        ]
-        facets["niveau"] = [
-            replace(scope_option(n, n, niveau=n), selected=n == r.niveau) for n in NIVEAUS
-        ]
+        facets["ob"] = [replace(scope_option(str(ob), f"OB{ob}", ob=ob), selected=ob == r.ob) for ob in OBS]
+        facets["niveau"] = [replace(scope_option(n, n, niveau=n), selected=n == r.niveau) for n in NIVEAUS]
         base = self._and(groups, skip=("dakje",))
         facets["dakje"] = [
-            FacetOption(d, d, count(base, snapshot.term_mask("scope", dakje_token(r.gemeente, d))), d == r.dakje)
+            FacetOption(
+                d, d, count(base, snapshot.term_mask("scope", dakje_token(r.gemeente, d))), d == r.dakje
+            )
             for d in DAKJES
         ]
         everything = self._and(groups)
@@ -276,7 +274,9 @@ class SearchEngine:
         ]
         base = self._and(groups, skip=("doelgroep",))
         facets["doelgroep"] = [
-            FacetOption(d.slug, d.naam, count(base, snapshot.term_mask("doelgroep", d.slug)), d.slug == r.doelgroep)
+            FacetOption(
+                d.slug, d.naam, count(base, snapshot.term_mask("doelgroep", d.slug)), d.slug == r.doelgroep
+            )
             for d in self.taxonomy.doelgroepen
         ]
         base = self._and(groups, skip=("taal",))
@@ -287,7 +287,10 @@ class SearchEngine:
         base = self._and(groups, skip=("spoedhulp",))
         facets["spoedhulp"] = [
             FacetOption(
-                "ja", "Ambulante spoedhulp", count(base, snapshot.term_mask("scope", spoed_token(r.gemeente))), r.spoedhulp
+                "ja",
+                "Ambulante spoedhulp",
+                count(base, snapshot.term_mask("scope", spoed_token(r.gemeente))),
+                r.spoedhulp,
             )
         ]
         base = self._and(groups, skip=("max_wachttijd",))

@@ -77,7 +77,9 @@ class SearchIndex:
                 self._open_existing()
                 return False
             except Exception as error:  # any failure to read the index means: rebuild it
-                log.warning("Zoekindex ontbreekt of is beschadigd (%s); opnieuw opbouwen.", type(error).__name__)
+                log.warning(
+                    "Zoekindex ontbreekt of is beschadigd (%s); opnieuw opbouwen.", type(error).__name__
+                )
         self.rebuild()
         return True
 

@@ -58,9 +58,7 @@ class DemoGenerator:
             for k in session.exec(select(Kern).order_by(Kern.id))
         ]
         self.gemeenten = sorted(gemeenten.values())
-        self.specialisaties = [
-            s.slug for s in session.exec(select(Specialisatie).order_by(Specialisatie.id))
-        ]
+        self.specialisaties = [s.slug for s in session.exec(select(Specialisatie).order_by(Specialisatie.id))]
         self.used_slugs: set[str] = set()
 
     def generate(self, count: int) -> list[AanbiederData]:
@@ -78,30 +76,22 @@ class DemoGenerator:
         naam = self._naam(kind, home)
         slug = self._unique_slug(naam)
         specialisaties = self._specialisaties(kind)
-        werkvormen = sorted(
-            rng.sample(["individueel", "gezin", "groep", "online"], rng.randint(1, 3))
-        )
+        werkvormen = sorted(rng.sample(["individueel", "gezin", "groep", "online"], rng.randint(1, 3)))
         contracten, dakjes = self._scope(kind, werkgebied)
         percelen = {c.perceel for c in contracten}
         status = rng.choices(["actief", "opgeschort", "beeindigd"], [96, 3, 1])[0]
         wachttijd = (
-            None
-            if rng.random() < 0.08
-            else rng.choice([0, 0, 1, 2, 2, 3, 4, 4, 5, 6, 8, 10, 12, 16, 20, 26])
+            None if rng.random() < 0.08 else rng.choice([0, 0, 1, 2, 2, 3, 4, 4, 5, 6, 8, 10, 12, 16, 20, 26])
         )
         return AanbiederData(
             slug=slug,
             naam=naam,
             kvk=f"{rng.randint(10_000_000, 99_999_999)}",
-            agb=f"{rng.randint(10_000_000, 99_999_999)}"
-            if kind in ("behandeling", "dyslexie")
-            else None,
+            agb=f"{rng.randint(10_000_000, 99_999_999)}" if kind in ("behandeling", "dyslexie") else None,
             website=f"https://www.{slug.replace('-', '')[:40]}.example",
             email=f"info@{slug.replace('-', '')[:40]}.example",
             telefoon=f"0{rng.choice(['53', '74', '546', '548', '541', '547'])}-{rng.randint(100000, 999999)}",
-            beschrijving=self._beschrijving(
-                naam, groot, home, werkgebied, werkvormen, specialisaties
-            ),
+            beschrijving=self._beschrijving(naam, groot, home, werkgebied, werkvormen, specialisaties),
             status=status,
             wachttijd_weken=wachttijd,
             wachttijd_bevestigd_op=None
@@ -119,9 +109,7 @@ class DemoGenerator:
             vestigingen=self._vestigingen(kind, groot, home, werkgebied, dakjes),
             contracten=contracten,
             dakjes=dakjes,
-            maatregelhulp=[(g, s) for g in werkgebied for s in MAATREGELHULP]
-            if kind == "gi"
-            else [],
+            maatregelhulp=[(g, s) for g in werkgebied for s in MAATREGELHULP] if kind == "gi" else [],
             resultaten=self._resultaten() if "jeugd" in percelen else [],
         )
 
@@ -162,9 +150,7 @@ class DemoGenerator:
         pool = [s for s in self.specialisaties if s != "dyslexie"]
         return sorted(self.rng.sample(pool, self.rng.randint(1, 5)))
 
-    def _scope(
-        self, kind: str, werkgebied: list[str]
-    ) -> tuple[list[ContractLine], list[DakjeLine]]:
+    def _scope(self, kind: str, werkgebied: list[str]) -> tuple[list[ContractLine], list[DakjeLine]]:
         rng = self.rng
         lines: list[tuple[str, int | None, str | None]] = []
         if kind == "dyslexie":
@@ -201,9 +187,7 @@ class DemoGenerator:
         dakjes = []
         if kind == "verblijf":
             soorten = self._some(("0-A", "0-B", "1", "2", "3"))
-            dakjes = [
-                DakjeLine(g, d, CONTRACT_START, CONTRACT_END) for g in werkgebied for d in soorten
-            ]
+            dakjes = [DakjeLine(g, d, CONTRACT_START, CONTRACT_END) for g in werkgebied for d in soorten]
         elif kind in ("jeugd", "wmo") and rng.random() < 0.08:
             dakjes = [DakjeLine(g, "1", CONTRACT_START, CONTRACT_END) for g in werkgebied]
         return contracten, dakjes
@@ -276,9 +260,7 @@ class DemoGenerator:
 
     def _beschrijving(self, naam, groot, home, werkgebied, werkvormen, specialisaties) -> str:
         rng, vocab = self.rng, self.vocab
-        gebied = (
-            "heel Twente" if len(werkgebied) >= 12 else f"{len(werkgebied)} gemeenten in Twente"
-        )
+        gebied = "heel Twente" if len(werkgebied) >= 12 else f"{len(werkgebied)} gemeenten in Twente"
         if len(werkgebied) == 1:
             gebied = "de eigen gemeente"
         opening = rng.choice(vocab["openingszinnen"]).format(

@@ -96,9 +96,7 @@ class Taxonomy:
             return cls(
                 gemeenten=tuple(session.exec(select(Gemeente).order_by(Gemeente.naam))),
                 kernen=tuple(session.exec(select(Kern).order_by(Kern.naam))),
-                specialisaties=tuple(
-                    session.exec(select(Specialisatie).order_by(Specialisatie.label_b1))
-                ),
+                specialisaties=tuple(session.exec(select(Specialisatie).order_by(Specialisatie.label_b1))),
                 doelgroepen=tuple(session.exec(select(Doelgroep).order_by(Doelgroep.id))),
                 talen=tuple(session.exec(select(Taal).order_by(Taal.id))),
             )
