@@ -90,6 +90,9 @@ class SearchIndex:
         ix = whoosh_index.open_dir(folder)
         snapshot = Snapshot(ix.searcher())
         snapshot.verify()
+        with Session(self.engine) as session:
+            if self.state()["last_seq"] > last_seq(session):
+                raise whoosh_index.IndexError("index is ahead of the database (database replaced)")
         self._index, self._snapshot = ix, snapshot
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:

@@ -1,0 +1,1 @@
+"""The web app: public pages, JSON API, health checks."""

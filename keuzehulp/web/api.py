@@ -1,0 +1,137 @@
+"""JSON API v1: the same search as /zoeken, and profiles; described by /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from keuzehulp.queries import Profile, load_profile
+from keuzehulp.search.engine import SearchResult, visitor_seed
+from keuzehulp.search.filters import InvalidSearch, parse_search
+from keuzehulp.web.openapi import openapi_document
+from keuzehulp.web.presenters import matching_contracts
+
+
+def _error(status: int, error: str, details: dict) -> JSONResponse:
+    return JSONResponse({"error": error, "details": details}, status_code=status)
+
+
+async def aanbieders(request: Request) -> JSONResponse:
+    """Search aanbieders with the filters of /zoeken; results, facets and the order used."""
+    services = request.app.state.services
+    try:
+        search = parse_search(request.query_params, services.taxonomy)
+    except InvalidSearch as error:
+        return _error(400, "Ongeldige zoekopdracht", error.details)
+    seed = visitor_seed(request.query_params.get("volgorde", "api"), date.today())
+    result = services.search.search(services.index.snapshot(), search, seed)
+    return JSONResponse(search_json(request, result))
+
+
+def search_json(request: Request, result: SearchResult) -> dict:
+    """The API shape of a search result."""
+    search = result.request
+    return {
+        "total": result.total,
+        "page": search.pagina,
+        "per_page": search.per_page,
+        "pages": result.pages,
+        "sort": result.sort,
+        "order": result.order_explanation,
+        "suggestion": result.suggestion,
+        "results": [
+            {
+                "slug": hit.data["slug"],
+                "naam": hit.data["naam"],
+                "url": str(request.url_for("aanbieder", slug=hit.data["slug"])),
+                "plaatsen": hit.data["plaatsen"],
+                "specialisaties": hit.data["specialisaties"],
+                "wachttijd_weken": hit.data["wachttijd_weken"],
+                "wachttijd_bevestigd_op": hit.data["wachttijd_bevestigd_op"],
+                "ambulante_spoedhulp": hit.data["ambulante_spoedhulp"],
+                "contracten": matching_contracts(hit.data, search),
+                "afstand_km": None if hit.distance_km is None else round(hit.distance_km, 1),
+            }
+            for hit in result.hits
+        ],
+        "facets": {
+            name: [
+                {"value": o.value, "label": o.label, "count": o.count, "selected": o.selected}
+                for o in options
+            ]
+            for name, options in result.facets.items()
+        },
+    }
+
+
+async def aanbieder(request: Request) -> JSONResponse:
+    """One aanbieder's profile with its current contract scope."""
+    services = request.app.state.services
+    slug = request.path_params["slug"]
+
+    def load():
+        with Session(services.engine) as session:
+            return load_profile(session, slug, date.today())
+
+    profile = await run_in_threadpool(load)
+    if profile is None:
+        return _error(404, "Aanbieder niet gevonden", {"slug": f"Er is geen aanbieder '{slug}'."})
+    if profile.aanbieder.status != "actief":
+        return _error(410, "Aanbieder niet beschikbaar", {"slug": "Deze aanbieder is nu niet beschikbaar."})
+    return JSONResponse(profile_json(profile))
+
+
+def profile_json(profile: Profile) -> dict:
+    """The API shape of a profile; protected woonlocaties without address."""
+    a = profile.aanbieder
+    return {
+        "slug": a.slug,
+        "naam": a.naam,
+        "kvk": a.kvk,
+        "agb": a.agb,
+        "website": a.website,
+        "email": a.email,
+        "telefoon": a.telefoon,
+        "beschrijving": a.beschrijving,
+        "status": a.status,
+        "wachttijd_weken": a.wachttijd_weken,
+        "wachttijd_bevestigd_op": a.wachttijd_bevestigd_op.isoformat() if a.wachttijd_bevestigd_op else None,
+        "consultatie_functieniveaus": a.consultatie_functieniveaus,
+        "diagnostiek": a.diagnostiek,
+        "ambulante_spoedhulp": a.ambulante_spoedhulp,
+        "werkvormen": a.werkvormen,
+        "specialisaties": [{"slug": s.slug, "naam": s.naam} for s in profile.specialisaties],
+        "doelgroepen": [d.slug for d in profile.doelgroepen],
+        "talen": [t.slug for t in profile.talen],
+        "vestigingen": profile.public_vestigingen,
+        "contracten": [
+            {
+                "gemeente": g.cbs_code,
+                "perceel": c.perceel,
+                "ob": c.ob,
+                "niveau": c.niveau,
+                "geldig_vanaf": c.geldig_vanaf.isoformat(),
+                "geldig_tot": c.geldig_tot.isoformat() if c.geldig_tot else None,
+            }
+            for c, g in profile.contracten
+        ],
+        "dakjes": [{"gemeente": g.cbs_code, "dakje": d.dakje} for d, g in profile.dakjes],
+        "maatregelhulp": [{"gemeente": g.cbs_code, "soort": m.soort} for m, g in profile.maatregelhulp],
+    }
+
+
+async def openapi(request: Request) -> JSONResponse:
+    """The OpenAPI 3.1 description of this API."""
+    return JSONResponse(openapi_document())
+
+
+routes = [
+    Route("/aanbieders", aanbieders, name="api_aanbieders"),
+    Route("/aanbieders/{slug}", aanbieder, name="api_aanbieder"),
+    Route("/openapi.json", openapi, name="api_openapi"),
+]

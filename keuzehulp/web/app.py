@@ -1,0 +1,140 @@
+"""The app factory: `create_app(settings)` wires database, taxonomy, search index and routes."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from keuzehulp.config import PROJECT_ROOT, Settings
+from keuzehulp.db import make_engine
+from keuzehulp.search.engine import SearchEngine
+from keuzehulp.search.index import SearchIndex
+from keuzehulp.services.demo import is_demo
+from keuzehulp.services.taxonomy import Taxonomy
+from keuzehulp.web import api, health, public
+from keuzehulp.web.security import CSRF, CSRFMiddleware, SecurityHeadersMiddleware
+from keuzehulp.web.templating import make_templates
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """What request handlers need, built once per app."""
+
+    settings: Settings
+    engine: Engine
+    taxonomy: Taxonomy
+    index: SearchIndex
+    search: SearchEngine
+    templates: Jinja2Templates
+    csrf: CSRF
+    demo: bool
+
+
+def services(request: Request) -> Services:
+    """The app's services, from a request."""
+    return request.app.state.services
+
+
+def _sync_loop(index: SearchIndex, interval: float, stop: threading.Event) -> None:
+    while not stop.wait(interval):
+        try:
+            index.refresh()
+            index.sync()
+        except Exception:  # keep following the log; the next round retries
+            log.exception("Bijwerken van de zoekindex mislukt")
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
+    """Build the Starlette app; opens (or rebuilds) the search index before serving."""
+    engine = engine or make_engine(settings.database_url)
+    taxonomy = Taxonomy.load(engine)
+    index = SearchIndex(settings.index_dir, engine)
+    index.open()
+    with Session(engine) as session:
+        demo = is_demo(session)
+    state = Services(
+        settings=settings,
+        engine=engine,
+        taxonomy=taxonomy,
+        index=index,
+        search=SearchEngine(taxonomy),
+        templates=make_templates(),
+        csrf=CSRF(settings.secret_key),
+        demo=demo,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        stop = threading.Event()
+        if settings.index_poll_seconds > 0:
+            thread = threading.Thread(
+                target=_sync_loop, args=(index, settings.index_poll_seconds, stop), daemon=True
+            )
+            thread.start()
+        yield
+        stop.set()
+
+    routes = [
+        *public.routes,
+        Mount("/api/v1", routes=api.routes),
+        *health.routes,
+        Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(CSRFMiddleware, csrf=state.csrf),
+        ],
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+        lifespan=lifespan,
+    )
+    app.state.services = state
+    return app
+
+
+MESSAGES = {
+    404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres of zoek opnieuw."),
+    405: ("Dat kan hier niet", "Deze pagina werkt niet op deze manier."),
+    410: ("Niet meer beschikbaar", "Deze pagina is niet meer beschikbaar."),
+    500: ("Er ging iets mis", "Er ging bij ons iets mis. Probeer het later nog eens."),
+}
+
+
+async def _http_error(request: Request, exc: HTTPException):
+    return error_response(request, exc.status_code, exc.detail)
+
+
+async def _server_error(request: Request, exc: Exception):
+    log.exception("Onverwachte fout bij %s", request.url.path)
+    return error_response(request, 500, None)
+
+
+def error_response(request: Request, status: int, detail: str | None):
+    """A Dutch error page, or JSON for the API."""
+    title, text = MESSAGES.get(status, ("Er ging iets mis", "Probeer het later nog eens."))
+    if detail and detail not in ("Not Found", "Method Not Allowed", "Internal Server Error"):
+        text = detail
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": title, "details": {"message": text}}, status_code=status)
+    return services(request).templates.TemplateResponse(
+        request,
+        "pages/fout.html",
+        {"title": title, "text": text, "demo": services(request).demo},
+        status_code=status,
+    )

@@ -1,0 +1,238 @@
+"""The OpenAPI 3.1 description of /api/v1; a test checks real responses against these schemas."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from keuzehulp.models.twents_model import DAKJES, NIVEAUS, PERCELEN
+from keuzehulp.search.filters import SORTS
+
+_nullable_str = {"type": ["string", "null"]}
+_nullable_int = {"type": ["integer", "null"]}
+
+CONTRACT_LINE = {
+    "type": "object",
+    "required": ["gemeente", "perceel", "ob", "niveau"],
+    "properties": {
+        "gemeente": {"type": "string", "pattern": "^GM[0-9]{4}$"},
+        "perceel": {"enum": list(PERCELEN)},
+        "ob": {"type": ["integer", "null"], "minimum": 1, "maximum": 4},
+        "niveau": {"enum": [*NIVEAUS, None]},
+        "geldig_vanaf": {"type": "string", "format": "date"},
+        "geldig_tot": {"type": ["string", "null"], "format": "date"},
+    },
+}
+FACET_OPTION = {
+    "type": "object",
+    "required": ["value", "label", "count", "selected"],
+    "properties": {
+        "value": {"type": "string"},
+        "label": {"type": "string"},
+        "count": {"type": "integer", "minimum": 0},
+        "selected": {"type": "boolean"},
+    },
+}
+SEARCH_HIT = {
+    "type": "object",
+    "required": ["slug", "naam", "url", "plaatsen", "specialisaties", "wachttijd_weken", "contracten"],
+    "properties": {
+        "slug": {"type": "string"},
+        "naam": {"type": "string"},
+        "url": {"type": "string"},
+        "plaatsen": {"type": "array", "items": {"type": "string"}},
+        "specialisaties": {"type": "array", "items": {"type": "string"}},
+        "wachttijd_weken": _nullable_int,
+        "wachttijd_bevestigd_op": _nullable_str,
+        "ambulante_spoedhulp": {"type": "boolean"},
+        "contracten": {"type": "array", "items": {"$ref": "#/components/schemas/ContractLine"}},
+        "afstand_km": {"type": ["number", "null"]},
+    },
+}
+FACET_NAMES = [
+    "gemeente",
+    "perceel",
+    "ob",
+    "niveau",
+    "dakje",
+    "specialisatie",
+    "doelgroep",
+    "taal",
+    "spoedhulp",
+    "max_wachttijd",
+]
+SEARCH_RESULT = {
+    "type": "object",
+    "required": ["total", "page", "per_page", "pages", "sort", "order", "results", "facets"],
+    "properties": {
+        "total": {"type": "integer", "minimum": 0},
+        "page": {"type": "integer", "minimum": 1},
+        "per_page": {"type": "integer"},
+        "pages": {"type": "integer"},
+        "sort": {"enum": list(SORTS)},
+        "order": {"type": "string", "description": "The order used, in plain Dutch."},
+        "suggestion": _nullable_str,
+        "results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchHit"}},
+        "facets": {
+            "type": "object",
+            "required": FACET_NAMES,
+            "additionalProperties": False,
+            "properties": {
+                name: {"type": "array", "items": {"$ref": "#/components/schemas/FacetOption"}}
+                for name in FACET_NAMES
+            },
+        },
+    },
+}
+VESTIGING = {
+    "type": "object",
+    "required": ["plaats", "gemeente", "beschermde_woonlocatie"],
+    "properties": {
+        "naam": {"type": "string"},
+        "plaats": {"type": "string"},
+        "gemeente": {"type": "string"},
+        "gemeente_naam": {"type": "string"},
+        "rolstoeltoegankelijk": {"type": "boolean"},
+        "beschermde_woonlocatie": {"type": "boolean"},
+        "adres": {"type": "string", "description": "Absent for protected woonlocaties."},
+        "postcode": {"type": "string", "pattern": "^[1-9][0-9]{3} [A-Z]{2}$"},
+        "lat": {"type": "number"},
+        "lon": {"type": "number"},
+    },
+}
+PROFILE = {
+    "type": "object",
+    "required": ["slug", "naam", "kvk", "status", "contracten", "dakjes", "vestigingen", "specialisaties"],
+    "properties": {
+        "slug": {"type": "string"},
+        "naam": {"type": "string"},
+        "kvk": {"type": "string", "pattern": "^[0-9]{8}$"},
+        "agb": {"type": ["string", "null"]},
+        "website": {"type": "string"},
+        "email": {"type": "string"},
+        "telefoon": {"type": "string"},
+        "beschrijving": {"type": "string"},
+        "status": {"enum": ["actief"]},
+        "wachttijd_weken": _nullable_int,
+        "wachttijd_bevestigd_op": _nullable_str,
+        "consultatie_functieniveaus": {"type": "array", "items": {"enum": ["MBO", "HBO", "WO", "WO++"]}},
+        "diagnostiek": {"type": "array", "items": {"enum": ["enkelvoudig", "integraal"]}},
+        "ambulante_spoedhulp": {"type": "boolean"},
+        "werkvormen": {"type": "array", "items": {"type": "string"}},
+        "specialisaties": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["slug", "naam"],
+                "properties": {"slug": {"type": "string"}, "naam": {"type": "string"}},
+            },
+        },
+        "doelgroepen": {"type": "array", "items": {"type": "string"}},
+        "talen": {"type": "array", "items": {"type": "string"}},
+        "vestigingen": {"type": "array", "items": {"$ref": "#/components/schemas/Vestiging"}},
+        "contracten": {"type": "array", "items": {"$ref": "#/components/schemas/ContractLine"}},
+        "dakjes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["gemeente", "dakje"],
+                "properties": {"gemeente": {"type": "string"}, "dakje": {"enum": list(DAKJES)}},
+            },
+        },
+        "maatregelhulp": {"type": "array", "items": {"type": "object"}},
+    },
+}
+ERROR = {
+    "type": "object",
+    "required": ["error", "details"],
+    "properties": {
+        "error": {"type": "string"},
+        "details": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+
+
+def _param(name: str, description: str, schema: dict, repeat: bool = False) -> dict:
+    if repeat:
+        schema = {"type": "array", "items": schema}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+        **({"style": "form", "explode": True} if repeat else {}),
+    }
+
+
+SEARCH_PARAMETERS = [
+    _param("q", "Free text (naam, beschrijving, specialisaties with synonyms, plaatsen).", {"type": "string"}),
+    _param("gemeente", "Gemeente by slug (hof-van-twente) or CBS code (GM1735).", {"type": "string"}),
+    _param("perceel", "jeugd, wmo or dyslexie.", {"enum": list(PERCELEN)}),
+    _param("ob", "Ondersteuningsbehoefte 1-4.", {"type": "integer", "minimum": 1, "maximum": 4}),
+    _param("niveau", "Niveau A-E.", {"enum": list(NIVEAUS)}),
+    _param("dakje", "Wonen en verblijf.", {"enum": list(DAKJES)}),
+    _param("specialisatie", "Specialisatie slug; repeat: all must hold.", {"type": "string"}, repeat=True),
+    _param("doelgroep", "Doelgroep slug.", {"type": "string"}),
+    _param("taal", "Taal slug.", {"type": "string"}),
+    _param("spoedhulp", "ja: offers ambulante spoedhulp.", {"enum": ["ja", "nee"]}),
+    _param("max_wachttijd", "Wachttijd at most this many weeks.", {"type": "integer", "minimum": 0}),
+    _param("woonplaats", "Kern used as the point for sort=afstand.", {"type": "string"}),
+    _param("sort", "Order; default relevantie with q, else willekeurig.", {"enum": list(SORTS)}),
+    _param("pagina", "Page, 20 results each.", {"type": "integer", "minimum": 1}),
+    _param("volgorde", "Any string: the seed of the neutral daily shuffle.", {"type": "string"}),
+]
+
+
+def _json(schema_name: str, description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}},
+    }
+
+
+@cache
+def openapi_document() -> dict:
+    """The whole OpenAPI document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Keuzehulp API",
+            "version": "1",
+            "description": "Gecontracteerde aanbieders for jeugdhulp and Wmo in a region (Twents model). "
+            "Default order is a neutral seeded shuffle: no aanbieder is favoured.",
+        },
+        "paths": {
+            "/api/v1/aanbieders": {
+                "get": {
+                    "summary": "Search aanbieders with facets",
+                    "parameters": SEARCH_PARAMETERS,
+                    "responses": {
+                        "200": _json("SearchResult", "Results, facet counts and the order used."),
+                        "400": _json("Error", "Invalid parameters, each explained in Dutch."),
+                    },
+                }
+            },
+            "/api/v1/aanbieders/{slug}": {
+                "get": {
+                    "summary": "One aanbieder's profile",
+                    "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {
+                        "200": _json("Profile", "The profile with current contract scope."),
+                        "404": _json("Error", "Unknown aanbieder."),
+                        "410": _json("Error", "Aanbieder suspended or ended."),
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "ContractLine": CONTRACT_LINE,
+                "FacetOption": FACET_OPTION,
+                "SearchHit": SEARCH_HIT,
+                "SearchResult": SEARCH_RESULT,
+                "Vestiging": VESTIGING,
+                "Profile": PROFILE,
+                "Error": ERROR,
+            }
+        },
+    }

@@ -1,0 +1,49 @@
+"""Turn stored search data into short Dutch phrases for result cards and the API."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from keuzehulp.search.filters import SearchRequest
+
+PERCEEL_NAMEN = {"jeugd": "Jeugd", "wmo": "Wmo", "dyslexie": "Dyslexie (EED)"}
+
+
+def matching_contracts(data: dict, request: SearchRequest) -> list[dict]:
+    """The stored contract lines that match the request's gemeente/perceel/OB/niveau."""
+    matches = []
+    for gemeente, perceel, ob, niveau in data["contracten"]:
+        if request.gemeente and gemeente != request.gemeente:
+            continue
+        if request.perceel and perceel != request.perceel:
+            continue
+        if request.ob and ob != request.ob:
+            continue
+        if request.niveau and niveau != request.niveau:
+            continue
+        matches.append({"gemeente": gemeente, "perceel": perceel, "ob": ob, "niveau": niveau})
+    return matches
+
+
+def contract_summary(data: dict, request: SearchRequest, gemeente_namen: dict[str, str]) -> list[str]:
+    """Lines like 'Jeugd: OB2 niveau A, B' for the matching contracts, per perceel and OB."""
+    lines = matching_contracts(data, request)
+    if not lines:
+        return []
+    gemeenten = sorted({line["gemeente"] for line in lines})
+    grouped: dict[tuple, set] = defaultdict(set)
+    for line in lines:
+        grouped[(line["perceel"], line["ob"])].add(line["niveau"])
+    parts = []
+    for (perceel, ob), niveaus in sorted(grouped.items(), key=lambda i: (i[0][0], i[0][1] or 0)):
+        if ob is None:
+            parts.append(PERCEEL_NAMEN[perceel])
+        else:
+            parts.append(f"{PERCEEL_NAMEN[perceel]}: OB{ob} niveau {', '.join(sorted(niveaus))}")
+    if request.gemeente:
+        where = gemeente_namen.get(request.gemeente, request.gemeente)
+    elif len(gemeenten) == 1:
+        where = gemeente_namen.get(gemeenten[0], gemeenten[0])
+    else:
+        where = f"{len(gemeenten)} gemeenten"
+    return [f"Gecontracteerd in {where}"] + parts

@@ -1,0 +1,131 @@
+"""Public pages: start, search with facets, name suggestions, aanbieder profiles."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.routing import Route
+from whoosh import query as wq
+
+from keuzehulp.queries import load_profile
+from keuzehulp.search.engine import visitor_seed
+from keuzehulp.search.filters import MAX_QUERY_LENGTH, SORTS, InvalidSearch, SearchRequest, parse_search
+from keuzehulp.search.schema import dutch_analyzer
+from keuzehulp.services.taxonomy import labels
+from keuzehulp.web.presenters import contract_summary
+
+ORDER_COOKIE = "kh_volgorde"
+SUGGESTION_LIMIT = 8
+
+
+def _services(request: Request):
+    return request.app.state.services
+
+
+def _render(request: Request, template: str, context: dict, status_code: int = 200):
+    services = _services(request)
+    base = {"demo": services.demo, "taxonomy": services.taxonomy}
+    return services.templates.TemplateResponse(request, template, base | context, status_code=status_code)
+
+
+async def home(request: Request):
+    """Start page: search box, gemeente choice, entry to the keuzehulp."""
+    return _render(request, "pages/home.html", {"search": SearchRequest()})
+
+
+def _order_token(request: Request) -> tuple[str, bool]:
+    token = request.cookies.get(ORDER_COOKIE, "")
+    if len(token) == 32 and token.isalnum():
+        return token, False
+    return secrets.token_hex(16), True
+
+
+async def zoeken(request: Request):
+    """Search results with facets; the results fragment alone for htmx requests."""
+    services = _services(request)
+    token, new_token = _order_token(request)
+    is_htmx = request.headers.get("hx-request") == "true"
+    search, errors = parse_leniently(request.query_params, services.taxonomy)
+    result = services.search.search(services.index.snapshot(), search, visitor_seed(token, date.today()))
+    gemeente_namen = {g.cbs_code: g.naam for g in services.taxonomy.gemeenten}
+    context = {
+        "search": search,
+        "result": result,
+        "errors": errors,
+        "raw": request.query_params,
+        "sorts": SORTS,
+        "gemeente": services.taxonomy.gemeente(search.gemeente) if search.gemeente else None,
+        "summaries": [contract_summary(hit.data, search, gemeente_namen) for hit in result.hits],
+        "specialisatie_labels": {s.slug: s.label_b1 for s in services.taxonomy.specialisaties},
+    }
+    template = "partials/zoeken_inhoud.html" if is_htmx else "pages/zoeken.html"
+    response = _render(request, template, context, status_code=400 if errors else 200)
+    response.headers["Vary"] = "HX-Request"
+    if new_token:
+        response.set_cookie(ORDER_COOKIE, token, max_age=86400, httponly=True, samesite="lax")
+    return response
+
+
+def parse_leniently(params, taxonomy) -> tuple[SearchRequest, dict[str, str]]:
+    """Parse a search; on bad values, search with the rest and return the Dutch errors too."""
+    try:
+        return parse_search(params, taxonomy), {}
+    except InvalidSearch as error:
+        kept = [(k, v) for k, v in params.multi_items() if k not in error.details]
+        if "q" in error.details:
+            kept.append(("q", params.get("q", "")[:MAX_QUERY_LENGTH]))
+        return parse_search(QueryParams(kept), taxonomy), error.details
+
+
+async def suggesties(request: Request):
+    """Names of aanbieders that start like the typed text (an htmx fragment)."""
+    services = _services(request)
+    typed = request.query_params.get("q", "")[:100]
+    words = [token.text for token in dutch_analyzer(stem=False)(typed)]
+    names = []
+    if words and len(words[-1]) >= 2:
+        snapshot = services.index.snapshot()
+        stem = dutch_analyzer()
+        complete = [wq.Term("naam", token.text) for token in stem(" ".join(words[:-1]))]
+        last = words[-1]
+        stems = {token.text for token in stem(last)} | {last}
+        typed_word = wq.Or([wq.Prefix("naam", prefix) for prefix in sorted(stems)])
+        query = wq.And([*complete, typed_word])
+        for hit in snapshot.searcher.search(query, limit=SUGGESTION_LIMIT):
+            names.append(snapshot.stored(hit.docnum)["data"])
+    return _render(request, "partials/suggesties.html", {"names": names, "typed": typed})
+
+
+async def aanbieder(request: Request):
+    """The profile of one aanbieder."""
+    services = _services(request)
+    slug = request.path_params["slug"]
+
+    def load():
+        with Session(services.engine) as session:
+            return load_profile(session, slug, date.today())
+
+    profile = await run_in_threadpool(load)
+    if profile is None:
+        raise HTTPException(404, "We kennen geen aanbieder met dit adres. Zoek de aanbieder opnieuw.")
+    if profile.aanbieder.status != "actief":
+        return _render(request, "pages/niet_beschikbaar.html", {"aanbieder": profile.aanbieder}, 410)
+    return _render(
+        request,
+        "pages/aanbieder.html",
+        {"profile": profile, "labels": labels(), "today": date.today()},
+    )
+
+
+routes = [
+    Route("/", home, name="home"),
+    Route("/zoeken", zoeken, name="zoeken"),
+    Route("/zoeken/suggesties", suggesties, name="suggesties"),
+    Route("/aanbieders/{slug}", aanbieder, name="aanbieder"),
+]

@@ -1,0 +1,79 @@
+"""Jinja2 set-up: autoescaped templates, Dutch date formatting and shared labels."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.templating import Jinja2Templates
+
+from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.search.filters import to_params
+from keuzehulp.services.taxonomy import labels
+
+MAANDEN = (
+    "januari februari maart april mei juni juli augustus september oktober november december"
+).split()
+
+
+def datum(value: date | str | None) -> str:
+    """'2026-11-23' -> '23 november 2026'."""
+    if value is None:
+        return "onbekend"
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return f"{value.day} {MAANDEN[value.month - 1]} {value.year}"
+
+
+def weken(value: int | None) -> str:
+    """Wachttijd in plain Dutch."""
+    if value is None:
+        return "onbekend"
+    if value == 0:
+        return "geen wachttijd"
+    return f"{value} {'week' if value == 1 else 'weken'}"
+
+
+def search_url(base: str, search, **changes) -> str:
+    """URL of a search with some parameters changed."""
+    query = urlencode(to_params(search, **changes))
+    return f"{base}?{query}" if query else base
+
+
+SORT_LABELS = {
+    "willekeurig": "Willekeurig",
+    "relevantie": "Beste match met zoekwoorden",
+    "wachttijd": "Kortste wachttijd",
+    "naam": "Naam (A-Z)",
+    "afstand": "Dichtstbij",
+}
+
+
+def display_labels() -> dict[str, dict[str, str]]:
+    """Labels for filter options, from the Twents-model seed file."""
+    terms = labels()
+    return {
+        "perceel_labels": {key: item["label"] for key, item in terms["percelen"].items()},
+        "ob_labels": {str(ob): f"OB{ob}: {item['naam']}" for ob, item in terms["ondersteuningsbehoeften"].items()},
+        "niveau_labels": {n: f"Niveau {n}" for n in terms["niveaus"]},
+        "dakje_labels": {d: f"{d}: {item['naam']}" for d, item in terms["dakjes"].items()},
+        "sort_labels": SORT_LABELS,
+    }
+
+
+def make_templates() -> Jinja2Templates:
+    """The template renderer with filters and globals."""
+    env = Environment(
+        loader=FileSystemLoader(PROJECT_ROOT / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["datum"] = datum
+    env.filters["weken"] = weken
+    env.globals["search_url"] = search_url
+    env.globals["labels"] = labels()
+    env.globals.update(display_labels())
+    return Jinja2Templates(env=env)
