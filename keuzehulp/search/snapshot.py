@@ -25,7 +25,7 @@ class Snapshot:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.size = self.reader.doc_count_all()
-        self._leaves = list(self.reader.leaf_readers())
+        self._leaves = [(leaf, offset) for leaf, offset in self.reader.leaf_readers() if leaf.doc_count_all()]
         self._lock = threading.Lock()
         self._masks: dict[tuple[str, str], np.ndarray] = {}
         self._columns: dict[str, np.ndarray] = {}

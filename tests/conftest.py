@@ -1,0 +1,69 @@
+"""Fixtures: every database-touching test runs on SQLite and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from keuzehulp.web.app import create_app
+from tests.support.postgres import PostgresServer
+from tests.support.world import DatabaseFactory, build_world
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    server = PostgresServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request):
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def database_factory(backend, request, tmp_path_factory):
+    postgres = request.getfixturevalue("postgres_server") if backend == "postgresql" else None
+    return DatabaseFactory(backend, tmp_path_factory.mktemp(f"db-{backend}"), postgres)
+
+
+@pytest.fixture
+def empty_world(database_factory, tmp_path):
+    """A fresh database with taxonomy and no aanbieders, and its (empty) index."""
+    world = build_world(database_factory.new_url(), tmp_path / "index-empty")
+    yield world
+    world.engine.dispose()
+
+
+@pytest.fixture
+def small_world(database_factory, tmp_path):
+    """A fresh database with 60 demo aanbieders, for tests that write."""
+    world = build_world(database_factory.new_url(), tmp_path / "index-small", aanbieders=60, seed=3)
+    yield world
+    world.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_world(database_factory, tmp_path_factory):
+    """A shared, read-only data set of 300 demo aanbieders; tests must not write to it."""
+    world = build_world(database_factory.new_url(), tmp_path_factory.mktemp("demo-index"), aanbieders=300)
+    yield world
+    world.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_client(demo_world):
+    """A TestClient on the shared demo data set."""
+    with TestClient(create_app(demo_world.settings(), engine=demo_world.engine)) as client:
+        yield client
+
+
+@pytest.fixture
+def small_client(small_world):
+    """A TestClient on a fresh small data set, for tests that write."""
+    with TestClient(create_app(small_world.settings(), engine=small_world.engine)) as client:
+        yield client

@@ -1,0 +1,113 @@
+"""The index follows the database: changes, suspensions, broken or missing index files, a new day."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from keuzehulp.db import session_scope
+from keuzehulp.models import Aanbieder, Contract
+from keuzehulp.search.filters import SearchRequest
+from keuzehulp.search.index import SearchIndex
+from keuzehulp.services.aanbieders import set_status
+
+EVERYTHING = SearchRequest(per_page=100_000)
+
+
+def slugs(world, index=None, request=EVERYTHING) -> set[str]:
+    index = index or world.index
+    return {hit.data["slug"] for hit in world.search.search(index.snapshot(), request, seed=1).hits}
+
+
+def first_actief(world) -> str:
+    with Session(world.engine) as session:
+        return session.exec(select(Aanbieder.slug).where(Aanbieder.status == "actief").order_by(Aanbieder.id)).first()
+
+
+def test_opgeschorte_aanbieder_verdwijnt_uit_zoekresultaten(small_world):
+    slug = first_actief(small_world)
+    assert slug in slugs(small_world)
+    with session_scope(small_world.engine) as session:
+        set_status(session, slug, "opgeschort")
+    assert small_world.index.sync() == 1
+    assert slug not in slugs(small_world)
+    with session_scope(small_world.engine) as session:
+        set_status(session, slug, "actief")
+    small_world.index.sync()
+    assert slug in slugs(small_world)
+
+
+def test_alleen_actieve_aanbieders_staan_in_de_index(small_world):
+    with Session(small_world.engine) as session:
+        actief = set(session.exec(select(Aanbieder.slug).where(Aanbieder.status == "actief")))
+    assert slugs(small_world) == actief
+
+
+def test_een_wijziging_bereikt_de_index_binnen_een_seconde_via_het_log(small_world):
+    """A second process's index (polling) picks up a write made elsewhere."""
+    other = SearchIndex(small_world.index_dir, small_world.engine)
+    other.open()
+    slug = first_actief(small_world)
+    with session_scope(small_world.engine) as session:
+        set_status(session, slug, "beeindigd")
+    started = time.monotonic()
+    while slug in slugs(small_world, other):
+        assert time.monotonic() - started < 1.0, "wijziging niet binnen een seconde in de index"
+        other.refresh()
+        other.sync()
+        time.sleep(0.05)
+
+
+# Whoosh leaves the broken file's handle for the garbage collector; that warning is not ours.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_kapotte_index_wordt_bij_openen_opnieuw_opgebouwd(small_world):
+    expected = slugs(small_world)
+    current = small_world.index_dir / (small_world.index_dir / "current").read_text()
+    for path in current.iterdir():
+        if path.suffix in (".seg", ".toc", ".trm", ".pst") or path.name.startswith("_MAIN"):
+            path.write_bytes(b"kapot")
+    fresh = SearchIndex(small_world.index_dir, small_world.engine)
+    assert fresh.open() is True
+    assert slugs(small_world, fresh) == expected
+
+
+def test_ontbrekende_index_wordt_opgebouwd(small_world):
+    expected = slugs(small_world)
+    shutil.rmtree(small_world.index_dir)
+    fresh = SearchIndex(small_world.index_dir, small_world.engine)
+    assert fresh.open() is True
+    assert slugs(small_world, fresh) == expected
+
+
+def test_index_van_een_andere_database_wordt_vervangen(small_world, empty_world):
+    """An index ahead of the database (the database was replaced) is rebuilt, not trusted."""
+    shutil.copytree(small_world.index_dir, empty_world.index_dir, dirs_exist_ok=True)
+    fresh = SearchIndex(empty_world.index_dir, empty_world.engine)
+    assert fresh.open() is True
+    assert slugs(empty_world, fresh) == set()
+
+
+def test_afgelopen_contract_verdwijnt_op_de_volgende_dag(small_world):
+    """The index computes contract scope for a date; on a new day ended lines drop out."""
+    today = date.today()
+    slug = first_actief(small_world)
+    with session_scope(small_world.engine) as session:
+        aanbieder = session.exec(select(Aanbieder).where(Aanbieder.slug == slug)).one()
+        for contract in session.exec(select(Contract).where(Contract.aanbieder_id == aanbieder.id)):
+            contract.geldig_tot = today
+            session.add(contract)
+    day = {"value": today}
+    index = SearchIndex(small_world.index_dir, small_world.engine, today=lambda: day["value"])
+    index.rebuild()
+    scoped = [SearchRequest(ob=ob, per_page=100_000) for ob in (1, 2, 3, 4)] + [
+        SearchRequest(perceel="dyslexie", per_page=100_000)
+    ]
+    assert any(slug in slugs(small_world, index, r) for r in scoped)
+    day["value"] = today + timedelta(days=1)
+    index.sync()
+    assert not any(slug in slugs(small_world, index, r) for r in scoped)
+    assert index.state()["scope_date"] == day["value"].isoformat()

@@ -1,0 +1,48 @@
+"""The Twents-model rules, enforced with Dutch messages."""
+
+import pytest
+
+from keuzehulp.models.twents_model import RuleViolation, check_contract, check_contract_set, check_dakje
+
+
+@pytest.mark.parametrize(
+    ("perceel", "ob", "niveau"),
+    [("jeugd", 1, "A"), ("jeugd", 2, "D"), ("wmo", 1, "D"), ("wmo", 2, "C"), ("jeugd", 3, "C"), ("jeugd", 4, "E"),
+     ("dyslexie", None, None)],
+)
+def test_toegestane_contractregels(perceel, ob, niveau):
+    check_contract(perceel, ob, niveau)
+
+
+@pytest.mark.parametrize(
+    ("perceel", "ob", "niveau", "message"),
+    [
+        ("wmo", 3, "A", "alleen voor jeugd"),
+        ("wmo", 4, "B", "alleen voor jeugd"),
+        ("jeugd", 3, "D", "past niet bij ondersteuningsbehoefte 3"),
+        ("jeugd", 4, "D", "past niet bij ondersteuningsbehoefte 4"),
+        ("jeugd", 1, "E", "past niet bij ondersteuningsbehoefte 1"),
+        ("jeugd", 5, "A", "1, 2, 3 of 4"),
+        ("dyslexie", 4, "A", "geen ondersteuningsbehoefte"),
+        ("zorg", 1, "A", "Onbekend perceel"),
+    ],
+)
+def test_verboden_contractregels_krijgen_een_nederlandse_uitleg(perceel, ob, niveau, message):
+    with pytest.raises(RuleViolation, match=message):
+        check_contract(perceel, ob, niveau)
+
+
+def test_e_aanbieder_levert_geen_a_b_of_c_bij_ob4():
+    check_contract_set([("jeugd", 4, "E"), ("jeugd", 1, "A")])
+    with pytest.raises(RuleViolation, match="niveau E"):
+        check_contract_set([("jeugd", 4, "E"), ("jeugd", 4, "B")])
+
+
+def test_dakje_1_tot_3_vraagt_een_ob_contract_maar_pleegzorg_niet():
+    check_dakje("0-A", has_ob_contract=False)
+    check_dakje("0-B", has_ob_contract=False)
+    check_dakje("2", has_ob_contract=True)
+    with pytest.raises(RuleViolation, match="Dakje 3 kan alleen"):
+        check_dakje("3", has_ob_contract=False)
+    with pytest.raises(RuleViolation, match="Onbekend dakje"):
+        check_dakje("4", has_ob_contract=True)
