@@ -1,0 +1,68 @@
+"""Profile pages: contract matrix, protected addresses, unknown and suspended aanbieders."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from keuzehulp.db import session_scope
+from keuzehulp.models import Aanbieder, DakjeScope, Vestiging
+from keuzehulp.queries import load_profile
+from keuzehulp.services.aanbieders import set_status
+
+
+def test_profiel_toont_contracten_wachttijd_en_contact(demo_client, demo_world):
+    with Session(demo_world.engine) as session:
+        aanbieder = session.exec(
+            select(Aanbieder).where(Aanbieder.status == "actief", Aanbieder.wachttijd_weken > 1)
+        ).first()
+        profile = load_profile(session, aanbieder.slug, date.today())
+    response = demo_client.get(f"/aanbieders/{aanbieder.slug}")
+    assert response.status_code == 200
+    text = response.text
+    assert aanbieder.naam.replace("'", "&#39;") in text
+    assert f"{aanbieder.wachttijd_weken} weken" in text
+    assert "Bevestigd door de aanbieder op" in text
+    for gemeente in {g.naam for _, g in profile.contracten}:
+        assert gemeente in text
+    assert aanbieder.kvk in text
+    assert "Bespreek dat eerst met het wijkteam" in text
+
+
+def test_adres_van_beschermde_woonlocatie_is_nooit_zichtbaar(demo_client, demo_world):
+    with Session(demo_world.engine) as session:
+        vestiging = session.exec(select(Vestiging).where(Vestiging.beschermde_woonlocatie)).first()
+        slug = session.get(Aanbieder, vestiging.aanbieder_id).slug
+    html = demo_client.get(f"/aanbieders/{slug}").text
+    api = demo_client.get(f"/api/v1/aanbieders/{slug}").text
+    for shown in (html, api):
+        assert vestiging.adres not in shown
+        assert vestiging.postcode not in shown
+        assert vestiging.plaats in shown
+    assert "Het adres is niet openbaar" in html
+
+
+def test_dakjes_staan_in_de_contractmatrix(demo_client, demo_world):
+    with Session(demo_world.engine) as session:
+        dakje = session.exec(select(DakjeScope).where(DakjeScope.dakje == "2")).first()
+        slug = session.get(Aanbieder, dakje.aanbieder_id).slug
+    assert "Verblijf met actief toezicht" in demo_client.get(f"/aanbieders/{slug}").text
+
+
+def test_onbekende_aanbieder_geeft_een_nederlandse_404(demo_client):
+    response = demo_client.get("/aanbieders/bestaat-niet")
+    assert response.status_code == 404
+    assert "We kennen geen aanbieder met dit adres" in response.text
+    assert response.template.name == "pages/fout.html"
+
+
+def test_opgeschorte_aanbieder_is_niet_beschikbaar(small_client, small_world):
+    with Session(small_world.engine) as session:
+        slug = session.exec(select(Aanbieder.slug).where(Aanbieder.status == "actief")).first()
+    with session_scope(small_world.engine) as session:
+        set_status(session, slug, "opgeschort")
+    response = small_client.get(f"/aanbieders/{slug}")
+    assert response.status_code == 410
+    assert "nu niet beschikbaar" in response.text
+    assert small_client.get(f"/api/v1/aanbieders/{slug}").status_code == 410

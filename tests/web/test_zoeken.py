@@ -1,0 +1,160 @@
+"""/zoeken: filters, facets, fragments for htmx, errors, neutral order."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlmodel import Session
+
+from keuzehulp.search.filters import SearchRequest
+from tests.support.http import cookie
+from tests.support.sql_reference import sql_count, sql_slugs
+
+
+def result_slugs(html: str) -> list[str]:
+    return re.findall(r'<h3><a href="[^"]*/aanbieders/([^"]+)">', html)
+
+
+def test_filter_op_gemeente_ob_en_niveau_geeft_de_juiste_aanbieders(demo_client, demo_world):
+    response = demo_client.get("/zoeken", params={"gemeente": "enschede", "ob": "2", "niveau": "B", "sort": "naam"})
+    assert response.status_code == 200
+    assert response.template.name == "pages/zoeken.html"
+    request = SearchRequest(gemeente="GM0153", ob=2, niveau="B")
+    with Session(demo_world.engine) as session:
+        expected = sql_slugs(session, request, date.today())
+    assert response.context["result"].total == len(expected)
+    shown = result_slugs(response.text)
+    assert len(shown) == min(20, len(expected))
+    assert set(shown) <= expected
+    assert "Gecontracteerd in Enschede" in response.text
+    assert "Wijkteam Enschede" in response.text
+
+
+def test_gemeente_als_cbs_code_en_als_slug_is_hetzelfde(demo_client):
+    by_code = demo_client.get("/zoeken", params={"gemeente": "GM1735", "sort": "naam"})
+    by_slug = demo_client.get("/zoeken", params={"gemeente": "hof-van-twente", "sort": "naam"})
+    assert result_slugs(by_code.text) == result_slugs(by_slug.text)
+    assert by_code.context["result"].total > 0
+
+
+def test_facetten_tonen_exacte_aantallen_en_lege_opties_zijn_uitgeschakeld(demo_client, demo_world):
+    response = demo_client.get("/zoeken", params={"gemeente": "losser", "dakje": "3"})
+    facets = response.context["result"].facets
+    with Session(demo_world.engine) as session:
+        for option in facets["ob"]:
+            expected = sql_count(session, SearchRequest(gemeente="GM0168", dakje="3", ob=int(option.value)), date.today())
+            assert option.count == expected
+    empty = [o for f in facets.values() for o in f if o.count == 0 and not o.selected]
+    assert empty, "testdata heeft lege opties nodig"
+    for option in empty[:5]:
+        assert re.search(rf'value="{re.escape(option.value)}"[^>]* disabled', response.text)
+
+
+def test_htmx_verzoek_krijgt_alleen_het_fragment(demo_client):
+    response = demo_client.get("/zoeken", params={"ob": "3"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.template.name == "partials/zoeken_inhoud.html"
+    assert "<html" not in response.text
+    assert 'id="zoek-status"' in response.text and 'hx-swap-oob="true"' in response.text
+    assert response.headers["vary"] == "HX-Request"
+    full = demo_client.get("/zoeken", params={"ob": "3"})
+    assert full.headers["vary"] == "HX-Request"
+    assert "<html" in full.text
+
+
+def test_ongeldige_filters_geven_400_met_uitleg_en_behouden_de_rest(demo_client):
+    response = demo_client.get("/zoeken", params={"ob": "7", "niveau": "Z", "gemeente": "Atlantis", "q": "autisme"})
+    assert response.status_code == 400
+    text = response.text
+    assert "Ondersteuningsbehoefte &#39;7&#39; bestaat niet" in text or "Ondersteuningsbehoefte '7' bestaat niet" in text
+    assert "Niveau" in text and "bestaat niet" in text
+    assert "Atlantis" in text and "kennen we niet" in text
+    assert 'value="autisme"' in text  # the rest of the form is kept
+    assert response.context["result"].request.q == "autisme"
+
+
+def test_onbekende_specialisatie_en_te_lange_tekst(demo_client):
+    response = demo_client.get("/zoeken", params={"specialisatie": "bestaat-niet"})
+    assert response.status_code == 400
+    response = demo_client.get("/zoeken", params={"q": "a" * 500})
+    assert response.status_code == 400
+    assert "te lang" in response.text
+
+
+def test_neutrale_volgorde_wordt_uitgelegd_en_is_per_bezoeker_anders(demo_client):
+    with cookie(demo_client, "kh_volgorde", "a" * 32):
+        first = demo_client.get("/zoeken")
+        again = demo_client.get("/zoeken")
+    with cookie(demo_client, "kh_volgorde", "b" * 32):
+        other = demo_client.get("/zoeken")
+    assert "Willekeurige volgorde, zodat geen aanbieder voorrang krijgt" in first.text
+    assert result_slugs(first.text) == result_slugs(again.text)
+    assert result_slugs(first.text) != result_slugs(other.text)
+
+
+def test_nieuwe_bezoeker_krijgt_een_volgorde_cookie(demo_client):
+    demo_client.cookies.clear()
+    response = demo_client.get("/zoeken")
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("kh_volgorde=") and "HttpOnly" in cookie and "samesite=lax" in cookie.lower()
+
+
+def test_neutrale_volgorde_geeft_iedere_aanbieder_een_kans_op_de_eerste_plaats(demo_world):
+    snapshot = demo_world.index.snapshot()
+    firsts = {
+        demo_world.search.search(snapshot, SearchRequest(), seed=seed).hits[0].data["slug"] for seed in range(60)
+    }
+    assert len(firsts) > 40
+
+
+def test_sorteren_op_wachttijd_naam_en_afstand(demo_client):
+    wachttijd = demo_client.get("/zoeken", params={"sort": "wachttijd"}).context["result"]
+    weeks = [h.data["wachttijd_weken"] for h in wachttijd.hits]
+    assert weeks == sorted(weeks)
+    naam = demo_client.get("/zoeken", params={"sort": "naam"}).context["result"]
+    names = [h.data["naam"].casefold() for h in naam.hits]
+    assert names == sorted(names)
+    afstand = demo_client.get("/zoeken", params={"sort": "afstand", "woonplaats": "delden"}).context["result"]
+    km = [h.distance_km for h in afstand.hits]
+    assert km == sorted(km) and km[0] < 5
+    zonder_punt = demo_client.get("/zoeken", params={"sort": "afstand"})
+    assert "Kies een gemeente of woonplaats" in zonder_punt.text
+
+
+def test_paginering_met_20_per_pagina(demo_client):
+    page1 = demo_client.get("/zoeken", params={"sort": "naam"})
+    page2 = demo_client.get("/zoeken", params={"sort": "naam", "pagina": "2"})
+    first, second = result_slugs(page1.text), result_slugs(page2.text)
+    assert len(first) == 20 and len(second) == 20
+    assert not set(first) & set(second)
+    assert "Volgende pagina" in page1.text
+
+
+def test_tekst_zoeken_met_synoniem_en_spelling(demo_client):
+    synonym = demo_client.get("/zoeken", params={"q": "prikkelgevoelig"}).context["result"]
+    direct = demo_client.get("/zoeken", params={"specialisatie": "autisme"}).context["result"]
+    assert synonym.total >= direct.total > 0
+    typo = demo_client.get("/zoeken", params={"q": "autisne"})
+    assert typo.context["result"].total == 0
+    assert "Bedoelde u" in typo.text and "autisme" in typo.text
+
+
+def test_naamsuggesties_tijdens_typen(demo_client, demo_world):
+    hits = demo_world.search.search(demo_world.index.snapshot(), SearchRequest(sort="naam"), 1).hits
+    name = next(h.data["naam"] for h in hits if h.data["naam"].split()[0].isalpha())
+    typed = name.split()[0][:4]
+    response = demo_client.get("/zoeken/suggesties", params={"q": typed})
+    assert response.status_code == 200
+    assert response.template.name == "partials/suggesties.html"
+    names = response.context["names"]
+    assert names and all(typed.lower() in item["naam"].lower() for item in names)
+    assert demo_client.get("/zoeken/suggesties", params={"q": "x"}).context["names"] == []
+
+
+def test_startpagina(demo_client):
+    response = demo_client.get("/")
+    assert response.status_code == 200
+    assert "Hof van Twente" in response.text
+    assert 'action="/zoeken"' in response.text or "/zoeken" in response.text
+    assert "Demo-gegevens, fictieve aanbieders" in response.text
