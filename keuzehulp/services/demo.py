@@ -29,6 +29,9 @@ from keuzehulp.services.taxonomy import SEED_DIR, slugify
 CONTRACT_START = date(2025, 1, 1)
 CONTRACT_END = date(2028, 12, 31)
 DEMO_FLAG = "demo"
+# Specialisaties that fit only adults or only children, so generated profiles read plausibly.
+ADULT_ONLY = {"dementie", "mantelzorg", "schulden", "dagbesteding"}
+CHILD_ONLY = {"jonge-kind", "schoolverzuim", "hoogbegaafdheid", "opvoeding", "scheiding", "hechting"}
 INDICATOREN = ("uitval", "tevredenheid", "3.1", "3.2", "3.3", "3.4")
 
 
@@ -147,7 +150,10 @@ class DemoGenerator:
     def _specialisaties(self, kind: str) -> list[str]:
         if kind == "dyslexie":
             return ["dyslexie"]
-        pool = [s for s in self.specialisaties if s != "dyslexie"]
+        unsuited = (
+            ADULT_ONLY if kind in ("jeugd", "behandeling", "gi") else CHILD_ONLY if kind == "wmo" else set()
+        )
+        pool = [s for s in self.specialisaties if s != "dyslexie" and s not in unsuited]
         return sorted(self.rng.sample(pool, self.rng.randint(1, 5)))
 
     def _scope(self, kind: str, werkgebied: list[str]) -> tuple[list[ContractLine], list[DakjeLine]]:

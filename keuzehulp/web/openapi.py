@@ -165,7 +165,9 @@ def _param(name: str, description: str, schema: dict, repeat: bool = False) -> d
 
 
 SEARCH_PARAMETERS = [
-    _param("q", "Free text (naam, beschrijving, specialisaties with synonyms, plaatsen).", {"type": "string"}),
+    _param(
+        "q", "Free text (naam, beschrijving, specialisaties with synonyms, plaatsen).", {"type": "string"}
+    ),
     _param("gemeente", "Gemeente by slug (hof-van-twente) or CBS code (GM1735).", {"type": "string"}),
     _param("perceel", "jeugd, wmo or dyslexie.", {"enum": list(PERCELEN)}),
     _param("ob", "Ondersteuningsbehoefte 1-4.", {"type": "integer", "minimum": 1, "maximum": 4}),
@@ -215,7 +217,9 @@ def openapi_document() -> dict:
             "/api/v1/aanbieders/{slug}": {
                 "get": {
                     "summary": "One aanbieder's profile",
-                    "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "parameters": [
+                        {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
                     "responses": {
                         "200": _json("Profile", "The profile with current contract scope."),
                         "404": _json("Error", "Unknown aanbieder."),

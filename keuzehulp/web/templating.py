@@ -12,9 +12,20 @@ from keuzehulp.config import PROJECT_ROOT
 from keuzehulp.search.filters import to_params
 from keuzehulp.services.taxonomy import labels
 
-MAANDEN = (
-    "januari februari maart april mei juni juli augustus september oktober november december"
-).split()
+MAANDEN = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 def datum(value: date | str | None) -> str:
@@ -55,7 +66,9 @@ def display_labels() -> dict[str, dict[str, str]]:
     terms = labels()
     return {
         "perceel_labels": {key: item["label"] for key, item in terms["percelen"].items()},
-        "ob_labels": {str(ob): f"OB{ob}: {item['naam']}" for ob, item in terms["ondersteuningsbehoeften"].items()},
+        "ob_labels": {
+            str(ob): f"OB{ob}: {item['naam']}" for ob, item in terms["ondersteuningsbehoeften"].items()
+        },
         "niveau_labels": {n: f"Niveau {n}" for n in terms["niveaus"]},
         "dakje_labels": {d: f"{d}: {item['naam']}" for d, item in terms["dakjes"].items()},
         "sort_labels": SORT_LABELS,

@@ -36,7 +36,11 @@ def conditions(r: SearchRequest, today: date) -> list:
     """WHERE conditions on Aanbieder for every filter of the request (text excluded)."""
     where = [Aanbieder.status == "actief"]
     if any((r.gemeente, r.perceel, r.ob, r.niveau)):
-        clauses = [Contract.aanbieder_id == Aanbieder.id, _valid(Contract, today), _gemeente(Contract, r.gemeente)]
+        clauses = [
+            Contract.aanbieder_id == Aanbieder.id,
+            _valid(Contract, today),
+            _gemeente(Contract, r.gemeente),
+        ]
         if r.perceel:
             clauses.append(Contract.perceel == r.perceel)
         if r.ob:
@@ -99,7 +103,9 @@ def sql_slugs(session, r: SearchRequest, today: date) -> set[str]:
 
 def sql_count(session, r: SearchRequest, today: date) -> int:
     """Number of aanbieders the database says match."""
-    return session.execute(select(func.count()).select_from(Aanbieder).where(*conditions(r, today))).scalar_one()
+    return session.execute(
+        select(func.count()).select_from(Aanbieder).where(*conditions(r, today))
+    ).scalar_one()
 
 
 def facet_request(r: SearchRequest, facet: str, value: str, taxonomy) -> SearchRequest:

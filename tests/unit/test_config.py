@@ -7,7 +7,11 @@ from keuzehulp.config import PROJECT_ROOT, Settings, documented_settings
 
 def test_settings_komen_uit_de_omgeving():
     settings = Settings.from_env(
-        {"KEUZEHULP_DATABASE_URL": "sqlite:///x.db", "KEUZEHULP_INDEX_DIR": "/tmp/ix", "KEUZEHULP_INDEX_POLL_SECONDS": "2"}
+        {
+            "KEUZEHULP_DATABASE_URL": "sqlite:///x.db",
+            "KEUZEHULP_INDEX_DIR": "/tmp/ix",
+            "KEUZEHULP_INDEX_POLL_SECONDS": "2",
+        }
     )
     assert settings.database_url == "sqlite:///x.db"
     assert settings.index_dir == Path("/tmp/ix")

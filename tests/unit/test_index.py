@@ -25,7 +25,9 @@ def slugs(world, index=None, request=EVERYTHING) -> set[str]:
 
 def first_actief(world) -> str:
     with Session(world.engine) as session:
-        return session.exec(select(Aanbieder.slug).where(Aanbieder.status == "actief").order_by(Aanbieder.id)).first()
+        return session.exec(
+            select(Aanbieder.slug).where(Aanbieder.status == "actief").order_by(Aanbieder.id)
+        ).first()
 
 
 def test_opgeschorte_aanbieder_verdwijnt_uit_zoekresultaten(small_world):

@@ -13,8 +13,22 @@ from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
 from keuzehulp.search.filters import WACHTTIJD_OPTIONS, SearchRequest
 from tests.support.sql_reference import facet_request, sql_count, sql_slugs
 
-GEMEENTEN = ["GM0141", "GM0147", "GM1774", "GM0153", "GM0158", "GM0163", "GM0164", "GM1735", "GM0168",
-             "GM0173", "GM1742", "GM0183", "GM1700", "GM0189"]
+GEMEENTEN = [
+    "GM0141",
+    "GM0147",
+    "GM1774",
+    "GM0153",
+    "GM0158",
+    "GM0163",
+    "GM0164",
+    "GM1735",
+    "GM0168",
+    "GM0173",
+    "GM1742",
+    "GM0183",
+    "GM1700",
+    "GM0189",
+]
 SPECIALISATIES = ["autisme", "adhd", "lvb", "angst", "trauma", "gedrag", "opvoeding", "dyslexie", "schulden"]
 ALL = 100_000
 
@@ -30,14 +44,18 @@ requests = st.builds(
     ob=maybe(OBS),
     niveau=maybe(NIVEAUS),
     dakje=maybe(DAKJES),
-    specialisatie=st.lists(st.sampled_from(SPECIALISATIES), max_size=2, unique=True).map(lambda s: tuple(sorted(s))),
+    specialisatie=st.lists(st.sampled_from(SPECIALISATIES), max_size=2, unique=True).map(
+        lambda s: tuple(sorted(s))
+    ),
     doelgroep=maybe(["kinderen", "jongeren", "volwassenen", "ouderen", "ouders-gezinnen"]),
     taal=maybe(["nl", "en", "tr", "twents", "ar"]),
     spoedhulp=st.booleans(),
     max_wachttijd=maybe(list(WACHTTIJD_OPTIONS) + [0, 26]),
     per_page=st.just(ALL),
 )
-common = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+common = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def index_slugs(world, request: SearchRequest) -> set[str]:

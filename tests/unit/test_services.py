@@ -11,15 +11,25 @@ from sqlmodel import Session, func, select
 from keuzehulp.db import session_scope
 from keuzehulp.models import Aanbieder, ChangeLog, Contract, DakjeScope, Vestiging
 from keuzehulp.models.twents_model import RuleViolation, check_contract, check_contract_set
-from keuzehulp.services.aanbieders import AanbiederData, ContractLine, DakjeLine, create_aanbieders, set_status
+from keuzehulp.services.aanbieders import (
+    AanbiederData,
+    ContractLine,
+    DakjeLine,
+    create_aanbieders,
+    set_status,
+)
 from keuzehulp.services.demo import DemoGenerator
 
 START = date(2025, 1, 1)
 
 
 def aanbieder(**changes) -> AanbiederData:
-    data = AanbiederData(slug="test-zorg", naam="Test Zorg", kvk="12345678",
-                         contracten=[ContractLine("GM0153", "jeugd", 2, "B", START)])
+    data = AanbiederData(
+        slug="test-zorg",
+        naam="Test Zorg",
+        kvk="12345678",
+        contracten=[ContractLine("GM0153", "jeugd", 2, "B", START)],
+    )
     for key, value in changes.items():
         setattr(data, key, value)
     return data
@@ -43,8 +53,15 @@ def test_aanmaken_schrijft_een_regel_in_het_wijzigingslog(empty_world):
         ({"contracten": [ContractLine("GM0153", "wmo", 3, "A", START)]}, "alleen voor jeugd"),
         ({"kvk": "123"}, "KvK-nummer"),
         ({"dakjes": [DakjeLine("GM0164", "2", START)]}, "Dakje 2 kan alleen"),
-        ({"contracten": [ContractLine("GM0153", "jeugd", 4, "E", START), ContractLine("GM0153", "jeugd", 4, "A", START)]},
-         "niveau E"),
+        (
+            {
+                "contracten": [
+                    ContractLine("GM0153", "jeugd", 4, "E", START),
+                    ContractLine("GM0153", "jeugd", 4, "A", START),
+                ]
+            },
+            "niveau E",
+        ),
         ({"contracten": [ContractLine("GM9999", "jeugd", 1, "A", START)]}, "Onbekende gemeente"),
     ],
 )

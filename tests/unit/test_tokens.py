@@ -4,14 +4,24 @@ from keuzehulp.search.tokens import contract_tokens, dakje_token, scope_token, s
 def test_een_contractregel_geeft_een_token_per_combinatie_van_filters():
     tokens = contract_tokens("GM0153", "jeugd", 2, "B")
     assert len(tokens) == 16
-    assert {"GM0153:jeugd:OB2:B", "GM0153:*:OB2:B", "*:*:OB2:*", "GM0153:*:*:*", "*:*:*:B", "*:*:*:*"} <= tokens
+    assert {
+        "GM0153:jeugd:OB2:B",
+        "GM0153:*:OB2:B",
+        "*:*:OB2:*",
+        "GM0153:*:*:*",
+        "*:*:*:B",
+        "*:*:*:*",
+    } <= tokens
     assert scope_token("GM0153", None, 2, "B") in tokens
     assert scope_token("GM0164", None, 2, "B") not in tokens
 
 
 def test_dyslexie_contract_zonder_ob():
     assert contract_tokens("GM0153", "dyslexie", None, None) == {
-        "GM0153:dyslexie:*:*", "GM0153:*:*:*", "*:dyslexie:*:*", "*:*:*:*"
+        "GM0153:dyslexie:*:*",
+        "GM0153:*:*:*",
+        "*:dyslexie:*:*",
+        "*:*:*:*",
     }
 
 

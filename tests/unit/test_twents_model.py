@@ -7,8 +7,15 @@ from keuzehulp.models.twents_model import RuleViolation, check_contract, check_c
 
 @pytest.mark.parametrize(
     ("perceel", "ob", "niveau"),
-    [("jeugd", 1, "A"), ("jeugd", 2, "D"), ("wmo", 1, "D"), ("wmo", 2, "C"), ("jeugd", 3, "C"), ("jeugd", 4, "E"),
-     ("dyslexie", None, None)],
+    [
+        ("jeugd", 1, "A"),
+        ("jeugd", 2, "D"),
+        ("wmo", 1, "D"),
+        ("wmo", 2, "C"),
+        ("jeugd", 3, "C"),
+        ("jeugd", 4, "E"),
+        ("dyslexie", None, None),
+    ],
 )
 def test_toegestane_contractregels(perceel, ob, niveau):
     check_contract(perceel, ob, niveau)

@@ -4,7 +4,9 @@ from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services.validation import normalise_agb, normalise_kvk, normalise_postcode
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("7511 ab", "7511 AB"), ("7511AB", "7511 AB"), (" 1234  xy ", "1234 XY")])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("7511 ab", "7511 AB"), ("7511AB", "7511 AB"), (" 1234  xy ", "1234 XY")]
+)
 def test_postcode_wordt_genormaliseerd(raw, expected):
     assert normalise_postcode(raw) == expected
 

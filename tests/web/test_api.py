@@ -31,11 +31,15 @@ def test_zoeken_via_api_geeft_dezelfde_resultaten_als_de_database(demo_client, d
     body = response.json()
     validate(openapi, body, "SearchResult")
     with Session(demo_world.engine) as session:
-        assert body["total"] == sql_count(session, SearchRequest(gemeente="GM0164", ob=1, taal="en"), date.today())
+        assert body["total"] == sql_count(
+            session, SearchRequest(gemeente="GM0164", ob=1, taal="en"), date.today()
+        )
     assert body["sort"] == "willekeurig"
     assert "voorrang" in body["order"]
     for hit in body["results"]:
-        assert hit["contracten"] and all(c["gemeente"] == "GM0164" and c["ob"] == 1 for c in hit["contracten"])
+        assert hit["contracten"] and all(
+            c["gemeente"] == "GM0164" and c["ob"] == 1 for c in hit["contracten"]
+        )
     assert {f["value"] for f in body["facets"]["ob"]} == {"1", "2", "3", "4"}
 
 
@@ -70,8 +74,20 @@ def test_profiel_via_api(demo_client, demo_world, openapi):
 
 def test_elke_zoekparameter_staat_in_openapi(openapi):
     documented = {p["name"] for p in openapi["paths"]["/api/v1/aanbieders"]["get"]["parameters"]}
-    assert {"q", "gemeente", "ob", "niveau", "dakje", "specialisatie", "doelgroep", "taal", "spoedhulp",
-            "max_wachttijd", "sort", "pagina"} <= documented
+    assert {
+        "q",
+        "gemeente",
+        "ob",
+        "niveau",
+        "dakje",
+        "specialisatie",
+        "doelgroep",
+        "taal",
+        "spoedhulp",
+        "max_wachttijd",
+        "sort",
+        "pagina",
+    } <= documented
 
 
 def test_health_en_ready(demo_client):

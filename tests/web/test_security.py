@@ -8,7 +8,9 @@ from keuzehulp.web.security import CSRF
 from tests.support.http import cookie
 
 
-@pytest.mark.parametrize("path", ["/", "/zoeken", "/api/v1/aanbieders", "/aanbieders/bestaat-niet", "/healthz"])
+@pytest.mark.parametrize(
+    "path", ["/", "/zoeken", "/api/v1/aanbieders", "/aanbieders/bestaat-niet", "/healthz"]
+)
 def test_beveiligingsheaders(demo_client, path):
     headers = demo_client.get(path).headers
     csp = headers["content-security-policy"]

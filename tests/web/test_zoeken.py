@@ -17,7 +17,9 @@ def result_slugs(html: str) -> list[str]:
 
 
 def test_filter_op_gemeente_ob_en_niveau_geeft_de_juiste_aanbieders(demo_client, demo_world):
-    response = demo_client.get("/zoeken", params={"gemeente": "enschede", "ob": "2", "niveau": "B", "sort": "naam"})
+    response = demo_client.get(
+        "/zoeken", params={"gemeente": "enschede", "ob": "2", "niveau": "B", "sort": "naam"}
+    )
     assert response.status_code == 200
     assert response.template.name == "pages/zoeken.html"
     request = SearchRequest(gemeente="GM0153", ob=2, niveau="B")
@@ -43,7 +45,9 @@ def test_facetten_tonen_exacte_aantallen_en_lege_opties_zijn_uitgeschakeld(demo_
     facets = response.context["result"].facets
     with Session(demo_world.engine) as session:
         for option in facets["ob"]:
-            expected = sql_count(session, SearchRequest(gemeente="GM0168", dakje="3", ob=int(option.value)), date.today())
+            expected = sql_count(
+                session, SearchRequest(gemeente="GM0168", dakje="3", ob=int(option.value)), date.today()
+            )
             assert option.count == expected
     empty = [o for f in facets.values() for o in f if o.count == 0 and not o.selected]
     assert empty, "testdata heeft lege opties nodig"
@@ -64,10 +68,15 @@ def test_htmx_verzoek_krijgt_alleen_het_fragment(demo_client):
 
 
 def test_ongeldige_filters_geven_400_met_uitleg_en_behouden_de_rest(demo_client):
-    response = demo_client.get("/zoeken", params={"ob": "7", "niveau": "Z", "gemeente": "Atlantis", "q": "autisme"})
+    response = demo_client.get(
+        "/zoeken", params={"ob": "7", "niveau": "Z", "gemeente": "Atlantis", "q": "autisme"}
+    )
     assert response.status_code == 400
     text = response.text
-    assert "Ondersteuningsbehoefte &#39;7&#39; bestaat niet" in text or "Ondersteuningsbehoefte '7' bestaat niet" in text
+    assert (
+        "Ondersteuningsbehoefte &#39;7&#39; bestaat niet" in text
+        or "Ondersteuningsbehoefte '7' bestaat niet" in text
+    )
     assert "Niveau" in text and "bestaat niet" in text
     assert "Atlantis" in text and "kennen we niet" in text
     assert 'value="autisme"' in text  # the rest of the form is kept
@@ -103,7 +112,8 @@ def test_nieuwe_bezoeker_krijgt_een_volgorde_cookie(demo_client):
 def test_neutrale_volgorde_geeft_iedere_aanbieder_een_kans_op_de_eerste_plaats(demo_world):
     snapshot = demo_world.index.snapshot()
     firsts = {
-        demo_world.search.search(snapshot, SearchRequest(), seed=seed).hits[0].data["slug"] for seed in range(60)
+        demo_world.search.search(snapshot, SearchRequest(), seed=seed).hits[0].data["slug"]
+        for seed in range(60)
     }
     assert len(firsts) > 40
 

@@ -1,0 +1,103 @@
+"""The search page in Chromium: htmx updates in place, URLs follow, back works, and JS-off works too."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+from sqlmodel import Session, select
+
+from keuzehulp.models import Aanbieder
+from keuzehulp.search.filters import SearchRequest
+from tests.browser.conftest import screenshot
+from tests.support.sql_reference import sql_count
+
+pytestmark = pytest.mark.browser
+
+
+def expected_count(world, **filters) -> int:
+    with Session(world.engine) as session:
+        return sql_count(session, SearchRequest(**filters), date.today())
+
+
+def status_text(count: int) -> str:
+    return f"{count} {'aanbieder' if count == 1 else 'aanbieders'} gevonden"
+
+
+def test_filteren_werkt_zonder_herladen_de_url_volgt_en_terug_herstelt(
+    page, live_server, demo_world, backend
+):
+    page.goto(f"{live_server}/zoeken")
+    page.evaluate("window.nogSteedsDezelfdePagina = true")
+    page.get_by_label("Gemeente").select_option("enschede")
+    page.wait_for_url(re.compile(r"gemeente=enschede"))
+    expect(page.locator("#zoek-status")).to_have_text(
+        status_text(expected_count(demo_world, gemeente="GM0153"))
+    )
+
+    page.locator("#ob-2").check()
+    page.wait_for_url(re.compile(r"ob=2"))
+    with_ob = expected_count(demo_world, gemeente="GM0153", ob=2)
+    expect(page.locator("#zoek-status")).to_have_text(status_text(with_ob))
+
+    page.locator("#niveau-B").check()
+    page.wait_for_url(re.compile(r"niveau=B"))
+    final = expected_count(demo_world, gemeente="GM0153", ob=2, niveau="B")
+    expect(page.locator("#zoek-status")).to_have_text(status_text(final))
+    expect(page.locator("#resultaten-kop")).to_contain_text(str(final))
+    assert page.evaluate("window.nogSteedsDezelfdePagina") is True  # no full page load
+    screenshot(page, f"zoeken-enschede-ob2-b-1280-{backend}")
+
+    page.go_back()
+    page.wait_for_url(lambda url: "ob=2" in url and "niveau=B" not in url)
+    expect(page.locator("#resultaten-kop")).to_contain_text(str(with_ob))
+    expect(page.locator("#ob-2")).to_be_checked()
+
+
+def test_zelfde_zoekactie_zonder_javascript(page_without_js, live_server, demo_world, backend):
+    page = page_without_js
+    page.goto(f"{live_server}/zoeken")
+    page.get_by_label("Gemeente").select_option("hof-van-twente")
+    page.locator("#ob-1").check()
+    page.get_by_role("button", name="Toon resultaten").click()
+    page.wait_for_url(re.compile(r"gemeente=hof-van-twente.*ob=1|ob=1.*gemeente=hof-van-twente"))
+    count = expected_count(demo_world, gemeente="GM1735", ob=1)
+    expect(page.locator("#resultaten-kop")).to_contain_text(f"{count} aanbieder")
+    first = page.locator(".result h3 a").first
+    name = first.inner_text()
+    first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    screenshot(page, f"profiel-zonder-js-375-{backend}")
+
+
+def _serious(results) -> list[str]:
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}x)"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_axe_vindt_geen_ernstige_problemen(browser, live_server, demo_world, width, backend):
+    with Session(demo_world.engine) as session:
+        slug = session.exec(select(Aanbieder.slug).where(Aanbieder.status == "actief")).first()
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    axe = Axe()
+    problems = {}
+    for name, path in [
+        ("start", "/"),
+        ("zoeken", "/zoeken?gemeente=almelo&ob=1"),
+        ("profiel", f"/aanbieders/{slug}"),
+    ]:
+        page.goto(f"{live_server}{path}")
+        found = _serious(axe.run(page))
+        if found:
+            problems[name] = found
+        screenshot(page, f"{name}-{width}-{backend}")
+    context.close()
+    assert problems == {}
