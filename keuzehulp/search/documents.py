@@ -39,10 +39,11 @@ def pack_coords(points: Iterable[tuple[float, float]]) -> bytes:
     return struct.pack(f"<{len(flat)}f", *flat)
 
 
-def _grouped(session: Session, query, key: str) -> dict[int, list]:
+def _grouped(session: Session, query) -> dict[int, list]:
+    """Rows (plain tuples with attribute access) grouped by their aanbieder_id."""
     grouped: dict[int, list] = defaultdict(list)
-    for row in session.exec(query):
-        grouped[getattr(row, key)].append(row)
+    for row in session.execute(query):
+        grouped[row.aanbieder_id].append(row)
     return grouped
 
 
@@ -62,29 +63,43 @@ def iter_documents(session: Session, today: date, ids: Iterable[int] | None = No
         aanbieders = session.exec(select(Aanbieder).where(Aanbieder.id.in_(batch)).order_by(Aanbieder.id))
         contracts = _grouped(
             session,
-            select(Contract).where(Contract.aanbieder_id.in_(batch), current(Contract, today)),
-            "aanbieder_id",
+            select(
+                Contract.aanbieder_id, Contract.gemeente_id, Contract.perceel, Contract.ob, Contract.niveau
+            ).where(Contract.aanbieder_id.in_(batch), current(Contract, today)),
         )
         dakjes = _grouped(
             session,
-            select(DakjeScope).where(DakjeScope.aanbieder_id.in_(batch), current(DakjeScope, today)),
-            "aanbieder_id",
+            select(DakjeScope.aanbieder_id, DakjeScope.gemeente_id, DakjeScope.dakje).where(
+                DakjeScope.aanbieder_id.in_(batch), current(DakjeScope, today)
+            ),
         )
         vestigingen = _grouped(
-            session, select(Vestiging).where(Vestiging.aanbieder_id.in_(batch)), "aanbieder_id"
+            session,
+            select(
+                Vestiging.aanbieder_id,
+                Vestiging.plaats,
+                Vestiging.lat,
+                Vestiging.lon,
+                Vestiging.beschermde_woonlocatie,
+            ).where(Vestiging.aanbieder_id.in_(batch)),
         )
         specs = _grouped(
             session,
-            select(AanbiederSpecialisatie).where(AanbiederSpecialisatie.aanbieder_id.in_(batch)),
-            "aanbieder_id",
+            select(AanbiederSpecialisatie.aanbieder_id, AanbiederSpecialisatie.specialisatie_id).where(
+                AanbiederSpecialisatie.aanbieder_id.in_(batch)
+            ),
         )
         groepen = _grouped(
             session,
-            select(AanbiederDoelgroep).where(AanbiederDoelgroep.aanbieder_id.in_(batch)),
-            "aanbieder_id",
+            select(AanbiederDoelgroep.aanbieder_id, AanbiederDoelgroep.doelgroep_id).where(
+                AanbiederDoelgroep.aanbieder_id.in_(batch)
+            ),
         )
         taal_rows = _grouped(
-            session, select(AanbiederTaal).where(AanbiederTaal.aanbieder_id.in_(batch)), "aanbieder_id"
+            session,
+            select(AanbiederTaal.aanbieder_id, AanbiederTaal.taal_id).where(
+                AanbiederTaal.aanbieder_id.in_(batch)
+            ),
         )
         for aanbieder in aanbieders:
             aid = aanbieder.id
@@ -106,7 +121,7 @@ def build_document(
     *,
     contracts: list[tuple[str, str, int | None, str | None]],
     dakjes: list[tuple[str, str]],
-    vestigingen: list[Vestiging],
+    vestigingen: list,
     specialisaties: list[Specialisatie],
     doelgroepen: list[str],
     talen: list[str],

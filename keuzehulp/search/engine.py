@@ -21,7 +21,7 @@ from keuzehulp.search.tokens import dakje_token, scope_token, spoed_token
 from keuzehulp.services.taxonomy import Taxonomy
 
 TEXT_FIELDS = ("naam", "specialisatie_text", "plaatsen", "beschrijving")
-_WORD = re.compile(r"[\w'-]+", re.UNICODE)
+_WORD = re.compile(r"\w+", re.UNICODE)
 ORDER_EXPLANATIONS = {
     "willekeurig": "Willekeurige volgorde, zodat geen aanbieder voorrang krijgt. "
     "De volgorde verandert elke dag en is voor iedere bezoeker anders.",
@@ -65,10 +65,21 @@ class SearchResult:
         return max(1, -(-self.total // self.request.per_page))
 
 
+ORDER_VARIANTS = 32
+
+
 def visitor_seed(token: str, day: date) -> int:
-    """The neutral-order seed for one visitor on one day."""
-    digest = hashlib.blake2b(f"{token}|{day.isoformat()}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") >> 1
+    """The neutral-order seed for one visitor on one day.
+
+    Each day every visitor is assigned one of ORDER_VARIANTS shuffles: every aanbieder is still
+    equally likely to come first, and a limited number of orders keeps rendered pages cacheable.
+    """
+    variant = _hash(f"{token}|{day.isoformat()}") % ORDER_VARIANTS
+    return _hash(f"{day.isoformat()}|{variant}")
+
+
+def _hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
 
 
 def shuffle_keys(aids: np.ndarray, seed: int) -> np.ndarray:
@@ -96,7 +107,7 @@ class SearchEngine:
 
         def compute():
             parser = MultifieldParser(TEXT_FIELDS, snapshot.searcher.schema, group=AndGroup)
-            query = parser.parse(" ".join(f'"{w}"' if "-" in w else w for w in words))
+            query = parser.parse(" ".join(words))
             results = snapshot.searcher.search(query, limit=None)
             mask = np.zeros(snapshot.size, dtype=bool)
             scores = np.zeros(snapshot.size, dtype=np.float64)
@@ -158,9 +169,14 @@ class SearchEngine:
         """Only the number of results (for suggestions and relaxations)."""
         return int(np.count_nonzero(self._and(self._groups(snapshot, request))))
 
+    @staticmethod
+    def order_key(request: SearchRequest, seed: int) -> int:
+        """The part of the seed that changes the order of this request's results."""
+        return 0 if request.effective_sort == "naam" else seed
+
     def search(self, snapshot: Snapshot, request: SearchRequest, seed: int) -> SearchResult:
         """The page of results, facet counts and notices for a request."""
-        key = ("search", request, seed if request.effective_sort in ("willekeurig", "relevantie") else 0)
+        key = ("search", request, self.order_key(request, seed))
         return snapshot.memo(key, lambda: self._search(snapshot, request, seed))
 
     def _search(self, snapshot: Snapshot, r: SearchRequest, seed: int) -> SearchResult:

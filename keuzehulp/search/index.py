@@ -106,7 +106,7 @@ class SearchIndex:
             with Session(self.engine) as session:
                 seq = last_seq(session)  # read first: changes during the build are applied after
                 total = session.exec(select(Aanbieder.id).where(Aanbieder.status == "actief")).all()
-                writer = ix.writer(limitmb=256)
+                writer = ix.writer(limitmb=256, procs=2, multisegment=True)
                 count = 0
                 for document in iter_documents(session, today):
                     writer.add_document(**document)

@@ -15,22 +15,30 @@ def dutch_analyzer(stem: bool = True):
     return analyzer
 
 
+def _terms_only(analyzer=None) -> fields.FieldType:
+    """A field that records only which documents have a term (no frequencies or positions)."""
+    field = fields.IDLIST()
+    if analyzer is not None:
+        field.analyzer = analyzer
+    return field
+
+
 def build_schema() -> fields.Schema:
     """One document per actieve aanbieder."""
     text = dutch_analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         aid=fields.NUMERIC(int, bits=64, sortable=True),
-        naam=fields.TEXT(analyzer=text, field_boost=4.0),
-        specialisatie_text=fields.TEXT(analyzer=text, field_boost=2.0),
-        plaatsen=fields.TEXT(analyzer=text, field_boost=1.5),
-        beschrijving=fields.TEXT(analyzer=text),
-        # Unstemmed words for "Bedoelde u ...?" suggestions.
-        spelling=fields.TEXT(analyzer=dutch_analyzer(stem=False), spelling=True),
-        scope=fields.KEYWORD(lowercase=False),
-        specialisatie=fields.KEYWORD(lowercase=False),
-        doelgroep=fields.KEYWORD(lowercase=False),
-        taal=fields.KEYWORD(lowercase=False),
+        naam=fields.TEXT(analyzer=text, field_boost=4.0, phrase=False),
+        specialisatie_text=fields.TEXT(analyzer=text, field_boost=2.0, phrase=False),
+        plaatsen=fields.TEXT(analyzer=text, field_boost=1.5, phrase=False),
+        beschrijving=fields.TEXT(analyzer=text, phrase=False),
+        # Unstemmed words, only for "Bedoelde u ...?" suggestions.
+        spelling=_terms_only(dutch_analyzer(stem=False)),
+        scope=_terms_only(),
+        specialisatie=_terms_only(),
+        doelgroep=_terms_only(),
+        taal=_terms_only(),
         wachttijd=fields.NUMERIC(int, bits=32, sortable=True, signed=True),
         naam_sort=fields.COLUMN(columns.VarBytesColumn()),
         coords=fields.COLUMN(columns.VarBytesColumn()),

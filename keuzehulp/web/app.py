@@ -26,7 +26,7 @@ from keuzehulp.services.demo import is_demo
 from keuzehulp.services.taxonomy import Taxonomy
 from keuzehulp.web import api, health, public
 from keuzehulp.web.security import CSRF, CSRFMiddleware, SecurityHeadersMiddleware
-from keuzehulp.web.templating import make_templates
+from keuzehulp.web.templating import make_templates, path_function
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.services = state
+    state.templates.env.globals["path"] = path_function(app.router)
     return app
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session
@@ -10,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import HTMLResponse
 from starlette.routing import Route
 from whoosh import query as wq
 
@@ -47,29 +49,64 @@ def _order_token(request: Request) -> tuple[str, bool]:
 
 
 async def zoeken(request: Request):
-    """Search results with facets; the results fragment alone for htmx requests."""
+    """Search results with facets; the results fragment alone for htmx requests.
+
+    Pages are rendered once per index generation, search, order variant and kind (page or
+    fragment); a repeated search costs a parse and a cache lookup.
+    """
     services = _services(request)
     token, new_token = _order_token(request)
-    is_htmx = request.headers.get("hx-request") == "true"
     search, errors = parse_leniently(request.query_params, services.taxonomy)
-    result = services.search.search(services.index.snapshot(), search, visitor_seed(token, date.today()))
-    gemeente_namen = {g.cbs_code: g.naam for g in services.taxonomy.gemeenten}
+    snapshot = services.index.snapshot()
+    seed = visitor_seed(token, date.today())
+    result = services.search.search(snapshot, search, seed)
+    is_htmx = request.headers.get("hx-request") == "true"
+    template = "partials/zoeken_fragment.html" if is_htmx else "pages/zoeken.html"
     context = {
         "search": search,
         "result": result,
         "errors": errors,
-        "raw": request.query_params,
         "sorts": SORTS,
+        "demo": services.demo,
+        "taxonomy": services.taxonomy,
         "gemeente": services.taxonomy.gemeente(search.gemeente) if search.gemeente else None,
-        "summaries": [contract_summary(hit.data, search, gemeente_namen) for hit in result.hits],
-        "specialisatie_labels": {s.slug: s.label_b1 for s in services.taxonomy.specialisaties},
     }
-    template = "partials/zoeken_inhoud.html" if is_htmx else "pages/zoeken.html"
-    response = _render(request, template, context, status_code=400 if errors else 200)
+
+    def render() -> bytes:
+        gemeente_namen = {g.cbs_code: g.naam for g in services.taxonomy.gemeenten}
+        context["summaries"] = [contract_summary(hit.data, search, gemeente_namen) for hit in result.hits]
+        context["specialisatie_labels"] = {s.slug: s.label_b1 for s in services.taxonomy.specialisaties}
+        return services.templates.get_template(template).render(context).encode()
+
+    if errors:
+        body = render()
+    else:
+        body = snapshot.memo(("page", template, search, services.search.order_key(search, seed)), render)
+    response = RenderedTemplateResponse(body, template, context, status_code=400 if errors else 200)
     response.headers["Vary"] = "HX-Request"
     if new_token:
         response.set_cookie(ORDER_COOKIE, token, max_age=86400, httponly=True, samesite="lax")
     return response
+
+
+class RenderedTemplateResponse(HTMLResponse):
+    """An already rendered page that, like TemplateResponse, tells test clients its template."""
+
+    def __init__(self, body: bytes, template: str, context: dict, status_code: int = 200):
+        super().__init__(body, status_code=status_code)
+        self.template_name = template
+        self.context = context
+
+    async def __call__(self, scope, receive, send) -> None:
+        if "http.response.debug" in scope.get("extensions", {}):
+            info = {"template": _Named(self.template_name), "context": self.context}
+            await send({"type": "http.response.debug", "info": info})
+        await super().__call__(scope, receive, send)
+
+
+@dataclass(frozen=True)
+class _Named:
+    name: str
 
 
 def parse_leniently(params, taxonomy) -> tuple[SearchRequest, dict[str, str]]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.routing import Router
 from starlette.templating import Jinja2Templates
 
 from keuzehulp.config import PROJECT_ROOT
@@ -75,6 +77,22 @@ def display_labels() -> dict[str, dict[str, str]]:
     }
 
 
+def path_function(router: Router):
+    """A template global `path(name, **params)`: the URL path of a named route, memoised.
+
+    Paths (not absolute URLs) keep rendered fragments independent of the host they were served on.
+    """
+
+    @lru_cache(maxsize=4096)
+    def cached(name: str, params: tuple) -> str:
+        return str(router.url_path_for(name, **dict(params)))
+
+    def path(name: str, **params) -> str:
+        return cached(name, tuple(sorted(params.items())))
+
+    return path
+
+
 def make_templates() -> Jinja2Templates:
     """The template renderer with filters and globals."""
     env = Environment(
@@ -83,6 +101,7 @@ def make_templates() -> Jinja2Templates:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,
     )
     env.filters["datum"] = datum
     env.filters["weken"] = weken

@@ -58,7 +58,7 @@ def test_facetten_tonen_exacte_aantallen_en_lege_opties_zijn_uitgeschakeld(demo_
 def test_htmx_verzoek_krijgt_alleen_het_fragment(demo_client):
     response = demo_client.get("/zoeken", params={"ob": "3"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
-    assert response.template.name == "partials/zoeken_inhoud.html"
+    assert response.template.name == "partials/zoeken_fragment.html"
     assert "<html" not in response.text
     assert 'id="zoek-status"' in response.text and 'hx-swap-oob="true"' in response.text
     assert response.headers["vary"] == "HX-Request"
