@@ -120,9 +120,8 @@ async def _load(port: int, paths: list[str], seconds: float, max_requests: int) 
                 counts["sent"] += 1
                 path = paths[i % len(paths)]
                 i += CONNECTIONS
-                writer.write(
-                    f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: kh_volgorde={'b' * 32}\r\n\r\n".encode()
-                )
+                cookie = f"kh_volgorde={'b' * 32}"
+                writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n\r\n".encode())
                 await writer.drain()
                 status_line = await reader.readline()
                 length = 0

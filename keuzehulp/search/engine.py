@@ -7,20 +7,23 @@ number of results that choosing it gives.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
-from whoosh.qparser import AndGroup, MultifieldParser
 
 from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
 from keuzehulp.search.filters import WACHTTIJD_OPTIONS, SearchRequest
+from keuzehulp.search.schema import dutch_analyzer
 from keuzehulp.search.snapshot import Snapshot
 from keuzehulp.search.tokens import dakje_token, scope_token, spoed_token
 from keuzehulp.services.taxonomy import Taxonomy
 
-TEXT_FIELDS = ("naam", "specialisatie_text", "plaatsen", "beschrijving")
+# Text fields and their weight in the relevance score.
+TEXT_FIELDS = {"naam": 4.0, "specialisatie_text": 2.0, "plaatsen": 1.5, "beschrijving": 1.0}
+_ANALYZER = dutch_analyzer()
 _WORD = re.compile(r"\w+", re.UNICODE)
 ORDER_EXPLANATIONS = {
     "willekeurig": "Willekeurige volgorde, zodat geen aanbieder voorrang krijgt. "
@@ -68,6 +71,11 @@ class SearchResult:
 ORDER_VARIANTS = 32
 
 
+def _analyse(word: str) -> list[str]:
+    """The index terms of one typed word (none for a stop word)."""
+    return [token.text for token in _ANALYZER(word)]
+
+
 def visitor_seed(token: str, day: date) -> int:
     """The neutral-order seed for one visitor on one day.
 
@@ -100,24 +108,32 @@ class SearchEngine:
     # -- masks ----------------------------------------------------------------------------------
 
     def _text(self, snapshot: Snapshot, q: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """Mask and scores of documents matching the text, or None without text."""
-        words = _WORD.findall(q)
+        """Mask and scores of documents matching every word of the text, or None without text.
+
+        A word matches when its stem is in any text field. The score adds, per matching field,
+        the field's weight times the word's rarity (idf), so a match in the naam counts most and
+        rare words more than common ones. Plain and explainable; ties go to the neutral order.
+        """
+        words = [tokens for tokens in (_analyse(w) for w in _WORD.findall(q)) if tokens]
         if not words:
             return None
 
         def compute():
-            parser = MultifieldParser(TEXT_FIELDS, snapshot.searcher.schema, group=AndGroup)
-            query = parser.parse(" ".join(words))
-            results = snapshot.searcher.search(query, limit=None)
-            mask = np.zeros(snapshot.size, dtype=bool)
+            mask = snapshot.live.copy()
             scores = np.zeros(snapshot.size, dtype=np.float64)
-            for score, docnum in results.top_n:
-                mask[docnum] = True
-                scores[docnum] = score
-            mask &= snapshot.live
+            for tokens in words:
+                word_mask = np.zeros(snapshot.size, dtype=bool)
+                for field_name, weight in TEXT_FIELDS.items():
+                    for token in tokens:
+                        term = snapshot.term_mask(field_name, token)
+                        frequency = int(np.count_nonzero(term))
+                        if frequency:
+                            word_mask |= term
+                            scores += term * (weight * (1.0 + math.log(snapshot.size / (frequency + 1) + 1)))
+                mask &= word_mask
             return mask, scores
 
-        return snapshot.memo(("text", " ".join(words).lower()), compute)
+        return snapshot.memo(("text", tuple(map(tuple, words))), compute)
 
     def _groups(self, snapshot: Snapshot, r: SearchRequest) -> dict[str, np.ndarray]:
         """One mask per independent filter group; their AND is the result set."""
@@ -212,7 +228,7 @@ class SearchEngine:
             order_explanation=ORDER_EXPLANATIONS[sort],
             notices=notices,
         )
-        if result.total == 0 and r.q:
+        if result.total == 0 and text is not None and not text[0].any():
             result.suggestion, result.suggestion_total = self._suggest(snapshot, r)
         return result
 
@@ -322,6 +338,7 @@ class SearchEngine:
         return facets
 
     def _suggest(self, snapshot: Snapshot, r: SearchRequest) -> tuple[str | None, int]:
+        """'Bedoelde u ...?' for text that matches nothing by itself, with the count it would give."""
         words = _WORD.findall(r.q)
         corrected = []
         for word in words:

@@ -24,6 +24,7 @@ from whoosh import index as whoosh_index
 from keuzehulp.models import Aanbieder, Contract, DakjeScope
 from keuzehulp.search.documents import iter_documents
 from keuzehulp.search.schema import build_schema
+from keuzehulp.search.segments import SegmentCache
 from keuzehulp.search.snapshot import Snapshot
 from keuzehulp.services.changelog import changes_after, last_seq
 
@@ -40,6 +41,7 @@ class SearchIndex:
         self._write_lock = threading.Lock()
         self._index: whoosh_index.Index | None = None
         self._snapshot: Snapshot | None = None
+        self._segments = SegmentCache()
 
     # -- state ------------------------------------------------------------------------------
 
@@ -88,8 +90,9 @@ class SearchIndex:
         if folder is None or not whoosh_index.exists_in(folder):
             raise whoosh_index.EmptyIndexError("no current index")
         ix = whoosh_index.open_dir(folder)
-        snapshot = Snapshot(ix.searcher())
+        snapshot = Snapshot(ix.searcher(), self._segments)
         snapshot.verify()
+        snapshot.warm()
         with Session(self.engine) as session:
             if self.state()["last_seq"] > last_seq(session):
                 raise whoosh_index.IndexError("index is ahead of the database (database replaced)")
@@ -121,7 +124,8 @@ class SearchIndex:
             os.replace(tmp, self.index_dir / "current")
             self._write_state(seq, today)
             self._index = ix
-            self._snapshot = Snapshot(ix.searcher())
+            self._snapshot = Snapshot(ix.searcher(), self._segments)
+            self._snapshot.warm()
             for stale in self.index_dir.glob("gen-*"):
                 if stale != folder:
                     shutil.rmtree(stale, ignore_errors=True)
@@ -160,7 +164,7 @@ class SearchIndex:
                 writer.commit()
                 newest = changes[-1].seq if changes else state["last_seq"]
                 self._write_state(newest, today)
-            self._snapshot = Snapshot(self._index.searcher())
+            self._snapshot = Snapshot(self._index.searcher(), self._segments)
             return len(changes)
         finally:
             self._write_lock.release()
@@ -175,7 +179,7 @@ class SearchIndex:
             with self._write_lock:
                 self._open_existing()
         elif not snapshot.searcher.up_to_date():
-            self._snapshot = Snapshot(snapshot.searcher.refresh())
+            self._snapshot = Snapshot(snapshot.searcher.refresh(), self._segments)
 
     def snapshot(self) -> Snapshot:
         """The current read-only view with its caches."""

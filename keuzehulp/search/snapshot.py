@@ -1,19 +1,26 @@
-"""A read-only view of one index generation, with per-generation caches for fast exact filtering.
+"""A read-only view of one index generation, with caches for fast exact filtering.
 
-Filters and facets are computed on numpy boolean masks over document numbers: a term's mask is
-read once from the postings and reused by every query on this generation. The first query after
-a change pays for the masks it needs; the rest are array operations.
+Filters and facets are computed on numpy boolean masks over document numbers. A mask is built
+from per-segment posting arrays (see segments.py, shared across generations) and kept for the
+rest of this generation, so a query costs a few array operations.
 """
 
 from __future__ import annotations
 
 import math
-import struct
 import threading
 
 import numpy as np
-from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
+
+from keuzehulp.search.segments import (
+    SegmentCache,
+    read_column,
+    read_coords,
+    read_names,
+    read_posting_ids,
+    segment_id,
+)
 
 EARTH_RADIUS_KM = 6371.0
 
@@ -21,11 +28,17 @@ EARTH_RADIUS_KM = 6371.0
 class Snapshot:
     """One searcher plus the masks and columns derived from it."""
 
-    def __init__(self, searcher: Searcher):
+    def __init__(self, searcher: Searcher, segments: SegmentCache | None = None):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.size = self.reader.doc_count_all()
-        self._leaves = [(leaf, offset) for leaf, offset in self.reader.leaf_readers() if leaf.doc_count_all()]
+        self.segments = segments if segments is not None else SegmentCache()
+        self._leaves = [
+            (leaf, offset, segment_id(leaf))
+            for leaf, offset in self.reader.leaf_readers()
+            if leaf.doc_count_all()
+        ]
+        self.segments.retain({segid for _, _, segid in self._leaves})
         self._lock = threading.Lock()
         self._masks: dict[tuple[str, str], np.ndarray] = {}
         self._columns: dict[str, np.ndarray] = {}
@@ -33,16 +46,11 @@ class Snapshot:
         self._stored: dict[int, dict] = {}
         self._memo: dict = {}
         live = np.zeros(self.size, dtype=bool)
-        for leaf, offset in self._leaves:
+        for leaf, offset, _ in self._leaves:
             ids = np.fromiter(leaf.all_doc_ids(), dtype=np.int64)
             live[ids + offset] = True
         live.flags.writeable = False
         self.live = live
-
-    @property
-    def generation(self) -> int:
-        """Identifies this view of the index, for cache keys."""
-        return id(self)
 
     def verify(self) -> None:
         """Read a little of everything, so a broken index fails here and not mid-request."""
@@ -52,33 +60,41 @@ class Snapshot:
                 self.stored(docnum)
         self.term_mask("scope", "*:*:*:*")
 
+    def warm(self) -> None:
+        """Read what nearly every search needs, so the first visitors do not wait for it."""
+        self.column("aid")
+        self.column("wachttijd")
+        self.naam_rank()
+        for leaf, _, segid in self._leaves:
+            self.segments.get((segid, "coords"), read_coords, leaf)
+        for term in self.reader.field_terms("scope") if self._leaves else ():
+            if term.startswith("*:") or term.count("*") == 3:
+                self.term_mask("scope", term)
+
     def term_mask(self, field: str, term: str) -> np.ndarray:
         """Live documents that have `term` in `field`."""
         key = (field, term)
         mask = self._masks.get(key)
         if mask is None:
             mask = np.zeros(self.size, dtype=bool)
-            for leaf, offset in self._leaves:
-                try:
-                    ids = leaf.postings(field, term).all_ids()
-                except TermNotFound:
-                    continue
-                mask[np.fromiter(ids, dtype=np.int64) + offset] = True
+            for leaf, offset, segid in self._leaves:
+                ids = self.segments.get((segid, "postings", field, term), read_posting_ids, leaf, field, term)
+                mask[ids + offset] = True
             mask &= self.live
             mask.flags.writeable = False
             with self._lock:
                 self._masks[key] = mask
         return mask
 
-    def column(self, name: str, dtype=np.int64) -> np.ndarray:
+    def column(self, name: str) -> np.ndarray:
         """A numeric column as an array over document numbers."""
         array = self._columns.get(name)
         if array is None:
             parts = [
-                np.fromiter(leaf.column_reader(name), dtype=dtype, count=leaf.doc_count_all())
-                for leaf, _ in self._leaves
+                self.segments.get((segid, "column", name), read_column, leaf, name)
+                for leaf, _, segid in self._leaves
             ]
-            array = np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+            array = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
             array.flags.writeable = False
             with self._lock:
                 self._columns[name] = array
@@ -88,7 +104,9 @@ class Snapshot:
         """Each document's position in alphabetical order of naam."""
         rank = self._columns.get("naam_rank")
         if rank is None:
-            names = [value for leaf, _ in self._leaves for value in leaf.column_reader("naam_sort")]
+            names = []
+            for leaf, _, segid in self._leaves:
+                names += self.segments.get((segid, "names"), read_names, leaf)
             order = sorted(range(len(names)), key=names.__getitem__)
             rank = np.empty(len(names), dtype=np.int64)
             rank[order] = np.arange(len(names))
@@ -102,20 +120,11 @@ class Snapshot:
         key = (round(lat, 4), round(lon, 4))
         distances = self._distances.get(key)
         if distances is None:
-            docs, lats, lons = [], [], []
-            docnum = 0
-            for leaf, _ in self._leaves:
-                for packed in leaf.column_reader("coords"):
-                    values = struct.unpack(f"<{len(packed) // 4}f", packed) if packed else ()
-                    for i in range(0, len(values), 2):
-                        docs.append(docnum)
-                        lats.append(values[i])
-                        lons.append(values[i + 1])
-                    docnum += 1
             distances = np.full(self.size, np.inf)
-            if docs:
-                km = haversine_km(lat, lon, np.array(lats), np.array(lons))
-                np.minimum.at(distances, np.array(docs), km)
+            for leaf, offset, segid in self._leaves:
+                docs, lats, lons = self.segments.get((segid, "coords"), read_coords, leaf)
+                if docs.size:
+                    np.minimum.at(distances, docs + offset, haversine_km(lat, lon, lats, lons))
             distances.flags.writeable = False
             with self._lock:
                 self._distances[key] = distances
