@@ -27,7 +27,7 @@ _ANALYZER = dutch_analyzer()
 _WORD = re.compile(r"\w+", re.UNICODE)
 ORDER_EXPLANATIONS = {
     "willekeurig": "Willekeurige volgorde, zodat geen aanbieder voorrang krijgt. "
-    "De volgorde verandert elke dag en is voor iedere bezoeker anders.",
+    "De volgorde verschilt per bezoeker en verandert elke dag.",
     "relevantie": "Op volgorde van hoe goed de aanbieder past bij uw zoekwoorden.",
     "wachttijd": "Kortste wachttijd eerst. Aanbieders zonder bekende wachttijd staan achteraan.",
     "naam": "Op alfabet (A tot Z).",

@@ -7,6 +7,7 @@ Dakjes yield 'GM0153:D2' and '*:D2'; ambulante spoedhulp with a jeugd contract '
 
 from __future__ import annotations
 
+from functools import cache
 from itertools import product
 
 ANY = "*"
@@ -34,9 +35,12 @@ def spoed_token(gemeente: str | None) -> str:
     return f"{gemeente or ANY}:SPOED"
 
 
-def contract_tokens(gemeente: str, perceel: str, ob: int | None, niveau: str | None) -> set[str]:
+@cache
+def contract_tokens(gemeente: str, perceel: str, ob: int | None, niveau: str | None) -> frozenset[str]:
     """Every token a contract line answers to."""
-    return {
-        scope_token(g, p, o, n)
-        for g, p, o, n in product((gemeente, None), (perceel, None), (ob, None), (niveau, None))
-    }
+    return frozenset(
+        {
+            scope_token(g, p, o, n)
+            for g, p, o, n in product((gemeente, None), (perceel, None), (ob, None), (niveau, None))
+        }
+    )

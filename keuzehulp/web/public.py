@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
@@ -19,7 +20,6 @@ from keuzehulp.queries import load_profile
 from keuzehulp.search.engine import visitor_seed
 from keuzehulp.search.filters import MAX_QUERY_LENGTH, SORTS, InvalidSearch, SearchRequest, parse_search
 from keuzehulp.search.schema import dutch_analyzer
-from keuzehulp.services.taxonomy import labels
 from keuzehulp.web.presenters import contract_summary
 
 ORDER_COOKIE = "kh_volgorde"
@@ -38,7 +38,7 @@ def _render(request: Request, template: str, context: dict, status_code: int = 2
 
 async def home(request: Request):
     """Start page: search box, gemeente choice, entry to the keuzehulp."""
-    return _render(request, "pages/home.html", {"search": SearchRequest()})
+    return _render(request, "pages/home.html", {})
 
 
 def _order_token(request: Request) -> tuple[str, bool]:
@@ -121,7 +121,7 @@ def parse_leniently(params, taxonomy) -> tuple[SearchRequest, dict[str, str]]:
 
 
 async def suggesties(request: Request):
-    """Names of aanbieders that start like the typed text (an htmx fragment)."""
+    """Names of aanbieders that start like the typed text, in alphabetical order (htmx fragment)."""
     services = _services(request)
     typed = request.query_params.get("q", "")[:100]
     words = [token.text for token in dutch_analyzer(stem=False)(typed)]
@@ -132,11 +132,12 @@ async def suggesties(request: Request):
         complete = [wq.Term("naam", token.text) for token in stem(" ".join(words[:-1]))]
         last = words[-1]
         stems = {token.text for token in stem(last)} | {last}
-        typed_word = wq.Or([wq.Prefix("naam", prefix) for prefix in sorted(stems)])
-        query = wq.And([*complete, typed_word])
-        for hit in snapshot.searcher.search(query, limit=SUGGESTION_LIMIT):
-            names.append(snapshot.stored(hit.docnum)["data"])
-    return _render(request, "partials/suggesties.html", {"names": names, "typed": typed})
+        query = wq.And([*complete, wq.Or([wq.Prefix("naam", prefix) for prefix in sorted(stems)])])
+        docnums = np.fromiter(snapshot.searcher.docs_for_query(query), dtype=np.int64)
+        docnums = docnums[snapshot.live[docnums]]
+        first = docnums[np.argsort(snapshot.naam_rank()[docnums])[:SUGGESTION_LIMIT]]
+        names = [snapshot.stored(int(docnum))["data"] for docnum in first]
+    return _render(request, "partials/suggesties.html", {"names": names})
 
 
 async def aanbieder(request: Request):
@@ -153,11 +154,7 @@ async def aanbieder(request: Request):
         raise HTTPException(404, "We kennen geen aanbieder met dit adres. Zoek de aanbieder opnieuw.")
     if profile.aanbieder.status != "actief":
         return _render(request, "pages/niet_beschikbaar.html", {"aanbieder": profile.aanbieder}, 410)
-    return _render(
-        request,
-        "pages/aanbieder.html",
-        {"profile": profile, "labels": labels(), "today": date.today()},
-    )
+    return _render(request, "pages/aanbieder.html", {"profile": profile})
 
 
 routes = [

@@ -32,7 +32,8 @@ class World:
     search: SearchEngine
 
     def settings(self, **overrides) -> Settings:
-        return Settings(database_url=self.url, index_dir=self.index_dir, index_poll_seconds=0, **overrides)
+        values = {"database_url": self.url, "index_dir": self.index_dir, "index_poll_seconds": 0} | overrides
+        return Settings(**values)
 
 
 class DatabaseFactory:

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from keuzehulp.search.engine import ORDER_VARIANTS, visitor_seed
 from keuzehulp.search.filters import SearchRequest
 from tests.support.http import cookie
 from tests.support.sql_reference import sql_count, sql_slugs
@@ -92,14 +93,23 @@ def test_onbekende_specialisatie_en_te_lange_tekst(demo_client):
 
 
 def test_neutrale_volgorde_wordt_uitgelegd_en_is_per_bezoeker_anders(demo_client):
-    with cookie(demo_client, "kh_volgorde", "a" * 32):
+    today = date.today()
+    tokens = [c * 32 for c in "abcdef"]
+    first_token = tokens[0]
+    other_token = next(t for t in tokens if visitor_seed(t, today) != visitor_seed(first_token, today))
+    with cookie(demo_client, "kh_volgorde", first_token):
         first = demo_client.get("/zoeken")
         again = demo_client.get("/zoeken")
-    with cookie(demo_client, "kh_volgorde", "b" * 32):
+    with cookie(demo_client, "kh_volgorde", other_token):
         other = demo_client.get("/zoeken")
     assert "Willekeurige volgorde, zodat geen aanbieder voorrang krijgt" in first.text
     assert result_slugs(first.text) == result_slugs(again.text)
     assert result_slugs(first.text) != result_slugs(other.text)
+
+
+def test_bezoekers_krijgen_verschillende_volgordes():
+    seeds = {visitor_seed(f"{n:032x}", date.today()) for n in range(400)}
+    assert len(seeds) == ORDER_VARIANTS
 
 
 def test_nieuwe_bezoeker_krijgt_een_volgorde_cookie(demo_client):
