@@ -14,10 +14,15 @@ from sqlmodel import Session
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def make_engine(database_url: str) -> Engine:
-    """Create the engine; SQLite gets foreign keys and a busy timeout, its folder is created."""
+def _ensure_sqlite_folder(database_url: str) -> None:
     if database_url.startswith("sqlite:///"):
         Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def make_engine(database_url: str) -> Engine:
+    """Create the engine; SQLite gets foreign keys and a busy timeout, its folder is created."""
+    _ensure_sqlite_folder(database_url)
+    if database_url.startswith("sqlite:///"):
         engine = create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
@@ -53,4 +58,5 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(database_url: str) -> None:
     """Bring the schema to the newest migration."""
+    _ensure_sqlite_folder(database_url)
     command.upgrade(alembic_config(database_url), "head")

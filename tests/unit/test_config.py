@@ -28,3 +28,11 @@ def test_elke_instelling_staat_in_de_readme():
     readme = (PROJECT_ROOT / "README.md").read_text()
     for name, _help in documented_settings():
         assert name in readme, f"{name} ontbreekt in README.md"
+
+
+def test_migratie_maakt_de_map_van_een_sqlite_database(tmp_path):
+    from keuzehulp.db import upgrade
+
+    path = tmp_path / "nieuw" / "sub" / "keuzehulp.db"
+    upgrade(f"sqlite:///{path}")
+    assert path.exists()
