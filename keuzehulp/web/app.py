@@ -24,7 +24,7 @@ from keuzehulp.search.engine import SearchEngine
 from keuzehulp.search.index import SearchIndex
 from keuzehulp.services.demo import is_demo
 from keuzehulp.services.taxonomy import Taxonomy
-from keuzehulp.web import api, health, public
+from keuzehulp.web import api, guided, health, public
 from keuzehulp.web.security import CSRF, CSRFMiddleware, SecurityHeadersMiddleware
 from keuzehulp.web.templating import make_templates, path_function
 
@@ -91,6 +91,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
 
     routes = [
         *public.routes,
+        *guided.routes,
         Mount("/api/v1", routes=api.routes),
         *health.routes,
         Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),

@@ -18,7 +18,14 @@ from whoosh import query as wq
 
 from keuzehulp.queries import load_profile
 from keuzehulp.search.engine import visitor_seed
-from keuzehulp.search.filters import MAX_QUERY_LENGTH, SORTS, InvalidSearch, SearchRequest, parse_search
+from keuzehulp.search.filters import (
+    MAX_QUERY_LENGTH,
+    SORTS,
+    InvalidSearch,
+    SearchRequest,
+    parse_search,
+)
+from keuzehulp.search.relax import relaxations
 from keuzehulp.search.schema import dutch_analyzer
 from keuzehulp.web.presenters import contract_summary
 
@@ -30,7 +37,8 @@ def _services(request: Request):
     return request.app.state.services
 
 
-def _render(request: Request, template: str, context: dict, status_code: int = 200):
+def render(request: Request, template: str, context: dict, status_code: int = 200):
+    """A TemplateResponse with what every page needs (demo flag, taxonomy)."""
     services = _services(request)
     base = {"demo": services.demo, "taxonomy": services.taxonomy}
     return services.templates.TemplateResponse(request, template, base | context, status_code=status_code)
@@ -38,7 +46,7 @@ def _render(request: Request, template: str, context: dict, status_code: int = 2
 
 async def home(request: Request):
     """Start page: search box, gemeente choice, entry to the keuzehulp."""
-    return _render(request, "pages/home.html", {})
+    return render(request, "pages/home.html", {})
 
 
 def _order_token(request: Request) -> tuple[str, bool]:
@@ -72,16 +80,17 @@ async def zoeken(request: Request):
         "gemeente": services.taxonomy.gemeente(search.gemeente) if search.gemeente else None,
     }
 
-    def render() -> bytes:
+    def render_page() -> bytes:
         gemeente_namen = {g.cbs_code: g.naam for g in services.taxonomy.gemeenten}
         context["summaries"] = [contract_summary(hit.data, search, gemeente_namen) for hit in result.hits]
         context["specialisatie_labels"] = {s.slug: s.label_b1 for s in services.taxonomy.specialisaties}
+        context["relaxations"] = [] if result.total else relaxations(services.search, snapshot, search)
         return services.templates.get_template(template).render(context).encode()
 
     if errors:
-        body = render()
+        body = render_page()
     else:
-        body = snapshot.memo(("page", template, search, services.search.order_key(search, seed)), render)
+        body = snapshot.memo(("page", template, search, services.search.order_key(search, seed)), render_page)
     response = RenderedTemplateResponse(body, template, context, status_code=400 if errors else 200)
     response.headers["Vary"] = "HX-Request"
     if new_token:
@@ -137,7 +146,7 @@ async def suggesties(request: Request):
         docnums = docnums[snapshot.live[docnums]]
         first = docnums[np.argsort(snapshot.naam_rank()[docnums])[:SUGGESTION_LIMIT]]
         names = [snapshot.stored(int(docnum))["data"] for docnum in first]
-    return _render(request, "partials/suggesties.html", {"names": names})
+    return render(request, "partials/suggesties.html", {"names": names})
 
 
 async def aanbieder(request: Request):
@@ -153,8 +162,8 @@ async def aanbieder(request: Request):
     if profile is None:
         raise HTTPException(404, "We kennen geen aanbieder met dit adres. Zoek de aanbieder opnieuw.")
     if profile.aanbieder.status != "actief":
-        return _render(request, "pages/niet_beschikbaar.html", {"aanbieder": profile.aanbieder}, 410)
-    return _render(request, "pages/aanbieder.html", {"profile": profile})
+        return render(request, "pages/niet_beschikbaar.html", {"aanbieder": profile.aanbieder}, 410)
+    return render(request, "pages/aanbieder.html", {"profile": profile})
 
 
 routes = [

@@ -1,0 +1,260 @@
+"""The guided questions for inwoners: answers from the URL, their meaning as a search.
+
+Every answer lives in the query string, so each step is a plain GET form: bookmarkable, and
+back/forward work with or without JavaScript. "onbekend" means "Weet ik niet / sla over" and
+never filters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from keuzehulp.models.twents_model import DAKJES, NIVEAUS_PER_OB
+from keuzehulp.search.filters import SearchRequest
+from keuzehulp.services.taxonomy import Taxonomy
+
+ONBEKEND = "onbekend"
+STEPS = ("woonplaats", "voor_wie", "besluit", "verblijf", "wensen")
+OVERZICHT = len(STEPS) + 1
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    hint: str = ""
+
+
+VOOR_WIE = {
+    "kind": Choice("kind", "Een kind of jongere tot 18 jaar", "Dan is het jeugdhulp."),
+    "jongvolwassene": Choice(
+        "jongvolwassene", "Een jongvolwassene van 18 tot 23 jaar", "Soms jeugdhulp, soms Wmo."
+    ),
+    "volwassene": Choice("volwassene", "Een volwassene", "Dan is het Wmo-ondersteuning."),
+    "oudere": Choice("oudere", "Een oudere", "Dan is het Wmo-ondersteuning."),
+}
+HULPVRAGEN = {
+    "dagelijks": Choice(
+        "1", "Hulp bij dingen van elke dag", "Bijvoorbeeld het huishouden of de dag indelen."
+    ),
+    "overzicht": Choice(
+        "2", "Hulp om overzicht te houden en te plannen", "Bijvoorbeeld geld, post of afspraken."
+    ),
+    "leren": Choice(
+        "3", "Nieuwe dingen leren, zoals ander gedrag", "Bijvoorbeeld omgaan met boosheid. Alleen voor jeugd."
+    ),
+    "behandeling": Choice(
+        "4", "Behandeling van psychische problemen", "Door een psycholoog of psychiater. Alleen voor jeugd."
+    ),
+}
+WENSEN = {
+    "dichtbij": Choice("dichtbij", "Dicht bij huis", "De dichtstbijzijnde aanbieders staan bovenaan."),
+    "kort": Choice("kort", "Korte wachttijd", "Hooguit 4 weken wachten."),
+    "spoed": Choice(
+        "spoed", "Hulp bij spoed", "De aanbieder kan snel komen als het thuis misgaat. Alleen voor jeugd."
+    ),
+}
+VERBLIJF = {
+    "nee": Choice("", "Nee, iemand blijft thuis wonen"),
+    "logeren": Choice(
+        "1", "Ja, een tijdje ergens anders wonen of logeren", "Bijvoorbeeld om thuis even rust te geven."
+    ),
+    "begeleid": Choice("2", "Ja, wonen met begeleiders die er dag en nacht zijn"),
+    "beschermd": Choice(
+        "3", "Ja, een veilige, gesloten plek", "Als iemand een gevaar is voor zichzelf of anderen."
+    ),
+    "pleegzorg": Choice(
+        "0-A", "Ja, in een pleeggezin", "Het wijkteam zoekt het pleeggezin samen met een expertisecentrum."
+    ),
+    "gezinshuis": Choice(
+        "0-B", "Ja, in een gezinshuis", "Ook dit regelt het wijkteam met het expertisecentrum."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Antwoorden:
+    """The answers so far; an empty string means 'not asked yet'."""
+
+    woonplaats: str = ""
+    voor_wie: str = ""
+    besluit: str = ""
+    ob: str = ""
+    niveau: str = ""
+    hulp: str = ""
+    verblijf: str = ""
+    onderwerp: str = ""
+    taal: str = ""
+    wensen: tuple[str, ...] = ()
+    klaar_wensen: bool = False
+
+    def answered(self, step: str) -> bool:
+        """Whether a step has an answer (skipping counts as an answer)."""
+        if step == "besluit":
+            return (
+                bool(self.besluit)
+                and (self.besluit != "ja" or bool(self.ob))
+                and (self.besluit != "nee" or bool(self.hulp))
+            )
+        if step == "wensen":
+            return self.klaar_wensen
+        return bool(getattr(self, step))
+
+    def first_open_step(self) -> int:
+        """Number of the first unanswered step, or the overview."""
+        for number, step in enumerate(STEPS, start=1):
+            if not self.answered(step):
+                return number
+        return OVERZICHT
+
+    def params(self, **changes) -> list[tuple[str, str]]:
+        """The answers as query parameters (for hidden fields and links)."""
+        items = []
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__} | changes
+        for name, value in values.items():
+            if name == "wensen":
+                items += [("wens", w) for w in value]
+            elif name == "klaar_wensen":
+                if value:
+                    items.append(("klaar", "ja"))
+            elif value:
+                items.append((name, value))
+        return items
+
+
+@dataclass
+class Uitkomst:
+    """What the answers mean: where, which search, and what was understood."""
+
+    request: SearchRequest
+    gemeente: object | None
+    specialisaties: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _fold(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", ascii_text.lower()).strip()
+
+
+def find_place(text: str, taxonomy: Taxonomy):
+    """The gemeente for a typed gemeente or woonplaats (Delden -> Hof van Twente), or None."""
+    wanted = _fold(text)
+    for gemeente in taxonomy.gemeenten:
+        if wanted in (_fold(gemeente.naam), gemeente.slug.replace("-", " "), gemeente.cbs_code.lower()):
+            return gemeente
+    for kern in taxonomy.kernen:
+        if wanted == _fold(kern.naam):
+            return taxonomy.gemeente_by_id(kern.gemeente_id)
+    return None
+
+
+def match_specialisaties(text: str, taxonomy: Taxonomy) -> list:
+    """Specialisaties named in everyday words ('prikkelgevoelig', 'ASS', 'schulden')."""
+    folded = f" {_fold(text)} "
+    found = []
+    for spec in taxonomy.specialisaties:
+        words = [spec.slug.replace("-", " "), spec.naam, spec.label_b1, *spec.synoniemen]
+        if any(f" {_fold(w)} " in folded for w in words if _fold(w)):
+            found.append(spec)
+    return found
+
+
+def parse_antwoorden(params, taxonomy: Taxonomy) -> tuple[Antwoorden, dict[str, str]]:
+    """Read the answers; unknown values are dropped with a Dutch message for that step."""
+    errors: dict[str, str] = {}
+
+    def get(name: str) -> str:
+        value = params.get(name, "")
+        return value.strip()[:100] if isinstance(value, str) else ""
+
+    woonplaats = get("woonplaats")
+    if woonplaats and woonplaats != ONBEKEND and find_place(woonplaats, taxonomy) is None:
+        errors["woonplaats"] = (
+            f"We kennen '{woonplaats}' niet als gemeente of woonplaats in deze regio. "
+            "Kies uw gemeente uit de lijst."
+        )
+    voor_wie = get("voor_wie")
+    if voor_wie and voor_wie not in VOOR_WIE and voor_wie != ONBEKEND:
+        voor_wie = ""
+    besluit = get("besluit") if get("besluit") in ("ja", "nee", ONBEKEND) else ""
+    ob, niveau = get("ob"), get("niveau").upper()
+    if besluit == "ja" and (ob or "niveau" in params):
+        if ob not in ("1", "2", "3", "4") and ob != ONBEKEND:
+            errors["ob"] = "Kies de soort hulp zoals die in de brief staat."
+            ob = ""
+        elif (
+            niveau and ob != ONBEKEND and niveau != ONBEKEND.upper() and niveau not in NIVEAUS_PER_OB[int(ob)]
+        ):
+            errors["niveau"] = f"Niveau {niveau} hoort niet bij OB{ob}. Kijk nog eens in de brief."
+            niveau = ""
+    hulp = get("hulp") if get("hulp") in (*HULPVRAGEN, ONBEKEND) else ""
+    verblijf = get("verblijf") if get("verblijf") in (*VERBLIJF, ONBEKEND) else ""
+    taal = get("taal")
+    if taal and taal != ONBEKEND and taal not in {t.slug for t in taxonomy.talen}:
+        taal = ""
+    wensen = tuple(w for w in params.getlist("wens") if w in WENSEN)
+    antwoorden = Antwoorden(
+        woonplaats="" if "woonplaats" in errors else woonplaats,
+        voor_wie=voor_wie,
+        besluit=besluit,
+        ob="" if "ob" in errors else ob,
+        niveau=niveau if niveau != ONBEKEND.upper() else ONBEKEND,
+        hulp=hulp,
+        verblijf=verblijf,
+        onderwerp=get("onderwerp"),
+        taal=taal,
+        wensen=wensen,
+        klaar_wensen=get("klaar") == "ja",
+    )
+    return antwoorden, errors
+
+
+def to_search(antwoorden: Antwoorden, taxonomy: Taxonomy) -> Uitkomst:
+    """The search that the answers stand for, and what was understood from free text."""
+    values: dict = {}
+    notes = []
+    gemeente = None
+    if antwoorden.woonplaats and antwoorden.woonplaats != ONBEKEND:
+        gemeente = find_place(antwoorden.woonplaats, taxonomy)
+        if gemeente is not None:
+            values["gemeente"] = gemeente.cbs_code
+            if _fold(gemeente.naam) != _fold(antwoorden.woonplaats):
+                kern = taxonomy.kern(antwoorden.woonplaats)
+                if kern is not None:
+                    values["woonplaats"] = kern.slug
+                notes.append(f"{antwoorden.woonplaats} hoort bij de gemeente {gemeente.naam}.")
+    if antwoorden.voor_wie == "kind":
+        values["perceel"] = "jeugd"
+    elif antwoorden.voor_wie in ("volwassene", "oudere"):
+        values["perceel"] = "wmo"
+    if antwoorden.voor_wie == "oudere":
+        values["doelgroep"] = "ouderen"
+    elif antwoorden.voor_wie == "jongvolwassene":
+        values["doelgroep"] = "jongvolwassenen"
+    if antwoorden.besluit == "ja":
+        if antwoorden.ob not in ("", ONBEKEND):
+            values["ob"] = int(antwoorden.ob)
+        if antwoorden.niveau not in ("", ONBEKEND):
+            values["niveau"] = antwoorden.niveau
+    elif antwoorden.besluit == "nee" and antwoorden.hulp in HULPVRAGEN:
+        values["ob"] = int(HULPVRAGEN[antwoorden.hulp].value)
+    dakje = VERBLIJF.get(antwoorden.verblijf, Choice("", "")).value
+    if dakje in DAKJES:
+        values["dakje"] = dakje
+    specialisaties = match_specialisaties(antwoorden.onderwerp, taxonomy) if antwoorden.onderwerp else []
+    if specialisaties:
+        values["specialisatie"] = tuple(sorted(s.slug for s in specialisaties))
+    elif antwoorden.onderwerp:
+        values["q"] = antwoorden.onderwerp
+    if antwoorden.taal and antwoorden.taal != ONBEKEND:
+        values["taal"] = antwoorden.taal
+    if "kort" in antwoorden.wensen:
+        values["max_wachttijd"] = 4
+    if "spoed" in antwoorden.wensen:
+        values["spoedhulp"] = True
+    if "dichtbij" in antwoorden.wensen and gemeente is not None:
+        values["sort"] = "afstand"
+    return Uitkomst(SearchRequest(**values), gemeente, specialisaties, notes)

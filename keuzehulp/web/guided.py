@@ -1,0 +1,56 @@
+"""The guided questions (/keuzehulp) and the glossary (/uitleg) for inwoners."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.routing import Route
+
+from keuzehulp.search.relax import relaxations
+from keuzehulp.services import keuzehulp as kh
+from keuzehulp.web.public import render
+
+
+async def keuzehulp(request: Request):
+    """One question per step; the overview links to the matching search results."""
+    services = request.app.state.services
+    antwoorden, errors = kh.parse_antwoorden(request.query_params, services.taxonomy)
+    step = antwoorden.first_open_step()
+    requested = request.query_params.get("stap", "")
+    if requested.isdigit() and 1 <= int(requested) <= step:
+        step = int(requested)
+    if errors:
+        step = 1 if "woonplaats" in errors else 3
+    context = {
+        "antwoorden": antwoorden,
+        "errors": errors,
+        "step": step,
+        "steps": kh.STEPS,
+        "overzicht": kh.OVERZICHT,
+        "kh": kh,
+        "query": lambda **changes: urlencode(antwoorden.params(**changes)),
+        "typed": request.query_params,
+    }
+    if step == kh.OVERZICHT:
+        uitkomst = kh.to_search(antwoorden, services.taxonomy)
+        snapshot = services.index.snapshot()
+        total = services.search.count(snapshot, uitkomst.request)
+        context |= {
+            "uitkomst": uitkomst,
+            "total": total,
+            "relaxations": [] if total else relaxations(services.search, snapshot, uitkomst.request),
+        }
+    is_htmx = request.headers.get("hx-request") == "true"
+    template = "partials/keuzehulp_stap.html" if is_htmx else "pages/keuzehulp.html"
+    response = render(request, template, context, status_code=400 if errors else 200)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+async def uitleg(request: Request):
+    """Glossary of every term in plain Dutch."""
+    return render(request, "pages/uitleg.html", {})
+
+
+routes = [Route("/keuzehulp", keuzehulp, name="keuzehulp"), Route("/uitleg", uitleg, name="uitleg")]

@@ -1,0 +1,71 @@
+"""The keuzehulp in Chromium: keyboard only with htmx, and without JavaScript."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_keuzehulp_met_alleen_het_toetsenbord(page, live_server, backend):
+    page.goto(f"{live_server}/keuzehulp")
+    page.evaluate("window.nogSteedsDezelfdePagina = true")
+    page.get_by_label("Waar woont u?").focus()
+    page.keyboard.type("Delden")
+    page.keyboard.press("Enter")
+    expect(page.locator(".voortgang")).to_have_text("Stap 2 van 5")
+    page.get_by_label("Een kind of jongere tot 18 jaar").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    expect(page.locator(".voortgang")).to_have_text("Stap 3 van 5")
+    page.get_by_label("Ja, ik heb een brief").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    page.get_by_label("Soort hulp (ondersteuningsbehoefte)").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # OB2
+    page.get_by_label("Niveau", exact=True).focus()
+    page.keyboard.press("ArrowDown")  # A
+    page.get_by_role("button", name="Volgende vraag").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".voortgang")).to_have_text("Stap 4 van 5")
+    page.get_by_label("Nee, iemand blijft thuis wonen").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    expect(page.locator(".voortgang")).to_have_text("Stap 5 van 5")
+    page.get_by_role("button", name="Toon mijn overzicht").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".voortgang")).to_have_text("Klaar: uw overzicht")
+    assert page.evaluate("window.nogSteedsDezelfdePagina") is True
+    assert "ob=2" in page.url and "niveau=A" in page.url
+    screenshot(page, f"keuzehulp-overzicht-1280-{backend}")
+    link = page.get_by_role("link", name=re.compile(r"Bekijk de \d+ aanbieder"))
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/zoeken\?.*gemeente=GM1735.*ob=2.*niveau=A"))
+    expect(page.locator("#zoek-status")).to_contain_text("gevonden")
+    expect(page.locator(".wijkteam")).to_contain_text("Sociaal Team Hof van Twente")
+
+
+def test_keuzehulp_zonder_javascript_met_overslaan(page_without_js, live_server):
+    page = page_without_js
+    page.goto(f"{live_server}/keuzehulp")
+    page.get_by_label("Waar woont u?").fill("Vriezenveen")
+    page.get_by_role("button", name="Volgende vraag").click()
+    page.get_by_role("button", name="Weet ik niet / sla over").click()
+    expect(page.locator(".voortgang")).to_have_text("Stap 3 van 5")
+    page.get_by_label("Nee, nog niet").check()
+    page.get_by_role("button", name="Volgende vraag").click()
+    page.get_by_label("Hulp om overzicht te houden en te plannen").check()
+    page.get_by_role("button", name="Volgende vraag").click()
+    page.get_by_role("button", name="Weet ik niet / sla over").click()
+    page.get_by_label("Waar gaat het over?").fill("schulden")
+    page.get_by_role("button", name="Toon mijn overzicht").click()
+    expect(page.locator(".overzicht")).to_contain_text("Vriezenveen hoort bij de gemeente Twenterand")
+    expect(page.locator(".overzicht")).to_contain_text("Geldzorgen en schulden")
+    expect(page.locator(".wijkteam")).to_contain_text("Sociaal Team Twenterand")

@@ -1,0 +1,87 @@
+"""/keuzehulp step by step, /uitleg, and no dead ends on /zoeken."""
+
+from __future__ import annotations
+
+import re
+
+from keuzehulp.search.filters import SearchRequest
+
+START = "woonplaats=Delden&voor_wie=kind&besluit=ja&ob=2&niveau=B&verblijf=nee"
+
+
+def test_eerste_stap_vraagt_de_woonplaats(demo_client):
+    response = demo_client.get("/keuzehulp")
+    assert response.status_code == 200
+    assert "Stap 1 van 5" in response.text
+    assert "Waar woont u?" in response.text
+    assert "Weet ik niet / sla over" in response.text
+
+
+def test_elke_stap_bewaart_de_eerdere_antwoorden(demo_client):
+    response = demo_client.get("/keuzehulp?woonplaats=Delden&voor_wie=kind")
+    assert "Stap 3 van 5" in response.text
+    assert '<input type="hidden" name="woonplaats" value="Delden">' in response.text
+    assert '<input type="hidden" name="voor_wie" value="kind">' in response.text
+    assert "Uw keuzes" in response.text and "Een kind of jongere tot 18 jaar" in response.text
+
+
+def test_onbekende_woonplaats_geeft_melding_en_behoudt_wat_u_typte(demo_client):
+    response = demo_client.get("/keuzehulp?woonplaats=Atlantis")
+    assert response.status_code == 400
+    assert "We kennen &#39;Atlantis&#39; niet" in response.text
+    assert 'value="Atlantis"' in response.text
+    assert "Stap 1 van 5" in response.text
+
+
+def test_overzicht_toont_aantal_link_naar_zoeken_en_wijkteam(demo_client, demo_world):
+    response = demo_client.get(f"/keuzehulp?{START}&klaar=ja")
+    expected = demo_world.search.count(
+        demo_world.index.snapshot(),
+        SearchRequest(gemeente="GM1735", perceel="jeugd", ob=2, niveau="B", woonplaats="delden"),
+    )
+    assert expected > 0
+    assert f"We vonden {expected} aanbieder" in response.text
+    link = re.search(r'href="(/zoeken\?[^"]+)"', response.text).group(1).replace("&amp;", "&")
+    assert demo_client.get(link).context["result"].total == expected
+    assert "Sociaal Team Hof van Twente" in response.text
+    assert "Delden hoort bij de gemeente Hof van Twente" in response.text
+
+
+def test_wijzig_link_opent_de_stap_met_de_andere_antwoorden(demo_client):
+    response = demo_client.get(f"/keuzehulp?{START}&klaar=ja")
+    wijzig = re.findall(r'href="\?([^"]*stap=2)"', response.text)[0].replace("&amp;", "&")
+    step = demo_client.get(f"/keuzehulp?{wijzig}")
+    assert "Voor wie zoekt u hulp?" in step.text
+    assert 'id="voor_wie-kind" name="voor_wie" value="kind" checked' in step.text
+
+
+def test_htmx_krijgt_alleen_de_stap(demo_client):
+    response = demo_client.get("/keuzehulp?woonplaats=Borne", headers={"HX-Request": "true"})
+    assert response.template.name == "partials/keuzehulp_stap.html"
+    assert "<html" not in response.text and "Stap 2 van 5" in response.text
+
+
+def test_uitleg_legt_elk_begrip_uit(demo_client):
+    text = demo_client.get("/uitleg").text
+    for term in [
+        "OB1",
+        "OB4",
+        "Niveau A",
+        "Niveau E",
+        "Pleegzorg",
+        "Gezinshuis",
+        "Consultatie",
+        "Wachttijd",
+        "Resultaten",
+    ]:
+        assert term in text
+
+
+def test_zoeken_zonder_resultaten_biedt_een_versoepeling(demo_client):
+    response = demo_client.get(
+        "/zoeken", params={"gemeente": "enschede", "ob": "4", "niveau": "E", "dakje": "3"}
+    )
+    assert response.context["result"].total == 0
+    assert "Met een kleine wijziging vindt u wel aanbieders" in response.text
+    link = re.search(r'<a href="(/zoeken\?[^"]+)">Zoek ', response.text).group(1).replace("&amp;", "&")
+    assert demo_client.get(link).context["result"].total > 0
