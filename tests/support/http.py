@@ -8,9 +8,10 @@ from contextlib import contextmanager
 
 @contextmanager
 def cookie(client, name: str, value: str) -> Iterator:
-    """Send a cookie on the client's requests inside the block only."""
+    """Send only this cookie on the client's requests inside the block."""
+    client.cookies.clear()
     client.cookies.set(name, value)
     try:
         yield client
     finally:
-        client.cookies.delete(name)
+        client.cookies.clear()
