@@ -24,7 +24,7 @@ from keuzehulp.search.engine import SearchEngine
 from keuzehulp.search.index import SearchIndex
 from keuzehulp.services.demo import is_demo
 from keuzehulp.services.taxonomy import Taxonomy
-from keuzehulp.web import api, guided, health, public
+from keuzehulp.web import api, compare, guided, health, public
 from keuzehulp.web.security import CSRF, CSRFMiddleware, SecurityHeadersMiddleware
 from keuzehulp.web.templating import make_templates, path_function
 
@@ -92,6 +92,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     routes = [
         *public.routes,
         *guided.routes,
+        *compare.routes,
         Mount("/api/v1", routes=api.routes),
         *health.routes,
         Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
@@ -134,9 +135,4 @@ def error_response(request: Request, status: int, detail: str | None):
         text = detail
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": title, "details": {"message": text}}, status_code=status)
-    return services(request).templates.TemplateResponse(
-        request,
-        "pages/fout.html",
-        {"title": title, "text": text, "demo": services(request).demo},
-        status_code=status,
-    )
+    return public.render(request, "pages/fout.html", {"title": title, "text": text}, status_code=status)

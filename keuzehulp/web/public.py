@@ -28,6 +28,7 @@ from keuzehulp.search.filters import (
 from keuzehulp.search.relax import relaxations
 from keuzehulp.search.schema import dutch_analyzer
 from keuzehulp.web.presenters import contract_summary
+from keuzehulp.web.visitor import marker_context, visitor
 
 ORDER_COOKIE = "kh_volgorde"
 SUGGESTION_LIMIT = 8
@@ -38,10 +39,13 @@ def _services(request: Request):
 
 
 def render(request: Request, template: str, context: dict, status_code: int = 200):
-    """A TemplateResponse with what every page needs (demo flag, taxonomy)."""
+    """A TemplateResponse with what every page needs (demo flag, taxonomy, visitor values)."""
     services = _services(request)
-    base = {"demo": services.demo, "taxonomy": services.taxonomy}
-    return services.templates.TemplateResponse(request, template, base | context, status_code=status_code)
+    person = visitor(request)
+    base = {"demo": services.demo, "taxonomy": services.taxonomy} | person.context()
+    response = services.templates.TemplateResponse(request, template, base | context, status_code=status_code)
+    person.finish(response)
+    return response
 
 
 async def home(request: Request):
@@ -70,7 +74,7 @@ async def zoeken(request: Request):
     result = services.search.search(snapshot, search, seed)
     is_htmx = request.headers.get("hx-request") == "true"
     template = "partials/zoeken_fragment.html" if is_htmx else "pages/zoeken.html"
-    context = {
+    context = marker_context() | {
         "search": search,
         "result": result,
         "errors": errors,
@@ -91,7 +95,11 @@ async def zoeken(request: Request):
         body = render_page()
     else:
         body = snapshot.memo(("page", template, search, services.search.order_key(search, seed)), render_page)
-    response = RenderedTemplateResponse(body, template, context, status_code=400 if errors else 200)
+    person = visitor(request)
+    response = RenderedTemplateResponse(
+        person.personalise(body), template, context, status_code=400 if errors else 200
+    )
+    person.finish(response)
     response.headers["Vary"] = "HX-Request"
     if new_token:
         response.set_cookie(ORDER_COOKIE, token, max_age=86400, httponly=True, samesite="lax")

@@ -71,6 +71,22 @@ class CSRF:
             return False
 
 
+def csrf_token(request) -> tuple[str, str | None]:
+    """The form token for this visitor, and a new cookie value to set when they had none."""
+    csrf = request.app.state.services.csrf
+    value = request.cookies.get(CSRF_COOKIE)
+    new_value = None
+    if not value or len(value) > 64:
+        value = new_value = csrf.new_cookie_value()
+    return csrf.token_for(value), new_value
+
+
+def set_csrf_cookie(response, new_value: str | None) -> None:
+    """Store a new CSRF cookie value on the response (HttpOnly, SameSite=Lax)."""
+    if new_value:
+        response.set_cookie(CSRF_COOKIE, new_value, httponly=True, samesite="lax")
+
+
 class CSRFMiddleware:
     """Refuses every unsafe request whose token (header X-CSRF-Token or form field) does not match."""
 

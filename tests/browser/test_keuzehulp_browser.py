@@ -69,3 +69,21 @@ def test_keuzehulp_zonder_javascript_met_overslaan(page_without_js, live_server)
     expect(page.locator(".overzicht")).to_contain_text("Vriezenveen hoort bij de gemeente Twenterand")
     expect(page.locator(".overzicht")).to_contain_text("Geldzorgen en schulden")
     expect(page.locator(".wijkteam")).to_contain_text("Sociaal Team Twenterand")
+
+
+def test_drie_aanbieders_vergelijken(page, live_server, backend):
+    page.goto(f"{live_server}/zoeken?gemeente=borne&sort=naam")
+    names = []
+    for index in range(3):
+        result = page.locator(".result").nth(index)
+        names.append(result.locator("h3").inner_text())
+        result.get_by_role("button", name=re.compile("^Vergelijk")).click()
+        expect(page.locator("#vergelijk-teller")).to_contain_text(f"{index + 1})")
+    page.locator("#vergelijk-teller").click()
+    page.wait_for_url(re.compile(r"/vergelijken"))
+    headers = page.locator(".vergelijk-tabel thead th").all_inner_texts()
+    assert headers == names
+    for label in ["Wachttijd", "Talen", "Specialisaties", "Vestigingen"]:
+        row = page.locator(".vergelijk-tabel tbody tr", has=page.locator("th", has_text=label))
+        assert row.locator("td").count() == 3
+    screenshot(page, f"vergelijken-1280-{backend}")

@@ -84,7 +84,8 @@ def _serious(results) -> list[str]:
 @pytest.mark.parametrize("width", [375, 1280])
 def test_axe_vindt_geen_ernstige_problemen(browser, live_server, demo_world, width, backend):
     with Session(demo_world.engine) as session:
-        slug = session.exec(select(Aanbieder.slug).where(Aanbieder.status == "actief")).first()
+        slugs = list(session.exec(select(Aanbieder.slug).where(Aanbieder.status == "actief").limit(3)))
+    slug = slugs[0]
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     axe = Axe()

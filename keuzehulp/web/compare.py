@@ -1,0 +1,185 @@
+"""Compare 2-4 aanbieders side by side (/vergelijken) and keep the shortlist (/vergelijken/lijst)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, select
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse
+from starlette.routing import Route
+
+from keuzehulp.models import Aanbieder
+from keuzehulp.queries import load_profile
+from keuzehulp.search.filters import SearchRequest
+from keuzehulp.search.snapshot import haversine_km
+from keuzehulp.services.taxonomy import labels
+from keuzehulp.web.public import parse_leniently, render
+from keuzehulp.web.shortlist import MAX_SHORTLIST, is_slug, read_shortlist, write_shortlist
+from keuzehulp.web.templating import datum, weken
+from keuzehulp.web.visitor import flash, message_html, visitor
+
+
+def _active_names(engine, slugs: list[str]) -> dict[str, str]:
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Aanbieder.slug, Aanbieder.naam).where(
+                Aanbieder.slug.in_(slugs), Aanbieder.status == "actief"
+            )
+        )
+        return dict(rows.all())
+
+
+async def vergelijken(request: Request):
+    """The aligned comparison of the aanbieders in the URL (?a=...), or else the shortlist."""
+    services = request.app.state.services
+    requested = request.query_params.getlist("a") or read_shortlist(request)
+    messages = []
+    slugs: list[str] = []
+    for slug in requested:
+        if slug in slugs:
+            messages.append("U noemde een aanbieder twee keer; we tonen die één keer.")
+        elif is_slug(slug):
+            slugs.append(slug)
+    if len(slugs) > MAX_SHORTLIST:
+        messages.append(
+            f"U kunt hooguit {MAX_SHORTLIST} aanbieders vergelijken. We tonen de eerste {MAX_SHORTLIST}."
+        )
+        slugs = slugs[:MAX_SHORTLIST]
+    search, _ = parse_leniently(request.query_params, services.taxonomy)
+
+    def load():
+        with Session(services.engine) as session:
+            return [load_profile(session, slug, date.today()) for slug in slugs]
+
+    profiles = await run_in_threadpool(load)
+    available = [p for p in profiles if p is not None and p.aanbieder.status == "actief"]
+    unknown = [slug for slug in slugs if slug not in {p.aanbieder.slug for p in available}]
+    if unknown:
+        messages.append(
+            "Deze aanbieders kennen we niet of zijn nu niet beschikbaar: " + ", ".join(unknown) + "."
+        )
+    profiles = available
+    rows = comparison_rows(profiles, search, services.taxonomy)
+    context = {
+        "profiles": profiles,
+        "rows": rows,
+        "messages": list(dict.fromkeys(messages)),
+        "search": search,
+        "share_query": "&".join(f"a={p.aanbieder.slug}" for p in profiles),
+    }
+    return render(request, "pages/vergelijken.html", context)
+
+
+def comparison_rows(profiles, search: SearchRequest, taxonomy) -> list[dict]:
+    """One row per aspect, one cell per aanbieder; `differs` marks rows with different values."""
+    gemeente = taxonomy.gemeente(search.gemeente) if search.gemeente else None
+    point = None
+    if search.woonplaats and (kern := taxonomy.kern(search.woonplaats)):
+        point = (kern.lat, kern.lon)
+    elif gemeente:
+        point = (gemeente.lat, gemeente.lon)
+
+    def contracted(p) -> str:
+        lines = [
+            c
+            for c, g in p.contracten
+            if (not search.gemeente or g.cbs_code == search.gemeente)
+            and (not search.perceel or c.perceel == search.perceel)
+            and (not search.ob or c.ob == search.ob)
+            and (not search.niveau or c.niveau == search.niveau)
+        ]
+        if not any((search.gemeente, search.perceel, search.ob, search.niveau)):
+            count = len({g.cbs_code for _, g in p.contracten})
+            return f"In {count} {'gemeente' if count == 1 else 'gemeenten'}"
+        return "Ja" if lines else "Nee"
+
+    def distance(p) -> str:
+        public = [v for v in p.public_vestigingen if "lat" in v]
+        if point is None or not public:
+            return "Onbekend"
+        km = min(float(haversine_km(*point, v["lat"], v["lon"])) for v in public)
+        return f"{km:.0f} km"
+
+    def wachttijd(p) -> str:
+        a = p.aanbieder
+        if a.wachttijd_bevestigd_op is None:
+            return weken(a.wachttijd_weken)
+        return f"{weken(a.wachttijd_weken)} (bevestigd op {datum(a.wachttijd_bevestigd_op)})"
+
+    def dakjes(p) -> str:
+        names = labels()["dakjes"]
+        return ", ".join(names[d]["naam"] for d in sorted({d.dakje for d, _ in p.dakjes})) or "Geen"
+
+    criteria = []
+    if any((search.gemeente, search.perceel, search.ob, search.niveau)):
+        parts = [
+            gemeente.naam if gemeente else None,
+            f"OB{search.ob}" if search.ob else None,
+            f"niveau {search.niveau}" if search.niveau else None,
+        ]
+        criteria.append(("Contract voor " + ", ".join(x for x in parts if x), contracted))
+    else:
+        criteria.append(("Contracten", contracted))
+    criteria += [
+        ("Wonen en verblijf", dakjes),
+        ("Specialisaties", lambda p: ", ".join(s.label_b1 for s in p.specialisaties) or "Niet opgegeven"),
+        ("Voor wie", lambda p: ", ".join(d.naam for d in p.doelgroepen) or "Niet opgegeven"),
+        ("Talen", lambda p: ", ".join(t.naam for t in p.talen) or "Niet opgegeven"),
+        ("Wachttijd", wachttijd),
+        ("Ambulante spoedhulp", lambda p: "Ja" if p.aanbieder.ambulante_spoedhulp else "Nee"),
+        ("Afstand", distance),
+        ("Vestigingen", lambda p: ", ".join(sorted({v["plaats"] for v in p.public_vestigingen})) or "Geen"),
+        ("Telefoon", lambda p: p.aanbieder.telefoon or "Niet opgegeven"),
+        ("Website", lambda p: p.aanbieder.website.replace("https://", "") or "Niet opgegeven"),
+    ]
+    rows = []
+    for label, value in criteria:
+        cells = [value(p) for p in profiles]
+        rows.append({"label": label, "cells": cells, "differs": len(set(cells)) > 1})
+    return rows
+
+
+async def lijst(request: Request):
+    """Add to, remove from or empty the shortlist; back to where the visitor was."""
+    services = request.app.state.services
+    form = await request.form()
+    slug, actie = str(form.get("slug", "")), str(form.get("actie", ""))
+    terug = str(form.get("terug", "/"))
+    if not terug.startswith("/") or terug.startswith("//"):
+        terug = "/"
+    slugs = read_shortlist(request)
+    names = await run_in_threadpool(_active_names, services.engine, [slug]) if is_slug(slug) else {}
+    if actie == "leegmaken":
+        slugs, message = [], "Uw vergelijking is leeg."
+    elif slug not in names:
+        message = "Deze aanbieder kennen we niet of is nu niet beschikbaar."
+    elif actie == "verwijderen":
+        slugs = [s for s in slugs if s != slug]
+        message = f"{names[slug]} is uit uw vergelijking gehaald."
+    elif slug in slugs:
+        message = f"{names[slug]} staat al in uw vergelijking."
+    elif len(slugs) >= MAX_SHORTLIST:
+        message = f"U kunt hooguit {MAX_SHORTLIST} aanbieders vergelijken. Haal er eerst een weg."
+    else:
+        slugs.append(slug)
+        message = f"{names[slug]} staat nu in uw vergelijking ({len(slugs)} van {MAX_SHORTLIST})."
+    if request.headers.get("hx-request") == "true":
+        teller = (
+            f'<a href="{request.url_for("vergelijken").path}" id="vergelijk-teller" hx-swap-oob="true">'
+            f'Vergelijken (<span class="visually-hidden">aantal aanbieders: </span>{len(slugs)})</a>'
+        )
+        response = HTMLResponse(str(message_html(message)) + teller)
+    else:
+        response = RedirectResponse(terug, status_code=303)
+        flash(response, message)
+    write_shortlist(response, slugs)
+    visitor(request).finish(response)
+    return response
+
+
+routes = [
+    Route("/vergelijken", vergelijken, name="vergelijken"),
+    Route("/vergelijken/lijst", lijst, methods=["POST"], name="vergelijk_lijst"),
+]

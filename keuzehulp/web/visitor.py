@@ -1,0 +1,75 @@
+"""What differs per visitor on a page: the CSRF token, the shortlist counter, a one-time message.
+
+Search pages are rendered once and shared; they carry markers that are replaced by each
+visitor's values just before sending, so the cache stays shared and forms stay protected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote, unquote
+
+from markupsafe import Markup, escape
+from starlette.requests import Request
+
+from keuzehulp.web.security import csrf_token, set_csrf_cookie
+from keuzehulp.web.shortlist import read_shortlist
+
+MESSAGE_COOKIE = "kh_melding"
+MARKERS = {
+    "csrf": "kh-csrf-placeholder-7f3a",
+    "vergelijk_aantal": "kh-aantal-placeholder-7f3a",
+    "melding": "<!--kh-melding-placeholder-7f3a-->",
+}
+
+
+@dataclass
+class Visitor:
+    csrf: str
+    new_csrf_cookie: str | None
+    vergelijk_aantal: int
+    melding: str | None
+
+    def context(self) -> dict:
+        """Template variables with this visitor's values."""
+        return {
+            "csrf": self.csrf,
+            "vergelijk_aantal": self.vergelijk_aantal,
+            "melding": message_html(self.melding),
+        }
+
+    def personalise(self, body: bytes) -> bytes:
+        """Replace the markers of a shared rendering by this visitor's values."""
+        for name, value in self.context().items():
+            body = body.replace(MARKERS[name].encode(), str(value).encode())
+        return body
+
+    def finish(self, response) -> None:
+        """Set or clear the cookies this page view changed."""
+        set_csrf_cookie(response, self.new_csrf_cookie)
+        if self.melding is not None:
+            response.delete_cookie(MESSAGE_COOKIE)
+
+
+def marker_context() -> dict:
+    """Template variables for a rendering that every visitor shares."""
+    return {name: Markup(value) for name, value in MARKERS.items()}
+
+
+def visitor(request: Request) -> Visitor:
+    """The per-visitor values of this request."""
+    token, new_cookie = csrf_token(request)
+    raw = request.cookies.get(MESSAGE_COOKIE)
+    return Visitor(token, new_cookie, len(read_shortlist(request)), unquote(raw)[:300] if raw else None)
+
+
+def message_html(text: str | None) -> Markup:
+    """The one-time message as an announced status line."""
+    if not text:
+        return Markup("")
+    return Markup('<p class="melding" role="status">') + escape(text) + Markup("</p>")
+
+
+def flash(response, text: str) -> None:
+    """Show text once on the next page."""
+    response.set_cookie(MESSAGE_COOKIE, quote(text), max_age=60, httponly=True, samesite="lax")

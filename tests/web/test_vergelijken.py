@@ -1,0 +1,101 @@
+"""Shortlist (up to four, in a cookie, CSRF-protected) and the aligned comparison."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, select
+
+from keuzehulp.models import Aanbieder
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def actieve_slugs(world, count: int) -> list[str]:
+    with Session(world.engine) as session:
+        query = select(Aanbieder.slug).where(Aanbieder.status == "actief").order_by(Aanbieder.id).limit(count)
+        return list(session.exec(query))
+
+
+def token(client) -> str:
+    return TOKEN.search(client.get("/zoeken").text).group(1)
+
+
+def voeg_toe(client, slug: str, **extra):
+    data = {"csrf_token": token(client), "slug": slug, "actie": "toevoegen", "terug": "/zoeken"}
+    return client.post("/vergelijken/lijst", data=data, follow_redirects=False, **extra)
+
+
+def test_zoekpagina_is_gedeeld_maar_het_formuliertoken_is_per_bezoeker(small_client):
+    first = small_client.get("/zoeken").text
+    small_client.cookies.clear()
+    second = small_client.get("/zoeken").text
+    assert "placeholder-7f3a" not in first
+    assert TOKEN.search(first).group(1) != TOKEN.search(second).group(1)
+
+
+def test_vergelijk_zonder_csrf_token_wordt_geweigerd(small_client, small_world):
+    [slug] = actieve_slugs(small_world, 1)
+    response = small_client.post("/vergelijken/lijst", data={"slug": slug, "actie": "toevoegen"})
+    assert response.status_code == 403
+    assert "kh_vergelijk" not in response.cookies
+
+
+def test_toevoegen_tot_vier_met_duidelijke_meldingen(small_client, small_world):
+    slugs = actieve_slugs(small_world, 5)
+    for slug in slugs[:4]:
+        response = voeg_toe(small_client, slug)
+        assert response.status_code == 303 and response.headers["location"] == "/zoeken"
+    page = small_client.get("/zoeken").text
+    assert "staat nu in uw vergelijking (4 van 4)" in page
+    assert "aantal aanbieders: </span>4)" in page
+    voeg_toe(small_client, slugs[4])
+    assert "hooguit 4 aanbieders" in small_client.get("/zoeken").text
+    voeg_toe(small_client, slugs[0])
+    assert "staat al in uw vergelijking" in small_client.get("/zoeken").text
+    voeg_toe(small_client, "bestaat-niet")
+    assert "kennen we niet" in small_client.get("/zoeken").text
+    comparison = small_client.get("/vergelijken")
+    assert [p.aanbieder.slug for p in comparison.context["profiles"]] == slugs[:4]
+
+
+def test_terug_adres_buiten_de_site_wordt_genegeerd(small_client, small_world):
+    [slug] = actieve_slugs(small_world, 1)
+    data = {"csrf_token": token(small_client), "slug": slug, "actie": "toevoegen", "terug": "//evil.example"}
+    response = small_client.post("/vergelijken/lijst", data=data, follow_redirects=False)
+    assert response.headers["location"] == "/"
+
+
+def test_htmx_toevoegen_geeft_melding_en_nieuwe_teller(small_client, small_world):
+    [slug] = actieve_slugs(small_world, 1)
+    response = voeg_toe(small_client, slug, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert 'role="status"' in response.text and "staat nu in uw vergelijking (1 van 4)" in response.text
+    assert 'id="vergelijk-teller" hx-swap-oob="true"' in response.text
+
+
+def test_vergelijking_zet_gegevens_naast_elkaar(demo_client, demo_world):
+    slugs = actieve_slugs(demo_world, 3)
+    response = demo_client.get("/vergelijken", params=[("a", s) for s in slugs] + [("gemeente", "enschede")])
+    assert response.status_code == 200
+    rows = {row["label"]: row for row in response.context["rows"]}
+    with Session(demo_world.engine) as session:
+        expected = [session.exec(select(Aanbieder).where(Aanbieder.slug == s)).one().telefoon for s in slugs]
+    assert rows["Telefoon"]["cells"] == expected
+    assert "Contract voor Enschede" in response.text
+    aspects = {"Wonen en verblijf", "Specialisaties", "Talen", "Wachttijd", "Afstand", "Vestigingen"}
+    assert aspects <= set(rows)
+    assert any(row["differs"] for row in rows.values())
+    differing = sum(row["differs"] for row in rows.values())
+    assert response.text.count("(verschilt)") == differing  # in words, not by colour alone
+
+
+def test_vergelijking_meldt_te_veel_dubbele_en_onbekende_aanbieders(demo_client, demo_world):
+    slugs = actieve_slugs(demo_world, 5)
+    too_many = demo_client.get("/vergelijken", params=[("a", s) for s in slugs])
+    assert len(too_many.context["profiles"]) == 4
+    assert "hooguit 4 aanbieders" in too_many.text
+    odd = demo_client.get("/vergelijken", params=[("a", slugs[0]), ("a", slugs[0]), ("a", "bestaat-niet")])
+    assert len(odd.context["profiles"]) == 1
+    assert "twee keer" in odd.text and "bestaat-niet" in odd.text
+    assert "Kies minstens 2 aanbieders" in odd.text
