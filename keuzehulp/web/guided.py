@@ -48,9 +48,19 @@ async def keuzehulp(request: Request):
     return response
 
 
-async def uitleg(request: Request):
-    """Glossary of every term in plain Dutch."""
-    return render(request, "pages/uitleg.html", {})
+def static_page(template: str):
+    """A handler for a page without data."""
+
+    async def page(request: Request):
+        return render(request, template, {})
+
+    return page
 
 
-routes = [Route("/keuzehulp", keuzehulp, name="keuzehulp"), Route("/uitleg", uitleg, name="uitleg")]
+routes = [
+    Route("/keuzehulp", keuzehulp, name="keuzehulp"),
+    Route("/uitleg", static_page("pages/uitleg.html"), name="uitleg"),
+    Route("/over", static_page("pages/over.html"), name="over"),
+    Route("/toegankelijkheid", static_page("pages/toegankelijkheid.html"), name="toegankelijkheid"),
+    Route("/privacy", static_page("pages/privacy.html"), name="privacy"),
+]

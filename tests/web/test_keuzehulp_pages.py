@@ -85,3 +85,12 @@ def test_zoeken_zonder_resultaten_biedt_een_versoepeling(demo_client):
     assert "Met een kleine wijziging vindt u wel aanbieders" in response.text
     link = re.search(r'<a href="(/zoeken\?[^"]+)">Zoek ', response.text).group(1).replace("&amp;", "&")
     assert demo_client.get(link).context["result"].total > 0
+
+
+def test_informatiepaginas(demo_client):
+    over = demo_client.get("/over")
+    assert over.status_code == 200 and "Geen aanbieder betaalt voor een betere plek" in over.text
+    assert "Toegankelijkheid" in demo_client.get("/toegankelijkheid").text
+    privacy = demo_client.get("/privacy").text
+    for cookie_name in ["kh_volgorde", "kh_vergelijk", "kh_csrf", "kh_melding"]:
+        assert cookie_name in privacy
