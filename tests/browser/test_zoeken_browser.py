@@ -81,7 +81,7 @@ def _violations(results) -> list[str]:
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-def test_axe_vindt_geen_enkel_probleem_op_elke_openbare_pagina(browser, live_server, demo_world, width, backend):
+def test_axe_vindt_geen_enkel_probleem_op_elke_pagina(browser, live_server, demo_world, width, backend):
     with Session(demo_world.engine) as session:
         slugs = list(session.exec(select(Aanbieder.slug).where(Aanbieder.status == "actief").limit(3)))
     slug = slugs[0]
