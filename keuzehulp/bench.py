@@ -120,7 +120,7 @@ async def _load(port: int, paths: list[str], seconds: float, max_requests: int) 
                 counts["sent"] += 1
                 path = paths[i % len(paths)]
                 i += CONNECTIONS
-                cookie = f"kh_volgorde={'b' * 32}"
+                cookie = f"kh_volgorde={'b' * 32}; kh_csrf=benchmark-visitor-cookie"  # a returning visitor
                 writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n\r\n".encode())
                 await writer.drain()
                 status_line = await reader.readline()

@@ -28,7 +28,7 @@ from keuzehulp.search.filters import (
 from keuzehulp.search.relax import relaxations
 from keuzehulp.search.schema import dutch_analyzer
 from keuzehulp.web.presenters import contract_summary
-from keuzehulp.web.visitor import marker_context, visitor
+from keuzehulp.web.visitor import marker_context, split_at_markers, visitor
 
 ORDER_COOKIE = "kh_volgorde"
 SUGGESTION_LIMIT = 8
@@ -91,13 +91,18 @@ async def zoeken(request: Request):
         context["relaxations"] = [] if result.total else relaxations(services.search, snapshot, search)
         return services.templates.get_template(template).render(context).encode()
 
+    def render_pieces() -> list[bytes]:
+        return split_at_markers(render_page())
+
     if errors:
-        body = render_page()
+        pieces = render_pieces()
     else:
-        body = snapshot.memo(("page", template, search, services.search.order_key(search, seed)), render_page)
+        pieces = snapshot.memo(
+            ("page", template, search, services.search.order_key(search, seed)), render_pieces
+        )
     person = visitor(request)
     response = RenderedTemplateResponse(
-        person.personalise(body), template, context, status_code=400 if errors else 200
+        person.personalise(pieces), template, context, status_code=400 if errors else 200
     )
     person.finish(response)
     response.headers["Vary"] = "HX-Request"

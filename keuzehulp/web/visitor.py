@@ -6,6 +6,7 @@ visitor's values just before sending, so the cache stays shared and forms stay p
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
@@ -38,17 +39,24 @@ class Visitor:
             "melding": message_html(self.melding),
         }
 
-    def personalise(self, body: bytes) -> bytes:
-        """Replace the markers of a shared rendering by this visitor's values."""
-        for name, value in self.context().items():
-            body = body.replace(MARKERS[name].encode(), str(value).encode())
-        return body
+    def personalise(self, pieces: list[bytes]) -> bytes:
+        """Join a shared rendering (split at its markers) with this visitor's values."""
+        values = {MARKERS[name].encode(): str(value).encode() for name, value in self.context().items()}
+        return b"".join(values.get(piece, piece) for piece in pieces)
 
     def finish(self, response) -> None:
         """Set or clear the cookies this page view changed."""
         set_csrf_cookie(response, self.new_csrf_cookie)
         if self.melding is not None:
             response.delete_cookie(MESSAGE_COOKIE)
+
+
+_MARKER_PATTERN = re.compile(b"(" + b"|".join(re.escape(m.encode()) for m in MARKERS.values()) + b")")
+
+
+def split_at_markers(body: bytes) -> list[bytes]:
+    """A shared rendering cut at its markers, ready for `Visitor.personalise`."""
+    return _MARKER_PATTERN.split(body)
 
 
 def marker_context() -> dict:
