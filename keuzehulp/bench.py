@@ -8,12 +8,8 @@ worker on 127.0.0.1), loaded by the same bounded keep-alive client, so the ratio
 from __future__ import annotations
 
 import asyncio
-import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import replace
@@ -33,6 +29,7 @@ from keuzehulp.search.filters import SearchRequest, to_params
 from keuzehulp.search.index import SearchIndex
 from keuzehulp.services.demo import load_demo
 from keuzehulp.services.taxonomy import Taxonomy, load_taxonomy
+from keuzehulp.serving import start_server, stop_server
 
 TEXTS = [
     "autisme",
@@ -94,12 +91,6 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _rss_mb(pid: int | str = "self") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -137,37 +128,8 @@ async def _load(port: int, paths: list[str], seconds: float, max_requests: int) 
     return counts["ok"], counts["errors"]
 
 
-def _serve(target: str, port: int, env: dict) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            target,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env=os.environ | env,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"{target} did not start")
-
-
 def _requests_per_second(target: str, env: dict, paths: list[str], seconds: float) -> tuple[float, float]:
-    port = _free_port()
-    process = _serve(target, port, env)
+    process, port = start_server(target, env)
     try:
         asyncio.run(_load(port, paths, min(2.0, seconds), 2_000))  # warm-up
         started = time.monotonic()
@@ -177,8 +139,7 @@ def _requests_per_second(target: str, env: dict, paths: list[str], seconds: floa
             raise RuntimeError(f"{errors} failed requests against {target}")
         return ok / elapsed, _rss_mb(process.pid)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_server(process)
 
 
 def bench_size(size: int, queries: int, http_seconds: float, workdir: Path, console: Console) -> dict:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session, select
+from starlette.concurrency import run_in_threadpool
 
 from keuzehulp.models import (
     Aanbieder,
@@ -172,3 +173,13 @@ def _scope_groups(contracten, dakjes) -> list[ScopeGroup]:
         ScopeGroup(tuple(sorted(members, key=lambda g: g.naam)), *shapes[key])
         for key, members in sorted(grouped.items(), key=lambda item: min(g.naam for g in item[1]))
     ]
+
+
+async def fetch_profiles(engine, slugs: list[str]) -> list[Profile | None]:
+    """Profiles for slugs (None where unknown), read in a worker thread so the event loop stays free."""
+
+    def load() -> list[Profile | None]:
+        with Session(engine) as session:
+            return [load_profile(session, slug, date.today()) for slug in slugs]
+
+    return await run_in_threadpool(load)

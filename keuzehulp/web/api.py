@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from keuzehulp.queries import Profile, load_profile
+from keuzehulp.queries import Profile, fetch_profiles
 from keuzehulp.search.engine import SearchResult, visitor_seed
 from keuzehulp.search.filters import InvalidSearch, parse_search
 from keuzehulp.web.openapi import openapi_document
@@ -74,11 +72,7 @@ async def aanbieder(request: Request) -> JSONResponse:
     services = request.app.state.services
     slug = request.path_params["slug"]
 
-    def load():
-        with Session(services.engine) as session:
-            return load_profile(session, slug, date.today())
-
-    profile = await run_in_threadpool(load)
+    [profile] = await fetch_profiles(services.engine, [slug])
     if profile is None:
         return _error(404, "Aanbieder niet gevonden", {"slug": f"Er is geen aanbieder '{slug}'."})
     if profile.aanbieder.status != "actief":

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -11,7 +9,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.routing import Route
 
 from keuzehulp.models import Aanbieder
-from keuzehulp.queries import load_profile
+from keuzehulp.queries import fetch_profiles
 from keuzehulp.search.filters import SearchRequest
 from keuzehulp.search.snapshot import haversine_km
 from keuzehulp.services.taxonomy import labels
@@ -49,11 +47,7 @@ async def vergelijken(request: Request):
         slugs = slugs[:MAX_SHORTLIST]
     search, _ = parse_leniently(request.query_params, services.taxonomy)
 
-    def load():
-        with Session(services.engine) as session:
-            return [load_profile(session, slug, date.today()) for slug in slugs]
-
-    profiles = await run_in_threadpool(load)
+    profiles = await fetch_profiles(services.engine, slugs)
     available = [p for p in profiles if p is not None and p.aanbieder.status == "actief"]
     unknown = [slug for slug in slugs if slug not in {p.aanbieder.slug for p in available}]
     if unknown:

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -16,7 +14,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 from whoosh import query as wq
 
-from keuzehulp.queries import load_profile
+from keuzehulp.queries import fetch_profiles
 from keuzehulp.search.engine import visitor_seed
 from keuzehulp.search.filters import (
     MAX_QUERY_LENGTH,
@@ -167,11 +165,7 @@ async def aanbieder(request: Request):
     services = _services(request)
     slug = request.path_params["slug"]
 
-    def load():
-        with Session(services.engine) as session:
-            return load_profile(session, slug, date.today())
-
-    profile = await run_in_threadpool(load)
+    [profile] = await fetch_profiles(services.engine, [slug])
     if profile is None:
         raise HTTPException(404, "We kennen geen aanbieder met dit adres. Zoek de aanbieder opnieuw.")
     if profile.aanbieder.status != "actief":

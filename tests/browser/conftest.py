@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx2
 import pytest
 from playwright.sync_api import sync_playwright
+
+from keuzehulp.serving import start_server, stop_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -25,51 +23,22 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_server(demo_world):
     """The site on the shared demo data set, as a real server process."""
-    port = _free_port()
-    env = os.environ | {
+    env = {
         "KEUZEHULP_DATABASE_URL": demo_world.url,
         "KEUZEHULP_INDEX_DIR": str(demo_world.index_dir),
         "KEUZEHULP_INDEX_POLL_SECONDS": "0",
     }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "keuzehulp.web.asgi:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
+    process, port = start_server("keuzehulp.web.asgi:app", env, timeout=60)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx2.get(f"{base}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx2.HTTPError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError("de testserver start niet")
+    deadline = time.monotonic() + 30
+    while httpx2.get(f"{base}/readyz", timeout=2).status_code != 200:
+        assert time.monotonic() < deadline, "de testserver wordt niet klaar"
         time.sleep(0.2)
     yield base
-    process.terminate()
-    process.wait(timeout=10)
+    stop_server(process)
 
 
 @pytest.fixture(scope="session")

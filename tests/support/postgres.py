@@ -7,13 +7,14 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import psycopg
+
+from keuzehulp.serving import free_port
 
 
 def _bin_dir() -> Path:
@@ -23,12 +24,6 @@ def _bin_dir() -> Path:
     return Path(candidates[-1]).parent
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class PostgresServer:
     """Start with start(), stop with stop(); url(name) gives a SQLAlchemy URL."""
 
@@ -36,7 +31,7 @@ class PostgresServer:
         self.bin = _bin_dir()
         self.root = Path(tempfile.mkdtemp(prefix="keuzehulp-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.as_root = os.geteuid() == 0
 
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
