@@ -45,6 +45,14 @@ class Settings:
         },
     )
 
+    api_rate_limit: float = field(
+        default=120,
+        metadata={
+            "env": "KEUZEHULP_API_RATE_LIMIT",
+            "help": "JSON API requests per minute per client address (0 turns the limit off).",
+        },
+    )
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
         """Read every declared KEUZEHULP_* variable; keyword overrides win."""

@@ -60,6 +60,11 @@ class SearchIndex:
         tmp.write_text(json.dumps({"last_seq": last, "scope_date": scope_date.isoformat()}))
         os.replace(tmp, self._state_path())
 
+    def data_version(self) -> str:
+        """Changes whenever the indexed data changes (for ETags)."""
+        state = self.state()
+        return f"{state['last_seq']}-{state.get('scope_date')}"
+
     def _current_dir(self) -> Path | None:
         try:
             name = (self.index_dir / "current").read_text().strip()

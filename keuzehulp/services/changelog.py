@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, func, select
 
-from keuzehulp.models import ChangeLog
+from keuzehulp.models import Aanbieder, ChangeLog
 
 
 def record_change(session: Session, aanbieder_id: int, reden: str) -> None:
@@ -21,3 +21,17 @@ def changes_after(session: Session, seq: int, limit: int = 5000) -> list[ChangeL
 def last_seq(session: Session) -> int:
     """The newest sequence number, 0 for an empty log."""
     return session.exec(select(func.coalesce(func.max(ChangeLog.seq), 0))).one()
+
+
+def changes_with_aanbieders(session: Session, seq: int, moment=None, limit: int = 500) -> list:
+    """(change, slug, status) after a sequence number and, if given, after a moment; oldest first."""
+    query = (
+        select(ChangeLog, Aanbieder.slug, Aanbieder.status)
+        .join(Aanbieder, Aanbieder.id == ChangeLog.aanbieder_id)
+        .where(ChangeLog.seq > seq)
+        .order_by(ChangeLog.seq)
+        .limit(limit)
+    )
+    if moment is not None:
+        query = query.where(ChangeLog.created_at > moment)
+    return list(session.exec(query))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -11,6 +13,7 @@ from starlette.routing import Route
 from keuzehulp.queries import Profile, fetch_profiles
 from keuzehulp.search.engine import SearchResult, visitor_seed
 from keuzehulp.search.filters import InvalidSearch, parse_search
+from keuzehulp.services.changelog import changes_with_aanbieders
 from keuzehulp.web.openapi import openapi_document
 from keuzehulp.web.presenters import matching_contracts
 
@@ -119,6 +122,59 @@ def profile_json(profile: Profile) -> dict:
     }
 
 
+FEED_LIMIT = 500
+
+
+async def wijzigingen(request: Request) -> JSONResponse:
+    """Changes after a sequence number (`sinds`) or a moment (`sinds_tijd`), oldest first.
+
+    A harvester keeps the highest `seq` it saw and asks again with `sinds=<seq>`; for each
+    aanbieder it re-reads the profile, or drops it when the change says it is no longer available.
+    """
+    services = request.app.state.services
+    params = request.query_params
+    errors = {}
+    sinds = params.get("sinds", "0")
+    if not sinds.isdigit():
+        errors["sinds"] = "Geef een volgnummer (0 of hoger)."
+    moment = None
+    if params.get("sinds_tijd"):
+        try:
+            moment = datetime.fromisoformat(params["sinds_tijd"])
+        except ValueError:
+            errors["sinds_tijd"] = "Geef een tijdstip als 2026-11-23T08:00:00+00:00."
+        else:
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+    if errors:
+        return _error(400, "Ongeldige parameters", errors)
+
+    def load():
+        with Session(services.engine) as session:
+            return changes_with_aanbieders(session, int(sinds), moment, FEED_LIMIT + 1)
+
+    rows = await run_in_threadpool(load)
+    more = len(rows) > FEED_LIMIT
+    rows = rows[:FEED_LIMIT]
+    return JSONResponse(
+        {
+            "sinds": int(sinds),
+            "tot": rows[-1][0].seq if rows else int(sinds),
+            "meer": more,
+            "wijzigingen": [
+                {
+                    "seq": change.seq,
+                    "aanbieder": slug,
+                    "soort": "gewijzigd" if status == "actief" else "niet-beschikbaar",
+                    "tijd": change.created_at.isoformat(),
+                    "url": str(request.url_for("api_aanbieder", slug=slug)),
+                }
+                for change, slug, status in rows
+            ],
+        }
+    )
+
+
 async def openapi(request: Request) -> JSONResponse:
     """The OpenAPI 3.1 description of this API."""
     return JSONResponse(openapi_document())
@@ -127,5 +183,6 @@ async def openapi(request: Request) -> JSONResponse:
 routes = [
     Route("/aanbieders", aanbieders, name="api_aanbieders"),
     Route("/aanbieders/{slug}", aanbieder, name="api_aanbieder"),
+    Route("/wijzigingen", wijzigingen, name="api_wijzigingen"),
     Route("/openapi.json", openapi, name="api_openapi"),
 ]

@@ -25,6 +25,7 @@ from keuzehulp.search.index import SearchIndex
 from keuzehulp.services.demo import is_demo
 from keuzehulp.services.taxonomy import Taxonomy
 from keuzehulp.web import api, compare, guided, health, public
+from keuzehulp.web.api_policy import APIPolicy, RateLimiter
 from keuzehulp.web.security import CSRF, CSRFMiddleware, SecurityHeadersMiddleware
 from keuzehulp.web.templating import make_templates, path_function
 
@@ -93,7 +94,15 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         *public.routes,
         *guided.routes,
         *compare.routes,
-        Mount("/api/v1", routes=api.routes),
+        Mount(
+            "/api/v1",
+            routes=api.routes,
+            middleware=[
+                Middleware(
+                    APIPolicy, limiter=RateLimiter(settings.api_rate_limit), version=index.data_version
+                )
+            ],
+        ),
         *health.routes,
         Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
     ]

@@ -141,6 +141,29 @@ PROFILE = {
         "maatregelhulp": {"type": "array", "items": {"type": "object"}},
     },
 }
+CHANGES = {
+    "type": "object",
+    "required": ["sinds", "tot", "meer", "wijzigingen"],
+    "properties": {
+        "sinds": {"type": "integer"},
+        "tot": {"type": "integer", "description": "Ask again with sinds=<tot> for what came after."},
+        "meer": {"type": "boolean", "description": "True when more changes wait (500 per page)."},
+        "wijzigingen": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["seq", "aanbieder", "soort", "tijd", "url"],
+                "properties": {
+                    "seq": {"type": "integer"},
+                    "aanbieder": {"type": "string"},
+                    "soort": {"enum": ["gewijzigd", "niet-beschikbaar"]},
+                    "tijd": {"type": "string", "format": "date-time"},
+                    "url": {"type": "string"},
+                },
+            },
+        },
+    },
+}
 ERROR = {
     "type": "object",
     "required": ["error", "details"],
@@ -201,7 +224,10 @@ def openapi_document() -> dict:
             "title": "Keuzehulp API",
             "version": "1",
             "description": "Gecontracteerde aanbieders for jeugdhulp and Wmo in a region (Twents model). "
-            "Default order is a neutral seeded shuffle: no aanbieder is favoured.",
+            "Default order is a neutral seeded shuffle: no aanbieder is favoured. Every GET answers with a "
+            "weak ETag and Cache-Control; send If-None-Match to get 304 when nothing changed. CORS is open "
+            "for GET. Each client address may make a limited number of requests per minute (429 with "
+            "Retry-After past it).",
         },
         "paths": {
             "/api/v1/aanbieders": {
@@ -211,6 +237,21 @@ def openapi_document() -> dict:
                     "responses": {
                         "200": _json("SearchResult", "Results, facet counts and the order used."),
                         "400": _json("Error", "Invalid parameters, each explained in Dutch."),
+                    },
+                }
+            },
+            "/api/v1/wijzigingen": {
+                "get": {
+                    "summary": "Changes for incremental harvesting, fed by the change log",
+                    "parameters": [
+                        _param(
+                            "sinds", "Sequence number: changes after it.", {"type": "integer", "minimum": 0}
+                        ),
+                        _param("sinds_tijd", "Only changes after this moment.", {"type": "string"}),
+                    ],
+                    "responses": {
+                        "200": _json("Changes", "Changes, oldest first."),
+                        "400": _json("Error", "Invalid parameters."),
                     },
                 }
             },
@@ -236,6 +277,7 @@ def openapi_document() -> dict:
                 "SearchResult": SEARCH_RESULT,
                 "Vestiging": VESTIGING,
                 "Profile": PROFILE,
+                "Changes": CHANGES,
                 "Error": ERROR,
             }
         },

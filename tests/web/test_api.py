@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-import jsonschema
 import pytest
 from sqlmodel import Session, select
 
 from keuzehulp.models import Aanbieder
 from keuzehulp.search.filters import SearchRequest
+from tests.support.openapi import validate
 from tests.support.sql_reference import sql_count
 
 
@@ -18,11 +18,6 @@ def openapi(demo_client):
     document = demo_client.get("/api/v1/openapi.json").json()
     assert document["openapi"].startswith("3.1")
     return document
-
-
-def validate(openapi: dict, instance, schema_name: str) -> None:
-    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": openapi["components"]}
-    jsonschema.validate(instance, schema, cls=jsonschema.Draft202012Validator)
 
 
 def test_zoeken_via_api_geeft_dezelfde_resultaten_als_de_database(demo_client, demo_world, openapi):
