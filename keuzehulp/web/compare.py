@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -12,6 +14,7 @@ from keuzehulp.models import Aanbieder
 from keuzehulp.queries import fetch_profiles
 from keuzehulp.search.filters import SearchRequest
 from keuzehulp.search.snapshot import haversine_km
+from keuzehulp.services.resultaten import figures_for
 from keuzehulp.services.taxonomy import labels
 from keuzehulp.web.public import parse_leniently, render
 from keuzehulp.web.shortlist import MAX_SHORTLIST, is_slug, read_shortlist, write_shortlist
@@ -55,7 +58,11 @@ async def vergelijken(request: Request):
             "Deze aanbieders kennen we niet of zijn nu niet beschikbaar: " + ", ".join(unknown) + "."
         )
     profiles = available
+    figures = await run_in_threadpool(_doelen_gehaald, services.engine, [p.aanbieder.id for p in profiles])
     rows = comparison_rows(profiles, search, services.taxonomy)
+    if any(figures):
+        cells = [_describe(f) for f in figures]
+        rows.append({"label": "Doelen gehaald", "cells": cells, "differs": len(set(cells)) > 1})
     context = {
         "profiles": profiles,
         "rows": rows,
@@ -64,6 +71,25 @@ async def vergelijken(request: Request):
         "share_query": "&".join(f"a={p.aanbieder.slug}" for p in profiles),
     }
     return render(request, "pages/vergelijken.html", context)
+
+
+def _doelen_gehaald(engine, ids: list[int]) -> list:
+    """The newest 'doelen gehaald' (3.4) figure of each aanbieder, or None."""
+    with Session(engine) as session:
+        return [
+            next((f for f in figures_for(session, aid, date.today()) if f.indicator.code == "3.4"), None)
+            for aid in ids
+        ]
+
+
+def _describe(figure) -> str:
+    if figure is None:
+        return "Geen resultaten"
+    if not figure.shown:
+        return f"Te weinig gegevens ({figure.periode})"
+    low, high = figure.interval
+    share = f"{figure.rate:.0%} van {figure.noemer} cliënten"
+    return f"{share}, {figure.periode} (waarschijnlijk {low:.0%}-{high:.0%})"
 
 
 def comparison_rows(profiles, search: SearchRequest, taxonomy) -> list[dict]:

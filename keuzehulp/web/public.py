@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -25,6 +27,7 @@ from keuzehulp.search.filters import (
 )
 from keuzehulp.search.relax import relaxations
 from keuzehulp.search.schema import dutch_analyzer
+from keuzehulp.services.resultaten import figures_for
 from keuzehulp.web.presenters import contract_summary
 from keuzehulp.web.visitor import marker_context, split_at_markers, visitor
 
@@ -170,7 +173,13 @@ async def aanbieder(request: Request):
         raise HTTPException(404, "We kennen geen aanbieder met dit adres. Zoek de aanbieder opnieuw.")
     if profile.aanbieder.status != "actief":
         return render(request, "pages/niet_beschikbaar.html", {"aanbieder": profile.aanbieder}, 410)
-    return render(request, "pages/aanbieder.html", {"profile": profile})
+    figures = await run_in_threadpool(_figures, services.engine, profile.aanbieder.id)
+    return render(request, "pages/aanbieder.html", {"profile": profile, "figures": figures})
+
+
+def _figures(engine, aanbieder_id: int) -> list:
+    with Session(engine) as session:
+        return figures_for(session, aanbieder_id, date.today())
 
 
 routes = [

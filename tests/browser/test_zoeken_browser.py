@@ -10,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from keuzehulp.models import Aanbieder
+from keuzehulp.models import Aanbieder, Resultaat
 from keuzehulp.search.filters import SearchRequest
 from tests.browser.conftest import screenshot
 from tests.support.sql_reference import sql_count
@@ -84,6 +84,11 @@ def _violations(results) -> list[str]:
 def test_axe_vindt_geen_enkel_probleem_op_elke_pagina(browser, live_server, demo_world, width, backend):
     with Session(demo_world.engine) as session:
         slugs = list(session.exec(select(Aanbieder.slug).where(Aanbieder.status == "actief").limit(3)))
+        with_results = session.exec(
+            select(Aanbieder.slug)
+            .join(Resultaat, Resultaat.aanbieder_id == Aanbieder.id)
+            .where(Aanbieder.status == "actief", Resultaat.noemer >= 10)
+        ).first()
     slug = slugs[0]
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
@@ -93,6 +98,7 @@ def test_axe_vindt_geen_enkel_probleem_op_elke_pagina(browser, live_server, demo
         ("start", "/"),
         ("zoeken", "/zoeken?gemeente=almelo&ob=1"),
         ("profiel", f"/aanbieders/{slug}"),
+        ("profiel-resultaten", f"/aanbieders/{with_results}"),
     ]:
         page.goto(f"{live_server}{path}")
         found = _violations(axe.run(page))

@@ -7,7 +7,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from keuzehulp.db import session_scope
-from keuzehulp.models import Aanbieder, DakjeScope, Vestiging
+from keuzehulp.models import Aanbieder, DakjeScope, Resultaat, Vestiging
 from keuzehulp.queries import load_profile
 from keuzehulp.services.aanbieders import set_status
 
@@ -66,3 +66,25 @@ def test_opgeschorte_aanbieder_is_niet_beschikbaar(small_client, small_world):
     assert response.status_code == 410
     assert "nu niet beschikbaar" in response.text
     assert small_client.get(f"/api/v1/aanbieders/{slug}").status_code == 410
+
+
+def test_profiel_toont_resultaten_als_grafiek_met_tekst_en_tabel(demo_client, demo_world):
+    with Session(demo_world.engine) as session:
+        rows = session.exec(
+            select(Resultaat, Aanbieder)
+            .join(Aanbieder, Aanbieder.id == Resultaat.aanbieder_id)
+            .where(Aanbieder.status == "actief", Resultaat.noemer >= 10)
+        ).all()
+        few = session.exec(
+            select(Aanbieder)
+            .join(Resultaat, Aanbieder.id == Resultaat.aanbieder_id)
+            .where(Aanbieder.status == "actief", Resultaat.noemer < 10)
+        ).first()
+    _, aanbieder = rows[0]
+    text = demo_client.get(f"/aanbieders/{aanbieder.slug}").text
+    assert '<svg class="grafiek"' in text and "<title id=" in text and "<desc id=" in text
+    assert "Alle resultaten in cijfers" in text
+    assert "van de 10 cliënten" in text
+    assert "Wat betekent deze cijfers?" in text
+    few_text = demo_client.get(f"/aanbieders/{few.slug}").text
+    assert "Te weinig gegevens" in few_text

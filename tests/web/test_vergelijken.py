@@ -84,6 +84,11 @@ def test_vergelijking_zet_gegevens_naast_elkaar(demo_client, demo_world):
     assert rows["Telefoon"]["cells"] == expected
     assert "Contract voor Enschede" in response.text
     aspects = {"Wonen en verblijf", "Specialisaties", "Talen", "Wachttijd", "Afstand", "Vestigingen"}
+    if "Doelen gehaald" in rows:
+        assert all(
+            cell == "Geen resultaten" or "cliënten" in cell or "Te weinig" in cell
+            for cell in rows["Doelen gehaald"]["cells"]
+        )
     assert aspects <= set(rows)
     assert any(row["differs"] for row in rows.values())
     differing = sum(row["differs"] for row in rows.values())

@@ -1,0 +1,154 @@
+"""Geboekte resultaten: outcome figures shown honestly.
+
+Figures with fewer than MIN_N cliënten are not shown (unreliable and possibly identifying). Each
+shown figure has its n, period, a 95% Wilson interval and the regional median of aanbieders with
+the same ondersteuningsbehoefte, with one plain sentence that never claims more than the interval.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from math import sqrt
+
+from sqlmodel import Session, select
+
+from keuzehulp.models import Contract, Resultaat
+from keuzehulp.search.documents import current
+
+MIN_N = 10
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    naam: str
+    zin: str  # "{teller} van de {noemer} cliënten ..."
+    higher_is_better: bool
+
+
+INDICATOREN = {
+    "uitval": Indicator("uitval", "Gestopt voor het einde", "stopten voordat de hulp klaar was", False),
+    "tevredenheid": Indicator(
+        "tevredenheid", "Tevreden over de hulp", "waren tevreden over wat de hulp opleverde", True
+    ),
+    "3.1": Indicator("3.1", "Verder zonder hulp", "konden na afloop verder zonder hulp", True),
+    "3.2": Indicator("3.2", "Geen nieuwe hulp nodig", "hadden daarna geen nieuwe jeugdhulp nodig", True),
+    "3.3": Indicator("3.3", "Minder problemen", "hadden minder problemen of konden meer zelf", True),
+    "3.4": Indicator("3.4", "Doelen gehaald", "bereikten de afgesproken doelen", True),
+}
+
+
+def wilson(teller: int, noemer: int, z: float = Z95) -> tuple[float, float]:
+    """95% Wilson score interval of a proportion."""
+    p = teller / noemer
+    spread = z * sqrt(p * (1 - p) / noemer + z * z / (4 * noemer * noemer))
+    centre = p + z * z / (2 * noemer)
+    return max(0.0, (centre - spread) / (1 + z * z / noemer)), min(
+        1.0, (centre + spread) / (1 + z * z / noemer)
+    )
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One indicator of one aanbieder for one period, ready to show (or to withhold)."""
+
+    indicator: Indicator
+    periode: str
+    teller: int
+    noemer: int
+    bron: str
+    benchmark: float | None
+    benchmark_ob: int | None
+
+    @property
+    def shown(self) -> bool:
+        """Whether there are enough cliënten to show the figure."""
+        return self.noemer >= MIN_N
+
+    @property
+    def rate(self) -> float:
+        return self.teller / self.noemer
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        return wilson(self.teller, self.noemer)
+
+    @property
+    def comparison(self) -> str:
+        """'ongeveer gelijk', 'beter' or 'minder goed', judged on the interval, not the raw rate."""
+        if self.benchmark is None:
+            return "onbekend"
+        low, high = self.interval
+        if low <= self.benchmark <= high:
+            return "ongeveer gelijk"
+        above = low > self.benchmark
+        return "beter" if above == self.indicator.higher_is_better else "minder goed"
+
+    @property
+    def sentence(self) -> str:
+        """One B1 sentence about the figure."""
+        if not self.shown:
+            return f"Te weinig gegevens om iets te zeggen (minder dan {MIN_N} cliënten)."
+        tens = round(self.rate * 10)
+        text = f"{tens} van de 10 cliënten {self.indicator.zin}."
+        if self.comparison == "ongeveer gelijk":
+            return f"{text} Dat is ongeveer gelijk aan andere aanbieders."
+        if self.comparison == "beter":
+            return f"{text} Dat is beter dan het midden van andere aanbieders."
+        if self.comparison == "minder goed":
+            return f"{text} Dat is minder goed dan het midden van andere aanbieders."
+        return text
+
+
+def main_ob(session: Session, aanbieder_id: int, today: date) -> int | None:
+    """The ondersteuningsbehoefte most of the aanbieder's current contract lines are for."""
+    obs = Counter(
+        session.exec(
+            select(Contract.ob).where(
+                Contract.aanbieder_id == aanbieder_id, Contract.ob.is_not(None), current(Contract, today)
+            )
+        )
+    )
+    return min(obs, key=lambda ob: (-obs[ob], ob)) if obs else None
+
+
+def benchmarks(session: Session, ob: int, today: date) -> dict[tuple[str, str], float]:
+    """Median rate per (periode, indicator) over aanbieders with an OB contract, counting n >= MIN_N only."""
+    with_ob = select(Contract.aanbieder_id).where(Contract.ob == ob, current(Contract, today)).distinct()
+    rates: dict[tuple[str, str], list[float]] = defaultdict(list)
+    query = select(Resultaat).where(Resultaat.aanbieder_id.in_(with_ob), Resultaat.noemer >= MIN_N)
+    for row in session.exec(query):
+        rates[(row.periode, row.indicator)].append(row.teller / row.noemer)
+    return {key: statistics.median(values) for key, values in rates.items()}
+
+
+def figures_for(session: Session, aanbieder_id: int, today: date) -> list[Figure]:
+    """All figures of an aanbieder, newest period first, in the order of INDICATOREN."""
+    rows = list(session.exec(select(Resultaat).where(Resultaat.aanbieder_id == aanbieder_id)))
+    if not rows:
+        return []
+    ob = main_ob(session, aanbieder_id, today)
+    medians = benchmarks(session, ob, today) if ob is not None else {}
+    order = list(INDICATOREN)
+    rows.sort(key=lambda r: (_reverse(r.periode), order.index(r.indicator) if r.indicator in order else 99))
+    return [
+        Figure(
+            INDICATOREN[r.indicator],
+            r.periode,
+            r.teller,
+            r.noemer,
+            r.bron,
+            medians.get((r.periode, r.indicator)),
+            ob,
+        )
+        for r in rows
+        if r.indicator in INDICATOREN and r.noemer > 0
+    ]
+
+
+def _reverse(periode: str) -> tuple:
+    return tuple(-ord(c) for c in periode)

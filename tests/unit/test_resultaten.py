@@ -1,0 +1,83 @@
+"""Outcome figures: suppression below 10, Wilson intervals, regional medians, honest sentences."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import Session
+
+from keuzehulp.db import session_scope
+from keuzehulp.services.aanbieders import AanbiederData, ContractLine, ResultaatData, create_aanbieders
+from keuzehulp.services.resultaten import INDICATOREN, Figure, benchmarks, figures_for, wilson
+
+START = date(2025, 1, 1)
+
+
+def test_wilson_interval_bekende_waarden():
+    low, high = wilson(8, 10)
+    assert low == pytest.approx(0.4902, abs=1e-4) and high == pytest.approx(0.9433, abs=1e-4)
+    assert wilson(0, 10) == (0.0, pytest.approx(0.2775, abs=1e-4))
+    low, high = wilson(45, 50)
+    assert (round(low, 4), round(high, 4)) == (0.7864, 0.9565)
+
+
+def figure(code: str, teller: int, noemer: int, benchmark: float | None) -> Figure:
+    return Figure(INDICATOREN[code], "2026", teller, noemer, "test", benchmark, 2)
+
+
+def test_onder_de_10_clienten_geen_cijfer():
+    assert not figure("3.4", 8, 9, 0.5).shown
+    assert figure("3.4", 8, 9, 0.5).sentence.startswith("Te weinig gegevens om iets te zeggen")
+    assert figure("3.4", 8, 10, 0.5).shown
+
+
+@pytest.mark.parametrize(
+    ("code", "teller", "noemer", "benchmark", "expected"),
+    [
+        ("3.4", 8, 10, 0.70, "ongeveer gelijk"),  # 0.70 lies inside 0.49-0.94
+        ("3.4", 45, 50, 0.60, "beter"),  # interval 0.79-0.96 above the median
+        ("3.4", 20, 50, 0.70, "minder goed"),
+        ("uitval", 2, 50, 0.30, "beter"),  # less drop-out than the median is better
+        ("uitval", 30, 50, 0.20, "minder goed"),
+        ("3.4", 8, 10, None, "onbekend"),
+    ],
+)
+def test_vergelijking_op_het_interval_niet_op_het_percentage(code, teller, noemer, benchmark, expected):
+    assert figure(code, teller, noemer, benchmark).comparison == expected
+
+
+def test_zin_in_eenvoudig_nederlands():
+    assert figure("3.4", 8, 10, 0.75).sentence == (
+        "8 van de 10 cliënten bereikten de afgesproken doelen. Dat is ongeveer gelijk aan andere aanbieders."
+    )
+
+
+def make(slug: str, ob: int, teller: int, noemer: int) -> AanbiederData:
+    return AanbiederData(
+        slug=slug,
+        naam=slug.title(),
+        kvk="12345678",
+        contracten=[ContractLine("GM0153", "jeugd", ob, "A", START)],
+        resultaten=[ResultaatData("2026", "3.4", teller, noemer, "test")],
+    )
+
+
+def test_regionale_mediaan_over_aanbieders_met_dezelfde_ob_en_genoeg_clienten(empty_world):
+    with session_scope(empty_world.engine) as session:
+        ids = create_aanbieders(
+            session,
+            [
+                make("a", 2, 5, 10),  # 0.50
+                make("b", 2, 6, 10),  # 0.60
+                make("c", 2, 9, 10),  # 0.90
+                make("d", 2, 1, 9),  # too few: not in the median
+                make("e", 3, 10, 10),  # other OB: not in the median
+            ],
+        )
+    with Session(empty_world.engine) as session:
+        assert benchmarks(session, 2, date.today()) == {("2026", "3.4"): pytest.approx(0.60)}
+        [shown] = figures_for(session, ids[0], date.today())
+        [hidden] = figures_for(session, ids[3], date.today())
+    assert shown.benchmark == pytest.approx(0.60) and shown.benchmark_ob == 2
+    assert not hidden.shown
