@@ -1,0 +1,297 @@
+"""The directory as Open Referral HSDS 3.0 objects (open data).
+
+Granularity (a product choice): an aanbieder is an organization; a vestiging a location; a
+service is one kind of support an aanbieder is contracted for: perceel x ondersteuningsbehoefte
+("Jeugd, OB2"), dyslexiezorg, one dakje, or one kind of maatregelhulp. Its service areas are the
+gemeenten of the contract; attributes link it to the Twents-model taxonomy (perceel, OB, niveau,
+dakje, module) and organizations to specialisaties. IDs are uuid5 of our own keys, so they stay
+the same between exports. Only actieve aanbieders; no personal data; never the address or
+position of a protected woonlocatie. Wachttijd and outcome figures have no HSDS field: they are
+carried as extra properties prefixed `x_keuzehulp_` (documented on /open-data/).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import date
+
+from sqlmodel import Session, select
+
+from keuzehulp.models import Aanbieder
+from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
+from keuzehulp.queries import load_profile
+from keuzehulp.services.resultaten import MIN_N
+from keuzehulp.services.taxonomy import Taxonomy, labels
+
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://keuzehulp.nl/hsds")
+TAXONOMY_TWENTS = "twents-model"
+TAXONOMY_SPECIALISATIES = "specialisaties"
+
+
+def hsds_id(*parts) -> str:
+    """A stable UUID for one of our objects."""
+    return str(uuid.uuid5(NAMESPACE, ":".join(str(p) for p in parts)))
+
+
+def taxonomies() -> list[dict]:
+    """The two taxonomies we publish."""
+    return [
+        {
+            "id": hsds_id("taxonomy", TAXONOMY_TWENTS),
+            "name": "Twents model",
+            "description": "Ondersteuningsbehoeften 1-4 met niveaus A-E, percelen, dakjes "
+            "(wonen en verblijf) en modules van het Twentse inkoopmodel voor jeugdhulp en Wmo.",
+            "version": "2018",
+        },
+        {
+            "id": hsds_id("taxonomy", TAXONOMY_SPECIALISATIES),
+            "name": "Specialisaties",
+            "description": "Waar een aanbieder in gespecialiseerd is, met de woorden die inwoners gebruiken.",
+        },
+    ]
+
+
+def _term(code: str, name: str, description: str, taxonomy: str, parent: str | None = None) -> dict:
+    term = {
+        "id": hsds_id("term", taxonomy, code),
+        "code": code,
+        "name": name,
+        "description": description,
+        "taxonomy_id": hsds_id("taxonomy", taxonomy),
+        "language": "nl",
+    }
+    if parent:
+        term["parent_id"] = hsds_id("term", taxonomy, parent)
+    return term
+
+
+def taxonomy_terms(taxonomy: Taxonomy) -> list[dict]:
+    """Every term of both taxonomies."""
+    words = labels()
+    terms = [
+        _term(f"perceel:{p}", words["percelen"][p]["naam"], words["percelen"][p]["b1"], TAXONOMY_TWENTS)
+        for p in PERCELEN
+    ]
+    for ob in OBS:
+        item = words["ondersteuningsbehoeften"][ob]
+        terms.append(_term(f"OB{ob}", f"OB{ob}: {item['naam']}", item["professioneel"], TAXONOMY_TWENTS))
+    terms += [
+        _term(f"niveau:{n}", f"Niveau {n}", words["niveaus"][n]["professioneel"], TAXONOMY_TWENTS)
+        for n in NIVEAUS
+    ]
+    terms += [
+        _term(f"dakje:{d}", words["dakjes"][d]["naam"], words["dakjes"][d]["professioneel"], TAXONOMY_TWENTS)
+        for d in DAKJES
+    ]
+    terms += [
+        _term(f"module:{m}", item["naam"], item["professioneel"], TAXONOMY_TWENTS)
+        for m, item in words["modules"].items()
+    ]
+    terms += [
+        _term(s.slug, s.naam, f"{s.label_b1}. Ook: {', '.join(s.synoniemen)}.", TAXONOMY_SPECIALISATIES)
+        for s in taxonomy.specialisaties
+    ]
+    return terms
+
+
+def _attribute(link_id: str, link_type: str, taxonomy: str, code: str, value: str | None = None) -> dict:
+    attribute = {
+        "id": hsds_id("attribute", link_id, taxonomy, code),
+        "link_id": link_id,
+        "link_type": link_type,
+        "link_entity": link_type,
+        "taxonomy_term_id": hsds_id("term", taxonomy, code),
+    }
+    if value is not None:
+        attribute["value"] = value
+    return attribute
+
+
+def _phone(owner_field: str, owner_id: str, number: str) -> dict:
+    return {"id": hsds_id("phone", owner_id), owner_field: owner_id, "number": number, "type": "voice"}
+
+
+def _location(aanbieder: Aanbieder, organization_id: str, index: int, vestiging: dict) -> dict:
+    location_id = hsds_id("location", aanbieder.id, index)
+    location = {
+        "id": location_id,
+        "organization_id": organization_id,
+        "location_type": "physical",
+        "name": vestiging["naam"] or f"{aanbieder.naam}, {vestiging['plaats']}",
+        "x_keuzehulp_gemeente": vestiging["gemeente"],
+        "x_keuzehulp_rolstoeltoegankelijk": vestiging["rolstoeltoegankelijk"],
+    }
+    if vestiging["beschermde_woonlocatie"]:
+        location["name"] = f"Woonlocatie in {vestiging['plaats']}"
+        location["description"] = "Beschermde woonlocatie: het adres is niet openbaar, alleen de plaats."
+        location["x_keuzehulp_plaats"] = vestiging["plaats"]
+        return location
+    location["latitude"] = vestiging["lat"]
+    location["longitude"] = vestiging["lon"]
+    location["addresses"] = [
+        {
+            "id": hsds_id("address", aanbieder.id, index),
+            "location_id": location_id,
+            "address_1": vestiging["adres"],
+            "city": vestiging["plaats"],
+            "state_province": "Overijssel",
+            "postal_code": vestiging["postcode"],
+            "country": "NL",
+            "address_type": "physical",
+        }
+    ]
+    return location
+
+
+def _services(profile, organization_id: str, location_ids: list[str]) -> list[dict]:
+    a = profile.aanbieder
+    words = labels()
+    groups: dict[tuple, dict] = defaultdict(lambda: {"gemeenten": set(), "niveaus": set(), "regels": []})
+    for contract, gemeente in profile.contracten:
+        key = ("contract", contract.perceel, contract.ob)
+        groups[key]["gemeenten"].add((gemeente.cbs_code, gemeente.naam))
+        if contract.niveau:
+            groups[key]["niveaus"].add(contract.niveau)
+            groups[key]["regels"].append({"gemeente": gemeente.cbs_code, "niveau": contract.niveau})
+    for dakje, gemeente in profile.dakjes:
+        groups[("dakje", dakje.dakje, None)]["gemeenten"].add((gemeente.cbs_code, gemeente.naam))
+    for maatregel, gemeente in profile.maatregelhulp:
+        groups[("maatregelhulp", maatregel.soort, None)]["gemeenten"].add((gemeente.cbs_code, gemeente.naam))
+    services = []
+    for (kind, code, ob), group in sorted(groups.items(), key=lambda item: str(item[0])):
+        service_id = hsds_id("service", a.id, kind, code, ob)
+        if kind == "contract" and ob is not None:
+            ob_naam = words["ondersteuningsbehoeften"][ob]["naam"].lower()
+            name = f"{words['percelen'][code]['naam']}: OB{ob} {ob_naam}"
+            attributes = [
+                _attribute(service_id, "service", TAXONOMY_TWENTS, f"perceel:{code}"),
+                _attribute(service_id, "service", TAXONOMY_TWENTS, f"OB{ob}"),
+            ]
+            attributes += [
+                _attribute(service_id, "service", TAXONOMY_TWENTS, f"niveau:{n}")
+                for n in sorted(group["niveaus"])
+            ]
+        elif kind == "contract":
+            name = words["percelen"][code]["naam"]
+            attributes = [_attribute(service_id, "service", TAXONOMY_TWENTS, f"perceel:{code}")]
+        elif kind == "dakje":
+            name = f"Wonen en verblijf: {words['dakjes'][code]['naam']}"
+            attributes = [
+                _attribute(service_id, "service", TAXONOMY_TWENTS, "module:wonen-en-verblijf"),
+                _attribute(service_id, "service", TAXONOMY_TWENTS, f"dakje:{code}"),
+            ]
+        else:
+            name = f"Maatregelhulp: {words['maatregelhulp'][code]}"
+            attributes = [_attribute(service_id, "service", TAXONOMY_TWENTS, "module:maatregelhulp", code)]
+        service = {
+            "id": service_id,
+            "organization_id": organization_id,
+            "name": name,
+            "description": a.beschrijving,
+            "url": a.website,
+            "email": a.email,
+            "status": "active",
+            "service_areas": [
+                {
+                    "id": hsds_id("service_area", service_id, cbs),
+                    "service_id": service_id,
+                    "name": naam,
+                    "extent_type": "gemeente",
+                    "uri": f"https://www.cbs.nl/gemeente/{cbs}",
+                    "x_keuzehulp_cbs_code": cbs,
+                }
+                for cbs, naam in sorted(group["gemeenten"])
+            ],
+            "service_at_locations": [
+                {
+                    "id": hsds_id("service_at_location", service_id, lid),
+                    "service_id": service_id,
+                    "location_id": lid,
+                }
+                for lid in location_ids
+            ],
+            "attributes": attributes,
+            "languages": [
+                {
+                    "id": hsds_id("language", service_id, t.slug),
+                    "service_id": service_id,
+                    "name": t.naam,
+                    "code": t.slug,
+                }
+                for t in profile.talen
+            ],
+            "x_keuzehulp_wachttijd_weken": a.wachttijd_weken,
+            "x_keuzehulp_wachttijd_bevestigd_op": a.wachttijd_bevestigd_op.isoformat()
+            if a.wachttijd_bevestigd_op
+            else None,
+            "x_keuzehulp_contractregels": sorted(group["regels"], key=lambda r: (r["gemeente"], r["niveau"])),
+        }
+        if a.wachttijd_weken is not None:
+            service["wait_time"] = f"{a.wachttijd_weken} weken"
+        if a.telefoon:
+            service["phones"] = [_phone("service_id", service_id, a.telefoon)]
+        if kind == "contract" and code == "jeugd" and a.ambulante_spoedhulp:
+            service["x_keuzehulp_ambulante_spoedhulp"] = True
+        services.append(service)
+    return services
+
+
+def _outcomes(profile) -> list[dict]:
+    """Outcome figures as aggregates; small numbers are withheld."""
+    return [
+        {
+            "periode": r.periode,
+            "indicator": r.indicator,
+            "teller": r.teller if r.noemer >= MIN_N else None,
+            "noemer": r.noemer if r.noemer >= MIN_N else None,
+            "onderdrukt": r.noemer < MIN_N,
+        }
+        for r in profile.resultaten
+    ]
+
+
+def export(session: Session, taxonomy: Taxonomy, today: date) -> dict[str, list[dict]]:
+    """All HSDS objects: organizations (with nested locations), services, and the taxonomy."""
+    organizations, services = [], []
+    slugs = session.exec(select(Aanbieder.slug).where(Aanbieder.status == "actief").order_by(Aanbieder.id))
+    for slug in list(slugs):
+        profile = load_profile(session, slug, today)
+        a = profile.aanbieder
+        organization_id = hsds_id("organization", a.id)
+        locations = [_location(a, organization_id, i, v) for i, v in enumerate(profile.public_vestigingen)]
+        organization = {
+            "id": organization_id,
+            "name": a.naam,
+            "description": a.beschrijving,
+            "email": a.email,
+            "website": a.website,
+            "tax_id": a.kvk,
+            "locations": locations,
+            "organization_identifiers": [
+                {
+                    "id": hsds_id("identifier", a.id, "kvk"),
+                    "organization_id": organization_id,
+                    "identifier_scheme": "NL-KVK",
+                    "identifier_type": "KvK-nummer",
+                    "identifier": a.kvk,
+                }
+            ],
+            "attributes": [
+                _attribute(organization_id, "organization", TAXONOMY_SPECIALISATIES, s.slug)
+                for s in profile.specialisaties
+            ],
+            "x_keuzehulp_slug": a.slug,
+            "x_keuzehulp_consultatie_functieniveaus": a.consultatie_functieniveaus,
+            "x_keuzehulp_resultaten": _outcomes(profile),
+        }
+        if a.telefoon:
+            organization["phones"] = [_phone("organization_id", organization_id, a.telefoon)]
+        organizations.append(organization)
+        services += _services(profile, organization_id, [loc["id"] for loc in locations])
+    return {
+        "organizations": organizations,
+        "services": services,
+        "taxonomies": taxonomies(),
+        "taxonomy_terms": taxonomy_terms(taxonomy),
+    }

@@ -1,0 +1,111 @@
+"""The HSDS 3 export validates against the shared schemas, offline, and agrees with the database."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from jsonschema import Draft202012Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+from sqlmodel import Session, func, select
+
+from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.models import Aanbieder, Vestiging
+from keuzehulp.services.hsds import export, hsds_id
+
+SCHEMAS = PROJECT_ROOT.parent / "shared" / "hsds-3" / "schema"
+
+
+def validator(name: str) -> Draft202012Validator:
+    """A validator for one schema file, resolving its relative $refs to the other local files."""
+    registry = Registry().with_resources(
+        (path.name, DRAFT202012.create_resource(json.loads(path.read_text())))
+        for path in SCHEMAS.glob("*.json")
+    )
+    return Draft202012Validator(
+        {"$ref": name}, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+@pytest.fixture(scope="module")
+def bundle(demo_world):
+    with Session(demo_world.engine) as session:
+        return export(session, demo_world.taxonomy, date.today())
+
+
+def test_organisaties_zijn_een_geldig_organization_package(bundle):
+    package = json.loads((SCHEMAS / "compiled" / "organization_package.json").read_text())
+    errors = list(Draft202012Validator(package).iter_errors(bundle["organizations"]))
+    assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("part", "schema"),
+    [("services", "service.json"), ("taxonomies", "taxonomy.json"), ("taxonomy_terms", "taxonomy_term.json")],
+)
+def test_elk_object_past_in_het_hsds_schema(bundle, part, schema):
+    check = validator(schema)
+    problems = [
+        f"{item['id']}: {error.message}" for item in bundle[part] for error in check.iter_errors(item)
+    ]
+    assert problems == []
+    assert bundle[part]
+
+
+def test_locaties_en_organisaties_passen_los_ook(bundle):
+    organization, location = validator("organization.json"), validator("location.json")
+    for item in bundle["organizations"][:50]:
+        assert list(organization.iter_errors(item)) == []
+        for loc in item["locations"]:
+            assert list(location.iter_errors(loc)) == []
+
+
+def test_export_klopt_met_de_database(bundle, demo_world):
+    with Session(demo_world.engine) as session:
+        actief = session.exec(
+            select(func.count()).select_from(Aanbieder).where(Aanbieder.status == "actief")
+        ).one()
+        sample = session.exec(
+            select(Aanbieder).where(Aanbieder.status == "actief").order_by(Aanbieder.id)
+        ).first()
+    assert len(bundle["organizations"]) == actief
+    exported = next(o for o in bundle["organizations"] if o["id"] == hsds_id("organization", sample.id))
+    assert (exported["name"], exported["tax_id"], exported["x_keuzehulp_slug"]) == (
+        sample.naam,
+        sample.kvk,
+        sample.slug,
+    )
+    assert all(s["organization_id"] in {o["id"] for o in bundle["organizations"]} for s in bundle["services"])
+
+
+def test_ids_blijven_gelijk_tussen_exports(bundle, demo_world):
+    with Session(demo_world.engine) as session:
+        again = export(session, demo_world.taxonomy, date.today())
+    assert [o["id"] for o in again["organizations"]] == [o["id"] for o in bundle["organizations"]]
+    assert [s["id"] for s in again["services"]] == [s["id"] for s in bundle["services"]]
+
+
+def test_beschermde_woonlocatie_zonder_adres_of_positie(bundle, demo_world):
+    with Session(demo_world.engine) as session:
+        protected = session.exec(select(Vestiging).where(Vestiging.beschermde_woonlocatie)).all()
+    assert protected
+    published = {
+        (address["address_1"], address["postal_code"])
+        for organization in bundle["organizations"]
+        for location in organization["locations"]
+        for address in location.get("addresses", [])
+    }
+    for vestiging in protected:
+        assert (vestiging.adres, vestiging.postcode) not in published
+    for organization in bundle["organizations"]:
+        for location in organization["locations"]:
+            if location["name"].startswith("Woonlocatie in"):
+                assert "addresses" not in location and "latitude" not in location
+
+
+def test_kleine_aantallen_worden_niet_uitgegeven(bundle):
+    figures = [f for o in bundle["organizations"] for f in o["x_keuzehulp_resultaten"]]
+    assert any(f["onderdrukt"] for f in figures)
+    assert all(f["teller"] is None and f["noemer"] is None for f in figures if f["onderdrukt"])
