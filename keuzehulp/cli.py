@@ -97,6 +97,49 @@ def reindex() -> None:
     console.print(f"{count} aanbieders in de zoekindex.")
 
 
+export_app = typer.Typer(help="Open-data exports.")
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("hsds")
+def export_hsds(folder: Annotated[str, typer.Argument(help="Folder to write the JSON files to.")]) -> None:
+    """Write the directory as HSDS 3.0 JSON (organizations, services, taxonomies, taxonomy_terms)."""
+    import json
+    from datetime import date
+    from pathlib import Path
+
+    from keuzehulp.services.hsds import export
+    from keuzehulp.services.taxonomy import Taxonomy
+
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    with Session(engine) as session:
+        bundle = export(session, Taxonomy.load(engine), date.today())
+    for name, items in bundle.items():
+        (target / f"{name}.json").write_text(
+            json.dumps(items, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+    console.print(
+        f"{len(bundle['organizations'])} organisaties en {len(bundle['services'])} services in {target}."
+    )
+
+
+@export_app.command("csv")
+def export_csv(file: Annotated[str, typer.Argument(help="CSV file to write.")]) -> None:
+    """Write the directory as CSV: one row per aanbieder x gemeente x perceel x OB x niveau."""
+    from datetime import date
+    from pathlib import Path
+
+    from keuzehulp.services.opendata import directory_csv
+
+    settings = Settings.from_env()
+    with Session(make_engine(settings.database_url)) as session:
+        Path(file).write_text(directory_csv(session, date.today()), encoding="utf-8")
+    console.print(f"Geschreven: {file}")
+
+
 @app.command()
 def bench(
     sizes: Annotated[str, typer.Option(help="Comma-separated numbers of aanbieders.")] = "1000,10000,50000",

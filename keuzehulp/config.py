@@ -53,6 +53,14 @@ class Settings:
         },
     )
 
+    open_data_license: str = field(
+        default="CC0-1.0",
+        metadata={
+            "env": "KEUZEHULP_OPEN_DATA_LICENSE",
+            "help": "SPDX id of the licence of the published directory data (open data).",
+        },
+    )
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
         """Read every declared KEUZEHULP_* variable; keyword overrides win."""

@@ -18,7 +18,8 @@ from keuzehulp.web.openapi import openapi_document
 from keuzehulp.web.presenters import matching_contracts
 
 
-def _error(status: int, error: str, details: dict) -> JSONResponse:
+def error_json(status: int, error: str, details: dict) -> JSONResponse:
+    """The API error shape: {"error", "details"}."""
     return JSONResponse({"error": error, "details": details}, status_code=status)
 
 
@@ -28,7 +29,7 @@ async def aanbieders(request: Request) -> JSONResponse:
     try:
         search = parse_search(request.query_params, services.taxonomy)
     except InvalidSearch as error:
-        return _error(400, "Ongeldige zoekopdracht", error.details)
+        return error_json(400, "Ongeldige zoekopdracht", error.details)
     seed = visitor_seed(request.query_params.get("volgorde", "api"), date.today())
     result = services.search.search(services.index.snapshot(), search, seed)
     return JSONResponse(search_json(request, result))
@@ -77,9 +78,11 @@ async def aanbieder(request: Request) -> JSONResponse:
 
     [profile] = await fetch_profiles(services.engine, [slug])
     if profile is None:
-        return _error(404, "Aanbieder niet gevonden", {"slug": f"Er is geen aanbieder '{slug}'."})
+        return error_json(404, "Aanbieder niet gevonden", {"slug": f"Er is geen aanbieder '{slug}'."})
     if profile.aanbieder.status != "actief":
-        return _error(410, "Aanbieder niet beschikbaar", {"slug": "Deze aanbieder is nu niet beschikbaar."})
+        return error_json(
+            410, "Aanbieder niet beschikbaar", {"slug": "Deze aanbieder is nu niet beschikbaar."}
+        )
     return JSONResponse(profile_json(profile))
 
 
@@ -147,7 +150,7 @@ async def wijzigingen(request: Request) -> JSONResponse:
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=UTC)
     if errors:
-        return _error(400, "Ongeldige parameters", errors)
+        return error_json(400, "Ongeldige parameters", errors)
 
     def load():
         with Session(services.engine) as session:

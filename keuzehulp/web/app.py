@@ -24,7 +24,7 @@ from keuzehulp.search.engine import SearchEngine
 from keuzehulp.search.index import SearchIndex
 from keuzehulp.services.demo import is_demo
 from keuzehulp.services.taxonomy import Taxonomy
-from keuzehulp.web import api, compare, guided, health, public
+from keuzehulp.web import api, compare, guided, health, opendata, public
 from keuzehulp.web.api_policy import APIPolicy, RateLimiter
 from keuzehulp.web.security import CSRF, CSRFMiddleware, SecurityHeadersMiddleware
 from keuzehulp.web.templating import make_templates, path_function
@@ -90,19 +90,16 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         yield
         stop.set()
 
+    api_policy = Middleware(
+        APIPolicy, limiter=RateLimiter(settings.api_rate_limit), version=index.data_version
+    )
     routes = [
         *public.routes,
         *guided.routes,
         *compare.routes,
-        Mount(
-            "/api/v1",
-            routes=api.routes,
-            middleware=[
-                Middleware(
-                    APIPolicy, limiter=RateLimiter(settings.api_rate_limit), version=index.data_version
-                )
-            ],
-        ),
+        Mount("/api/v1", routes=api.routes, middleware=[api_policy]),
+        *opendata.page_routes,
+        Mount("/open-data", routes=opendata.data_routes, middleware=[api_policy]),
         *health.routes,
         Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
     ]
@@ -116,6 +113,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.services = state
+    app.state.hsds_cache = {}
     state.templates.env.globals["path"] = path_function(app.router)
     return app
 

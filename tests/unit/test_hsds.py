@@ -7,26 +7,11 @@ from datetime import date
 
 import pytest
 from jsonschema import Draft202012Validator
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
 from sqlmodel import Session, func, select
 
-from keuzehulp.config import PROJECT_ROOT
 from keuzehulp.models import Aanbieder, Vestiging
 from keuzehulp.services.hsds import export, hsds_id
-
-SCHEMAS = PROJECT_ROOT.parent / "shared" / "hsds-3" / "schema"
-
-
-def validator(name: str) -> Draft202012Validator:
-    """A validator for one schema file, resolving its relative $refs to the other local files."""
-    registry = Registry().with_resources(
-        (path.name, DRAFT202012.create_resource(json.loads(path.read_text())))
-        for path in SCHEMAS.glob("*.json")
-    )
-    return Draft202012Validator(
-        {"$ref": name}, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
+from tests.support.hsds_schemas import SCHEMAS, validator
 
 
 @pytest.fixture(scope="module")
