@@ -112,6 +112,17 @@ def _phone(owner_field: str, owner_id: str, number: str) -> dict:
     return {"id": hsds_id("phone", owner_id), owner_field: owner_id, "number": number, "type": "voice"}
 
 
+def _general_contact(aanbieder: Aanbieder, organization_id: str) -> dict:
+    """The organisation's general contact point (never a named person)."""
+    contact_id = hsds_id("contact", aanbieder.id)
+    contact = {"id": contact_id, "organization_id": organization_id, "name": "Algemeen contact"}
+    if aanbieder.email:
+        contact["email"] = aanbieder.email
+    if aanbieder.telefoon:
+        contact["phones"] = [_phone("contact_id", contact_id, aanbieder.telefoon)]
+    return contact
+
+
 def _location(aanbieder: Aanbieder, organization_id: str, index: int, vestiging: dict) -> dict:
     location_id = hsds_id("location", aanbieder.id, index)
     location = {
@@ -287,6 +298,8 @@ def export(session: Session, taxonomy: Taxonomy, today: date) -> dict[str, list[
         }
         if a.telefoon:
             organization["phones"] = [_phone("organization_id", organization_id, a.telefoon)]
+        if a.email or a.telefoon:
+            organization["contacts"] = [_general_contact(a, organization_id)]
         organizations.append(organization)
         services += _services(profile, organization_id, [loc["id"] for loc in locations])
     return {

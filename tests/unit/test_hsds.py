@@ -63,6 +63,8 @@ def test_export_klopt_met_de_database(bundle, demo_world):
         sample.slug,
     )
     assert all(s["organization_id"] in {o["id"] for o in bundle["organizations"]} for s in bundle["services"])
+    assert exported["contacts"][0]["name"] == "Algemeen contact"
+    assert exported["contacts"][0]["phones"][0]["number"] == sample.telefoon
 
 
 def test_ids_blijven_gelijk_tussen_exports(bundle, demo_world):
