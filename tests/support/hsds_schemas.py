@@ -12,6 +12,8 @@ from referencing.jsonschema import DRAFT202012
 from keuzehulp.config import PROJECT_ROOT
 
 SCHEMAS = PROJECT_ROOT.parent / "shared" / "hsds-3" / "schema"
+if not SCHEMAS.is_dir():
+    raise RuntimeError(f"The HSDS schemas are missing: expected {SCHEMAS} (shared/ beside the checkout).")
 
 
 @cache
