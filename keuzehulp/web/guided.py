@@ -1,4 +1,4 @@
-"""The guided questions (/keuzehulp) and the glossary (/uitleg) for inwoners."""
+"""Pages for inwoners besides search: the guided questions (/keuzehulp) and the information pages."""
 
 from __future__ import annotations
 

@@ -176,5 +176,6 @@ def test_startpagina(demo_client):
     response = demo_client.get("/")
     assert response.status_code == 200
     assert "Hof van Twente" in response.text
-    assert 'action="/zoeken"' in response.text or "/zoeken" in response.text
+    assert 'action="/zoeken"' in response.text
+    assert 'href="/keuzehulp"' in response.text
     assert "Demo-gegevens, fictieve aanbieders" in response.text
