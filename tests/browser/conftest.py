@@ -71,3 +71,16 @@ def screenshot(page, name: str) -> None:
     """Keep a screenshot as a test artefact."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def settled(page, timeout: float = 5.0) -> None:
+    """Wait until htmx has finished swapping and wiring new content (as a person would).
+
+    Polled from Python: the site's CSP forbids the eval that wait_for_function would need.
+    """
+    busy = "!!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    deadline = time.monotonic() + timeout
+    while page.evaluate(busy):
+        assert time.monotonic() < deadline, "htmx is nog bezig"
+        page.wait_for_timeout(20)
+    page.wait_for_timeout(50)  # htmx's settle delay (20 ms) before new forms are processed

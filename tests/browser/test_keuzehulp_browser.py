@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, settled
 
 pytestmark = pytest.mark.browser
 
@@ -19,13 +19,17 @@ def test_keuzehulp_met_alleen_het_toetsenbord(page, live_server, backend):
     page.keyboard.type("Delden")
     page.keyboard.press("Enter")
     expect(page.locator(".voortgang")).to_have_text("Stap 2 van 5")
+    settled(page)
     page.get_by_label("Een kind of jongere tot 18 jaar").focus()
     page.keyboard.press("Space")
     page.keyboard.press("Enter")
     expect(page.locator(".voortgang")).to_have_text("Stap 3 van 5")
+    settled(page)
     page.get_by_label("Ja, ik heb een brief").focus()
     page.keyboard.press("Space")
     page.keyboard.press("Enter")
+    expect(page.get_by_label("Soort hulp (ondersteuningsbehoefte)")).to_be_visible()
+    settled(page)
     page.get_by_label("Soort hulp (ondersteuningsbehoefte)").focus()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")  # OB2
@@ -34,10 +38,12 @@ def test_keuzehulp_met_alleen_het_toetsenbord(page, live_server, backend):
     page.get_by_role("button", name="Volgende vraag").focus()
     page.keyboard.press("Enter")
     expect(page.locator(".voortgang")).to_have_text("Stap 4 van 5")
+    settled(page)
     page.get_by_label("Nee, iemand blijft thuis wonen").focus()
     page.keyboard.press("Space")
     page.keyboard.press("Enter")
     expect(page.locator(".voortgang")).to_have_text("Stap 5 van 5")
+    settled(page)
     page.get_by_role("button", name="Toon mijn overzicht").focus()
     page.keyboard.press("Enter")
     expect(page.locator(".voortgang")).to_have_text("Klaar: uw overzicht")

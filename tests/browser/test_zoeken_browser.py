@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from keuzehulp.models import Aanbieder, Resultaat
 from keuzehulp.search.filters import SearchRequest
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, settled
 from tests.support.sql_reference import sql_count
 
 pytestmark = pytest.mark.browser
@@ -42,6 +42,7 @@ def test_filteren_werkt_zonder_herladen_de_url_volgt_en_terug_herstelt(
     page.wait_for_url(re.compile(r"ob=2"))
     with_ob = expected_count(demo_world, gemeente="GM0153", ob=2)
     expect(page.locator("#zoek-status")).to_have_text(status_text(with_ob))
+    settled(page)
 
     page.locator("#niveau-B").check()
     page.wait_for_url(re.compile(r"niveau=B"))
