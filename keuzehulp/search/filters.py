@@ -44,26 +44,6 @@ class SearchRequest:
             return self.sort
         return "relevantie" if self.q else "willekeurig"
 
-    def without_paging(self) -> SearchRequest:
-        """The same filters and text, for keys that must not depend on page or order."""
-        return replace(self, sort="", pagina=1)
-
-    def has_filters(self) -> bool:
-        """Whether anything narrows the result set."""
-        return bool(
-            self.q
-            or self.gemeente
-            or self.perceel
-            or self.ob
-            or self.niveau
-            or self.dakje
-            or self.specialisatie
-            or self.doelgroep
-            or self.taal
-            or self.spoedhulp
-            or self.max_wachttijd is not None
-        )
-
 
 class InvalidSearch(ValueError):
     """Parameters that cannot be searched; `details` maps each parameter to a Dutch message."""

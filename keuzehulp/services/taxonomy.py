@@ -72,14 +72,6 @@ def slugify(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Option:
-    """A value with its display label, as used in filters and facets."""
-
-    value: str
-    label: str
-
-
-@dataclass(frozen=True)
 class Taxonomy:
     """Read-only lookups of the taxonomy, loaded once from the database."""
 
