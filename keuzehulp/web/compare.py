@@ -16,6 +16,7 @@ from keuzehulp.search.filters import SearchRequest
 from keuzehulp.search.snapshot import haversine_km
 from keuzehulp.services.resultaten import figures_for
 from keuzehulp.services.taxonomy import labels
+from keuzehulp.web.presenters import contract_matches
 from keuzehulp.web.public import parse_leniently, render
 from keuzehulp.web.shortlist import MAX_SHORTLIST, is_slug, read_shortlist, write_shortlist
 from keuzehulp.web.templating import datum, weken
@@ -102,18 +103,11 @@ def comparison_rows(profiles, search: SearchRequest, taxonomy) -> list[dict]:
         point = (gemeente.lat, gemeente.lon)
 
     def contracted(p) -> str:
-        lines = [
-            c
-            for c, g in p.contracten
-            if (not search.gemeente or g.cbs_code == search.gemeente)
-            and (not search.perceel or c.perceel == search.perceel)
-            and (not search.ob or c.ob == search.ob)
-            and (not search.niveau or c.niveau == search.niveau)
-        ]
         if not any((search.gemeente, search.perceel, search.ob, search.niveau)):
             count = len({g.cbs_code for _, g in p.contracten})
             return f"In {count} {'gemeente' if count == 1 else 'gemeenten'}"
-        return "Ja" if lines else "Nee"
+        found = any(contract_matches(search, g.cbs_code, c.perceel, c.ob, c.niveau) for c, g in p.contracten)
+        return "Ja" if found else "Nee"
 
     def distance(p) -> str:
         public = [v for v in p.public_vestigingen if "lat" in v]

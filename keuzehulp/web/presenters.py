@@ -9,20 +9,23 @@ from keuzehulp.search.filters import SearchRequest
 PERCEEL_NAMEN = {"jeugd": "Jeugd", "wmo": "Wmo", "dyslexie": "Dyslexie (EED)"}
 
 
+def contract_matches(request: SearchRequest, gemeente: str, perceel: str, ob, niveau) -> bool:
+    """Whether one contract line answers the request's gemeente/perceel/OB/niveau filters."""
+    return (
+        (not request.gemeente or gemeente == request.gemeente)
+        and (not request.perceel or perceel == request.perceel)
+        and (not request.ob or ob == request.ob)
+        and (not request.niveau or niveau == request.niveau)
+    )
+
+
 def matching_contracts(data: dict, request: SearchRequest) -> list[dict]:
     """The stored contract lines that match the request's gemeente/perceel/OB/niveau."""
-    matches = []
-    for gemeente, perceel, ob, niveau in data["contracten"]:
-        if request.gemeente and gemeente != request.gemeente:
-            continue
-        if request.perceel and perceel != request.perceel:
-            continue
-        if request.ob and ob != request.ob:
-            continue
-        if request.niveau and niveau != request.niveau:
-            continue
-        matches.append({"gemeente": gemeente, "perceel": perceel, "ob": ob, "niveau": niveau})
-    return matches
+    return [
+        {"gemeente": gemeente, "perceel": perceel, "ob": ob, "niveau": niveau}
+        for gemeente, perceel, ob, niveau in data["contracten"]
+        if contract_matches(request, gemeente, perceel, ob, niveau)
+    ]
 
 
 def contract_summary(data: dict, request: SearchRequest, gemeente_namen: dict[str, str]) -> list[str]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from keuzehulp.models import Aanbieder
+from keuzehulp.models import Aanbieder, Contract, Gemeente
+from keuzehulp.search.documents import current
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -82,7 +85,21 @@ def test_vergelijking_zet_gegevens_naast_elkaar(demo_client, demo_world):
     with Session(demo_world.engine) as session:
         expected = [session.exec(select(Aanbieder).where(Aanbieder.slug == s)).one().telefoon for s in slugs]
     assert rows["Telefoon"]["cells"] == expected
-    assert "Contract voor Enschede" in response.text
+    contract_row = next(row for label, row in rows.items() if label.startswith("Contract voor Enschede"))
+    with Session(demo_world.engine) as session:
+        expected_contract = [
+            "Ja"
+            if session.exec(
+                select(func.count())
+                .select_from(Contract)
+                .join(Aanbieder, Aanbieder.id == Contract.aanbieder_id)
+                .join(Gemeente, Gemeente.id == Contract.gemeente_id)
+                .where(Aanbieder.slug == slug, Gemeente.cbs_code == "GM0153", current(Contract, date.today()))
+            ).one()
+            else "Nee"
+            for slug in slugs
+        ]
+    assert contract_row["cells"] == expected_contract
     aspects = {"Wonen en verblijf", "Specialisaties", "Talen", "Wachttijd", "Afstand", "Vestigingen"}
     if "Doelen gehaald" in rows:
         assert all(
