@@ -32,11 +32,38 @@ def serve(
     port: Annotated[int, typer.Option(envvar="PORT", help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
-    """Serve the site with uvicorn."""
+    """Serve the site with uvicorn (with demo data: prints the demo accounts first)."""
     import uvicorn
+
+    _print_demo_accounts()
 
     uvicorn.run(
         "keuzehulp.web.asgi:app", host=host, port=port, workers=workers, proxy_headers=True, log_level="info"
+    )
+
+
+def _print_demo_accounts() -> None:
+    from datetime import date
+
+    from rich.table import Table
+
+    from keuzehulp.services.demo import is_demo
+    from keuzehulp.services.demo_accounts import DEMO_TOTP_SECRET, ensure_demo_accounts
+
+    settings = Settings.from_env()
+    with session_scope(make_engine(settings.database_url)) as session:
+        if not is_demo(session):
+            return
+        accounts = ensure_demo_accounts(session, date.today())
+    table = Table(title="Demo-accounts (alleen met demo-gegevens)")
+    for column in ("Rol", "E-mailadres", "Wachtwoord", "Voor"):
+        table.add_column(column)
+    for account, purpose in accounts:
+        table.add_row(account.rol, account.email, account.password, purpose)
+    console.print(table)
+    console.print(
+        f"Beheerder, tweede stap: TOTP-sleutel {DEMO_TOTP_SECRET} in een authenticator-app, "
+        "of `keuzehulp users code beheer@demo.keuzehulp.nl` voor de code van nu."
     )
 
 
@@ -66,8 +93,11 @@ def seed_demo(
     if_empty: Annotated[bool, typer.Option(help="Only when there are no aanbieders yet.")] = False,
 ) -> None:
     """Load the taxonomy and generate demo aanbieders (fictional, marked as demo data)."""
+    from datetime import date
+
     from keuzehulp.models import Aanbieder
-    from keuzehulp.services.demo import load_demo
+    from keuzehulp.services.demo import is_demo, load_demo
+    from keuzehulp.services.demo_accounts import ensure_demo_accounts
     from keuzehulp.services.taxonomy import load_taxonomy
 
     settings = Settings.from_env()
@@ -75,7 +105,10 @@ def seed_demo(
     with Session(engine) as session:
         has_data = session.exec(select(Aanbieder.id).limit(1)).first() is not None
     if if_empty and has_data:
-        console.print("Er staan al aanbieders in de database; niets gedaan.")
+        console.print("Er staan al aanbieders in de database; geen nieuwe demo-aanbieders gemaakt.")
+        with session_scope(engine) as session:
+            if is_demo(session):
+                ensure_demo_accounts(session, date.today())
         return
     with session_scope(engine) as session:
         load_taxonomy(session)
@@ -95,6 +128,76 @@ def reindex() -> None:
         task = progress.add_task("index", total=None)
         count = index.rebuild(lambda done, total: progress.update(task, completed=done, total=total))
     console.print(f"{count} aanbieders in de zoekindex.")
+
+
+users_app = typer.Typer(help="Accounts for beheerders, wijkteams and aanbieders.")
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("create")
+def users_create(
+    rol: Annotated[str, typer.Option(help="beheerder, wijkteam or aanbieder.")],
+    email: Annotated[str, typer.Option(help="E-mail address (the login name).")],
+    naam: Annotated[str, typer.Option(help="Name of the person.")] = "",
+    gemeente: Annotated[list[str], typer.Option(help="CBS code of a gemeente (wijkteam; repeatable).")] = [],  # noqa: B006
+    aanbieder: Annotated[str, typer.Option(help="Slug of the aanbieder (aanbieder accounts).")] = "",
+) -> None:
+    """Create an account and print a one-time link to set its password (also e-mailed)."""
+    from keuzehulp.models.twents_model import RuleViolation
+    from keuzehulp.services.accounts import create_user, invite
+    from keuzehulp.services.audit import SYSTEM
+
+    settings = Settings.from_env()
+    try:
+        with session_scope(make_engine(settings.database_url)) as session:
+            user = create_user(session, SYSTEM, email, rol, naam, gemeente, aanbieder or None)
+            link = invite(session, user, settings.public_url)
+    except RuleViolation as problem:
+        console.print(f"[red]{problem}[/red]")
+        raise typer.Exit(2) from None
+    console.print(f"Account aangemaakt ({rol}). Eenmalige link om een wachtwoord te kiezen (7 dagen geldig):")
+    console.print(link, soft_wrap=True)
+
+
+@users_app.command("code")
+def users_code(email: Annotated[str, typer.Argument(help="E-mail address of a demo beheerder.")]) -> None:
+    """Print the current second-step code of a demo account (demo data only)."""
+    import pyotp
+
+    from keuzehulp.models import Gebruiker
+    from keuzehulp.services.demo import is_demo
+
+    settings = Settings.from_env()
+    with Session(make_engine(settings.database_url)) as session:
+        user = session.exec(select(Gebruiker).where(Gebruiker.email == email.strip().lower())).first()
+        if (
+            not is_demo(session)
+            or user is None
+            or not user.totp_secret
+            or not user.email.endswith("@demo.keuzehulp.nl")
+        ):
+            console.print("[red]Alleen voor demo-accounts met demo-gegevens.[/red]")
+            raise typer.Exit(2)
+        console.print(pyotp.TOTP(user.totp_secret).now())
+
+
+jobs_app = typer.Typer(help="Scheduled work (call from cron or a timer).")
+app.add_typer(jobs_app, name="jobs")
+
+
+@jobs_app.command("run")
+def jobs_run() -> None:
+    """Queue freshness reminders (idempotent) and send queued e-mail."""
+    from datetime import date
+
+    from keuzehulp.services.jobs import run_jobs
+
+    settings = Settings.from_env()
+    report = run_jobs(make_engine(settings.database_url), settings, date.today())
+    console.print(
+        f"{report.herinneringen} herinneringen klaargezet, {report.verzonden} e-mails verstuurd, "
+        f"{report.mislukt} mislukt (die worden later opnieuw geprobeerd)."
+    )
 
 
 export_app = typer.Typer(help="Open-data exports.")

@@ -61,6 +61,47 @@ class Settings:
         },
     )
 
+    public_url: str = field(
+        default="http://127.0.0.1:8000",
+        metadata={"env": "KEUZEHULP_PUBLIC_URL", "help": "Address of the site, used for links in e-mails."},
+    )
+    session_idle_minutes: float = field(
+        default=30,
+        metadata={
+            "env": "KEUZEHULP_SESSION_IDLE_MINUTES",
+            "help": "Minutes without activity after which a signed-in session ends.",
+        },
+    )
+    smtp_host: str = field(
+        default="",
+        metadata={
+            "env": "KEUZEHULP_SMTP_HOST",
+            "help": "SMTP server for e-mail; empty writes .eml files to KEUZEHULP_MAIL_DIR instead.",
+        },
+    )
+    smtp_port: int = field(
+        default=587, metadata={"env": "KEUZEHULP_SMTP_PORT", "help": "SMTP port (STARTTLS is used)."}
+    )
+    smtp_user: str = field(default="", metadata={"env": "KEUZEHULP_SMTP_USER", "help": "SMTP user name."})
+    smtp_password: str = field(
+        default="", metadata={"env": "KEUZEHULP_SMTP_PASSWORD", "help": "SMTP password."}
+    )
+    mail_from: str = field(
+        default="Keuzehulp Twente <noreply@keuzehulp.example>",
+        metadata={"env": "KEUZEHULP_MAIL_FROM", "help": "Sender address of e-mails."},
+    )
+    mail_dir: Path = field(
+        default=PROJECT_ROOT / "var" / "mail",
+        metadata={"env": "KEUZEHULP_MAIL_DIR", "help": "Folder for .eml files when no SMTP server is set."},
+    )
+    mail_send_seconds: float = field(
+        default=10,
+        metadata={
+            "env": "KEUZEHULP_MAIL_SEND_SECONDS",
+            "help": "How often the app sends queued e-mail (0 leaves it to `keuzehulp jobs run`).",
+        },
+    )
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
         """Read every declared KEUZEHULP_* variable; keyword overrides win."""
@@ -72,6 +113,8 @@ class Settings:
                 continue
             if f.type in ("Path", Path):
                 values[f.name] = Path(raw)
+            elif f.type in ("int", int):
+                values[f.name] = int(raw)
             elif f.type in ("float", float):
                 values[f.name] = float(raw)
             elif f.type in ("bool", bool):

@@ -1,5 +1,19 @@
 """Database tables and the Twents-model rules."""
 
+from keuzehulp.models.accounts import (
+    AanbiederVersie,
+    Aanmelding,
+    AuditRegel,
+    EenmaligeToken,
+    Gebruiker,
+    GebruikerGemeente,
+    Herinnering,
+    ImportBatch,
+    LoginPoging,
+    Sessie,
+    Tarief,
+    UitgaandBericht,
+)
 from keuzehulp.models.tables import (
     Aanbieder,
     AanbiederDoelgroep,
@@ -21,6 +35,18 @@ from keuzehulp.models.tables import (
 )
 
 __all__ = [
+    "Aanmelding",
+    "AanbiederVersie",
+    "AuditRegel",
+    "EenmaligeToken",
+    "Gebruiker",
+    "GebruikerGemeente",
+    "Herinnering",
+    "ImportBatch",
+    "LoginPoging",
+    "Sessie",
+    "Tarief",
+    "UitgaandBericht",
     "Aanbieder",
     "AanbiederDoelgroep",
     "AanbiederSpecialisatie",

@@ -77,6 +77,7 @@ class Aanbieder(SQLModel, table=True):
     status: str = Field(default="actief", index=True)
     wachttijd_weken: int | None = None
     wachttijd_bevestigd_op: date | None = None
+    profiel_bevestigd_op: date | None = None
     consultatie_functieniveaus: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )

@@ -38,6 +38,7 @@ from keuzehulp.models.twents_model import (
     check_contract_set,
     check_dakje,
 )
+from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.changelog import record_change
 from keuzehulp.services.validation import normalise_agb, normalise_kvk, normalise_postcode
 
@@ -279,4 +280,23 @@ def set_status(session: Session, slug: str, status: str) -> Aanbieder:
     session.add(aanbieder)
     session.flush()
     record_change(session, aanbieder.id, f"status {status}")
+    return aanbieder
+
+
+def change_status(session: Session, actor: Actor, slug: str, status: str, reden: str) -> Aanbieder:
+    """Suspend, reactivate or end an aanbieder with a reason; audited, and search follows at once."""
+    if not reden.strip():
+        raise RuleViolation("Schrijf de reden op. Die komt in het logboek.")
+    current_status = session.exec(select(Aanbieder.status).where(Aanbieder.slug == slug)).first()
+    aanbieder = set_status(session, slug, status)
+    record(
+        session,
+        actor,
+        f"status {status}",
+        "aanbieder",
+        slug,
+        omschrijving=reden.strip(),
+        voor={"status": current_status},
+        na={"status": status},
+    )
     return aanbieder

@@ -24,6 +24,7 @@ from keuzehulp.services.aanbieders import (
     VestigingData,
     create_aanbieders,
 )
+from keuzehulp.services.demo_accounts import ensure_demo_accounts
 from keuzehulp.services.taxonomy import SEED_DIR, slugify
 
 CONTRACT_START = date(2025, 1, 1)
@@ -305,6 +306,8 @@ def load_demo(session: Session, count: int, seed: int, reference_date: date | No
         create_aanbieders(session, generator.generate(min(batch, remaining)))
         remaining -= batch
     session.merge(SiteMeta(key=DEMO_FLAG, value=f"{count} aanbieders, seed {seed}"))
+    session.flush()
+    ensure_demo_accounts(session, reference_date or date.today())
 
 
 def is_demo(session: Session) -> bool:

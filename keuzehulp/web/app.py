@@ -23,8 +23,22 @@ from keuzehulp.db import make_engine
 from keuzehulp.search.engine import SearchEngine
 from keuzehulp.search.index import SearchIndex
 from keuzehulp.services.demo import is_demo
+from keuzehulp.services.mail import send_pending
 from keuzehulp.services.taxonomy import Taxonomy
-from keuzehulp.web import api, compare, guided, health, opendata, public
+from keuzehulp.web import (
+    aanbieder_area,
+    aanmelden,
+    api,
+    auth,
+    beheer,
+    compare,
+    guided,
+    health,
+    log_privacy,
+    opendata,
+    public,
+    wijkteam,
+)
 from keuzehulp.web.api_policy import APIPolicy, RateLimiter
 from keuzehulp.web.security import CSRF, CSRFMiddleware, SecurityHeadersMiddleware
 from keuzehulp.web.templating import make_templates, path_function
@@ -60,8 +74,17 @@ def _sync_loop(index: SearchIndex, interval: float, stop: threading.Event) -> No
             log.exception("Bijwerken van de zoekindex mislukt")
 
 
+def _mail_loop(engine: Engine, settings: Settings, stop: threading.Event) -> None:
+    while not stop.wait(settings.mail_send_seconds):
+        try:
+            send_pending(engine, settings)
+        except Exception:  # the outbox keeps every message; the next round retries
+            log.exception("Versturen van e-mail mislukt")
+
+
 def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     """Build the Starlette app; opens (or rebuilds) the search index before serving."""
+    log_privacy.install()
     engine = engine or make_engine(settings.database_url)
     taxonomy = Taxonomy.load(engine)
     index = SearchIndex(settings.index_dir, engine)
@@ -87,6 +110,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
                 target=_sync_loop, args=(index, settings.index_poll_seconds, stop), daemon=True
             )
             thread.start()
+        if settings.mail_send_seconds > 0:
+            threading.Thread(target=_mail_loop, args=(engine, settings, stop), daemon=True).start()
         yield
         stop.set()
 
@@ -97,6 +122,11 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         *public.routes,
         *guided.routes,
         *compare.routes,
+        *aanmelden.routes,
+        *auth.routes,
+        *aanbieder_area.routes,
+        *wijkteam.routes,
+        *beheer.routes,
         Mount("/api/v1", routes=api.routes, middleware=[api_policy]),
         *opendata.page_routes,
         Mount("/open-data", routes=opendata.data_routes, middleware=[api_policy]),
@@ -119,6 +149,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
 
 
 MESSAGES = {
+    403: ("Geen toegang", "U heeft geen toegang tot deze pagina."),
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres of zoek opnieuw."),
     405: ("Dat kan hier niet", "Deze pagina werkt niet op deze manier."),
     410: ("Niet meer beschikbaar", "Deze pagina is niet meer beschikbaar."),

@@ -27,7 +27,9 @@ from keuzehulp.search.filters import (
 )
 from keuzehulp.search.relax import relaxations
 from keuzehulp.search.schema import dutch_analyzer
+from keuzehulp.services.profiel import freshness
 from keuzehulp.services.resultaten import figures_for
+from keuzehulp.web.budget import budget_context
 from keuzehulp.web.presenters import contract_summary
 from keuzehulp.web.visitor import marker_context, split_at_markers, visitor
 
@@ -174,7 +176,8 @@ async def aanbieder(request: Request):
     if profile.aanbieder.status != "actief":
         return render(request, "pages/niet_beschikbaar.html", {"aanbieder": profile.aanbieder}, 410)
     figures = await run_in_threadpool(_figures, services.engine, profile.aanbieder.id)
-    return render(request, "pages/aanbieder.html", {"profile": profile, "figures": figures})
+    context = {"profile": profile, "figures": figures, "fresh": freshness(profile.aanbieder, date.today())}
+    return render(request, "pages/aanbieder.html", context | await budget_context(request, profile))
 
 
 def _figures(engine, aanbieder_id: int) -> list:

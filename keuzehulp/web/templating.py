@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.routing import Router
@@ -14,6 +15,7 @@ from keuzehulp.config import PROJECT_ROOT
 from keuzehulp.search.filters import to_params
 from keuzehulp.services.taxonomy import labels
 
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MAANDEN = [
     "januari",
     "februari",
@@ -37,6 +39,14 @@ def datum(value: date | str | None) -> str:
     if isinstance(value, str):
         value = date.fromisoformat(value)
     return f"{value.day} {MAANDEN[value.month - 1]} {value.year}"
+
+
+def tijdstip(value: datetime | None) -> str:
+    """A moment in Dutch local time: '23 november 2026, 14:05'."""
+    if value is None:
+        return "onbekend"
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(AMSTERDAM)
+    return f"{datum(local.date())}, {local:%H:%M}"
 
 
 def weken(value: int | None) -> str:
@@ -105,6 +115,7 @@ def make_templates() -> Jinja2Templates:
     )
     env.filters["datum"] = datum
     env.filters["weken"] = weken
+    env.filters["tijdstip"] = tijdstip
     env.globals["search_url"] = search_url
     env.globals["labels"] = labels()
     env.globals.update(display_labels())

@@ -1,0 +1,107 @@
+"""Applications from new aanbieders: submitted publicly, accepted or rejected by a beheerder."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from keuzehulp.models import Aanbieder, Aanmelding
+from keuzehulp.models.tables import utcnow
+from keuzehulp.models.twents_model import RuleViolation
+from keuzehulp.services.accounts import create_user, invite, normalise_email
+from keuzehulp.services.audit import Actor, record
+from keuzehulp.services.mail import queue_mail
+from keuzehulp.services.taxonomy import slugify
+from keuzehulp.services.validation import normalise_kvk
+
+FIELDS = ("naam", "kvk", "contactpersoon", "email", "telefoon", "website", "toelichting")
+
+
+def check_application(form) -> tuple[dict, dict[str, str]]:
+    """The submitted application and its Dutch errors, keyed by field."""
+    values = {name: str(form.get(name, "")).strip()[:2000] for name in FIELDS}
+    errors = {}
+    if not values["naam"]:
+        errors["naam"] = "Vul de naam van uw organisatie in."
+    try:
+        values["kvk"] = normalise_kvk(values["kvk"])
+    except RuleViolation as problem:
+        errors["kvk"] = str(problem)
+    if not values["contactpersoon"]:
+        errors["contactpersoon"] = "Vul de naam van de contactpersoon in."
+    try:
+        values["email"] = normalise_email(values["email"])
+    except RuleViolation as problem:
+        errors["email"] = str(problem)
+    return values, errors
+
+
+def submit(session: Session, values: dict) -> Aanmelding:
+    """Store a checked application (not public) and confirm it to the applicant."""
+    application = Aanmelding(**values)
+    session.add(application)
+    session.flush()
+    queue_mail(
+        session,
+        application.email,
+        "Uw aanmelding bij Keuzehulp Twente",
+        f"Hallo {application.contactpersoon},\n\nWe hebben de aanmelding van {application.naam} ontvangen. "
+        "Het regionale contractbeheer bekijkt uw aanmelding en laat u weten wat de uitkomst is.\n",
+    )
+    return application
+
+
+def _open(session: Session, application_id: int) -> Aanmelding:
+    application = session.get(Aanmelding, application_id)
+    if application is None or application.status != "nieuw":
+        raise RuleViolation("Deze aanmelding is er niet of is al beoordeeld.")
+    return application
+
+
+def accept(session: Session, actor: Actor, application_id: int, public_url: str) -> Aanbieder:
+    """Accept: create the aanbieder with an empty profile and invite the contact person."""
+    application = _open(session, application_id)
+    slug = slugify(application.naam) or f"aanbieder-{application.kvk}"
+    if session.exec(select(Aanbieder.id).where(Aanbieder.slug == slug)).first() is not None:
+        slug = f"{slug}-{application.kvk}"
+    aanbieder = Aanbieder(
+        slug=slug,
+        naam=application.naam,
+        kvk=application.kvk,
+        email=application.email,
+        telefoon=application.telefoon,
+        website=application.website,
+    )
+    session.add(aanbieder)
+    session.flush()
+    application.status, application.beoordeeld_op, application.aanbieder_id = (
+        "geaccepteerd",
+        utcnow(),
+        aanbieder.id,
+    )
+    session.add(application)
+    user = create_user(
+        session, actor, application.email, "aanbieder", application.contactpersoon, aanbieder_slug=slug
+    )
+    invite(session, user, public_url)
+    record(session, actor, "aanmelding geaccepteerd", "aanmelding", application.id, na={"aanbieder": slug})
+    return aanbieder
+
+
+def reject(session: Session, actor: Actor, application_id: int, reden: str) -> Aanmelding:
+    """Reject with a reason that is sent to the applicant."""
+    if not reden.strip():
+        raise RuleViolation("Schrijf waarom de aanmelding is afgewezen. De aanvrager krijgt deze reden.")
+    application = _open(session, application_id)
+    application.status, application.reden, application.beoordeeld_op = "afgewezen", reden.strip(), utcnow()
+    session.add(application)
+    queue_mail(
+        session,
+        application.email,
+        "Uw aanmelding bij Keuzehulp Twente",
+        f"Hallo {application.contactpersoon},\n\nDe aanmelding van {application.naam} is afgewezen. De reden:\n\n"
+        f"{application.reden}\n\nHeeft u vragen? Neem contact op met het regionale contractbeheer.\n",
+    )
+    record(
+        session, actor, "aanmelding afgewezen", "aanmelding", application.id, na={"reden": application.reden}
+    )
+    return application

@@ -1,0 +1,93 @@
+"""The audit log: every beheer, profile and account action with who, when, what, before and after."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from keuzehulp.models import AuditRegel, Gebruiker
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a signed-in user, or the system (CLI, import jobs)."""
+
+    gebruiker_id: int | None
+    wie: str
+
+    @classmethod
+    def of(cls, user: Gebruiker) -> Actor:
+        """The actor for a user (named by e-mail address)."""
+        return cls(user.id, user.email)
+
+
+SYSTEM = Actor(None, "systeem")
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    actie: str,
+    object_soort: str,
+    object_id: object = "",
+    omschrijving: str = "",
+    voor: dict | None = None,
+    na: dict | None = None,
+) -> None:
+    """Append one audit row in the caller's transaction."""
+    session.add(
+        AuditRegel(
+            gebruiker_id=actor.gebruiker_id,
+            wie=actor.wie,
+            actie=actie,
+            object_soort=object_soort,
+            object_id=str(object_id),
+            omschrijving=omschrijving,
+            voor=voor,
+            na=na,
+        )
+    )
+
+
+def search_audit(session: Session, text: str = "", limit: int = 100, offset: int = 0) -> tuple[int, list]:
+    """Audit rows, newest first, whose actor, action, object or description contains text."""
+    query = select(AuditRegel)
+    if text.strip():
+        pattern = f"%{text.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(AuditRegel.wie).like(pattern),
+                func.lower(AuditRegel.actie).like(pattern),
+                func.lower(AuditRegel.object_soort + " " + AuditRegel.object_id).like(pattern),
+                func.lower(AuditRegel.omschrijving).like(pattern),
+            )
+        )
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(AuditRegel.id.desc()).offset(offset).limit(limit)).all()
+    return total, list(rows)
+
+
+def audit_csv(rows: list[AuditRegel]) -> str:
+    """The rows as CSV (semicolon-separated, as Dutch spreadsheets expect)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["tijdstip", "wie", "actie", "object", "id", "omschrijving", "voor", "na"])
+    for row in rows:
+        writer.writerow(
+            [
+                row.at.isoformat(timespec="seconds"),
+                row.wie,
+                row.actie,
+                row.object_soort,
+                row.object_id,
+                row.omschrijving,
+                json.dumps(row.voor, ensure_ascii=False) if row.voor is not None else "",
+                json.dumps(row.na, ensure_ascii=False) if row.na is not None else "",
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,567 @@
+"""Beheer imports from CSV or XLSX: the contract register and geboekte resultaten.
+
+Each import is planned first (a dry run): what will be added, changed and ended, and every bad
+row with its line number and a Dutch reason. Applying requires a plan without bad rows and runs
+in one transaction; applying the same file again changes nothing.
+
+The contract register is the complete regional register: lines in the database that are not in
+the file end the day before the import (lines that had not started yet are removed). A row is a
+contract line (perceel with OB and niveau, or a perceel without them such as dyslexie) or a dakje
+line (dakje filled, OB and niveau empty). Unknown KvK numbers become new aanbieders (tussentijds
+toetreden) with an empty profile; with an e-mail column their contact gets an invitation.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from keuzehulp.models import Aanbieder, Contract, DakjeScope, Gemeente, Resultaat
+from keuzehulp.models.tables import utcnow
+from keuzehulp.models.twents_model import (
+    DAKJES,
+    PERCELEN,
+    RuleViolation,
+    check_contract,
+    check_contract_set,
+    check_dakje,
+)
+from keuzehulp.services.audit import Actor, record
+from keuzehulp.services.changelog import record_change
+from keuzehulp.services.resultaten import INDICATOREN
+from keuzehulp.services.taxonomy import slugify
+from keuzehulp.services.validation import normalise_kvk
+
+CONTRACT_COLUMNS = (
+    "kvk",
+    "naam",
+    "gemeente",
+    "perceel",
+    "ob",
+    "niveau",
+    "dakje",
+    "geldig_vanaf",
+    "geldig_tot",
+)
+RESULTAAT_COLUMNS = ("kvk", "periode", "indicator", "teller", "noemer", "bron")
+ALIASES = {
+    "kvk_nummer": "kvk",
+    "kvknummer": "kvk",
+    "gemeente_cbs_code": "gemeente",
+    "cbs_code": "gemeente",
+    "gemeente_cbs": "gemeente",
+    "ondersteuningsbehoefte": "ob",
+    "vanaf": "geldig_vanaf",
+    "tot": "geldig_tot",
+    "e_mail": "email",
+    "e_mailadres": "email",
+}
+_PERIODE = re.compile(r"^20[0-9]{2}(-(H[12]|Q[1-4]))?$")
+MAX_ROWS = 100_000
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; the message is for the beheerder."""
+
+
+@dataclass
+class Plan:
+    """What applying an import would do."""
+
+    soort: str
+    rows: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    ended: list[str] = field(default_factory=list)
+    new_aanbieders: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    # internals used by apply
+    _actions: list = field(default_factory=list, repr=False)
+
+    @property
+    def can_apply(self) -> bool:
+        """Only a file without bad rows that changes something can be applied."""
+        return not self.errors and bool(self.added or self.changed or self.ended)
+
+
+# --- reading files --------------------------------------------------------------------------------
+
+
+def read_rows(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row) for each data row of a CSV (comma or semicolon) or XLSX file."""
+    if filename.lower().endswith(".xlsx"):
+        table = _xlsx_table(content)
+    elif filename.lower().endswith((".csv", ".txt")):
+        table = _csv_table(content)
+    else:
+        raise ImportFileError("Kies een CSV-bestand (.csv) of een Excel-bestand (.xlsx).")
+    if not table:
+        raise ImportFileError("Het bestand is leeg.")
+    header = [_column_name(cell) for cell in table[0]]
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        if not any(str(c).strip() for c in cells):
+            continue
+        rows.append(
+            (
+                number,
+                {name: _cell(cells[i]) if i < len(cells) else "" for i, name in enumerate(header) if name},
+            )
+        )
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(f"Het bestand heeft meer dan {MAX_ROWS} regels.")
+    return rows
+
+
+def _csv_table(content: bytes) -> list[list]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _xlsx_table(content: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:
+        raise ImportFileError(
+            "Dit Excel-bestand kan niet worden gelezen. Sla het opnieuw op als .xlsx."
+        ) from None
+    sheet = workbook.worksheets[0]
+    return [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def _column_name(cell) -> str:
+    name = re.sub(r"[^a-z0-9]+", "_", str(cell).strip().lower()).strip("_")
+    return ALIASES.get(name, name)
+
+
+def _cell(value) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _date(text: str, label: str) -> date | None:
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise RuleViolation(f"{label} '{text}' is geen datum. Schrijf de datum zo: 2026-01-31 of 31-01-2026.")
+
+
+def _missing_columns(rows: list[tuple[int, dict]], required: tuple[str, ...]) -> list[str]:
+    present = set(rows[0][1]) if rows else set()
+    return [name for name in required if name not in present]
+
+
+# --- the contract register ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _RegisterLine:
+    line: int
+    kvk: str
+    naam: str
+    gemeente: str
+    perceel: str
+    ob: int | None
+    niveau: str | None
+    dakje: str | None
+    vanaf: date
+    tot: date | None
+    email: str
+
+    @property
+    def key(self) -> tuple:
+        if self.dakje:
+            return ("dakje", self.kvk, self.gemeente, self.dakje, self.vanaf)
+        return ("contract", self.kvk, self.gemeente, self.perceel, self.ob, self.niveau, self.vanaf)
+
+
+def _parse_register_row(line: int, row: dict[str, str], gemeenten: set[str]) -> _RegisterLine:
+    kvk = normalise_kvk(row.get("kvk", ""))
+    gemeente = row.get("gemeente", "").strip().upper()
+    if gemeente.isdigit():
+        gemeente = f"GM{int(gemeente):04d}"
+    if gemeente not in gemeenten:
+        raise RuleViolation(
+            f"Gemeente '{row.get('gemeente', '')}' is geen CBS-code van een gemeente in de regio (zoals GM0153)."
+        )
+    perceel = row.get("perceel", "").strip().lower()
+    if perceel not in PERCELEN:
+        raise RuleViolation(
+            f"Perceel '{row.get('perceel', '')}' bestaat niet. Kies uit: {', '.join(PERCELEN)}."
+        )
+    ob_text, niveau = (
+        row.get("ob", "").strip().upper().removeprefix("OB"),
+        row.get("niveau", "").strip().upper() or None,
+    )
+    if ob_text and not ob_text.isdigit():
+        raise RuleViolation(f"OB '{row.get('ob', '')}' is geen nummer van 1 tot en met 4.")
+    ob = int(ob_text) if ob_text else None
+    dakje = row.get("dakje", "").strip().upper() or None
+    if dakje:
+        if dakje not in DAKJES:
+            raise RuleViolation(f"Dakje '{dakje}' bestaat niet. Kies uit: {', '.join(DAKJES)}.")
+        if ob is not None or niveau:
+            raise RuleViolation(
+                "Een regel met een dakje heeft geen OB en geen niveau. Zet het dakje op een eigen regel."
+            )
+    else:
+        check_contract(perceel, ob, niveau)
+    vanaf = _date(row.get("geldig_vanaf", ""), "Geldig vanaf")
+    if vanaf is None:
+        raise RuleViolation("Geldig vanaf is leeg. Elke regel heeft een begindatum.")
+    tot = _date(row.get("geldig_tot", ""), "Geldig tot")
+    if tot is not None and tot < vanaf:
+        raise RuleViolation("Geldig tot ligt voor geldig vanaf.")
+    email = row.get("email", "").strip().lower()
+    if email and "@" not in email:
+        raise RuleViolation(f"E-mailadres '{email}' klopt niet.")
+    return _RegisterLine(
+        line, kvk, row.get("naam", "").strip(), gemeente, perceel, ob, niveau, dakje, vanaf, tot, email
+    )
+
+
+def plan_contracts(session: Session, rows: list[tuple[int, dict]], today: date) -> Plan:
+    """The dry run of a contract register file against the database."""
+    plan = Plan("contracten", rows=len(rows))
+    missing = _missing_columns(rows, ("kvk", "naam", "gemeente", "perceel", "ob", "niveau", "geldig_vanaf"))
+    if missing:
+        plan.errors.append((1, f"Deze kolommen ontbreken: {', '.join(missing)}."))
+        return plan
+    gemeenten = {g.cbs_code: g for g in session.exec(select(Gemeente))}
+    lines: dict[tuple, _RegisterLine] = {}
+    for number, row in rows:
+        try:
+            parsed = _parse_register_row(number, row, set(gemeenten))
+        except RuleViolation as problem:
+            plan.errors.append((number, str(problem)))
+            continue
+        if parsed.key in lines:
+            plan.errors.append(
+                (number, f"Deze regel staat al in het bestand op regel {lines[parsed.key].line}.")
+            )
+            continue
+        lines[parsed.key] = parsed
+    _check_sets(lines.values(), today, plan)
+
+    aanbieders = {}
+    for aanbieder in session.exec(select(Aanbieder).order_by(Aanbieder.id)):
+        aanbieders.setdefault(aanbieder.kvk, aanbieder)
+    new_kvks = set()
+    for line in lines.values():
+        if line.kvk in aanbieders or line.kvk in new_kvks:
+            continue
+        if not line.naam:
+            plan.errors.append((line.line, "Deze KvK is nieuw; vul de naam van de aanbieder in."))
+            continue
+        new_kvks.add(line.kvk)
+        plan.new_aanbieders.append(f"{line.naam} (KvK {line.kvk})")
+    if plan.errors:
+        plan.errors.sort()
+        return plan
+
+    names = {g.id: g.naam for g in gemeenten.values()}
+    existing = _existing_lines(session, names)
+    yesterday = today - timedelta(days=1)
+    for key, line in lines.items():
+        label = _label(line, gemeenten[line.gemeente].naam)
+        if key not in existing:
+            plan.added.append(label)
+            plan._actions.append(("add", line))
+        elif existing[key][1].geldig_tot != line.tot:
+            plan.changed.append(f"{label}: einddatum {_d(existing[key][1].geldig_tot)} wordt {_d(line.tot)}")
+            plan._actions.append(("set_end", existing[key][1], line.tot))
+        else:
+            plan.unchanged += 1
+    for key, (label, row) in existing.items():
+        if key not in lines and (row.geldig_tot is None or row.geldig_tot > yesterday):
+            plan.ended.append(label)
+            plan._actions.append(("end", row, yesterday))
+    return plan
+
+
+def _check_sets(lines, today: date, plan: Plan) -> None:
+    """Twents-model rules over each aanbieder x gemeente, for lines that are running or still to come."""
+    groups: dict[tuple[str, str], list[_RegisterLine]] = defaultdict(list)
+    for line in lines:
+        if line.tot is None or line.tot >= today:
+            groups[(line.kvk, line.gemeente)].append(line)
+    for group in groups.values():
+        contracts = [(c.perceel, c.ob, c.niveau) for c in group if not c.dakje]
+        first = min(c.line for c in group)
+        try:
+            check_contract_set(contracts)
+            for line in group:
+                if line.dakje:
+                    check_dakje(line.dakje, any(ob is not None for _, ob, _ in contracts))
+        except RuleViolation as problem:
+            plan.errors.append((first, f"{problem} (KvK {group[0].kvk}, {group[0].gemeente})"))
+
+
+def _existing_lines(session: Session, gemeente_names: dict[int, str]) -> dict[tuple, tuple[str, object]]:
+    existing = {}
+    query = select(Contract, Aanbieder.kvk, Aanbieder.naam).join(
+        Aanbieder, Aanbieder.id == Contract.aanbieder_id
+    )
+    for row, kvk, naam in session.exec(query):
+        key = (
+            "contract",
+            kvk,
+            _cbs(session, row.gemeente_id),
+            row.perceel,
+            row.ob,
+            row.niveau,
+            row.geldig_vanaf,
+        )
+        existing[key] = (
+            f"{naam} ({kvk}), {gemeente_names[row.gemeente_id]}: {_what(row.perceel, row.ob, row.niveau, None)}",
+            row,
+        )
+    query = select(DakjeScope, Aanbieder.kvk, Aanbieder.naam).join(
+        Aanbieder, Aanbieder.id == DakjeScope.aanbieder_id
+    )
+    for row, kvk, naam in session.exec(query):
+        key = ("dakje", kvk, _cbs(session, row.gemeente_id), row.dakje, row.geldig_vanaf)
+        existing[key] = (f"{naam} ({kvk}), {gemeente_names[row.gemeente_id]}: dakje {row.dakje}", row)
+    return existing
+
+
+def _cbs(session: Session, gemeente_id: int) -> str:
+    cache = session.info.setdefault("cbs_by_id", {})
+    if not cache:
+        cache.update({g.id: g.cbs_code for g in session.exec(select(Gemeente))})
+    return cache[gemeente_id]
+
+
+def _what(perceel: str, ob: int | None, niveau: str | None, dakje: str | None) -> str:
+    if dakje:
+        return f"dakje {dakje}"
+    return f"{perceel} OB{ob} niveau {niveau}" if ob else perceel
+
+
+def _label(line: _RegisterLine, gemeente_naam: str) -> str:
+    return f"{line.naam or line.kvk} ({line.kvk}), {gemeente_naam}: {_what(line.perceel, line.ob, line.niveau, line.dakje)}"
+
+
+def _d(value: date | None) -> str:
+    return value.strftime("%d-%m-%Y") if value else "geen"
+
+
+def apply_contracts(session: Session, plan: Plan, actor: Actor, public_url: str) -> dict[str, int]:
+    """Carry out a contract plan in the caller's transaction; returns counts."""
+    from keuzehulp.services.accounts import create_user, invite
+
+    if plan.errors:
+        raise RuleViolation("Dit bestand heeft fouten. Verbeter het bestand en probeer het opnieuw.")
+    gemeente_ids = {g.cbs_code: g.id for g in session.exec(select(Gemeente))}
+    by_kvk = {}
+    for aanbieder in session.exec(select(Aanbieder).order_by(Aanbieder.id)):
+        by_kvk.setdefault(aanbieder.kvk, aanbieder)
+    touched: set[int] = set()
+    invitations = 0
+    for action in plan._actions:
+        kind = action[0]
+        if kind == "add":
+            line = action[1]
+            aanbieder = by_kvk.get(line.kvk)
+            if aanbieder is None:
+                aanbieder = _new_aanbieder(session, line, actor)
+                by_kvk[line.kvk] = aanbieder
+                if line.email:
+                    user = create_user(session, actor, line.email, "aanbieder", aanbieder_slug=aanbieder.slug)
+                    invite(session, user, public_url)
+                    invitations += 1
+            values = {
+                "aanbieder_id": aanbieder.id,
+                "gemeente_id": gemeente_ids[line.gemeente],
+                "geldig_vanaf": line.vanaf,
+                "geldig_tot": line.tot,
+            }
+            if line.dakje:
+                session.add(DakjeScope(dakje=line.dakje, **values))
+            else:
+                session.add(Contract(perceel=line.perceel, ob=line.ob, niveau=line.niveau, **values))
+            touched.add(aanbieder.id)
+        elif kind == "set_end":
+            row, tot = action[1], action[2]
+            row.geldig_tot = tot
+            session.add(row)
+            touched.add(row.aanbieder_id)
+        else:  # end: lines not in the register any more
+            row, yesterday = action[1], action[2]
+            if row.geldig_vanaf > yesterday:
+                session.delete(row)
+            else:
+                row.geldig_tot = yesterday
+                session.add(row)
+            touched.add(row.aanbieder_id)
+    session.flush()
+    for aanbieder_id in sorted(touched):
+        aanbieder = session.get(Aanbieder, aanbieder_id)
+        aanbieder.version += 1
+        aanbieder.updated_at = utcnow()
+        session.add(aanbieder)
+        record_change(session, aanbieder_id, "contractregister")
+    counts = {
+        "toegevoegd": len(plan.added),
+        "gewijzigd": len(plan.changed),
+        "beëindigd": len(plan.ended),
+        "nieuwe aanbieders": len(plan.new_aanbieders),
+        "uitnodigingen": invitations,
+    }
+    record(
+        session,
+        actor,
+        "contractregister geïmporteerd",
+        "import",
+        "",
+        omschrijving=", ".join(f"{v} {k}" for k, v in counts.items()),
+        na=counts,
+    )
+    return counts
+
+
+def _new_aanbieder(session: Session, line: _RegisterLine, actor: Actor) -> Aanbieder:
+    slug = base = slugify(line.naam) or f"aanbieder-{line.kvk}"
+    if session.exec(select(Aanbieder.id).where(Aanbieder.slug == slug)).first() is not None:
+        slug = f"{base}-{line.kvk}"
+    aanbieder = Aanbieder(slug=slug, naam=line.naam, kvk=line.kvk)
+    session.add(aanbieder)
+    session.flush()
+    record(
+        session,
+        actor,
+        "aanbieder aangemaakt",
+        "aanbieder",
+        slug,
+        omschrijving="tussentijds toetreden via het contractregister",
+        na={"naam": line.naam, "kvk": line.kvk},
+    )
+    return aanbieder
+
+
+# --- resultaten -----------------------------------------------------------------------------------
+
+
+def plan_resultaten(session: Session, rows: list[tuple[int, dict]]) -> Plan:
+    """The dry run of an outcome file: rows are added or change teller/noemer/bron; nothing ends."""
+    plan = Plan("resultaten", rows=len(rows))
+    missing = _missing_columns(rows, ("kvk", "periode", "indicator", "teller", "noemer"))
+    if missing:
+        plan.errors.append((1, f"Deze kolommen ontbreken: {', '.join(missing)}."))
+        return plan
+    by_kvk = {}
+    for aanbieder in session.exec(select(Aanbieder).order_by(Aanbieder.id)):
+        by_kvk.setdefault(aanbieder.kvk, aanbieder)
+    existing = {(r.aanbieder_id, r.periode, r.indicator): r for r in session.exec(select(Resultaat))}
+    seen: dict[tuple, int] = {}
+    for number, row in rows:
+        try:
+            kvk = normalise_kvk(row.get("kvk", ""))
+            aanbieder = by_kvk.get(kvk)
+            if aanbieder is None:
+                raise RuleViolation(f"Er is geen aanbieder met KvK {kvk}.")
+            periode, indicator = (
+                row.get("periode", "").strip().upper(),
+                row.get("indicator", "").strip().lower(),
+            )
+            if not _PERIODE.match(periode):
+                raise RuleViolation(
+                    f"Periode '{row.get('periode', '')}' klopt niet. Schrijf een jaar (2026) of een halfjaar (2026-H1)."
+                )
+            if indicator not in INDICATOREN:
+                raise RuleViolation(
+                    f"Indicator '{row.get('indicator', '')}' bestaat niet. Kies uit: {', '.join(INDICATOREN)}."
+                )
+            teller, noemer = row.get("teller", "").strip(), row.get("noemer", "").strip()
+            if not (teller.isdigit() and noemer.isdigit()) or int(noemer) == 0 or int(teller) > int(noemer):
+                raise RuleViolation(
+                    "Teller en noemer zijn hele getallen, de noemer boven 0 en de teller niet groter dan de noemer."
+                )
+        except RuleViolation as problem:
+            plan.errors.append((number, str(problem)))
+            continue
+        key = (aanbieder.id, periode, indicator)
+        if key in seen:
+            plan.errors.append((number, f"Deze regel staat al in het bestand op regel {seen[key]}."))
+            continue
+        seen[key] = number
+        values = {"teller": int(teller), "noemer": int(noemer), "bron": row.get("bron", "").strip()}
+        label = f"{aanbieder.naam} ({kvk}), {periode}, {INDICATOREN[indicator].naam}: {teller} van {noemer}"
+        current = existing.get(key)
+        if current is None:
+            plan.added.append(label)
+            plan._actions.append(("add", key, values))
+        elif (current.teller, current.noemer, current.bron) != (
+            values["teller"],
+            values["noemer"],
+            values["bron"],
+        ):
+            plan.changed.append(f"{label} (was {current.teller} van {current.noemer})")
+            plan._actions.append(("change", current, values))
+        else:
+            plan.unchanged += 1
+    return plan
+
+
+def apply_resultaten(session: Session, plan: Plan, actor: Actor) -> dict[str, int]:
+    """Carry out an outcome plan in the caller's transaction."""
+    if plan.errors:
+        raise RuleViolation("Dit bestand heeft fouten. Verbeter het bestand en probeer het opnieuw.")
+    touched = set()
+    for kind, target, values in plan._actions:
+        if kind == "add":
+            aanbieder_id, periode, indicator = target
+            session.add(Resultaat(aanbieder_id=aanbieder_id, periode=periode, indicator=indicator, **values))
+            touched.add(aanbieder_id)
+        else:
+            for name, value in values.items():
+                setattr(target, name, value)
+            session.add(target)
+            touched.add(target.aanbieder_id)
+    for aanbieder_id in sorted(touched):
+        record_change(session, aanbieder_id, "resultaten")
+    counts = {"toegevoegd": len(plan.added), "gewijzigd": len(plan.changed)}
+    record(
+        session,
+        actor,
+        "resultaten geïmporteerd",
+        "import",
+        "",
+        omschrijving=", ".join(f"{v} {k}" for k, v in counts.items()),
+        na=counts,
+    )
+    return counts
+
+
+def plan_file(session: Session, soort: str, filename: str, content: bytes, today: date) -> Plan:
+    """Read a file and plan its import; unreadable files give a plan with one error."""
+    try:
+        rows = read_rows(filename, content)
+    except ImportFileError as problem:
+        plan = Plan(soort)
+        plan.errors.append((0, str(problem)))
+        return plan
+    return plan_contracts(session, rows, today) if soort == "contracten" else plan_resultaten(session, rows)

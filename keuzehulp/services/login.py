@@ -1,0 +1,160 @@
+"""Signing in: throttled password checks, server-side sessions with idle and absolute expiry, TOTP.
+
+A session cookie holds a random token; the database keeps its SHA-256 only. Every login starts
+a new session (no fixation). Beheerders finish a second step (TOTP) before their session counts.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+import pyotp
+from sqlmodel import Session, delete, func, select
+
+from keuzehulp.models import Gebruiker, LoginPoging, Sessie
+from keuzehulp.models.tables import utcnow
+from keuzehulp.models.twents_model import RuleViolation
+from keuzehulp.services.accounts import aware, digest, normalise_email, password_matches
+from keuzehulp.services.audit import Actor, record
+
+THROTTLE_WINDOW = timedelta(minutes=15)
+ACCOUNT_LIMIT = 5
+ADDRESS_LIMIT = 30
+ABSOLUTE_LIFETIME = timedelta(hours=12)
+TOUCH_INTERVAL = timedelta(seconds=60)
+WRONG = "Het e-mailadres of het wachtwoord klopt niet."
+THROTTLED = (
+    "U heeft te vaak een verkeerd wachtwoord gebruikt. Wacht 15 minuten en probeer het dan opnieuw. "
+    "Wachtwoord vergeten? Vraag een nieuw wachtwoord aan."
+)
+
+
+class LoginRefused(Exception):
+    """Sign-in refused; the message is for the user."""
+
+
+def needs_second_factor(user: Gebruiker) -> bool:
+    """Beheerders sign in with a second factor."""
+    return user.rol == "beheerder"
+
+
+def attempt_key(kind: str, value: str) -> str:
+    """A throttling key that does not reveal the e-mail address or IP address it stands for."""
+    return f"{kind}:" + digest(value.strip().lower())[:40]
+
+
+def note_failure(session: Session, key: str, now: datetime | None = None) -> None:
+    """Remember one failed attempt under a key."""
+    session.add(LoginPoging(sleutel=key, at=now or utcnow()))
+
+
+def too_many(session: Session, key: str, limit: int, now: datetime | None = None) -> bool:
+    """Whether a key has reached its limit of failures within the throttle window."""
+    now = now or utcnow()
+    query = select(func.count()).where(LoginPoging.sleutel == key, LoginPoging.at > now - THROTTLE_WINDOW)
+    return session.exec(query).one() >= limit
+
+
+def authenticate(
+    session: Session, email: str, password: str, address: str, now: datetime | None = None
+) -> Gebruiker:
+    """The active user with this e-mail and password, or LoginRefused (throttled per account and address)."""
+    now = now or utcnow()
+    account_key, address_key = attempt_key("account", email), attempt_key("adres", address)
+    if too_many(session, account_key, ACCOUNT_LIMIT, now) or too_many(
+        session, address_key, ADDRESS_LIMIT, now
+    ):
+        raise LoginRefused(THROTTLED)
+    try:
+        email = normalise_email(email)
+    except RuleViolation:
+        email = ""
+    user = session.exec(select(Gebruiker).where(Gebruiker.email == email)).first() if email else None
+    if not password_matches(user.password_hash if user else None, password) or not user.actief:
+        note_failure(session, account_key, now)
+        note_failure(session, address_key, now)
+        raise LoginRefused(WRONG)
+    session.exec(delete(LoginPoging).where(LoginPoging.sleutel == account_key))
+    return user
+
+
+def start_session(session: Session, user: Gebruiker, now: datetime | None = None) -> str:
+    """A new session for the user; returns the cookie token. Beheerders still need their second step."""
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    session.add(
+        Sessie(
+            id=digest(token),
+            gebruiker_id=user.id,
+            tweede_stap_gedaan=not needs_second_factor(user),
+            created_at=now,
+            last_seen=now,
+        )
+    )
+    if not needs_second_factor(user):
+        user.laatst_ingelogd = now
+        session.add(user)
+        record(session, Actor.of(user), "ingelogd", "gebruiker", user.id)
+    return token
+
+
+def load_session(
+    session: Session, token: str | None, idle: timedelta, now: datetime | None = None
+) -> tuple[Sessie, Gebruiker] | None:
+    """The live session and its active user for a cookie token; expired sessions are removed."""
+    if not token or len(token) > 100:
+        return None
+    now = now or utcnow()
+    row = session.get(Sessie, digest(token))
+    if row is None:
+        return None
+    user = session.get(Gebruiker, row.gebruiker_id)
+    expired = aware(row.last_seen) + idle < now or aware(row.created_at) + ABSOLUTE_LIFETIME < now
+    if expired or user is None or not user.actief:
+        session.delete(row)
+        session.commit()
+        return None
+    if aware(row.last_seen) + TOUCH_INTERVAL < now:
+        row.last_seen = now
+        session.add(row)
+        session.commit()
+    return row, user
+
+
+def end_session(session: Session, token: str | None) -> None:
+    """Sign out this browser."""
+    if token:
+        session.exec(delete(Sessie).where(Sessie.id == digest(token)))
+
+
+def new_totp_secret() -> str:
+    """A fresh base32 TOTP secret."""
+    return pyotp.random_base32()
+
+
+def totp_uri(secret: str, email: str) -> str:
+    """The otpauth:// URI that authenticator apps read from a QR code."""
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name="Keuzehulp Twente")
+
+
+def totp_matches(secret: str | None, code: str, now: datetime | None = None) -> bool:
+    """Whether a 6-digit code fits the secret (one 30-second step of clock drift allowed)."""
+    code = code.strip().replace(" ", "")
+    if not secret or not code.isdigit() or len(code) != 6:
+        return False
+    return pyotp.TOTP(secret).verify(code, for_time=now or utcnow(), valid_window=1)
+
+
+def complete_second_step(session: Session, row: Sessie, user: Gebruiker, now: datetime | None = None) -> str:
+    """Mark the second factor done by replacing the session with a new id; returns the new token."""
+    now = now or utcnow()
+    session.delete(row)
+    token = secrets.token_urlsafe(32)
+    session.add(
+        Sessie(id=digest(token), gebruiker_id=user.id, tweede_stap_gedaan=True, created_at=now, last_seen=now)
+    )
+    user.laatst_ingelogd = now
+    session.add(user)
+    record(session, Actor.of(user), "ingelogd", "gebruiker", user.id, omschrijving="met tweede stap")
+    return token

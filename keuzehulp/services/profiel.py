@@ -1,0 +1,349 @@
+"""An aanbieder's own profile: read it as a snapshot, check a submitted form, save it with a version.
+
+Saving uses optimistic locking: the form carries the version it was based on, and the update only
+succeeds when that is still the current version. Every save stores a snapshot (AanbiederVersie),
+an audit row and a change-log row, so history, audit and search all follow.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, insert, update
+from sqlmodel import Session, select
+
+from keuzehulp.models import (
+    Aanbieder,
+    AanbiederDoelgroep,
+    AanbiederSpecialisatie,
+    AanbiederTaal,
+    AanbiederVersie,
+    Doelgroep,
+    Specialisatie,
+    Taal,
+    Vestiging,
+)
+from keuzehulp.models.tables import utcnow
+from keuzehulp.models.twents_model import FUNCTIENIVEAUS, WERKVORMEN, RuleViolation
+from keuzehulp.services.audit import Actor, record
+from keuzehulp.services.changelog import record_change
+from keuzehulp.services.taxonomy import Taxonomy
+from keuzehulp.services.validation import normalise_postcode
+
+FIELD_LABELS = {
+    "beschrijving": "Beschrijving",
+    "email": "E-mailadres",
+    "telefoon": "Telefoon",
+    "website": "Website",
+    "specialisaties": "Specialisaties",
+    "doelgroepen": "Doelgroepen",
+    "talen": "Talen",
+    "werkvormen": "Werkvormen",
+    "consultatie_functieniveaus": "Functieniveaus voor consultatie",
+    "wachttijd_weken": "Wachttijd (weken)",
+    "vestigingen": "Vestigingen",
+}
+VESTIGING_FIELDS = ("naam", "adres", "postcode", "plaats")
+MAX_VESTIGINGEN = 50
+_PHONE = re.compile(r"^[0-9 +()\-]{10,20}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class Conflict(Exception):
+    """Someone else saved this profile after the form was opened."""
+
+
+def snapshot(session: Session, aanbieder: Aanbieder) -> dict:
+    """The editable part of a profile as plain data (the unit of versions and diffs)."""
+    aid = aanbieder.id
+
+    def slugs(link, model, column):
+        query = (
+            select(model.slug).join(link, getattr(link, column) == model.id).where(link.aanbieder_id == aid)
+        )
+        return sorted(session.exec(query))
+
+    vestigingen = session.exec(select(Vestiging).where(Vestiging.aanbieder_id == aid).order_by(Vestiging.id))
+    return {
+        "beschrijving": aanbieder.beschrijving,
+        "email": aanbieder.email,
+        "telefoon": aanbieder.telefoon,
+        "website": aanbieder.website,
+        "specialisaties": slugs(AanbiederSpecialisatie, Specialisatie, "specialisatie_id"),
+        "doelgroepen": slugs(AanbiederDoelgroep, Doelgroep, "doelgroep_id"),
+        "talen": slugs(AanbiederTaal, Taal, "taal_id"),
+        "werkvormen": sorted(aanbieder.werkvormen),
+        "consultatie_functieniveaus": sorted(aanbieder.consultatie_functieniveaus),
+        "wachttijd_weken": aanbieder.wachttijd_weken,
+        "vestigingen": [
+            {
+                "id": v.id,
+                "naam": v.naam,
+                "adres": v.adres,
+                "postcode": v.postcode,
+                "plaats": v.plaats,
+                "rolstoeltoegankelijk": v.rolstoeltoegankelijk,
+                "beschermde_woonlocatie": v.beschermde_woonlocatie,
+            }
+            for v in vestigingen
+        ],
+    }
+
+
+def parse_form(form, taxonomy: Taxonomy) -> tuple[dict, dict[str, str]]:
+    """The submitted profile as snapshot data, and Dutch errors keyed by field id."""
+    errors: dict[str, str] = {}
+    text = {
+        name: str(form.get(name, "")).strip() for name in ("beschrijving", "email", "telefoon", "website")
+    }
+    if len(text["beschrijving"]) > 4000:
+        errors["beschrijving"] = "De beschrijving is te lang. Gebruik hoogstens 4000 tekens."
+    if text["email"] and not _EMAIL.match(text["email"]):
+        errors["email"] = "Vul een geldig e-mailadres in, zoals info@organisatie.nl."
+    if text["telefoon"] and not _PHONE.match(text["telefoon"]):
+        errors["telefoon"] = "Vul een telefoonnummer in met 10 cijfers, zoals 053 123 45 67."
+    if text["website"] and not re.match(r"^https?://[^\s/]+\.[^\s]+$", text["website"]):
+        errors["website"] = "Vul het hele adres van de website in, beginnend met https://"
+
+    def chosen(name: str, allowed: set[str], field_id: str) -> list[str]:
+        values = sorted(set(form.getlist(name)))
+        if any(v not in allowed for v in values):
+            errors[field_id] = "Kies alleen uit de lijst."
+        return [v for v in values if v in allowed]
+
+    values = text | {
+        "specialisaties": chosen("specialisatie", {s.slug for s in taxonomy.specialisaties}, "specialisatie"),
+        "doelgroepen": chosen("doelgroep", {d.slug for d in taxonomy.doelgroepen}, "doelgroep"),
+        "talen": chosen("taal", {t.slug for t in taxonomy.talen}, "taal"),
+        "werkvormen": chosen("werkvorm", set(WERKVORMEN), "werkvorm"),
+        "consultatie_functieniveaus": chosen("functieniveau", set(FUNCTIENIVEAUS), "functieniveau"),
+        "wachttijd_weken": None,
+        "vestigingen": [],
+    }
+    weeks = str(form.get("wachttijd_weken", "")).strip()
+    if weeks:
+        if weeks.isdigit() and int(weeks) <= 104:
+            values["wachttijd_weken"] = int(weeks)
+        else:
+            errors["wachttijd_weken"] = "Vul de wachttijd in als een heel aantal weken, van 0 tot 104."
+    values["vestigingen"] = _parse_vestigingen(form, taxonomy, errors)
+    return values, errors
+
+
+def _parse_vestigingen(form, taxonomy: Taxonomy, errors: dict[str, str]) -> list[dict]:
+    raw_count = str(form.get("vestigingen_aantal", "0"))
+    count = min(int(raw_count) if raw_count.isdigit() else 0, MAX_VESTIGINGEN)
+    rows = []
+    for i in range(count + 1):  # the extra row is the empty "new vestiging"
+        prefix = f"vestiging-{i}-"
+        row = {name: str(form.get(prefix + name, "")).strip() for name in VESTIGING_FIELDS}
+        raw_id = str(form.get(prefix + "id", "")).strip()
+        if form.get(prefix + "verwijderen") or not any(row.values()):
+            continue
+        row["id"] = int(raw_id) if raw_id.isdigit() else None
+        target = f"vestiging-{len(rows)}-"  # the row's position when the form is shown again
+        row["rolstoeltoegankelijk"] = bool(form.get(prefix + "rolstoeltoegankelijk"))
+        row["beschermde_woonlocatie"] = bool(form.get(prefix + "beschermde_woonlocatie"))
+        for name, message in (("adres", "Vul straat en huisnummer in."), ("plaats", "Vul de plaats in.")):
+            if not row[name]:
+                errors[target + name] = message
+        try:
+            row["postcode"] = normalise_postcode(row["postcode"])
+        except RuleViolation as problem:
+            errors[target + "postcode"] = str(problem)
+        if row["plaats"] and taxonomy.kern(row["plaats"]) is None:
+            errors[target + "plaats"] = (
+                f"Wij kennen de plaats '{row['plaats']}' niet in Twente. Kies een plaats uit de lijst."
+            )
+        rows.append(row)
+    return rows
+
+
+def save(
+    session: Session,
+    aanbieder_id: int,
+    expected_version: int,
+    values: dict,
+    actor: Actor,
+    taxonomy: Taxonomy,
+    today: date,
+) -> Aanbieder:
+    """Store a checked profile form as a new version, or raise Conflict when it is out of date."""
+    aanbieder = session.get(Aanbieder, aanbieder_id)
+    before = snapshot(session, aanbieder)
+    _ensure_baseline(session, aanbieder, before)
+    bumped = session.execute(
+        update(Aanbieder)
+        .where(Aanbieder.id == aanbieder_id, Aanbieder.version == expected_version)
+        .values(version=expected_version + 1)
+    ).rowcount
+    if bumped != 1:
+        session.rollback()
+        raise Conflict("Dit profiel is intussen door iemand anders opgeslagen.")
+    session.refresh(aanbieder)
+    for name in ("beschrijving", "email", "telefoon", "website", "werkvormen", "consultatie_functieniveaus"):
+        setattr(aanbieder, name, values[name])
+    aanbieder.wachttijd_weken = values["wachttijd_weken"]
+    aanbieder.wachttijd_bevestigd_op = today if values["wachttijd_weken"] is not None else None
+    aanbieder.profiel_bevestigd_op = today
+    aanbieder.updated_at = utcnow()
+    session.add(aanbieder)
+    _replace_links(session, aanbieder_id, values, taxonomy)
+    _save_vestigingen(session, aanbieder_id, before["vestigingen"], values["vestigingen"], taxonomy)
+    session.flush()
+    after = snapshot(session, aanbieder)
+    _store_version(session, aanbieder, after, actor)
+    changed = diff(before, after)
+    record(
+        session,
+        actor,
+        "profiel gewijzigd",
+        "aanbieder",
+        aanbieder.slug,
+        omschrijving=", ".join(FIELD_LABELS[name] for name, _, _ in changed)
+        or "bevestigd zonder wijzigingen",
+        voor={name: old for name, old, _ in changed},
+        na={name: new for name, _, new in changed},
+    )
+    record_change(session, aanbieder_id, "profiel")
+    return aanbieder
+
+
+def confirm_wachttijd(session: Session, aanbieder_id: int, actor: Actor, today: date) -> Aanbieder:
+    """'Wachttijd klopt nog': set today's confirmation date without other changes."""
+    aanbieder = session.get(Aanbieder, aanbieder_id)
+    if aanbieder.wachttijd_weken is None:
+        raise RuleViolation("Er staat nog geen wachttijd. Vul eerst de wachttijd in.")
+    before = aanbieder.wachttijd_bevestigd_op
+    aanbieder.wachttijd_bevestigd_op = today
+    aanbieder.updated_at = utcnow()
+    session.add(aanbieder)
+    record(
+        session,
+        actor,
+        "wachttijd bevestigd",
+        "aanbieder",
+        aanbieder.slug,
+        voor={"wachttijd_bevestigd_op": before.isoformat() if before else None},
+        na={"wachttijd_bevestigd_op": today.isoformat()},
+    )
+    record_change(session, aanbieder_id, "wachttijd bevestigd")
+    return aanbieder
+
+
+def _ensure_baseline(session: Session, aanbieder: Aanbieder, current: dict) -> None:
+    """The first save also stores the state before it, so history can show what changed."""
+    exists = session.exec(
+        select(AanbiederVersie.id).where(AanbiederVersie.aanbieder_id == aanbieder.id)
+    ).first()
+    if exists is None:
+        session.add(
+            AanbiederVersie(
+                aanbieder_id=aanbieder.id, version=aanbieder.version, wie="beginstand", gegevens=current
+            )
+        )
+        session.flush()
+
+
+def _store_version(session: Session, aanbieder: Aanbieder, data: dict, actor: Actor) -> None:
+    session.add(
+        AanbiederVersie(aanbieder_id=aanbieder.id, version=aanbieder.version, wie=actor.wie, gegevens=data)
+    )
+
+
+def _replace_links(session: Session, aid: int, values: dict, taxonomy: Taxonomy) -> None:
+    ids = {
+        "specialisaties": {s.slug: s.id for s in taxonomy.specialisaties},
+        "doelgroepen": {d.slug: d.id for d in taxonomy.doelgroepen},
+        "talen": {t.slug: t.id for t in taxonomy.talen},
+    }
+    for key, model, column in (
+        ("specialisaties", AanbiederSpecialisatie, "specialisatie_id"),
+        ("doelgroepen", AanbiederDoelgroep, "doelgroep_id"),
+        ("talen", AanbiederTaal, "taal_id"),
+    ):
+        session.execute(delete(model).where(model.aanbieder_id == aid))
+        rows = [{"aanbieder_id": aid, column: ids[key][slug]} for slug in values[key]]
+        if rows:
+            session.execute(insert(model), rows)
+
+
+def _save_vestigingen(
+    session: Session, aid: int, before: list[dict], rows: list[dict], taxonomy: Taxonomy
+) -> None:
+    own = {v["id"] for v in before}
+    kept = set()
+    for row in rows:
+        kern = taxonomy.kern(row["plaats"])
+        values = {
+            name: row[name] for name in (*VESTIGING_FIELDS, "rolstoeltoegankelijk", "beschermde_woonlocatie")
+        }
+        values |= {"plaats": kern.naam, "gemeente_id": kern.gemeente_id, "lat": kern.lat, "lon": kern.lon}
+        if row["id"] in own:  # an id from the form counts only when it is this aanbieder's own vestiging
+            kept.add(row["id"])
+            session.execute(update(Vestiging).where(Vestiging.id == row["id"]).values(**values))
+        else:
+            session.add(Vestiging(aanbieder_id=aid, **values))
+    removed = own - kept
+    if removed:
+        session.execute(delete(Vestiging).where(Vestiging.aanbieder_id == aid, Vestiging.id.in_(removed)))
+
+
+def versions_after(session: Session, aanbieder_id: int, version: int) -> list[AanbiederVersie]:
+    """Saved versions newer than a version number, oldest first."""
+    query = (
+        select(AanbiederVersie)
+        .where(AanbiederVersie.aanbieder_id == aanbieder_id, AanbiederVersie.version > version)
+        .order_by(AanbiederVersie.version)
+    )
+    return list(session.exec(query))
+
+
+def history(session: Session, aanbieder_id: int) -> list[dict]:
+    """Every saved version, newest first, with what changed compared with the version before it."""
+    versions = versions_after(session, aanbieder_id, 0)
+    entries = []
+    for previous, version in zip([None, *versions], versions, strict=False):
+        if previous is None:
+            continue
+        entries.append({"versie": version, "wijzigingen": diff(previous.gegevens, version.gegevens)})
+    return entries[::-1]
+
+
+def diff(before: dict, after: dict) -> list[tuple[str, object, object]]:
+    """(field, old, new) for each field that differs, in form order."""
+    return [
+        (name, before.get(name), after.get(name))
+        for name in FIELD_LABELS
+        if before.get(name) != after.get(name)
+    ]
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How current a profile is: dates of confirmation and whether they are older than 8 weeks."""
+
+    wachttijd_op: date | None
+    profiel_op: date | None
+    wachttijd_verouderd: bool
+    profiel_verouderd: bool
+
+
+STALE_AFTER_DAYS = 56
+
+
+def freshness(aanbieder: Aanbieder, today: date) -> Freshness:
+    """The freshness of a profile on a day."""
+
+    def stale(moment: date | None) -> bool:
+        return moment is None or (today - moment).days > STALE_AFTER_DAYS
+
+    profiel_op = aanbieder.profiel_bevestigd_op or aanbieder.created_at.date()
+    return Freshness(
+        aanbieder.wachttijd_bevestigd_op,
+        profiel_op,
+        aanbieder.wachttijd_weken is not None and stale(aanbieder.wachttijd_bevestigd_op),
+        stale(profiel_op),
+    )

@@ -1,0 +1,445 @@
+"""Regional beheer: aanbieders (suspend, history), users, imports with a dry run, applications,
+tarieven and the audit log. Every route is for beheerders only; every change is audited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from keuzehulp.models import (
+    Aanbieder,
+    Aanmelding,
+    Gebruiker,
+    GebruikerGemeente,
+    Gemeente,
+    ImportBatch,
+    Tarief,
+    UitgaandBericht,
+)
+from keuzehulp.models.accounts import ROLLEN
+from keuzehulp.models.tables import utcnow
+from keuzehulp.models.twents_model import RuleViolation
+from keuzehulp.services import aanmeldingen, importeren, tarieven
+from keuzehulp.services.aanbieders import change_status
+from keuzehulp.services.accounts import create_user, invite, set_active
+from keuzehulp.services.audit import Actor, audit_csv, search_audit
+from keuzehulp.web.aanbieder_area import after_write, history_page
+from keuzehulp.web.auth import page, signed_in
+from keuzehulp.web.visitor import flash
+
+PAGE_SIZE = 50
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def _redirect(request: Request, name: str, message: str | None = None, **params) -> RedirectResponse:
+    response = RedirectResponse(request.url_for(name, **params).path, status_code=303)
+    if message:
+        flash(response, message)
+    return response
+
+
+def _aanbieder(db: Session, slug: str) -> Aanbieder:
+    aanbieder = db.exec(select(Aanbieder).where(Aanbieder.slug == slug)).first()
+    if aanbieder is None:
+        raise HTTPException(404, "Deze aanbieder bestaat niet.")
+    return aanbieder
+
+
+@signed_in("beheerder")
+def overzicht(request: Request, db: Session, user: Gebruiker, form):
+    """Start of beheer: the figures that need attention."""
+    per_status = dict(db.exec(select(Aanbieder.status, func.count()).group_by(Aanbieder.status)).all())
+    context = {
+        "per_status": per_status,
+        "open_aanmeldingen": db.exec(select(func.count()).where(Aanmelding.status == "nieuw")).one(),
+        "gebruikers": db.exec(select(func.count()).select_from(Gebruiker).where(Gebruiker.actief)).one(),
+        "wachtende_mail": db.exec(select(func.count()).where(UitgaandBericht.verzonden_op.is_(None))).one(),
+    }
+    return page(request, "pages/beheer/overzicht.html", context)
+
+
+@signed_in("beheerder")
+def aanbieders(request: Request, db: Session, user: Gebruiker, form):
+    """All aanbieders (any status), searchable by name or KvK."""
+    q = request.query_params.get("q", "").strip()[:100]
+    query = select(Aanbieder)
+    if q:
+        query = query.where(func.lower(Aanbieder.naam).contains(q.lower()) | (Aanbieder.kvk == q))
+    rows = db.exec(query.order_by(Aanbieder.naam).limit(PAGE_SIZE)).all()
+    total = db.exec(select(func.count()).select_from(query.subquery())).one()
+    return page(request, "pages/beheer/aanbieders.html", {"rows": rows, "q": q, "total": total})
+
+
+@signed_in("beheerder")
+def aanbieder_detail(request: Request, db: Session, user: Gebruiker, form):
+    """One aanbieder: status with reason, its accounts, links to profile and history."""
+    aanbieder = _aanbieder(db, request.path_params["slug"])
+    users = db.exec(select(Gebruiker).where(Gebruiker.aanbieder_id == aanbieder.id)).all()
+    return page(
+        request,
+        "pages/beheer/aanbieder.html",
+        {"aanbieder": aanbieder, "users": users, "errors": {}, "reden": ""},
+    )
+
+
+@signed_in("beheerder")
+def aanbieder_status(request: Request, db: Session, user: Gebruiker, form):
+    """Suspend, reactivate or end an aanbieder; gone from search at once."""
+    aanbieder = _aanbieder(db, request.path_params["slug"])
+    status, reden = str(form.get("status", "")), str(form.get("reden", ""))[:1000]
+    try:
+        change_status(db, Actor.of(user), aanbieder.slug, status, reden)
+    except RuleViolation as problem:
+        users = db.exec(select(Gebruiker).where(Gebruiker.aanbieder_id == aanbieder.id)).all()
+        context = {"aanbieder": aanbieder, "users": users, "errors": {"reden": str(problem)}, "reden": reden}
+        return page(request, "pages/beheer/aanbieder.html", context, 400)
+    db.commit()
+    after_write(request)
+    word = {"actief": "weer actief", "opgeschort": "opgeschort", "beeindigd": "beëindigd"}[status]
+    return _redirect(request, "beheer_aanbieder", f"{aanbieder.naam} is nu {word}.", slug=aanbieder.slug)
+
+
+@signed_in("beheerder")
+def aanbieder_historie(request: Request, db: Session, user: Gebruiker, form):
+    """The profile history of one aanbieder."""
+    return history_page(request, db, _aanbieder(db, request.path_params["slug"]))
+
+
+# --- users ----------------------------------------------------------------------------------------
+
+
+def _users_page(request: Request, db: Session, values: dict, errors: dict, status: int = 200):
+    users = db.exec(select(Gebruiker).order_by(Gebruiker.rol, Gebruiker.email)).all()
+    links = db.exec(
+        select(GebruikerGemeente.gebruiker_id, Gemeente.naam).join(
+            Gemeente, Gemeente.id == GebruikerGemeente.gemeente_id
+        )
+    ).all()
+    gemeenten_per_user: dict[int, list[str]] = {}
+    for user_id, naam in links:
+        gemeenten_per_user.setdefault(user_id, []).append(naam)
+    aanbieder_names = dict(
+        db.exec(
+            select(Aanbieder.id, Aanbieder.naam).where(
+                Aanbieder.id.in_({u.aanbieder_id for u in users if u.aanbieder_id})
+            )
+        ).all()
+    )
+    context = {
+        "users": users,
+        "gemeenten_per_user": gemeenten_per_user,
+        "aanbieder_names": aanbieder_names,
+        "values": values,
+        "errors": errors,
+        "rollen": ROLLEN,
+    }
+    return page(request, "pages/beheer/gebruikers.html", context, status)
+
+
+@signed_in("beheerder")
+def gebruikers(request: Request, db: Session, user: Gebruiker, form):
+    """Users, and inviting a new one by e-mail."""
+    empty = {"email": "", "naam": "", "rol": "wijkteam", "gemeenten": [], "aanbieder": ""}
+    if form is None:
+        return _users_page(request, db, empty, {})
+    values = {
+        "email": str(form.get("email", "")).strip()[:200],
+        "naam": str(form.get("naam", "")).strip()[:200],
+        "rol": str(form.get("rol", "")),
+        "gemeenten": form.getlist("gemeenten"),
+        "aanbieder": str(form.get("aanbieder", "")).strip()[:200],
+    }
+    try:
+        new_user = create_user(
+            db,
+            Actor.of(user),
+            values["email"],
+            values["rol"],
+            values["naam"],
+            values["gemeenten"],
+            values["aanbieder"] or None,
+        )
+        invite(db, new_user, request.app.state.services.settings.public_url)
+    except RuleViolation as problem:
+        db.rollback()
+        message = str(problem)
+        field = (
+            "email"
+            if "e-mail" in message
+            else "gemeenten"
+            if "gemeente" in message
+            else "aanbieder"
+            if "aanbieder" in message
+            else "rol"
+        )
+        return _users_page(request, db, values, {field: message}, 400)
+    db.commit()
+    return _redirect(
+        request,
+        "beheer_gebruikers",
+        f"{new_user.email} is uitgenodigd. De uitnodiging staat klaar om te versturen.",
+    )
+
+
+@signed_in("beheerder")
+def gebruiker_actief(request: Request, db: Session, user: Gebruiker, form):
+    """Deactivate (signs out everywhere) or reactivate a user."""
+    try:
+        target = set_active(
+            db, Actor.of(user), int(request.path_params["user_id"]), form.get("actief") == "1"
+        )
+    except RuleViolation as problem:
+        return _redirect(request, "beheer_gebruikers", str(problem))
+    db.commit()
+    return _redirect(
+        request, "beheer_gebruikers", f"{target.email} is {'weer actief' if target.actief else 'uitgezet'}."
+    )
+
+
+# --- imports --------------------------------------------------------------------------------------
+
+
+@signed_in("beheerder")
+def importeren_start(request: Request, db: Session, user: Gebruiker, form):
+    """Upload a contract register or outcome file; the next page is the dry run."""
+    recent = db.exec(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(10)).all()
+    if form is None:
+        return page(
+            request, "pages/beheer/import.html", {"errors": {}, "recent": recent, "soort": "contracten"}
+        )
+    soort = str(form.get("soort", ""))
+    upload = form.get("bestand")
+    errors = {}
+    if soort not in ("contracten", "resultaten"):
+        errors["soort"] = "Kies wat u wilt importeren."
+    content = b""
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        errors["bestand"] = "Kies een bestand."
+    else:
+        content = upload.file.read(MAX_UPLOAD + 1)
+        if len(content) > MAX_UPLOAD:
+            errors["bestand"] = "Het bestand is groter dan 5 MB."
+        elif not upload.filename.lower().endswith((".csv", ".xlsx", ".txt")):
+            errors["bestand"] = "Kies een CSV-bestand (.csv) of een Excel-bestand (.xlsx)."
+    if errors:
+        return page(
+            request, "pages/beheer/import.html", {"errors": errors, "recent": recent, "soort": soort}, 400
+        )
+    batch = ImportBatch(soort=soort, bestandsnaam=upload.filename[:200], inhoud=content, gebruiker_id=user.id)
+    db.add(batch)
+    db.commit()
+    return _redirect(request, "beheer_import_plan", batch_id=batch.id)
+
+
+def _batch(db: Session, request: Request) -> ImportBatch:
+    batch = db.get(ImportBatch, int(request.path_params["batch_id"]))
+    if batch is None:
+        raise HTTPException(404, "Deze import bestaat niet.")
+    return batch
+
+
+@signed_in("beheerder")
+def import_plan(request: Request, db: Session, user: Gebruiker, form):
+    """The dry run: added, changed, ended and every bad row with its line number."""
+    batch = _batch(db, request)
+    plan = importeren.plan_file(db, batch.soort, batch.bestandsnaam, batch.inhoud, date.today())
+    return page(request, "pages/beheer/import_plan.html", {"batch": batch, "plan": plan}, 200)
+
+
+@signed_in("beheerder")
+def import_toepassen(request: Request, db: Session, user: Gebruiker, form):
+    """Apply a planned import in one transaction (planned again, so it reflects the current data)."""
+    batch = _batch(db, request)
+    plan = importeren.plan_file(db, batch.soort, batch.bestandsnaam, batch.inhoud, date.today())
+    if not plan.can_apply:
+        return page(request, "pages/beheer/import_plan.html", {"batch": batch, "plan": plan}, 400)
+    actor = Actor.of(user)
+    if batch.soort == "contracten":
+        counts = importeren.apply_contracts(db, plan, actor, request.app.state.services.settings.public_url)
+    else:
+        counts = importeren.apply_resultaten(db, plan, actor)
+    batch.toegepast_op = utcnow()
+    db.add(batch)
+    db.commit()
+    after_write(request)
+    summary = ", ".join(f"{value} {name}" for name, value in counts.items())
+    return _redirect(request, "beheer_import_plan", f"Import verwerkt: {summary}.", batch_id=batch.id)
+
+
+# --- applications ---------------------------------------------------------------------------------
+
+
+@signed_in("beheerder")
+def aanmeldingen_lijst(request: Request, db: Session, user: Gebruiker, form):
+    """Applications from new aanbieders, open ones first."""
+    rows = db.exec(
+        select(Aanmelding).order_by((Aanmelding.status != "nieuw"), Aanmelding.id.desc()).limit(200)
+    ).all()
+    return page(request, "pages/beheer/aanmeldingen.html", {"rows": rows, "errors": {}})
+
+
+@signed_in("beheerder")
+def aanmelding_beoordelen(request: Request, db: Session, user: Gebruiker, form):
+    """Accept (creates the aanbieder and invites its contact) or reject with a reason."""
+    application_id = int(request.path_params["aanmelding_id"])
+    try:
+        if form.get("besluit") == "accepteren":
+            aanbieder = aanmeldingen.accept(
+                db, Actor.of(user), application_id, request.app.state.services.settings.public_url
+            )
+            message = f"{aanbieder.naam} is toegevoegd. De contactpersoon krijgt een uitnodiging."
+        else:
+            aanmeldingen.reject(db, Actor.of(user), application_id, str(form.get("reden", ""))[:2000])
+            message = "De aanmelding is afgewezen. De aanvrager krijgt de reden per e-mail."
+    except RuleViolation as problem:
+        db.rollback()
+        rows = db.exec(
+            select(Aanmelding).order_by((Aanmelding.status != "nieuw"), Aanmelding.id.desc()).limit(200)
+        ).all()
+        return page(
+            request,
+            "pages/beheer/aanmeldingen.html",
+            {"rows": rows, "errors": {f"reden-{application_id}": str(problem)}},
+            400,
+        )
+    db.commit()
+    after_write(request)
+    return _redirect(request, "beheer_aanmeldingen", message)
+
+
+# --- tarieven -------------------------------------------------------------------------------------
+
+
+def _tarieven_page(request: Request, db: Session, values: dict, errors: dict, status: int = 200):
+    rows = db.exec(select(Tarief).order_by(Tarief.soort.desc(), Tarief.code, Tarief.geldig_vanaf)).all()
+    context = {
+        "rows": rows,
+        "values": values,
+        "errors": errors,
+        "codes": [("ob:" + c, f"OB{c[0]} niveau {c[1]} (per uur)") for c in tarieven.OB_CODES]
+        + [("dakje:" + d, f"Dakje {d} (per etmaal)") for d in tarieven.DAKJES],
+        "euros": tarieven.euros,
+        "eenheid": tarieven.EENHEID,
+    }
+    return page(request, "pages/beheer/tarieven.html", context, status)
+
+
+@signed_in("beheerder")
+def tarieven_beheer(request: Request, db: Session, user: Gebruiker, form):
+    """Regional tarieven per OB/niveau and dakje, with validity dates."""
+    if form is None:
+        return _tarieven_page(
+            request, db, {"code": "", "bedrag": "", "vanaf": date.today().isoformat(), "tot": ""}, {}
+        )
+    values = {name: str(form.get(name, "")).strip()[:40] for name in ("code", "bedrag", "vanaf", "tot")}
+    errors = {}
+    soort, _, code = values["code"].partition(":")
+    try:
+        cents = tarieven.parse_euros(values["bedrag"])
+    except RuleViolation as problem:
+        errors["bedrag"] = str(problem)
+    dates = {}
+    for name in ("vanaf", "tot"):
+        try:
+            dates[name] = date.fromisoformat(values[name]) if values[name] else None
+        except ValueError:
+            errors[name] = "Kies een geldige datum."
+    if not dates.get("vanaf") and "vanaf" not in errors:
+        errors["vanaf"] = "Kies de datum waarop het tarief ingaat."
+    if not errors:
+        try:
+            tarieven.add_tarief(db, Actor.of(user), soort, code, cents, dates["vanaf"], dates["tot"])
+        except RuleViolation as problem:
+            errors["code"] = str(problem)
+    if errors:
+        db.rollback()
+        return _tarieven_page(request, db, values, errors, 400)
+    db.commit()
+    return _redirect(request, "beheer_tarieven", "Het tarief is opgeslagen.")
+
+
+@signed_in("beheerder")
+def tarief_einde(request: Request, db: Session, user: Gebruiker, form):
+    """Give a tarief an end date."""
+    try:
+        tot = date.fromisoformat(str(form.get("tot", "")))
+        tarieven.end_tarief(db, Actor.of(user), int(request.path_params["tarief_id"]), tot)
+    except ValueError:
+        return _redirect(request, "beheer_tarieven", "Kies een geldige einddatum.")
+    except RuleViolation as problem:
+        return _redirect(request, "beheer_tarieven", str(problem))
+    db.commit()
+    return _redirect(request, "beheer_tarieven", "De einddatum is opgeslagen.")
+
+
+# --- audit log ------------------------------------------------------------------------------------
+
+
+@signed_in("beheerder")
+def logboek(request: Request, db: Session, user: Gebruiker, form):
+    """The audit log, searchable, newest first."""
+    q = request.query_params.get("q", "").strip()[:100]
+    raw_page = request.query_params.get("pagina", "1")
+    number = max(int(raw_page), 1) if raw_page.isdigit() else 1
+    total, rows = search_audit(db, q, PAGE_SIZE, (number - 1) * PAGE_SIZE)
+    context = {
+        "rows": rows,
+        "q": q,
+        "total": total,
+        "pagina": number,
+        "pages": max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+    }
+    return page(request, "pages/beheer/logboek.html", context)
+
+
+@signed_in("beheerder")
+def logboek_csv(request: Request, db: Session, user: Gebruiker, form):
+    """The (filtered) audit log as CSV."""
+    _, rows = search_audit(db, request.query_params.get("q", "")[:100], limit=100_000)
+    headers = {"Content-Disposition": 'attachment; filename="logboek.csv"'}
+    return Response(audit_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+routes = [
+    Route("/beheer", overzicht, name="beheer"),
+    Route("/beheer/aanbieders", aanbieders, name="beheer_aanbieders"),
+    Route("/beheer/aanbieders/{slug}", aanbieder_detail, name="beheer_aanbieder"),
+    Route(
+        "/beheer/aanbieders/{slug}/status", aanbieder_status, methods=["POST"], name="beheer_aanbieder_status"
+    ),
+    Route("/beheer/aanbieders/{slug}/historie", aanbieder_historie, name="beheer_aanbieder_historie"),
+    Route("/beheer/gebruikers", gebruikers, methods=["GET", "POST"], name="beheer_gebruikers"),
+    Route(
+        "/beheer/gebruikers/{user_id:int}/actief",
+        gebruiker_actief,
+        methods=["POST"],
+        name="beheer_gebruiker_actief",
+    ),
+    Route("/beheer/import", importeren_start, methods=["GET", "POST"], name="beheer_import"),
+    Route("/beheer/import/{batch_id:int}", import_plan, name="beheer_import_plan"),
+    Route(
+        "/beheer/import/{batch_id:int}/toepassen",
+        import_toepassen,
+        methods=["POST"],
+        name="beheer_import_toepassen",
+    ),
+    Route("/beheer/aanmeldingen", aanmeldingen_lijst, name="beheer_aanmeldingen"),
+    Route(
+        "/beheer/aanmeldingen/{aanmelding_id:int}",
+        aanmelding_beoordelen,
+        methods=["POST"],
+        name="beheer_aanmelding",
+    ),
+    Route("/beheer/tarieven", tarieven_beheer, methods=["GET", "POST"], name="beheer_tarieven"),
+    Route(
+        "/beheer/tarieven/{tarief_id:int}/einde", tarief_einde, methods=["POST"], name="beheer_tarief_einde"
+    ),
+    Route("/beheer/logboek", logboek, name="beheer_audit"),
+    Route("/beheer/logboek.csv", logboek_csv, name="beheer_audit_csv"),
+]

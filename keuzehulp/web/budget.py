@@ -1,0 +1,84 @@
+"""The budget calculator that wijkteam users see on profiles (uurtarief x uren x weken; etmaaltarief x dagen)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from keuzehulp.queries import Profile
+from keuzehulp.services.accounts import gemeente_ids
+from keuzehulp.services.tarieven import budget, current_tarieven, euros
+from keuzehulp.services.taxonomy import labels
+from keuzehulp.web.sessions import SESSION_COOKIE, signed_in_user
+
+
+async def budget_context(request: Request, profile: Profile) -> dict:
+    """{"budget": ...} for a signed-in wijkteam user, else {"budget": None}."""
+    if SESSION_COOKIE not in request.cookies:
+        return {"budget": None}
+    return {"budget": await run_in_threadpool(_calculator, request, profile)}
+
+
+def _number(text: str | None, upper: float) -> float | None:
+    try:
+        value = float((text or "").replace(",", "."))
+    except ValueError:
+        return None
+    return value if 0 < value <= upper else None
+
+
+def _calculator(request: Request, profile: Profile) -> dict | None:
+    with Session(request.app.state.services.engine) as db:
+        user = signed_in_user(request, db)
+        if user is None or user.rol != "wijkteam":
+            return None
+        own = gemeente_ids(db, user)
+        tarieven = current_tarieven(db, date.today())
+    names = labels()
+    options = {}
+    for contract, gemeente in profile.contracten:
+        if gemeente.id in own and contract.ob is not None:
+            code = f"{contract.ob}{contract.niveau}"
+            options[f"ob-{code}"] = (
+                f"OB{contract.ob} niveau {contract.niveau} ({names['ondersteuningsbehoeften'][contract.ob]['naam'].lower()}), per uur",
+                "ob",
+                code,
+            )
+    for dakje, gemeente in profile.dakjes:
+        if gemeente.id in own:
+            options[f"dakje-{dakje.dakje}"] = (
+                f"{names['dakjes'][dakje.dakje]['naam']}, per etmaal",
+                "dakje",
+                dakje.dakje,
+            )
+    choices = [
+        (key, text, tarieven.get((soort, code))) for key, (text, soort, code) in sorted(options.items())
+    ]
+    params = request.query_params
+    chosen = params.get("budget_code", "")
+    result = error = None
+    if chosen:
+        if chosen not in options:
+            error = "Kies een product uit de lijst."
+        else:
+            _, soort, code = options[chosen]
+            tarief = tarieven.get((soort, code))
+            uren, weken, dagen = (_number(params.get(k), 10000) for k in ("uren", "weken", "dagen"))
+            if tarief is None:
+                error = "Voor dit product is nog geen tarief vastgesteld."
+            elif soort == "ob" and (uren is None or weken is None):
+                error = "Vul het aantal uren per week en het aantal weken in (getallen boven 0)."
+            elif soort == "dakje" and dagen is None:
+                error = "Vul het aantal dagen in (een getal boven 0)."
+            else:
+                result = euros(budget(tarief, soort, uren or 0, weken or 0, dagen or 0))
+    return {
+        "choices": [(key, text, euros(cents) if cents else "geen tarief") for key, text, cents in choices],
+        "chosen": chosen,
+        "params": {k: params.get(k, "") for k in ("uren", "weken", "dagen")},
+        "result": result,
+        "error": error,
+    }

@@ -1,0 +1,51 @@
+"""The wijkteam's start page: its own gemeenten with their toegang and direct searches.
+
+A wijkteam user sees only the gemeenten it works for; asking for another gemeente gives 403.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from sqlmodel import Session, select
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.routing import Route
+
+from keuzehulp.models import Gebruiker, Gemeente
+from keuzehulp.models.twents_model import NIVEAUS_PER_OB
+from keuzehulp.search.filters import parse_search
+from keuzehulp.services.accounts import gemeente_ids
+from keuzehulp.web.auth import page, signed_in
+
+
+def _own_gemeenten(db: Session, user: Gebruiker) -> list[Gemeente]:
+    ids = gemeente_ids(db, user)
+    return list(db.exec(select(Gemeente).where(Gemeente.id.in_(ids)).order_by(Gemeente.naam)))
+
+
+@signed_in("wijkteam")
+def start(request: Request, db: Session, user: Gebruiker, form):
+    """The wijkteam's gemeenten, each with the number of aanbieders per OB and niveau."""
+    services = request.app.state.services
+    own = _own_gemeenten(db, user)
+    wanted = request.query_params.get("gemeente", "")
+    if wanted and wanted not in {g.cbs_code for g in own}:
+        raise HTTPException(
+            403, "U werkt niet voor deze gemeente. U ziet alleen de gemeenten van uw wijkteam."
+        )
+    chosen = next((g for g in own if g.cbs_code == wanted), own[0] if own else None)
+    matrix = []
+    if chosen is not None:
+        snapshot = services.index.snapshot()
+        for ob, niveaus in NIVEAUS_PER_OB.items():
+            cells = []
+            for niveau in niveaus:
+                params = {"gemeente": chosen.slug, "ob": str(ob), "niveau": niveau}
+                count = services.search.count(snapshot, parse_search(params, services.taxonomy))
+                cells.append((niveau, count, "/zoeken?" + urlencode(params)))
+            matrix.append((ob, cells))
+    return page(request, "pages/wijkteam/start.html", {"gemeenten": own, "gekozen": chosen, "matrix": matrix})
+
+
+routes = [Route("/wijkteam", start, name="wijkteam")]

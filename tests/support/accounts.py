@@ -1,0 +1,42 @@
+"""Signing in with the TestClient: read the CSRF token from a page, post forms, log in per role."""
+
+from __future__ import annotations
+
+import re
+
+import pyotp
+
+from keuzehulp.services.demo_accounts import DEMO_ACCOUNTS, DEMO_TOTP_SECRET
+
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+DEMO = {account.rol: account for account in DEMO_ACCOUNTS}
+
+
+def csrf_token(client, path: str = "/inloggen") -> str:
+    """The CSRF token from a page's form (the client keeps the matching cookie)."""
+    return _TOKEN.search(client.get(path).text).group(1)
+
+
+def post_form(client, path: str, data: dict | None = None, token_page: str = "/inloggen", **kwargs):
+    """POST a form with a valid CSRF token, without following redirects."""
+    fields = dict(data or {}) | {"csrf_token": csrf_token(client, token_page)}
+    return client.post(path, data=fields, follow_redirects=False, **kwargs)
+
+
+def login(client, email: str, password: str, totp_secret: str | None = None):
+    """Sign in (and do the second step when a TOTP secret is given); returns the last response."""
+    response = post_form(client, "/inloggen", {"email": email, "wachtwoord": password})
+    if totp_secret and response.headers.get("location", "").startswith("/inloggen/code"):
+        code = pyotp.TOTP(totp_secret).now()
+        response = post_form(client, "/inloggen/code", {"code": code}, token_page="/inloggen/code")
+    return response
+
+
+def login_as(client, rol: str):
+    """Sign in with the demo account of a role."""
+    account = DEMO[rol]
+    response = login(
+        client, account.email, account.password, DEMO_TOTP_SECRET if rol == "beheerder" else None
+    )
+    assert response.status_code == 303, response.text[:500]
+    return response

@@ -1,0 +1,287 @@
+"""Signing in: roles, second step, sessions, passwords, throttling, CSRF and logs."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pyotp
+import pytest
+from sqlmodel import Session, select
+
+from keuzehulp.models import EenmaligeToken, Gebruiker, Sessie, UitgaandBericht
+from keuzehulp.models.tables import utcnow
+from keuzehulp.services.accounts import digest
+from keuzehulp.services.demo_accounts import DEMO_TOTP_SECRET
+from tests.support.accounts import DEMO, csrf_token, login, login_as, post_form
+
+SIGNED_IN_PAGES = {
+    "/beheer": "beheerder",
+    "/beheer/aanbieders": "beheerder",
+    "/beheer/gebruikers": "beheerder",
+    "/beheer/import": "beheerder",
+    "/beheer/aanmeldingen": "beheerder",
+    "/beheer/tarieven": "beheerder",
+    "/beheer/logboek": "beheerder",
+    "/beheer/logboek.csv": "beheerder",
+    "/wijkteam": "wijkteam",
+    "/aanbieder/profiel": "aanbieder",
+    "/aanbieder/historie": "aanbieder",
+}
+
+
+@pytest.mark.parametrize("path", sorted(SIGNED_IN_PAGES))
+def test_anoniem_wordt_naar_inloggen_gestuurd(small_client, path):
+    response = small_client.get(path, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/inloggen?volgende=")
+
+
+def test_verkeerde_rol_krijgt_403_op_elke_pagina_van_een_andere_rol(small_client):
+    for rol in ("wijkteam", "aanbieder", "beheerder"):
+        small_client.cookies.clear()
+        login_as(small_client, rol)
+        for path, owner in SIGNED_IN_PAGES.items():
+            status = small_client.get(path, follow_redirects=False).status_code
+            assert status == (200 if owner == rol else 403), (rol, path, status)
+
+
+def test_inloggen_start_een_nieuwe_sessie_en_uitloggen_beeindigt_die(small_client, small_world):
+    small_client.cookies.set("kh_sessie", "door-aanvaller-gekozen")
+    response = login_as(small_client, "wijkteam")
+    token = response.cookies["kh_sessie"]
+    assert token != "door-aanvaller-gekozen" and len(token) > 30
+    assert "httponly" in response.headers["set-cookie"].lower()
+    assert "samesite=lax" in response.headers["set-cookie"].lower()
+    with Session(small_world.engine) as db:
+        assert db.get(Sessie, digest(token)) is not None
+    out = post_form(small_client, "/uitloggen", token_page="/wijkteam")
+    assert out.status_code == 303
+    with Session(small_world.engine) as db:
+        assert db.get(Sessie, digest(token)) is None
+    small_client.cookies.set("kh_sessie", token)
+    assert small_client.get("/wijkteam", follow_redirects=False).status_code == 303
+
+
+def test_sessie_verloopt_na_inactiviteit(small_client, small_world):
+    token = login_as(small_client, "aanbieder").cookies["kh_sessie"]
+    with Session(small_world.engine) as db:
+        row = db.get(Sessie, digest(token))
+        row.last_seen = utcnow() - timedelta(minutes=31)
+        db.add(row)
+        db.commit()
+    response = small_client.get("/aanbieder/profiel", follow_redirects=False)
+    assert response.headers["location"].startswith("/inloggen")
+
+
+def test_beheerder_moet_de_tweede_stap_doen(small_client):
+    account = DEMO["beheerder"]
+    first = login(small_client, account.email, account.password)
+    assert first.headers["location"] == "/inloggen/code"
+    assert small_client.get("/beheer", follow_redirects=False).headers["location"] == "/inloggen/code"
+    wrong = post_form(small_client, "/inloggen/code", {"code": "000000"}, token_page="/inloggen/code")
+    assert wrong.status_code == 400 and "klopt niet" in wrong.text
+    code = pyotp.TOTP(DEMO_TOTP_SECRET).now()
+    right = post_form(small_client, "/inloggen/code", {"code": code}, token_page="/inloggen/code")
+    assert right.status_code == 303 and right.headers["location"] == "/beheer"
+    assert right.cookies["kh_sessie"] != first.cookies["kh_sessie"]
+    assert small_client.get("/beheer").status_code == 200
+
+
+def test_beheerder_zonder_app_stelt_eerst_de_tweede_stap_in(small_client, small_world):
+    with Session(small_world.engine) as db:
+        user = db.exec(select(Gebruiker).where(Gebruiker.email == DEMO["beheerder"].email)).one()
+        user.totp_secret = None
+        db.add(user)
+        db.commit()
+    login(small_client, DEMO["beheerder"].email, DEMO["beheerder"].password)
+    page = small_client.get("/inloggen/code")
+    assert "Scan deze QR-code" in page.text and "<svg" in page.text
+    import re
+
+    secret = re.search(r'<span class="code">([A-Z2-7]+)</span>', page.text).group(1)
+    signed = re.search(r'name="geheim" value="([^"]+)"', page.text).group(1)
+    response = post_form(
+        small_client,
+        "/inloggen/code",
+        {"code": pyotp.TOTP(secret).now(), "geheim": signed},
+        token_page="/inloggen/code",
+    )
+    assert response.status_code == 303
+    with Session(small_world.engine) as db:
+        assert (
+            db.exec(select(Gebruiker.totp_secret).where(Gebruiker.email == DEMO["beheerder"].email)).one()
+            == secret
+        )
+
+
+def test_verkeerd_wachtwoord_en_afremmen_per_account(small_client):
+    account = DEMO["wijkteam"]
+    for _ in range(5):
+        response = login(small_client, account.email, "fout-wachtwoord-123")
+        assert response.status_code == 400
+        assert "klopt niet" in response.text
+        assert account.email in response.text  # the typed address is kept
+    blocked = login(small_client, account.email, account.password)
+    assert blocked.status_code == 400
+    assert "Wacht 15 minuten" in blocked.text
+
+
+def test_onbekend_adres_krijgt_dezelfde_melding(small_client):
+    response = login(small_client, "niemand@example.nl", "wat-dan-ook-123")
+    assert response.status_code == 400 and "Het e-mailadres of het wachtwoord klopt niet." in response.text
+
+
+def test_uitgezette_gebruiker_kan_niet_inloggen_en_verliest_zijn_sessie(small_client, small_world):
+    token = login_as(small_client, "wijkteam").cookies["kh_sessie"]
+    small_client.cookies.clear()
+    login_as(small_client, "beheerder")
+    with Session(small_world.engine) as db:
+        user_id = db.exec(select(Gebruiker.id).where(Gebruiker.email == DEMO["wijkteam"].email)).one()
+    response = post_form(
+        small_client, f"/beheer/gebruikers/{user_id}/actief", {"actief": "0"}, token_page="/beheer"
+    )
+    assert response.status_code == 303
+    small_client.cookies.clear()
+    small_client.cookies.set("kh_sessie", token)
+    assert small_client.get("/wijkteam", follow_redirects=False).status_code == 303
+    small_client.cookies.clear()
+    again = login(small_client, DEMO["wijkteam"].email, DEMO["wijkteam"].password)
+    assert again.status_code == 400
+
+
+def _reset_link(small_client, small_world, email: str) -> str:
+    response = post_form(
+        small_client, "/wachtwoord/vergeten", {"email": email}, token_page="/wachtwoord/vergeten"
+    )
+    assert response.status_code == 200 and "Als er een account is" in response.text
+    with Session(small_world.engine) as db:
+        mail = db.exec(select(UitgaandBericht).order_by(UitgaandBericht.id.desc())).first()
+    assert mail.aan == email
+    return mail.tekst.split("http://127.0.0.1:8000")[1].split()[0]
+
+
+def test_wachtwoord_herstellen_werkt_een_keer(small_client, small_world):
+    email = DEMO["aanbieder"].email
+    link = _reset_link(small_client, small_world, email)
+    weak = post_form(small_client, link, {"wachtwoord": "kort", "herhaal": "kort"}, token_page=link)
+    assert weak.status_code == 400 and "minstens 12 tekens" in weak.text
+    new_password = "een nieuwe lange zin 2026"
+    done = post_form(
+        small_client, link, {"wachtwoord": new_password, "herhaal": new_password}, token_page=link
+    )
+    assert done.status_code == 303
+    assert small_client.get(link).status_code == 400  # used
+    assert login(small_client, email, DEMO["aanbieder"].password).status_code == 400
+    assert login(small_client, email, new_password).status_code == 303
+
+
+def test_verlopen_herstellink_werkt_niet(small_client, small_world):
+    link = _reset_link(small_client, small_world, DEMO["wijkteam"].email)
+    with Session(small_world.engine) as db:
+        row = db.exec(
+            select(EenmaligeToken).where(EenmaligeToken.token_hash == digest(link.rsplit("/", 1)[1]))
+        ).one()
+        row.verloopt_op = utcnow() - timedelta(minutes=1)
+        db.add(row)
+        db.commit()
+    response = small_client.get(link)
+    assert response.status_code == 400 and "verlopen" in response.text
+
+
+def test_herstel_voor_onbekend_adres_verstuurt_niets(small_client, small_world):
+    with Session(small_world.engine) as db:
+        before = len(db.exec(select(UitgaandBericht)).all())
+    response = post_form(
+        small_client,
+        "/wachtwoord/vergeten",
+        {"email": "onbekend@example.nl"},
+        token_page="/wachtwoord/vergeten",
+    )
+    assert "Als er een account is" in response.text
+    with Session(small_world.engine) as db:
+        assert len(db.exec(select(UitgaandBericht)).all()) == before
+
+
+SIGNED_IN_POSTS = [
+    "/inloggen",
+    "/inloggen/code",
+    "/uitloggen",
+    "/wachtwoord/vergeten",
+    "/aanbieder/profiel",
+    "/aanbieder/wachttijd-bevestigen",
+    "/beheer/aanbieders/x/status",
+    "/beheer/gebruikers",
+    "/beheer/gebruikers/1/actief",
+    "/beheer/import",
+    "/beheer/import/1/toepassen",
+    "/beheer/aanmeldingen/1",
+    "/beheer/tarieven",
+    "/beheer/tarieven/1/einde",
+    "/aanmelden",
+]
+
+
+def test_elke_post_zonder_csrf_token_wordt_geweigerd_ook_ingelogd(small_client):
+    login_as(small_client, "beheerder")
+    for path in SIGNED_IN_POSTS:
+        response = small_client.post(path, data={"x": "1"}, follow_redirects=False)
+        assert response.status_code == 403, path
+        forged = small_client.post(path, data={"csrf_token": "vervalst"}, follow_redirects=False)
+        assert forged.status_code == 403, path
+
+
+def test_geen_wachtwoorden_tokens_of_adressen_in_de_logs(small_client, small_world, caplog):
+    caplog.set_level(logging.DEBUG)
+    account = DEMO["aanbieder"]
+    login(small_client, account.email, "verkeerd-wachtwoord-1")
+    login_as(small_client, "aanbieder")
+    link = _reset_link(small_client, small_world, account.email)
+    post_form(
+        small_client,
+        link,
+        {"wachtwoord": "nog een lange zin 42", "herhaal": "nog een lange zin 42"},
+        token_page=link,
+    )
+    token = link.rsplit("/", 1)[1]
+    app_records = [r for r in caplog.records if not r.name.startswith("httpx")]  # the test client's own log
+    text = "".join(r.getMessage() for r in app_records)
+    for secret in (account.email, "verkeerd-wachtwoord-1", account.password, "nog een lange zin 42", token):
+        assert secret not in text
+
+
+def test_volgende_pagina_na_inloggen_blijft_op_deze_website(small_client):
+    account = DEMO["wijkteam"]
+    token = csrf_token(small_client)
+    data = {
+        "email": account.email,
+        "wachtwoord": account.password,
+        "volgende": "//evil.example/x",
+        "csrf_token": token,
+    }
+    response = small_client.post("/inloggen", data=data, follow_redirects=False)
+    assert response.headers["location"] == "/wijkteam"
+    small_client.cookies.clear()
+    data["volgende"], data["csrf_token"] = "/wijkteam?gemeente=GM0153", csrf_token(small_client)
+    assert (
+        small_client.post("/inloggen", data=data, follow_redirects=False).headers["location"]
+        == "/wijkteam?gemeente=GM0153"
+    )
+
+
+def test_toegangslog_zonder_adres_en_zonder_token():
+    from keuzehulp.web.log_privacy import AccessLogPrivacy
+
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        "",
+        0,
+        '%s - "%s %s HTTP/%s" %d',
+        ("192.168.1.20:5000", "GET", "/wachtwoord/instellen/geheim-token-123?x=1", "1.1", 200),
+        None,
+    )
+    AccessLogPrivacy().filter(record)
+    message = record.getMessage()
+    assert "192.168.1.20" not in message and "geheim-token-123" not in message
+    assert "/wachtwoord/instellen/[verborgen]?x=1" in message
