@@ -98,7 +98,8 @@ def reject(session: Session, actor: Actor, application_id: int, reden: str) -> A
         session,
         application.email,
         "Uw aanmelding bij Keuzehulp Twente",
-        f"Hallo {application.contactpersoon},\n\nDe aanmelding van {application.naam} is afgewezen. De reden:\n\n"
+        f"Hallo {application.contactpersoon},\n\n"
+        f"De aanmelding van {application.naam} is afgewezen. De reden:\n\n"
         f"{application.reden}\n\nHeeft u vragen? Neem contact op met het regionale contractbeheer.\n",
     )
     record(

@@ -75,7 +75,7 @@ def create_user(
     gemeenten: list[str] = (),
     aanbieder_slug: str | None = None,
 ) -> Gebruiker:
-    """Create an active user without password; gemeenten (CBS codes) for wijkteam, an aanbieder for aanbieder."""
+    """Create an active user without a password; wijkteams get gemeenten (CBS codes), aanbieders a slug."""
     email = normalise_email(email)
     if rol not in ROLLEN:
         raise RuleViolation(f"Onbekende rol '{rol}'. Kies uit: {', '.join(ROLLEN)}.")

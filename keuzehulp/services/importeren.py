@@ -4,8 +4,9 @@ Each import is planned first (a dry run): what will be added, changed and ended,
 row with its line number and a Dutch reason. Applying requires a plan without bad rows and runs
 in one transaction; applying the same file again changes nothing.
 
-The contract register is the complete regional register: lines in the database that are not in
-the file end the day before the import (lines that had not started yet are removed). A row is a
+The file is the complete register of every gemeente that appears in it: lines of those gemeenten
+that are in the database but not in the file end the day before the import (lines that had not
+started yet are removed); gemeenten that do not appear in the file are left alone. A row is a
 contract line (perceel with OB and niveau, or a perceel without them such as dyslexie) or a dakje
 line (dakje filled, OB and niveau empty). Unknown KvK numbers become new aanbieders (tussentijds
 toetreden) with an empty profile; with an e-mail column their contact gets an invitation.
@@ -205,10 +206,12 @@ def _parse_register_row(line: int, row: dict[str, str], gemeenten: set[str]) -> 
         gemeente = f"GM{int(gemeente):04d}"
     if gemeente not in gemeenten:
         raise RuleViolation(
-            f"Gemeente '{row.get('gemeente', '')}' is geen CBS-code van een gemeente in de regio (zoals GM0153)."
+            f"Gemeente '{row.get('gemeente', '')}' is geen CBS-code van een gemeente in de regio"
+            " (zoals GM0153)."
         )
     perceel = row.get("perceel", "").strip().lower()
-    if perceel not in PERCELEN:
+    dakje = row.get("dakje", "").strip().upper() or None
+    if perceel not in PERCELEN and not (dakje and not perceel):
         raise RuleViolation(
             f"Perceel '{row.get('perceel', '')}' bestaat niet. Kies uit: {', '.join(PERCELEN)}."
         )
@@ -219,7 +222,6 @@ def _parse_register_row(line: int, row: dict[str, str], gemeenten: set[str]) -> 
     if ob_text and not ob_text.isdigit():
         raise RuleViolation(f"OB '{row.get('ob', '')}' is geen nummer van 1 tot en met 4.")
     ob = int(ob_text) if ob_text else None
-    dakje = row.get("dakje", "").strip().upper() or None
     if dakje:
         if dakje not in DAKJES:
             raise RuleViolation(f"Dakje '{dakje}' bestaat niet. Kies uit: {', '.join(DAKJES)}.")
@@ -295,8 +297,10 @@ def plan_contracts(session: Session, rows: list[tuple[int, dict]], today: date) 
             plan._actions.append(("set_end", existing[key][1], line.tot))
         else:
             plan.unchanged += 1
+    covered = {line.gemeente for line in lines.values()}
     for key, (label, row) in existing.items():
-        if key not in lines and (row.geldig_tot is None or row.geldig_tot > yesterday):
+        running = row.geldig_tot is None or row.geldig_tot > yesterday
+        if key not in lines and key[2] in covered and running:
             plan.ended.append(label)
             plan._actions.append(("end", row, yesterday))
     return plan
@@ -336,7 +340,8 @@ def _existing_lines(session: Session, gemeente_names: dict[int, str]) -> dict[tu
             row.geldig_vanaf,
         )
         existing[key] = (
-            f"{naam} ({kvk}), {gemeente_names[row.gemeente_id]}: {_what(row.perceel, row.ob, row.niveau, None)}",
+            f"{naam} ({kvk}), {gemeente_names[row.gemeente_id]}: "
+            + _what(row.perceel, row.ob, row.niveau, None),
             row,
         )
     query = select(DakjeScope, Aanbieder.kvk, Aanbieder.naam).join(
@@ -362,7 +367,8 @@ def _what(perceel: str, ob: int | None, niveau: str | None, dakje: str | None) -
 
 
 def _label(line: _RegisterLine, gemeente_naam: str) -> str:
-    return f"{line.naam or line.kvk} ({line.kvk}), {gemeente_naam}: {_what(line.perceel, line.ob, line.niveau, line.dakje)}"
+    what = _what(line.perceel, line.ob, line.niveau, line.dakje)
+    return f"{line.naam or line.kvk} ({line.kvk}), {gemeente_naam}: {what}"
 
 
 def _d(value: date | None) -> str:
@@ -489,16 +495,19 @@ def plan_resultaten(session: Session, rows: list[tuple[int, dict]]) -> Plan:
             )
             if not _PERIODE.match(periode):
                 raise RuleViolation(
-                    f"Periode '{row.get('periode', '')}' klopt niet. Schrijf een jaar (2026) of een halfjaar (2026-H1)."
+                    f"Periode '{row.get('periode', '')}' klopt niet. "
+                    "Schrijf een jaar (2026) of een halfjaar (2026-H1)."
                 )
             if indicator not in INDICATOREN:
                 raise RuleViolation(
-                    f"Indicator '{row.get('indicator', '')}' bestaat niet. Kies uit: {', '.join(INDICATOREN)}."
+                    f"Indicator '{row.get('indicator', '')}' bestaat niet. "
+                    f"Kies uit: {', '.join(INDICATOREN)}."
                 )
             teller, noemer = row.get("teller", "").strip(), row.get("noemer", "").strip()
             if not (teller.isdigit() and noemer.isdigit()) or int(noemer) == 0 or int(teller) > int(noemer):
                 raise RuleViolation(
-                    "Teller en noemer zijn hele getallen, de noemer boven 0 en de teller niet groter dan de noemer."
+                    "Teller en noemer zijn hele getallen, de noemer boven 0 "
+                    "en de teller niet groter dan de noemer."
                 )
         except RuleViolation as problem:
             plan.errors.append((number, str(problem)))

@@ -56,8 +56,9 @@ def queue_reminders(session: Session, today: date, public_url: str) -> int:
                 session,
                 address,
                 "Klopt uw profiel op Keuzehulp Twente nog?",
-                f"Hallo,\n\nHet profiel van {aanbieder.naam} is meer dan 8 weken niet bevestigd. Bezoekers zien nu "
-                "'mogelijk verouderd' bij uw wachttijd of profiel.\n\nLog in en kijk of alles klopt. Klopt de "
+                f"Hallo,\n\nHet profiel van {aanbieder.naam} is meer dan 8 weken niet bevestigd. "
+                "Bezoekers zien nu 'mogelijk verouderd' bij uw wachttijd of profiel.\n\n"
+                "Log in en kijk of alles klopt. Klopt de "
                 f"wachttijd nog? Dan is één klik genoeg:\n\n{public_url.rstrip('/')}/aanbieder/profiel\n",
             )
         session.add(Herinnering(aanbieder_id=aanbieder.id, bevestigd_op=key))

@@ -127,6 +127,7 @@ def parse_form(form, taxonomy: Taxonomy) -> tuple[dict, dict[str, str]]:
         if weeks.isdigit() and int(weeks) <= 104:
             values["wachttijd_weken"] = int(weeks)
         else:
+            values["wachttijd_weken"] = weeks[:20]  # shown again as typed
             errors["wachttijd_weken"] = "Vul de wachttijd in als een heel aantal weken, van 0 tot 104."
     values["vestigingen"] = _parse_vestigingen(form, taxonomy, errors)
     return values, errors

@@ -54,7 +54,8 @@ def add_tarief(
     ).first()
     if overlap is not None:
         raise RuleViolation(
-            f"Er is al een tarief voor {code} vanaf {overlap.geldig_vanaf:%d-%m-%Y}. Zet eerst een einddatum op dat tarief."
+            f"Er is al een tarief voor {code} vanaf {overlap.geldig_vanaf:%d-%m-%Y}. "
+            "Zet eerst een einddatum op dat tarief."
         )
     tarief = Tarief(soort=soort, code=code, bedrag_centen=bedrag_centen, geldig_vanaf=vanaf, geldig_tot=tot)
     session.add(tarief)

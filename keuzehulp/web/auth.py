@@ -62,7 +62,11 @@ def signed_in(*rollen: str) -> Callable:
         @wraps(handler)
         async def endpoint(request: Request):
             form = await request.form(max_part_size=5 * 1024 * 1024) if request.method == "POST" else None
-            return await run_in_threadpool(_guarded, handler, rollen, request, form)
+            try:
+                return await run_in_threadpool(_guarded, handler, rollen, request, form)
+            finally:
+                if form is not None:
+                    await form.close()
 
         return endpoint
 

@@ -1,4 +1,4 @@
-"""The budget calculator that wijkteam users see on profiles (uurtarief x uren x weken; etmaaltarief x dagen)."""
+"""The budget calculator wijkteams see on profiles: uurtarief x uren x weken, or etmaaltarief x dagen."""
 
 from __future__ import annotations
 
@@ -43,7 +43,8 @@ def _calculator(request: Request, profile: Profile) -> dict | None:
         if gemeente.id in own and contract.ob is not None:
             code = f"{contract.ob}{contract.niveau}"
             options[f"ob-{code}"] = (
-                f"OB{contract.ob} niveau {contract.niveau} ({names['ondersteuningsbehoeften'][contract.ob]['naam'].lower()}), per uur",
+                f"OB{contract.ob} niveau {contract.niveau} "
+                f"({names['ondersteuningsbehoeften'][contract.ob]['naam'].lower()}), per uur",
                 "ob",
                 code,
             )

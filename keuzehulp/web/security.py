@@ -115,7 +115,10 @@ class CSRFMiddleware:
         if token is None and request.headers.get("content-type", "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")
         ):
-            token = (await request.form()).get(CSRF_FIELD)
+            form = await request.form()
+            token = form.get(CSRF_FIELD)
+            token = token if isinstance(token, str) else None
+            await form.close()
             delivered = False
         if not self.csrf.valid(request.cookies.get(CSRF_COOKIE), token):
             response = PlainTextResponse(

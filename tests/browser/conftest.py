@@ -23,13 +23,12 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
-def live_server(demo_world):
-    """The site on the shared demo data set, as a real server process."""
+def _serve(world):
     env = {
-        "KEUZEHULP_DATABASE_URL": demo_world.url,
-        "KEUZEHULP_INDEX_DIR": str(demo_world.index_dir),
+        "KEUZEHULP_DATABASE_URL": world.url,
+        "KEUZEHULP_INDEX_DIR": str(world.index_dir),
         "KEUZEHULP_INDEX_POLL_SECONDS": "0",
+        "KEUZEHULP_MAIL_SEND_SECONDS": "0",
     }
     process, port = start_server("keuzehulp.web.asgi:app", env, timeout=60)
     base = f"http://127.0.0.1:{port}"
@@ -37,6 +36,21 @@ def live_server(demo_world):
     while httpx2.get(f"{base}/readyz", timeout=2).status_code != 200:
         assert time.monotonic() < deadline, "de testserver wordt niet klaar"
         time.sleep(0.2)
+    return process, base
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_world):
+    """The site on the shared demo data set, as a real server process."""
+    process, base = _serve(demo_world)
+    yield base
+    stop_server(process)
+
+
+@pytest.fixture
+def writable_server(small_world):
+    """The site on a fresh small data set, for browser tests that change data."""
+    process, base = _serve(small_world)
     yield base
     stop_server(process)
 

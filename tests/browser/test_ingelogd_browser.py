@@ -1,0 +1,136 @@
+"""Signed-in flows in Chromium: an aanbieder updates its profile and search follows; a beheerder
+imports a contract register with bad rows, fixes it and applies it; axe on every signed-in page."""
+
+from __future__ import annotations
+
+import pyotp
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+from sqlmodel import Session, select
+
+from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.models import AanbiederSpecialisatie, Specialisatie
+from keuzehulp.services.demo_accounts import DEMO_TOTP_SECRET, demo_aanbieder
+from tests.browser.conftest import screenshot
+from tests.browser.test_zoeken_browser import _violations
+from tests.support.accounts import DEMO
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, base: str, rol: str) -> None:
+    account = DEMO[rol]
+    page.goto(f"{base}/inloggen")
+    page.get_by_label("E-mailadres").fill(account.email)
+    page.get_by_label("Wachtwoord").fill(account.password)
+    page.get_by_role("button", name="Inloggen").click()
+    if rol == "beheerder":
+        page.get_by_label("Code uit de app").fill(pyotp.TOTP(DEMO_TOTP_SECRET).now())
+        page.get_by_role("button", name="Controleren").click()
+        page.wait_for_url(f"{base}/beheer")
+
+
+def test_aanbieder_past_wachttijd_en_specialisatie_aan_en_zoeken_toont_het(
+    page, writable_server, small_world, backend
+):
+    with Session(small_world.engine) as db:
+        aanbieder = demo_aanbieder(db)
+        own = set(
+            db.exec(
+                select(AanbiederSpecialisatie.specialisatie_id).where(
+                    AanbiederSpecialisatie.aanbieder_id == aanbieder.id
+                )
+            )
+        )
+        new = db.exec(
+            select(Specialisatie).where(Specialisatie.id.not_in(own)).order_by(Specialisatie.id)
+        ).first()
+    sign_in(page, writable_server, "aanbieder")
+    page.wait_for_url(f"{writable_server}/aanbieder/profiel")
+    page.get_by_label("Wachttijd in weken").fill("1")
+    page.get_by_label(new.label_b1, exact=True).check()
+    page.get_by_role("button", name="Profiel opslaan").click()
+    expect(page.locator(".melding")).to_contain_text("Uw profiel is opgeslagen")
+    page.goto(f"{writable_server}/zoeken?specialisatie={new.slug}&max_wachttijd=1&sort=naam")
+    expect(page.locator(".result-list")).to_contain_text(aanbieder.naam)
+    screenshot(page, f"aanbieder-profiel-na-opslaan-{backend}")
+
+
+def test_beheerder_importeert_verbetert_en_verwerkt(page, writable_server, tmp_path, backend):
+    sample = (PROJECT_ROOT / "seed" / "contractregister_voorbeeld.csv").read_text()
+    broken = sample.replace(
+        "90000002;Voorbeeld Wmo Begeleiding;GM0158;wmo;2;A",
+        "9000002;Voorbeeld Wmo Begeleiding;GM0158;wmo;3;A",
+    )
+    sign_in(page, writable_server, "beheerder")
+    page.goto(f"{writable_server}/beheer/import")
+    page.get_by_label("Bestand", exact=True).set_input_files(
+        {"name": "register.csv", "mimeType": "text/csv", "buffer": broken.encode()}
+    )
+    page.get_by_role("button", name="Controleren").click()
+    errors = page.locator(".error-summary")
+    expect(errors).to_contain_text("Regel 6: Een KvK-nummer heeft 8 cijfers")
+    expect(page.get_by_role("button", name="Verwerken")).to_have_count(0)
+    screenshot(page, f"import-met-fouten-{backend}")
+    page.get_by_role("link", name="Importeren").first.click()
+    page.get_by_label("Bestand", exact=True).set_input_files(
+        {"name": "register.csv", "mimeType": "text/csv", "buffer": sample.encode()}
+    )
+    page.get_by_role("button", name="Controleren").click()
+    expect(page.get_by_role("status")).to_contain_text("7 nieuw")
+    page.get_by_role("button", name="Verwerken").click()
+    expect(page.locator(".melding")).to_contain_text("Import verwerkt: 7 toegevoegd")
+    page.goto(f"{writable_server}/zoeken?gemeente=haaksbergen&q=Voorbeeld")
+    expect(page.locator(".result-list")).to_contain_text("Voorbeeld Jeugdhulp Haaksbergen")
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_axe_op_ingelogde_paginas(browser, writable_server, small_world, width, backend):
+    with Session(small_world.engine) as db:
+        slug = demo_aanbieder(db).slug
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    axe = Axe()
+    problems = {}
+
+    def audit(name: str, path: str) -> None:
+        page.goto(f"{writable_server}{path}")
+        found = _violations(axe.run(page))
+        if found:
+            problems[name] = found
+        screenshot(page, f"ingelogd-{name}-{width}-{backend}")
+
+    for name, path in [
+        ("inloggen", "/inloggen"),
+        ("vergeten", "/wachtwoord/vergeten"),
+        ("aanmelden", "/aanmelden"),
+    ]:
+        audit(name, path)
+    sign_in(page, writable_server, "aanbieder")
+    audit("aanbieder-profiel", "/aanbieder/profiel")
+    page.get_by_label("Wachttijd in weken").fill("veel")
+    page.get_by_role("button", name="Profiel opslaan").click()
+    found = _violations(axe.run(page))
+    if found:
+        problems["aanbieder-profiel-fouten"] = found
+    audit("aanbieder-historie", "/aanbieder/historie")
+    context.clear_cookies()
+    sign_in(page, writable_server, "wijkteam")
+    audit("wijkteam", "/wijkteam")
+    audit("profiel-budget", f"/aanbieders/{slug}?budget_code=ob-1A&uren=2&weken=10")
+    context.clear_cookies()
+    sign_in(page, writable_server, "beheerder")
+    for name, path in [
+        ("beheer", "/beheer"),
+        ("beheer-aanbieders", "/beheer/aanbieders"),
+        ("beheer-aanbieder", f"/beheer/aanbieders/{slug}"),
+        ("beheer-gebruikers", "/beheer/gebruikers"),
+        ("beheer-import", "/beheer/import"),
+        ("beheer-aanmeldingen", "/beheer/aanmeldingen"),
+        ("beheer-tarieven", "/beheer/tarieven"),
+        ("beheer-logboek", "/beheer/logboek"),
+    ]:
+        audit(name, path)
+    context.close()
+    assert problems == {}

@@ -1,0 +1,158 @@
+"""Contract register and resultaten imports: dry run, bad rows with line numbers, apply, idempotence."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import Workbook
+from sqlmodel import Session, or_, select
+
+from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.models import Aanbieder, Contract, DakjeScope, Gebruiker, Gemeente, Resultaat, UitgaandBericht
+from keuzehulp.models.twents_model import RuleViolation
+from keuzehulp.services import importeren
+from keuzehulp.services.audit import SYSTEM
+
+TODAY = date(2026, 11, 23)
+SAMPLE = (PROJECT_ROOT / "seed" / "contractregister_voorbeeld.csv").read_bytes()
+HEADER = "kvk;naam;gemeente;perceel;ob;niveau;dakje;geldig_vanaf;geldig_tot\n"
+
+
+def _plan(world, content: bytes, name: str = "register.csv", soort: str = "contracten"):
+    with Session(world.engine) as db:
+        return importeren.plan_file(db, soort, name, content, TODAY)
+
+
+def _apply(world, content: bytes, soort: str = "contracten"):
+    with Session(world.engine) as db:
+        plan = importeren.plan_file(db, soort, "register.csv", content, TODAY)
+        if soort == "contracten":
+            counts = importeren.apply_contracts(db, plan, SYSTEM, "http://test")
+        else:
+            counts = importeren.apply_resultaten(db, plan, SYSTEM)
+        db.commit()
+    return plan, counts
+
+
+def test_voorbeeldbestand_maakt_nieuwe_aanbieders_en_is_herhaalbaar(empty_world):
+    plan = _plan(empty_world, SAMPLE)
+    assert plan.errors == []
+    assert len(plan.added) == 7 and plan.changed == [] and plan.ended == []
+    assert [n.split(" (KvK")[0] for n in plan.new_aanbieders] == [
+        "Voorbeeld Jeugdhulp Haaksbergen",
+        "Voorbeeld Wmo Begeleiding",
+        "Voorbeeld Dyslexiezorg",
+    ]
+    _, counts = _apply(empty_world, SAMPLE)
+    assert counts["toegevoegd"] == 7 and counts["nieuwe aanbieders"] == 3 and counts["uitnodigingen"] == 1
+    with Session(empty_world.engine) as db:
+        assert len(db.exec(select(Contract)).all()) == 6
+        assert [d.dakje for d in db.exec(select(DakjeScope))] == ["1"]
+        user = db.exec(select(Gebruiker).where(Gebruiker.email == "contact@voorbeeld-wmo.example")).one()
+        assert user.rol == "aanbieder"
+        assert db.exec(select(UitgaandBericht).where(UitgaandBericht.aan == user.email)).one()
+    again = _plan(empty_world, SAMPLE)
+    assert again.added == again.changed == again.ended == [] and again.unchanged == 7
+    assert not again.can_apply
+
+
+def test_regels_die_niet_meer_in_het_register_staan_worden_beeindigd(empty_world):
+    _apply(empty_world, SAMPLE)
+    shorter = b"\n".join(line for line in SAMPLE.split(b"\n") if b";3;B;" not in line)
+    changed = shorter.replace(b"jeugd;1;B;;2026-01-01;;", b"jeugd;1;B;;2026-01-01;2026-12-31;")
+    plan = _plan(empty_world, changed)
+    assert plan.errors == []
+    assert len(plan.ended) == 1 and "OB3 niveau B" in plan.ended[0]
+    assert len(plan.changed) == 1 and "einddatum geen wordt 31-12-2026" in plan.changed[0]
+    _apply(empty_world, changed)
+    with Session(empty_world.engine) as db:
+        ended = db.exec(select(Contract).where(Contract.ob == 3)).one()
+        assert ended.geldig_tot == TODAY - timedelta(days=1)
+    assert not _plan(empty_world, changed).can_apply  # applying the same file again changes nothing
+
+
+def test_andere_gemeenten_blijven_ongemoeid(small_world):
+    running = or_(Contract.geldig_tot.is_(None), Contract.geldig_tot >= TODAY)
+    with Session(small_world.engine) as db:
+        before = len(db.exec(select(Contract).where(running)).all())
+        haaksbergen = db.exec(select(Gemeente.id).where(Gemeente.cbs_code == "GM0158")).one()
+        in_haaksbergen = len(
+            db.exec(select(Contract).where(running, Contract.gemeente_id == haaksbergen)).all()
+        )
+    plan = _plan(small_world, SAMPLE)
+    assert len([e for e in plan.ended if "Haaksbergen" in e]) == len(plan.ended)
+    assert len([e for e in plan.ended if "dakje" not in e]) == in_haaksbergen
+    assert before > in_haaksbergen
+
+
+def test_foute_regels_met_regelnummer_en_er_verandert_niets(empty_world):
+    content = (
+        HEADER
+        + "90000001;A;GM0153;jeugd;1;A;;2026-01-01;\n"  # line 2: fine
+        + "1234;B;GM0153;jeugd;1;A;;2026-01-01;\n"  # 3: bad KvK
+        + "90000002;C;GM9999;jeugd;1;A;;2026-01-01;\n"  # 4: unknown gemeente
+        + "90000003;D;GM0153;wmo;3;A;;2026-01-01;\n"  # 5: OB3 only jeugd
+        + "90000004;E;GM0153;jeugd;1;E;;2026-01-01;\n"  # 6: E only with OB4
+        + "90000005;F;GM0153;jeugd;2;A;;31-02-2026;\n"  # 7: no such date
+        + "90000006;G;GM0153;jeugd;2;A;;2026-03-01;2026-01-01\n"  # 8: ends before it starts
+        + "90000001;A;GM0153;jeugd;1;A;;2026-01-01;\n"  # 9: duplicate of line 2
+        + "90000007;H;GM0153;;;;2;2026-01-01;\n"  # 10: dakje 2 without an OB contract
+        + "90000008;;GM0153;jeugd;1;A;;2026-01-01;\n"  # 11: new KvK without a name
+    ).encode()
+    plan = _plan(empty_world, content)
+    lines = [line for line, _ in plan.errors]
+    assert lines == [3, 4, 5, 6, 7, 8, 9, 10, 11]
+    messages = dict(plan.errors)
+    assert "8 cijfers" in messages[3] and "GM9999" in messages[4] and "regel 2" in messages[9]
+    assert "datum" in messages[7] and "voor geldig vanaf" in messages[8]
+    assert not plan.can_apply
+    with Session(empty_world.engine) as db, pytest.raises(RuleViolation):
+        importeren.apply_contracts(db, plan, SYSTEM, "http://test")
+    with Session(empty_world.engine) as db:
+        assert db.exec(select(Aanbieder)).all() == []
+
+
+def test_ontbrekende_kolommen_en_onleesbaar_bestand(empty_world):
+    assert _plan(empty_world, b"kvk;naam\n12345678;x\n").errors[0][1].startswith("Deze kolommen ontbreken")
+    assert "CSV" in _plan(empty_world, b"x", name="register.pdf").errors[0][1]
+    assert "Excel" in _plan(empty_world, b"geen zip", name="register.xlsx").errors[0][1]
+
+
+def test_xlsx_met_datums_en_getallen(empty_world):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(
+        ["KvK", "Naam", "Gemeente CBS code", "Perceel", "OB", "Niveau", "Dakje", "Geldig vanaf", "Geldig tot"]
+    )
+    sheet.append([90000011, "Excel Zorg", "GM0153", "jeugd", 2, "C", None, date(2026, 1, 1), None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    plan = _plan(empty_world, buffer.getvalue(), name="register.xlsx")
+    assert plan.errors == [] and plan.added == ["Excel Zorg (90000011), Enschede: jeugd OB2 niveau C"]
+
+
+def test_resultaten_importeren(small_world):
+    with Session(small_world.engine) as db:
+        existing = db.exec(select(Resultaat).order_by(Resultaat.id)).first()
+        aanbieder = db.get(Aanbieder, existing.aanbieder_id)
+    content = (
+        "kvk,periode,indicator,teller,noemer,bron\n"
+        f"{aanbieder.kvk},2027,3.1,8,10,regio\n"
+        f"{aanbieder.kvk},{existing.periode},{existing.indicator},{existing.teller},{existing.noemer},{existing.bron}\n"
+        f"{aanbieder.kvk},2027,3.1,8,10,regio\n"
+        f"{aanbieder.kvk},2027,onzin,1,2,\n"
+        f"{aanbieder.kvk},2027,3.2,12,10,\n"
+        "99999999,2027,3.1,1,2,\n"
+    ).encode()
+    plan = _plan(small_world, content, soort="resultaten")
+    assert [line for line, _ in plan.errors] == [4, 5, 6, 7]
+    good = b"\n".join(content.split(b"\n")[:3]) + b"\n"
+    plan, counts = _apply(small_world, good, soort="resultaten")
+    assert counts == {"toegevoegd": 1, "gewijzigd": 0} and plan.unchanged == 1
+    with Session(small_world.engine) as db:
+        row = db.exec(
+            select(Resultaat).where(Resultaat.aanbieder_id == aanbieder.id, Resultaat.periode == "2027")
+        ).one()
+        assert (row.teller, row.noemer) == (8, 10)

@@ -1,0 +1,180 @@
+"""Aanbieder self-service: edit the profile, keep typed values on errors, optimistic locking,
+ownership, history and freshness; the public search follows the change."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from sqlmodel import Session, select
+
+from keuzehulp.models import Aanbieder, AanbiederSpecialisatie, Gebruiker, Specialisatie, Vestiging
+from keuzehulp.services import profiel
+from tests.support.accounts import DEMO, csrf_token, login_as
+
+
+def _own(world) -> Aanbieder:
+    with Session(world.engine) as db:
+        aanbieder_id = db.exec(
+            select(Gebruiker.aanbieder_id).where(Gebruiker.email == DEMO["aanbieder"].email)
+        ).one()
+        return db.get(Aanbieder, aanbieder_id)
+
+
+def _form_fields(html: str) -> list[tuple[str, str]]:
+    """The fields a browser would submit from the profile form as shown."""
+    form = html[html.index('action="/aanbieder/profiel"') :]
+    form = form[: form.index("</form>")]
+    fields = []
+    for tag in re.findall(r"<(?:input|textarea)[^>]*>(?:[^<]*</textarea>)?", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        if not name:
+            continue
+        if 'type="checkbox"' in tag and " checked" not in tag:
+            continue
+        if tag.startswith("<textarea"):
+            value = re.search(r">([^<]*)</textarea>", tag).group(1)
+        else:
+            found = re.search(r'value="([^"]*)"', tag)
+            value = found.group(1) if found else ""
+        fields.append(
+            (name.group(1), value.replace("&amp;", "&").replace("&#39;", "'").replace("&quot;", '"'))
+        )
+    return fields
+
+
+def _submit(client, changes: dict, html: str | None = None):
+    html = html or client.get("/aanbieder/profiel").text
+    fields: dict[str, list[str]] = {}
+    for key, value in _form_fields(html):
+        if key not in changes:
+            fields.setdefault(key, []).append(value)
+    for key, value in changes.items():
+        fields[key] = value if isinstance(value, list) else [value]
+    return client.post("/aanbieder/profiel", data=fields, follow_redirects=False)
+
+
+def test_wachttijd_en_specialisatie_wijzigen_is_direct_zichtbaar_in_zoeken(small_client, small_world):
+    aanbieder = _own(small_world)
+    login_as(small_client, "aanbieder")
+    with Session(small_world.engine) as db:
+        current = set(
+            db.exec(
+                select(Specialisatie.slug)
+                .join(AanbiederSpecialisatie)
+                .where(AanbiederSpecialisatie.aanbieder_id == aanbieder.id)
+            )
+        )
+        new_spec = next(s.slug for s in small_world.taxonomy.specialisaties if s.slug not in current)
+    response = _submit(small_client, {"wachttijd_weken": "3", "specialisatie": sorted(current | {new_spec})})
+    assert response.status_code == 303
+    assert "opgeslagen" in small_client.get("/aanbieder/profiel").text
+    with Session(small_world.engine) as db:
+        stored = db.get(Aanbieder, aanbieder.id)
+        assert stored.wachttijd_weken == 3 and stored.wachttijd_bevestigd_op == date.today()
+    hits = small_client.get(
+        "/api/v1/aanbieders", params={"specialisatie": new_spec, "max_wachttijd": 3}
+    ).json()
+    assert aanbieder.slug in [r["slug"] for r in hits["results"]]
+
+
+def test_fouten_tonen_een_samenvatting_en_houden_alles_wat_getypt_is(small_client, small_world):
+    login_as(small_client, "aanbieder")
+    response = _submit(
+        small_client,
+        {
+            "wachttijd_weken": "drie",
+            "beschrijving": "Nieuwe tekst die blijft staan",
+            "website": "geen-url",
+            "vestiging-0-postcode": "12 AB",
+        },
+    )
+    assert response.status_code == 400
+    html = response.text
+    assert 'class="error-summary"' in html
+    assert (
+        'href="#wachttijd_weken"' in html
+        and 'href="#website"' in html
+        and 'href="#vestiging-0-postcode"' in html
+    )
+    assert "Nieuwe tekst die blijft staan" in html and 'value="drie"' in html and 'value="12 AB"' in html
+    with Session(small_world.engine) as db:
+        assert db.get(Aanbieder, _own(small_world).id).beschrijving != "Nieuwe tekst die blijft staan"
+
+
+def test_tweede_opslag_met_oude_versie_krijgt_een_conflict_en_overschrijft_niets(small_client, small_world):
+    login_as(small_client, "aanbieder")
+    stale_form = small_client.get("/aanbieder/profiel").text
+    assert _submit(small_client, {"telefoon": "053 111 11 11"}).status_code == 303
+    conflict = _submit(small_client, {"telefoon": "053 222 22 22"}, html=stale_form)
+    assert conflict.status_code == 409
+    assert "Iemand anders heeft dit profiel intussen opgeslagen" in conflict.text
+    assert "053 111 11 11" in conflict.text  # the other change is shown
+    assert 'value="053 222 22 22"' in conflict.text  # and the own input kept
+    with Session(small_world.engine) as db:
+        assert db.get(Aanbieder, _own(small_world).id).telefoon == "053 111 11 11"
+
+
+def test_vestiging_van_een_andere_aanbieder_kan_niet_worden_gewijzigd(small_client, small_world):
+    own = _own(small_world)
+    with Session(small_world.engine) as db:
+        other = db.exec(select(Vestiging).where(Vestiging.aanbieder_id != own.id)).first()
+        other_adres = other.adres
+    login_as(small_client, "aanbieder")
+    html = small_client.get("/aanbieder/profiel").text
+    count = int(re.search(r'name="vestigingen_aantal" value="(\d+)"', html).group(1))
+    forged = {
+        f"vestiging-{count}-id": str(other.id),
+        f"vestiging-{count}-adres": "Gekaapt 1",
+        f"vestiging-{count}-postcode": "7511 AB",
+        f"vestiging-{count}-plaats": "Enschede",
+    }
+    assert _submit(small_client, forged, html=html).status_code == 303
+    with Session(small_world.engine) as db:
+        assert db.get(Vestiging, other.id).adres == other_adres
+        assert db.get(Vestiging, other.id).aanbieder_id == other.aanbieder_id
+        added = db.exec(select(Vestiging).where(Vestiging.adres == "Gekaapt 1")).one()
+        assert added.aanbieder_id == own.id
+
+
+def test_wachttijd_klopt_nog_en_historie(small_client, small_world):
+    login_as(small_client, "aanbieder")
+    assert _submit(small_client, {"wachttijd_weken": "77", "telefoon": "053 333 33 33"}).status_code == 303
+    with Session(small_world.engine) as db:
+        aanbieder = db.get(Aanbieder, _own(small_world).id)
+        aanbieder.wachttijd_bevestigd_op = date.today() - timedelta(days=70)
+        slug = aanbieder.slug
+        db.add(aanbieder)
+        db.commit()
+    public = small_client.get(f"/aanbieders/{slug}").text
+    assert "Mogelijk verouderd" in public
+    response = small_client.post(
+        "/aanbieder/wachttijd-bevestigen",
+        data={"csrf_token": csrf_token(small_client, "/aanbieder/profiel")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert "Mogelijk verouderd" not in small_client.get(f"/aanbieders/{slug}").text
+    history = small_client.get("/aanbieder/historie").text
+    assert "<strong>Wachttijd (weken):</strong>" in history and "nu: </span>77</ins>" in history
+    assert "nu: </span>053 333 33 33</ins>" in history
+    assert DEMO["aanbieder"].email in history
+
+
+def test_contractgegevens_zijn_alleen_te_lezen(small_client):
+    login_as(small_client, "aanbieder")
+    html = small_client.get("/aanbieder/profiel").text
+    assert "Neem contact op met beheer" in html
+    assert 'name="ob"' not in html and 'name="gemeente"' not in html
+
+
+def test_freshness_regel():
+    aanbieder = Aanbieder(
+        slug="x", naam="x", kvk="12345678", wachttijd_weken=4, wachttijd_bevestigd_op=date(2026, 1, 1)
+    )
+    aanbieder.profiel_bevestigd_op = date(2026, 2, 26)
+    assert not profiel.freshness(aanbieder, date(2026, 2, 26)).wachttijd_verouderd  # 56 days: still fresh
+    day_57 = profiel.freshness(aanbieder, date(2026, 2, 27))
+    assert day_57.wachttijd_verouderd and not day_57.profiel_verouderd
+    aanbieder.wachttijd_weken = None
+    assert not profiel.freshness(aanbieder, date(2026, 6, 1)).wachttijd_verouderd  # nothing to confirm

@@ -1,0 +1,229 @@
+"""Beheer: suspend (search follows at once), imports through the web, applications, users,
+tarieven and the budget calculator, the audit log; a wijkteam sees only its own gemeenten."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlmodel import Session, select
+
+from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.models import Aanbieder, Aanmelding, AuditRegel, Gebruiker, Tarief, UitgaandBericht
+from keuzehulp.services.demo_accounts import demo_aanbieder
+from keuzehulp.services.mail import send_pending
+from tests.support.accounts import DEMO, csrf_token, login_as, post_form
+
+
+def _active_slug(world) -> str:
+    with Session(world.engine) as db:
+        return db.exec(
+            select(Aanbieder.slug).where(Aanbieder.status == "actief").order_by(Aanbieder.id)
+        ).first()
+
+
+def test_opschorten_haalt_de_aanbieder_direct_uit_zoeken_met_reden_in_het_logboek(small_client, small_world):
+    slug = _active_slug(small_world)
+    assert slug in [
+        r["slug"] for r in small_client.get("/api/v1/aanbieders", params={"per_page": 100}).json()["results"]
+    ]
+    login_as(small_client, "beheerder")
+    page = f"/beheer/aanbieders/{slug}"
+    no_reason = post_form(
+        small_client, f"{page}/status", {"status": "opgeschort", "reden": ""}, token_page=page
+    )
+    assert no_reason.status_code == 400 and "Schrijf de reden op" in no_reason.text
+    done = post_form(
+        small_client,
+        f"{page}/status",
+        {"status": "opgeschort", "reden": "Onderzoek kwaliteit"},
+        token_page=page,
+    )
+    assert done.status_code == 303
+    api = small_client.get("/api/v1/aanbieders", params={"per_page": 100}).json()
+    assert slug not in [r["slug"] for r in api["results"]]
+    assert small_client.get(f"/aanbieders/{slug}").status_code == 410
+    log = small_client.get("/beheer/logboek", params={"q": slug}).text
+    assert "status opgeschort" in log and "Onderzoek kwaliteit" in log
+    csv_text = small_client.get("/beheer/logboek.csv", params={"q": slug}).text
+    assert csv_text.splitlines()[0] == "tijdstip;wie;actie;object;id;omschrijving;voor;na"
+    assert "Onderzoek kwaliteit" in csv_text and DEMO["beheerder"].email in csv_text
+
+
+def test_import_via_de_website_met_controle_en_verwerken(small_client, small_world):
+    login_as(small_client, "beheerder")
+    bad = (
+        b"kvk;naam;gemeente;perceel;ob;niveau;dakje;geldig_vanaf;geldig_tot\n"
+        + b"1;X;GM0158;jeugd;1;A;;2026-01-01;\n"
+    )
+    token = csrf_token(small_client, "/beheer/import")
+    upload = small_client.post(
+        "/beheer/import",
+        data={"soort": "contracten", "csrf_token": token},
+        files={"bestand": ("register.csv", bad, "text/csv")},
+        follow_redirects=False,
+    )
+    assert upload.status_code == 303
+    report = small_client.get(upload.headers["location"])
+    assert "Regel 2: Een KvK-nummer heeft 8 cijfers" in report.text and "Verwerken" not in report.text
+    refused = post_form(small_client, upload.headers["location"] + "/toepassen", token_page="/beheer/import")
+    assert refused.status_code == 400
+    sample = (PROJECT_ROOT / "seed" / "contractregister_voorbeeld.csv").read_bytes()
+    token = csrf_token(small_client, "/beheer/import")
+    upload = small_client.post(
+        "/beheer/import",
+        data={"soort": "contracten", "csrf_token": token},
+        files={"bestand": ("voorbeeld.csv", sample, "text/csv")},
+        follow_redirects=False,
+    )
+    plan_url = upload.headers["location"]
+    assert "7 nieuw" in small_client.get(plan_url).text
+    applied = post_form(small_client, plan_url + "/toepassen", token_page=plan_url)
+    assert applied.status_code == 303
+    assert "Import verwerkt: 7 toegevoegd" in small_client.get(plan_url).text
+    hits = small_client.get(
+        "/api/v1/aanbieders", params={"gemeente": "haaksbergen", "q": "Voorbeeld Jeugdhulp"}
+    ).json()
+    assert "voorbeeld-jeugdhulp-haaksbergen" in [r["slug"] for r in hits["results"]]
+
+
+def test_upload_zonder_bestand_geeft_een_melding(small_client):
+    login_as(small_client, "beheerder")
+    response = post_form(small_client, "/beheer/import", {"soort": "contracten"}, token_page="/beheer/import")
+    assert response.status_code == 400 and "Kies een bestand." in response.text
+
+
+def test_aanmelding_is_pas_openbaar_na_accepteren(small_client, small_world):
+    data = {
+        "naam": "Nieuwe Zorg Twente",
+        "kvk": "87654321",
+        "contactpersoon": "Iemand",
+        "email": "iemand@nieuwezorg.example",
+    }
+    bad = post_form(small_client, "/aanmelden", data | {"kvk": "12"}, token_page="/aanmelden")
+    assert bad.status_code == 400 and "8 cijfers" in bad.text and 'value="Nieuwe Zorg Twente"' in bad.text
+    assert post_form(small_client, "/aanmelden", data, token_page="/aanmelden").status_code == 200
+    assert small_client.get("/aanbieders/nieuwe-zorg-twente").status_code == 404
+    login_as(small_client, "beheerder")
+    with Session(small_world.engine) as db:
+        application = db.exec(select(Aanmelding).where(Aanmelding.kvk == "87654321")).one()
+    response = post_form(
+        small_client,
+        f"/beheer/aanmeldingen/{application.id}",
+        {"besluit": "accepteren"},
+        token_page="/beheer/aanmeldingen",
+    )
+    assert response.status_code == 303
+    assert small_client.get("/aanbieders/nieuwe-zorg-twente").status_code == 200
+    with Session(small_world.engine) as db:
+        user = db.exec(select(Gebruiker).where(Gebruiker.email == "iemand@nieuwezorg.example")).one()
+        assert user.rol == "aanbieder"
+        mails = db.exec(select(UitgaandBericht.onderwerp).where(UitgaandBericht.aan == user.email)).all()
+    assert "Uw account voor Keuzehulp Twente" in mails
+
+
+def test_gebruiker_uitnodigen_en_de_mail_komt_als_eml_bestand(small_client, small_world, tmp_path):
+    login_as(small_client, "beheerder")
+    missing = post_form(
+        small_client,
+        "/beheer/gebruikers",
+        {"email": "nieuw@wijkteam.example", "rol": "wijkteam"},
+        token_page="/beheer/gebruikers",
+    )
+    assert missing.status_code == 400 and "minstens één gemeente" in missing.text
+    assert 'value="nieuw@wijkteam.example"' in missing.text
+    ok = post_form(
+        small_client,
+        "/beheer/gebruikers",
+        {"email": "nieuw@wijkteam.example", "rol": "wijkteam", "gemeenten": ["GM0164"]},
+        token_page="/beheer/gebruikers",
+    )
+    assert ok.status_code == 303
+    settings = small_world.settings(mail_dir=tmp_path)
+    sent, failed = send_pending(small_world.engine, settings)
+    assert sent >= 1 and failed == 0
+    invitation = [p.read_text() for p in tmp_path.glob("*.eml") if "nieuw@wijkteam.example" in p.read_text()]
+    assert len(invitation) == 1 and "/wachtwoord/instellen/" in invitation[0]
+
+
+def test_mislukte_mail_blijft_staan_en_wordt_later_opnieuw_geprobeerd(small_world, tmp_path, monkeypatch):
+    from keuzehulp.services import mail
+
+    with Session(small_world.engine) as db:
+        mail.queue_mail(db, "a@example.nl", "Onderwerp", "Tekst")
+        db.commit()
+    monkeypatch.setattr(mail, "deliver", lambda *a: (_ for _ in ()).throw(OSError("smtp weg")))
+    assert mail.send_pending(small_world.engine, small_world.settings(mail_dir=tmp_path))[1] >= 1
+    assert mail.send_pending(small_world.engine, small_world.settings(mail_dir=tmp_path)) == (0, 0)  # waits
+    monkeypatch.undo()
+    with Session(small_world.engine) as db:
+        row = db.exec(select(UitgaandBericht).where(UitgaandBericht.aan == "a@example.nl")).one()
+        assert row.verzonden_op is None and row.pogingen == 1 and row.laatste_fout == "OSError"
+        row.volgende_poging = row.created_at
+        db.add(row)
+        db.commit()
+    assert mail.send_pending(small_world.engine, small_world.settings(mail_dir=tmp_path))[0] >= 1
+
+
+def test_herinneringen_zijn_idempotent(small_world):
+    from keuzehulp.services.jobs import queue_reminders
+
+    with Session(small_world.engine) as db:
+        first = queue_reminders(db, date.today(), "http://test")
+        db.commit()
+        second = queue_reminders(db, date.today(), "http://test")
+    assert first > 0 and second == 0
+
+
+def test_tarieven_en_budget_voor_het_wijkteam(small_client, small_world):
+    login_as(small_client, "beheerder")
+    overlap = post_form(
+        small_client,
+        "/beheer/tarieven",
+        {"code": "ob:1A", "bedrag": "60,00", "vanaf": "2026-06-01"},
+        token_page="/beheer/tarieven",
+    )
+    assert overlap.status_code == 400 and "Er is al een tarief voor 1A" in overlap.text
+    bad = post_form(
+        small_client,
+        "/beheer/tarieven",
+        {"code": "ob:1E", "bedrag": "abc", "vanaf": ""},
+        token_page="/beheer/tarieven",
+    )
+    assert bad.status_code == 400 and "geen bedrag" in bad.text and "Kies de datum" in bad.text
+    with Session(small_world.engine) as db:
+        aanbieder = demo_aanbieder(db)
+        hourly = {t.code: t.bedrag_centen for t in db.exec(select(Tarief).where(Tarief.soort == "ob"))}
+    small_client.cookies.clear()
+    assert (
+        "Budget berekenen" not in small_client.get(f"/aanbieders/{aanbieder.slug}").text
+    )  # not for inwoners
+    login_as(small_client, "wijkteam")
+    html = small_client.get(f"/aanbieders/{aanbieder.slug}").text
+    code = re.search(r'<option value="(ob-\d[A-E])"', html).group(1)
+    result = small_client.get(
+        f"/aanbieders/{aanbieder.slug}", params={"budget_code": code, "uren": "3", "weken": "10"}
+    )
+    cents = hourly[code[3:]] * 30
+    expected = f"€ {cents // 100:,}".replace(",", ".") + f",{cents % 100:02d}"
+    assert f"Budget: <strong>{expected}</strong>" in result.text
+
+
+def test_wijkteam_ziet_alleen_de_eigen_gemeenten(small_client):
+    login_as(small_client, "wijkteam")
+    own = small_client.get("/wijkteam", params={"gemeente": "GM0153"})
+    assert own.status_code == 200 and "Enschede" in own.text
+    assert small_client.get("/wijkteam", params={"gemeente": "GM0164"}).status_code == 403
+
+
+def test_beheeracties_staan_in_het_logboek(small_client, small_world):
+    login_as(small_client, "beheerder")
+    post_form(
+        small_client,
+        "/beheer/tarieven",
+        {"code": "dakje:1", "bedrag": "1", "vanaf": "2020-01-01", "tot": "2020-12-31"},
+        token_page="/beheer/tarieven",
+    )
+    with Session(small_world.engine) as db:
+        actions = set(db.exec(select(AuditRegel.actie)))
+    assert {"ingelogd", "tarief toegevoegd", "demo-account aangemaakt"} <= actions
