@@ -45,25 +45,27 @@ def serve(
 def _print_demo_accounts() -> None:
     from datetime import date
 
-    from rich.table import Table
+    from sqlalchemy import inspect
 
     from keuzehulp.services.demo import is_demo
     from keuzehulp.services.demo_accounts import DEMO_TOTP_SECRET, ensure_demo_accounts
 
     settings = Settings.from_env()
-    with session_scope(make_engine(settings.database_url)) as session:
+    engine = make_engine(settings.database_url)
+    if not inspect(engine).has_table("gebruiker"):  # not migrated yet: the app itself will say so
+        return
+    with session_scope(engine) as session:
         if not is_demo(session):
             return
         accounts = ensure_demo_accounts(session, date.today())
-    table = Table(title="Demo-accounts (alleen met demo-gegevens)")
-    for column in ("Rol", "E-mailadres", "Wachtwoord", "Voor"):
-        table.add_column(column)
+    console.print("Demo-accounts (alleen met demo-gegevens), inloggen op /inloggen:")
     for account, purpose in accounts:
-        table.add_row(account.rol, account.email, account.password, purpose)
-    console.print(table)
+        line = f"  {account.rol}: {account.email}, wachtwoord {account.password} ({purpose})"
+        console.print(line, soft_wrap=True)
     console.print(
         f"Beheerder, tweede stap: TOTP-sleutel {DEMO_TOTP_SECRET} in een authenticator-app, "
-        "of `keuzehulp users code beheer@demo.keuzehulp.nl` voor de code van nu."
+        "of `keuzehulp users code beheer@demo.keuzehulp.nl` voor de code van nu.",
+        soft_wrap=True,
     )
 
 

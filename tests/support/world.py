@@ -32,7 +32,13 @@ class World:
     search: SearchEngine
 
     def settings(self, **overrides) -> Settings:
-        values = {"database_url": self.url, "index_dir": self.index_dir, "index_poll_seconds": 0} | overrides
+        values = {
+            "database_url": self.url,
+            "index_dir": self.index_dir,
+            "index_poll_seconds": 0,
+            "mail_send_seconds": 0,
+        }
+        values |= overrides
         return Settings(**values)
 
 
