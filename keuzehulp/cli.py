@@ -189,7 +189,7 @@ app.add_typer(jobs_app, name="jobs")
 
 @jobs_app.command("run")
 def jobs_run() -> None:
-    """Queue freshness reminders (idempotent) and send queued e-mail."""
+    """Queue freshness and consultatie reminders (idempotent), remove old personal data, send e-mail."""
     from datetime import date
 
     from keuzehulp.services.jobs import run_jobs
@@ -197,7 +197,9 @@ def jobs_run() -> None:
     settings = Settings.from_env()
     report = run_jobs(make_engine(settings.database_url), settings, date.today())
     console.print(
-        f"{report.herinneringen} herinneringen klaargezet, {report.verzonden} e-mails verstuurd, "
+        f"{report.herinneringen} herinneringen over profielen en {report.consultatie_herinneringen} over "
+        f"consultaties klaargezet, {report.geanonimiseerd} afgesloten aanvragen geanonimiseerd, "
+        f"{report.verzonden} e-mails verstuurd, "
         f"{report.mislukt} mislukt (die worden later opnieuw geprobeerd)."
     )
 

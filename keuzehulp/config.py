@@ -94,6 +94,13 @@ class Settings:
         default=PROJECT_ROOT / "var" / "mail",
         metadata={"env": "KEUZEHULP_MAIL_DIR", "help": "Folder for .eml files when no SMTP server is set."},
     )
+    retention_days: int = field(
+        default=180,
+        metadata={
+            "env": "KEUZEHULP_RETENTION_DAYS",
+            "help": "Days after which personal data of closed consultaties and voorkeuren is removed.",
+        },
+    )
     mail_send_seconds: float = field(
         default=10,
         metadata={

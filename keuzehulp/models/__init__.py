@@ -14,6 +14,7 @@ from keuzehulp.models.accounts import (
     Tarief,
     UitgaandBericht,
 )
+from keuzehulp.models.consultatie import Consultatie, ConsultatieBericht, Gelezen, Voorkeur
 from keuzehulp.models.tables import (
     Aanbieder,
     AanbiederDoelgroep,
@@ -35,6 +36,10 @@ from keuzehulp.models.tables import (
 )
 
 __all__ = [
+    "Consultatie",
+    "ConsultatieBericht",
+    "Gelezen",
+    "Voorkeur",
     "Aanmelding",
     "AanbiederVersie",
     "AuditRegel",

@@ -1,4 +1,5 @@
-"""Scheduled work that `keuzehulp jobs run` performs: freshness reminders, then sending the outbox.
+"""Scheduled work that `keuzehulp jobs run` performs: freshness and consultatie reminders, removing
+personal data after the retention period, then sending the outbox.
 
 Idempotent: a reminder is sent once per aanbieder and confirmation date, so running the job
 again (or twice a day) queues nothing new until the aanbieder confirms and the date ages again.
@@ -7,7 +8,7 @@ again (or twice a day) queues nothing new until the aanbieder confirms and the d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -15,13 +16,18 @@ from sqlmodel import Session, select
 from keuzehulp.config import Settings
 from keuzehulp.db import session_scope
 from keuzehulp.models import Aanbieder, Gebruiker, Herinnering
+from keuzehulp.models.tables import utcnow
+from keuzehulp.services.consultatie import remind_overdue
 from keuzehulp.services.mail import queue_mail, send_pending
 from keuzehulp.services.profiel import freshness
+from keuzehulp.services.voorkeuren import anonymise_closed
 
 
 @dataclass(frozen=True)
 class JobReport:
     herinneringen: int
+    consultatie_herinneringen: int
+    geanonimiseerd: int
     verzonden: int
     mislukt: int
 
@@ -66,9 +72,12 @@ def queue_reminders(session: Session, today: date, public_url: str) -> int:
     return count
 
 
-def run_jobs(engine: Engine, settings: Settings, today: date) -> JobReport:
-    """Queue reminders, then send everything that is due in the outbox."""
+def run_jobs(engine: Engine, settings: Settings, today: date, now: datetime | None = None) -> JobReport:
+    """Queue reminders, remove personal data past the retention period, then send the outbox."""
+    now = now or utcnow()
     with session_scope(engine) as session:
         reminders = queue_reminders(session, today, settings.public_url)
+        overdue = remind_overdue(session, now, settings.public_url)
+        removed = sum(anonymise_closed(session, now, settings.retention_days))
     sent, failed = send_pending(engine, settings)
-    return JobReport(reminders, sent, failed)
+    return JobReport(reminders, overdue, removed, sent, failed)

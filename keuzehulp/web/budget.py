@@ -12,14 +12,15 @@ from keuzehulp.queries import Profile
 from keuzehulp.services.accounts import gemeente_ids
 from keuzehulp.services.tarieven import budget, current_tarieven, euros
 from keuzehulp.services.taxonomy import labels
-from keuzehulp.web.sessions import SESSION_COOKIE, signed_in_user
+from keuzehulp.web.sessions import viewer
 
 
-async def budget_context(request: Request, profile: Profile) -> dict:
-    """{"budget": ...} for a signed-in wijkteam user, else {"budget": None}."""
-    if SESSION_COOKIE not in request.cookies:
-        return {"budget": None}
-    return {"budget": await run_in_threadpool(_calculator, request, profile)}
+async def wijkteam_context(request: Request, profile: Profile) -> dict:
+    """For a signed-in wijkteam user: the budget calculator and the consultatie button."""
+    user = await viewer(request)
+    if user is None or user.rol != "wijkteam":
+        return {"budget": None, "wijkteam": False}
+    return {"budget": await run_in_threadpool(_calculator, request, profile, user), "wijkteam": True}
 
 
 def _number(text: str | None, upper: float) -> float | None:
@@ -30,11 +31,8 @@ def _number(text: str | None, upper: float) -> float | None:
     return value if 0 < value <= upper else None
 
 
-def _calculator(request: Request, profile: Profile) -> dict | None:
+def _calculator(request: Request, profile: Profile, user) -> dict:
     with Session(request.app.state.services.engine) as db:
-        user = signed_in_user(request, db)
-        if user is None or user.rol != "wijkteam":
-            return None
         own = gemeente_ids(db, user)
         tarieven = current_tarieven(db, date.today())
     names = labels()

@@ -18,6 +18,7 @@ from keuzehulp.services.resultaten import figures_for
 from keuzehulp.services.taxonomy import labels
 from keuzehulp.web.presenters import contract_matches
 from keuzehulp.web.public import parse_leniently, render
+from keuzehulp.web.sessions import viewer
 from keuzehulp.web.shortlist import MAX_SHORTLIST, is_slug, read_shortlist, write_shortlist
 from keuzehulp.web.templating import datum, weken
 from keuzehulp.web.visitor import flash, message_html, visitor
@@ -70,6 +71,7 @@ async def vergelijken(request: Request):
         "messages": list(dict.fromkeys(messages)),
         "search": search,
         "share_query": "&".join(f"a={p.aanbieder.slug}" for p in profiles),
+        "wijkteam": getattr(await viewer(request), "rol", None) == "wijkteam",
     }
     return render(request, "pages/vergelijken.html", context)
 

@@ -29,7 +29,7 @@ from keuzehulp.search.relax import relaxations
 from keuzehulp.search.schema import dutch_analyzer
 from keuzehulp.services.profiel import freshness
 from keuzehulp.services.resultaten import figures_for
-from keuzehulp.web.budget import budget_context
+from keuzehulp.web.budget import wijkteam_context
 from keuzehulp.web.presenters import contract_summary
 from keuzehulp.web.visitor import marker_context, split_at_markers, visitor
 
@@ -177,7 +177,7 @@ async def aanbieder(request: Request):
         return render(request, "pages/niet_beschikbaar.html", {"aanbieder": profile.aanbieder}, 410)
     figures = await run_in_threadpool(_figures, services.engine, profile.aanbieder.id)
     context = {"profile": profile, "figures": figures, "fresh": freshness(profile.aanbieder, date.today())}
-    return render(request, "pages/aanbieder.html", context | await budget_context(request, profile))
+    return render(request, "pages/aanbieder.html", context | await wijkteam_context(request, profile))
 
 
 def _figures(engine, aanbieder_id: int) -> list:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from keuzehulp.services import login
@@ -24,3 +25,17 @@ def signed_in_user(request: Request, db: Session):
     if found is None or not found[0].tweede_stap_gedaan:
         return None
     return found[1]
+
+
+async def viewer(request: Request):
+    """The fully signed-in user of a public page, or None (looked up once per request)."""
+    if SESSION_COOKIE not in request.cookies:
+        return None
+    if not hasattr(request.state, "viewer"):
+        request.state.viewer = await run_in_threadpool(_lookup, request)
+    return request.state.viewer
+
+
+def _lookup(request: Request):
+    with Session(request.app.state.services.engine, expire_on_commit=False) as db:
+        return signed_in_user(request, db)

@@ -1,4 +1,4 @@
-"""The wijkteam's start page: its own gemeenten with their toegang and direct searches.
+"""The wijkteam's start page: its inbox, and its own gemeenten with direct searches.
 
 A wijkteam user sees only the gemeenten it works for; asking for another gemeente gives 403.
 """
@@ -16,7 +16,10 @@ from keuzehulp.models import Gebruiker, Gemeente
 from keuzehulp.models.twents_model import NIVEAUS_PER_OB
 from keuzehulp.search.filters import parse_search
 from keuzehulp.services.accounts import gemeente_ids
+from keuzehulp.services.consultatie import read_moments
+from keuzehulp.services.voorkeuren import for_wijkteam
 from keuzehulp.web.auth import page, signed_in
+from keuzehulp.web.consultatie import inbox_context
 
 
 def _own_gemeenten(db: Session, user: Gebruiker) -> list[Gemeente]:
@@ -26,7 +29,7 @@ def _own_gemeenten(db: Session, user: Gebruiker) -> list[Gemeente]:
 
 @signed_in("wijkteam")
 def start(request: Request, db: Session, user: Gebruiker, form):
-    """The wijkteam's gemeenten, each with the number of aanbieders per OB and niveau."""
+    """The wijkteam's inbox (consultaties and voorkeuren) and its gemeenten with aanbieders per OB/niveau."""
     services = request.app.state.services
     own = _own_gemeenten(db, user)
     wanted = request.query_params.get("gemeente", "")
@@ -45,7 +48,14 @@ def start(request: Request, db: Session, user: Gebruiker, form):
                 count = services.search.count(snapshot, parse_search(params, services.taxonomy))
                 cells.append((niveau, count, "/zoeken?" + urlencode(params)))
             matrix.append((ob, cells))
-    return page(request, "pages/wijkteam/start.html", {"gemeenten": own, "gekozen": chosen, "matrix": matrix})
+    context = {
+        "gemeenten": own,
+        "gekozen": chosen,
+        "matrix": matrix,
+        "voorkeuren": for_wijkteam(db, user),
+        "voorkeur_gelezen": read_moments(db, user, "voorkeur"),
+    }
+    return page(request, "pages/wijkteam/start.html", context | inbox_context(request, db, user))
 
 
 routes = [Route("/wijkteam", start, name="wijkteam")]

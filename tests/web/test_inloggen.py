@@ -25,6 +25,8 @@ SIGNED_IN_PAGES = {
     "/beheer/logboek": "beheerder",
     "/beheer/logboek.csv": "beheerder",
     "/wijkteam": "wijkteam",
+    "/aanbieder/consultaties": "aanbieder",
+    "/beheer/consultaties": "beheerder",
     "/aanbieder/profiel": "aanbieder",
     "/aanbieder/historie": "aanbieder",
 }
@@ -44,6 +46,16 @@ def test_verkeerde_rol_krijgt_403_op_elke_pagina_van_een_andere_rol(small_client
         for path, owner in SIGNED_IN_PAGES.items():
             status = small_client.get(path, follow_redirects=False).status_code
             assert status == (200 if owner == rol else 403), (rol, path, status)
+
+
+def test_consultatie_aanvragen_alleen_voor_het_wijkteam(small_client):
+    path = "/wijkteam/consultatie/nieuw?aanbieder=bestaat-niet"
+    assert small_client.get(path, follow_redirects=False).status_code == 303
+    login_as(small_client, "aanbieder")
+    assert small_client.get(path).status_code == 403
+    small_client.cookies.clear()
+    login_as(small_client, "wijkteam")
+    assert small_client.get(path).status_code == 404
 
 
 def test_inloggen_start_een_nieuwe_sessie_en_uitloggen_beeindigt_die(small_client, small_world):
@@ -219,6 +231,11 @@ SIGNED_IN_POSTS = [
     "/beheer/tarieven",
     "/beheer/tarieven/1/einde",
     "/aanmelden",
+    "/wijkteam/consultatie/nieuw",
+    "/consultaties/1/bericht",
+    "/consultaties/1/accepteren",
+    "/wijkteam/voorkeuren/1",
+    "/aanbieders/x/voorkeur",
 ]
 
 

@@ -1,0 +1,441 @@
+"""Consultatie: the gemeentelijke toegang asks an aanbieder for expertise, the aanbieder answers.
+
+Rules (DOMAIN.md): only wijkteams request; the request is anonymous about the inwoner (no names,
+no BSN); the aanbieder accepts (with contact person and date) or rejects (with a reason) and always
+reports back when it completes. Transitions are checked and atomic: of two people accepting the
+same request at once, one wins and the other gets a clear message. Everything is audited, and
+everyone who must act next gets an e-mail (without personal data; they read it after signing in).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from keuzehulp.models import Aanbieder, Consultatie, ConsultatieBericht, Gebruiker, GebruikerGemeente, Gelezen
+from keuzehulp.models.tables import utcnow
+from keuzehulp.models.twents_model import NIVEAUS_PER_OB, RuleViolation
+from keuzehulp.services.accounts import aware, gemeente_ids
+from keuzehulp.services.audit import Actor, record
+from keuzehulp.services.mail import queue_mail
+
+LEEFTIJDSGROEPEN = {
+    "0-4": "0 tot 4 jaar",
+    "4-12": "4 tot 12 jaar",
+    "12-18": "12 tot 18 jaar",
+    "18-23": "18 tot 23 jaar",
+    "23+": "23 jaar of ouder",
+}
+URGENTIES = {"normaal": "Normaal", "hoog": "Met spoed (binnen een paar dagen)"}
+ANSWER_WORKDAYS = 5
+MAX_TEXT = 2000
+_NINE_DIGITS = re.compile(r"(?<![0-9])([0-9][ .]?){8}[0-9](?![0-9])")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
+_PHONE = re.compile(r"(?<![0-9])(\+31|0)[ -]?[1-9]([ -]?[0-9]){8}(?![0-9])")
+
+
+# --- privacy checks -------------------------------------------------------------------------------
+
+
+def is_bsn(digits: str) -> bool:
+    """The BSN eleven-test (elfproef) on a 9-digit string."""
+    if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - int(digits[8])
+    return total % 11 == 0
+
+
+def contains_bsn(text: str) -> bool:
+    """Whether free text contains a number that passes the BSN eleven-test."""
+    return any(is_bsn(re.sub(r"[ .]", "", m.group(0))) for m in _NINE_DIGITS.finditer(text))
+
+
+def contact_warning(text: str) -> bool:
+    """Whether free text seems to contain an e-mail address or a phone number."""
+    return bool(_EMAIL.search(text) or _PHONE.search(text))
+
+
+BSN_ERROR = "Er staat een burgerservicenummer (BSN) in de tekst. Haal het weg: een consultatie is anoniem."
+CONTACT_WARNING = (
+    "Er lijkt een e-mailadres of telefoonnummer in de tekst te staan. Gaat het om de inwoner? Haal het "
+    "dan weg. Gaat het om uzelf? Vink dan aan dat u het zeker weet."
+)
+
+
+# --- werkdagen and overdue ------------------------------------------------------------------------
+
+
+def add_workdays(start: date, days: int) -> date:
+    """The date `days` working days (Monday to Friday) after start."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def is_overdue(consultatie: Consultatie, now: datetime) -> bool:
+    """Still unanswered after 5 werkdagen."""
+    if consultatie.status != "nieuw":
+        return False
+    return now.date() > add_workdays(aware(consultatie.created_at).date(), ANSWER_WORKDAYS)
+
+
+# --- the request ----------------------------------------------------------------------------------
+
+
+def check_request(
+    form, aanbieder: Aanbieder, own_gemeenten: dict[int, str]
+) -> tuple[dict, dict[str, str], bool]:
+    """The submitted request, Dutch errors by field, and whether contact details need confirming."""
+    text = {name: str(form.get(name, "")).strip() for name in ("vraag", "geprobeerd", "bereikbaar")}
+    values = text | {
+        "gemeente_id": str(form.get("gemeente_id", "")),
+        "leeftijdsgroep": str(form.get("leeftijdsgroep", "")),
+        "obniveau": str(form.get("obniveau", "")),
+        "functieniveau": str(form.get("functieniveau", "")),
+        "urgentie": str(form.get("urgentie", "normaal")),
+    }
+    errors: dict[str, str] = {}
+    if not text["vraag"]:
+        errors["vraag"] = "Schrijf uw vraag aan de aanbieder."
+    if not text["bereikbaar"]:
+        errors["bereikbaar"] = "Schrijf hoe de aanbieder u kan bereiken (uw telefoon of e-mail op het werk)."
+    for name, value in text.items():
+        if len(value) > MAX_TEXT:
+            errors[name] = f"Gebruik hoogstens {MAX_TEXT} tekens."
+        elif contains_bsn(value):
+            errors[name] = BSN_ERROR
+    if not values["gemeente_id"].isdigit() or int(values["gemeente_id"]) not in own_gemeenten:
+        errors["gemeente_id"] = "Kies de gemeente waarvoor u deze vraag stelt."
+    if values["leeftijdsgroep"] not in LEEFTIJDSGROEPEN:
+        errors["leeftijdsgroep"] = "Kies de leeftijd van de inwoner."
+    if values["obniveau"] and values["obniveau"] not in ob_niveau_options():
+        errors["obniveau"] = "Kies een OB en niveau uit de lijst, of 'Weet ik nog niet'."
+    if values["functieniveau"] not in aanbieder.consultatie_functieniveaus:
+        errors["functieniveau"] = "Kies een functieniveau dat deze aanbieder heeft."
+    if values["urgentie"] not in URGENTIES:
+        errors["urgentie"] = "Kies hoe snel u antwoord nodig heeft."
+    needs_confirmation = any(contact_warning(text[n]) for n in ("vraag", "geprobeerd")) and not form.get(
+        "zeker"
+    )
+    return values, errors, needs_confirmation
+
+
+def ob_niveau_options() -> dict[str, str]:
+    """'1A' -> 'OB1 niveau A' for every valid combination."""
+    return {f"{ob}{n}": f"OB{ob} niveau {n}" for ob, niveaus in NIVEAUS_PER_OB.items() for n in niveaus}
+
+
+def create(
+    session: Session, user: Gebruiker, aanbieder: Aanbieder, values: dict, public_url: str, voorkeur_id=None
+) -> Consultatie:
+    """Store a checked request and tell the aanbieder."""
+    obniveau = values["obniveau"]
+    consultatie = Consultatie(
+        gemeente_id=int(values["gemeente_id"]),
+        aanbieder_id=aanbieder.id,
+        aangevraagd_door=user.id,
+        vraag=values["vraag"],
+        leeftijdsgroep=values["leeftijdsgroep"],
+        ob=int(obniveau[0]) if obniveau else None,
+        niveau=obniveau[1] if obniveau else None,
+        geprobeerd=values["geprobeerd"],
+        functieniveau=values["functieniveau"],
+        urgentie=values["urgentie"],
+        bereikbaar=values["bereikbaar"],
+        voorkeur_id=voorkeur_id,
+    )
+    session.add(consultatie)
+    session.flush()
+    record(
+        session,
+        Actor.of(user),
+        "consultatie aangevraagd",
+        "consultatie",
+        consultatie.id,
+        na={"aanbieder": aanbieder.slug},
+    )
+    _notify(
+        session,
+        aanbieder_recipients(session, aanbieder),
+        "Nieuwe vraag om consultatie",
+        f"Een wijkteam vraagt {aanbieder.naam} om consultatie. Antwoord binnen {ANSWER_WORKDAYS} werkdagen.",
+        f"{public_url.rstrip('/')}/consultaties/{consultatie.id}",
+    )
+    return consultatie
+
+
+def aanbieder_recipients(session: Session, aanbieder: Aanbieder) -> list[str]:
+    """The active users of an aanbieder, or its general address when it has none."""
+    users = session.exec(
+        select(Gebruiker.email).where(Gebruiker.aanbieder_id == aanbieder.id, Gebruiker.actief)
+    ).all()
+    return list(users) or ([aanbieder.email] if aanbieder.email else [])
+
+
+def wijkteam_recipients(session: Session, gemeente_id: int) -> list[str]:
+    """The active wijkteam users of a gemeente."""
+    query = (
+        select(Gebruiker.email)
+        .join(GebruikerGemeente, GebruikerGemeente.gebruiker_id == Gebruiker.id)
+        .where(GebruikerGemeente.gemeente_id == gemeente_id, Gebruiker.actief, Gebruiker.rol == "wijkteam")
+    )
+    return list(session.exec(query))
+
+
+def _notify(session: Session, recipients: list[str], subject: str, text: str, link: str) -> None:
+    for address in recipients:
+        queue_mail(
+            session,
+            address,
+            subject,
+            f"Hallo,\n\n{text}\n\nLog in om het te lezen en te antwoorden:\n{link}\n",
+        )
+
+
+# --- access ---------------------------------------------------------------------------------------
+
+
+def may_see(session: Session, user: Gebruiker, consultatie: Consultatie) -> bool:
+    """The requesting gemeente's wijkteam, the addressed aanbieder and beheerders."""
+    if user.rol == "beheerder":
+        return True
+    if user.rol == "aanbieder":
+        return user.aanbieder_id == consultatie.aanbieder_id
+    return consultatie.gemeente_id in gemeente_ids(session, user)
+
+
+# --- transitions ----------------------------------------------------------------------------------
+
+
+class StateConflict(RuleViolation):
+    """The request is no longer in the state the action needs (someone else was first)."""
+
+
+TRANSITIONS = {
+    "accepteren": ("nieuw", "geaccepteerd"),
+    "afwijzen": ("nieuw", "afgewezen"),
+    "afronden": ("geaccepteerd", "afgerond"),
+}
+ALREADY = {
+    "geaccepteerd": "Deze vraag is al geaccepteerd",
+    "afgewezen": "Deze vraag is al afgewezen",
+    "afgerond": "Deze consultatie is al afgerond",
+    "nieuw": "Deze vraag is nog niet geaccepteerd",
+}
+
+
+def transition(
+    session: Session, user: Gebruiker, consultatie_id: int, action: str, form, public_url: str
+) -> Consultatie:
+    """Accept, reject or complete a request (aanbieder only); RuleViolation in Dutch when it cannot."""
+    consultatie = session.get(Consultatie, consultatie_id)
+    if action not in TRANSITIONS or user.rol != "aanbieder" or consultatie.aanbieder_id != user.aanbieder_id:
+        raise RuleViolation("Alleen de aanbieder kan op deze vraag antwoorden.")
+    source, target = TRANSITIONS[action]
+    now = utcnow()
+    values: dict = {"status": target, "bijgewerkt_op": now}
+    if action == "accepteren":
+        contact = str(form.get("contactpersoon", "")).strip()[:200]
+        try:
+            planned = date.fromisoformat(str(form.get("geplande_datum", "")))
+        except ValueError:
+            planned = None
+        if not contact or planned is None:
+            raise RuleViolation("Vul de contactpersoon en de geplande datum in.")
+        values |= {"contactpersoon": contact, "geplande_datum": planned, "beantwoord_op": now}
+    elif action == "afwijzen":
+        reden = str(form.get("reden", "")).strip()[:MAX_TEXT]
+        if not reden:
+            raise RuleViolation("Schrijf waarom u de vraag afwijst. Het wijkteam krijgt deze reden.")
+        values |= {"reden_afwijzing": reden, "beantwoord_op": now}
+    else:
+        feedback = str(form.get("terugkoppeling", "")).strip()[:MAX_TEXT]
+        if not feedback:
+            raise RuleViolation("Schrijf de terugkoppeling aan het wijkteam. Die is verplicht bij afronden.")
+        if contains_bsn(feedback):
+            raise RuleViolation(BSN_ERROR)
+        values |= {"terugkoppeling": feedback, "afgerond_op": now}
+    changed = session.execute(
+        update(Consultatie)
+        .where(Consultatie.id == consultatie_id, Consultatie.status == source)
+        .values(**values)
+    ).rowcount
+    if changed != 1:
+        session.rollback()
+        current = session.get(Consultatie, consultatie_id)
+        session.refresh(current)
+        raise StateConflict(f"{ALREADY[current.status]}. Vernieuw de pagina om de laatste stand te zien.")
+    session.refresh(consultatie)
+    record(
+        session,
+        Actor.of(user),
+        f"consultatie {target}",
+        "consultatie",
+        consultatie_id,
+        voor={"status": source},
+        na={k: str(v) for k, v in values.items() if k != "bijgewerkt_op"},
+    )
+    requester = session.get(Gebruiker, consultatie.aangevraagd_door)
+    aanbieder = session.get(Aanbieder, consultatie.aanbieder_id)
+    _notify(
+        session,
+        [requester.email] if requester.actief else [],
+        f"Consultatie {target}",
+        f"{aanbieder.naam} heeft uw vraag om consultatie {target}.",
+        f"{public_url.rstrip('/')}/consultaties/{consultatie_id}",
+    )
+    return consultatie
+
+
+def add_message(
+    session: Session, user: Gebruiker, consultatie: Consultatie, text: str, public_url: str
+) -> None:
+    """Add a message to the thread and tell the other side."""
+    text = text.strip()
+    if not text:
+        raise RuleViolation("Schrijf een bericht.")
+    if len(text) > MAX_TEXT:
+        raise RuleViolation(f"Gebruik hoogstens {MAX_TEXT} tekens.")
+    if contains_bsn(text):
+        raise RuleViolation(BSN_ERROR)
+    session.add(
+        ConsultatieBericht(
+            consultatie_id=consultatie.id, gebruiker_id=user.id, wie=user.naam or user.email, tekst=text
+        )
+    )
+    consultatie.bijgewerkt_op = utcnow()
+    session.add(consultatie)
+    record(session, Actor.of(user), "consultatie bericht", "consultatie", consultatie.id)
+    if user.rol == "aanbieder":
+        requester = session.get(Gebruiker, consultatie.aangevraagd_door)
+        recipients = [requester.email] if requester.actief else []
+    else:
+        recipients = aanbieder_recipients(session, session.get(Aanbieder, consultatie.aanbieder_id))
+    _notify(
+        session,
+        recipients,
+        "Nieuw bericht over een consultatie",
+        "Er is een nieuw bericht.",
+        f"{public_url.rstrip('/')}/consultaties/{consultatie.id}",
+    )
+
+
+def mark_read(session: Session, user: Gebruiker, soort: str, object_id: int) -> None:
+    """Remember that the user has seen this request now."""
+    row = session.get(Gelezen, (soort, object_id, user.id))
+    if row is None:
+        row = Gelezen(soort=soort, object_id=object_id, gebruiker_id=user.id)
+    row.gelezen_op = utcnow()
+    session.add(row)
+
+
+def read_moments(session: Session, user: Gebruiker, soort: str) -> dict[int, datetime]:
+    """object id -> when the user last opened it."""
+    rows = session.exec(select(Gelezen).where(Gelezen.gebruiker_id == user.id, Gelezen.soort == soort))
+    return {r.object_id: aware(r.gelezen_op) for r in rows}
+
+
+@dataclass(frozen=True)
+class Listed:
+    consultatie: Consultatie
+    aanbieder_naam: str
+    ongelezen: bool
+    te_laat: bool
+
+
+def list_for(
+    session: Session, user: Gebruiker, status: str = "", now: datetime | None = None
+) -> tuple[list[Listed], dict[str, int]]:
+    """The requests a user may see (optionally one status), newest first, and unread counts per status."""
+    now = now or utcnow()
+    query = select(Consultatie, Aanbieder.naam).join(Aanbieder, Aanbieder.id == Consultatie.aanbieder_id)
+    if user.rol == "aanbieder":
+        query = query.where(Consultatie.aanbieder_id == user.aanbieder_id)
+    elif user.rol == "wijkteam":
+        query = query.where(Consultatie.gemeente_id.in_(gemeente_ids(session, user)))
+    seen = read_moments(session, user, "consultatie")
+    items, unread = [], dict.fromkeys(("nieuw", "geaccepteerd", "afgewezen", "afgerond"), 0)
+    for consultatie, naam in session.exec(query.order_by(Consultatie.id.desc())):
+        new_for_user = consultatie.id not in seen or seen[consultatie.id] < aware(consultatie.bijgewerkt_op)
+        unread[consultatie.status] += new_for_user
+        if not status or consultatie.status == status:
+            items.append(Listed(consultatie, naam, new_for_user, is_overdue(consultatie, now)))
+    return items, unread
+
+
+def remind_overdue(session: Session, now: datetime, public_url: str) -> int:
+    """Remind aanbieders once about each request unanswered after 5 werkdagen (idempotent)."""
+    count = 0
+    for consultatie in session.exec(
+        select(Consultatie).where(Consultatie.status == "nieuw", Consultatie.herinnerd_op.is_(None))
+    ):
+        if not is_overdue(consultatie, now):
+            continue
+        aanbieder = session.get(Aanbieder, consultatie.aanbieder_id)
+        _notify(
+            session,
+            aanbieder_recipients(session, aanbieder),
+            "Herinnering: vraag om consultatie wacht op antwoord",
+            f"Een vraag om consultatie aan {aanbieder.naam} wacht al meer dan {ANSWER_WORKDAYS} werkdagen "
+            "op antwoord.",
+            f"{public_url.rstrip('/')}/consultaties/{consultatie.id}",
+        )
+        consultatie.herinnerd_op = now
+        session.add(consultatie)
+        count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class ResponseTimes:
+    aanbieder: str
+    slug: str
+    aantal: int
+    mediaan_dagen_tot_antwoord: float | None
+    mediaan_dagen_tot_afronden: float | None
+    te_laat: int
+
+
+def response_times(session: Session, now: datetime | None = None) -> list[ResponseTimes]:
+    """Per aanbieder with requests: the median days to an answer and to completion, and overdue requests."""
+    now = now or utcnow()
+    per: dict[int, list[Consultatie]] = {}
+    for consultatie in session.exec(select(Consultatie)):
+        per.setdefault(consultatie.aanbieder_id, []).append(consultatie)
+    names = dict(session.exec(select(Aanbieder.id, Aanbieder.naam).where(Aanbieder.id.in_(per))).all())
+    slugs = dict(session.exec(select(Aanbieder.id, Aanbieder.slug).where(Aanbieder.id.in_(per))).all())
+
+    def median_days(pairs) -> float | None:
+        days = [
+            (aware(end) - aware(start)).total_seconds() / 86400 for start, end in pairs if end is not None
+        ]
+        return round(statistics.median(days), 1) if days else None
+
+    rows = [
+        ResponseTimes(
+            names[aid],
+            slugs[aid],
+            len(items),
+            median_days((c.created_at, c.beantwoord_op) for c in items),
+            median_days((c.created_at, c.afgerond_op) for c in items),
+            sum(is_overdue(c, now) for c in items),
+        )
+        for aid, items in per.items()
+    ]
+    return sorted(rows, key=lambda r: (-r.te_laat, r.aanbieder))
+
+
+def count_overdue(session: Session, now: datetime | None = None) -> int:
+    """How many requests are unanswered after 5 werkdagen."""
+    now = now or utcnow()
+    return sum(
+        is_overdue(c, now) for c in session.exec(select(Consultatie).where(Consultatie.status == "nieuw"))
+    )

@@ -1,0 +1,184 @@
+"""Voorkeuren: an inwoner tells the wijkteam of their gemeente which aanbieder they would like.
+
+It goes to that gemeente's wijkteam, never to the aanbieder (no acquisition before the toeleider
+is involved). Personal data is kept minimal and removed after the retention period.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from keuzehulp.models import Aanbieder, Consultatie, ConsultatieBericht, Gebruiker, Gemeente, Voorkeur
+from keuzehulp.models.tables import utcnow
+from keuzehulp.models.twents_model import RuleViolation
+from keuzehulp.services.accounts import aware, gemeente_ids, normalise_email
+from keuzehulp.services.audit import SYSTEM, Actor, record
+from keuzehulp.services.consultatie import contains_bsn, wijkteam_recipients
+from keuzehulp.services.mail import queue_mail
+
+MAX_TOELICHTING = 1000
+REMOVED = "[verwijderd na de bewaartermijn]"
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: easy to read out on the phone
+
+
+def check_voorkeur(form, gemeenten: dict[str, Gemeente]) -> tuple[dict, dict[str, str]]:
+    """The submitted voorkeur and its Dutch errors by field."""
+    values = {
+        name: str(form.get(name, "")).strip()
+        for name in ("naam", "telefoon", "email", "gemeente", "toelichting")
+    }
+    values["toestemming"] = bool(form.get("toestemming"))
+    errors = {}
+    if not values["naam"]:
+        errors["naam"] = "Vul uw naam in. Dan weet het wijkteam wie u bent."
+    elif len(values["naam"]) > 100:
+        errors["naam"] = "Uw naam is te lang. Gebruik hoogstens 100 tekens."
+    if not values["telefoon"] and not values["email"]:
+        errors["telefoon"] = "Vul uw telefoonnummer of e-mailadres in. Dan kan het wijkteam u bereiken."
+    digits = "".join(c for c in values["telefoon"] if c.isdigit())
+    if values["telefoon"] and not 10 <= len(digits) <= 13:
+        errors["telefoon"] = "Een telefoonnummer heeft 10 cijfers, bijvoorbeeld 06 12345678."
+    if values["email"]:
+        try:
+            values["email"] = normalise_email(values["email"])
+        except RuleViolation as problem:
+            errors["email"] = str(problem)
+    if values["gemeente"] not in gemeenten:
+        errors["gemeente"] = "Kies de gemeente waar u woont."
+    if len(values["toelichting"]) > MAX_TOELICHTING:
+        errors["toelichting"] = f"Uw uitleg is te lang. Gebruik hoogstens {MAX_TOELICHTING} tekens."
+    elif contains_bsn(values["toelichting"]):
+        errors["toelichting"] = (
+            "Zet uw burgerservicenummer (BSN) hier niet in. Het wijkteam vraagt het zelf als het nodig is."
+        )
+    if not values["toestemming"]:
+        errors["toestemming"] = (
+            "Geef toestemming om uw gegevens naar het wijkteam te sturen. "
+            "Anders kunnen wij ze niet doorgeven."
+        )
+    return values, errors
+
+
+def new_reference(session: Session) -> str:
+    """A short unique reference code like 'KH-7F3K2Q'."""
+    while True:
+        code = "KH-" + "".join(secrets.choice(_ALPHABET) for _ in range(6))
+        if session.exec(select(Voorkeur.id).where(Voorkeur.referentie == code)).first() is None:
+            return code
+
+
+def submit(
+    session: Session, values: dict, aanbieder: Aanbieder, gemeente: Gemeente, public_url: str
+) -> Voorkeur:
+    """Store a checked voorkeur, tell the gemeente's wijkteam and confirm to the inwoner."""
+    voorkeur = Voorkeur(
+        referentie=new_reference(session),
+        gemeente_id=gemeente.id,
+        aanbieder_id=aanbieder.id,
+        naam=values["naam"],
+        telefoon=values["telefoon"],
+        email=values["email"],
+        toelichting=values["toelichting"],
+        toestemming_op=utcnow(),
+    )
+    session.add(voorkeur)
+    session.flush()
+    for address in wijkteam_recipients(session, gemeente.id):
+        queue_mail(
+            session,
+            address,
+            f"Nieuwe voorkeur van een inwoner ({voorkeur.referentie})",
+            f"Hallo,\n\nEen inwoner van {gemeente.naam} heeft een voorkeur voor een aanbieder doorgegeven.\n"
+            f"Log in om het te lezen:\n{public_url.rstrip('/')}/wijkteam/voorkeuren/{voorkeur.id}\n",
+        )
+    if voorkeur.email:
+        queue_mail(
+            session,
+            voorkeur.email,
+            f"Uw voorkeur is doorgegeven ({voorkeur.referentie})",
+            f"Hallo {voorkeur.naam},\n\nWe hebben uw voorkeur voor {aanbieder.naam} doorgegeven aan "
+            f"{gemeente.toegang_naam}. Niet aan de aanbieder zelf.\n\n"
+            f"Uw referentie is {voorkeur.referentie}.\n"
+            "Het wijkteam neemt contact met u op. Dan bespreekt u samen welke hulp past.\n",
+        )
+    return voorkeur
+
+
+def may_see(session: Session, user: Gebruiker, voorkeur: Voorkeur) -> bool:
+    """Only the wijkteam of the inwoner's gemeente (and beheerders) see a voorkeur."""
+    if user.rol == "beheerder":
+        return True
+    return user.rol == "wijkteam" and voorkeur.gemeente_id in gemeente_ids(session, user)
+
+
+def mark_handled(session: Session, user: Gebruiker, voorkeur: Voorkeur) -> None:
+    """The wijkteam has dealt with the voorkeur."""
+    if voorkeur.status == "afgehandeld":
+        raise RuleViolation("Deze voorkeur is al afgehandeld.")
+    voorkeur.status, voorkeur.afgehandeld_op = "afgehandeld", utcnow()
+    session.add(voorkeur)
+    record(session, Actor.of(user), "voorkeur afgehandeld", "voorkeur", voorkeur.id)
+
+
+def for_wijkteam(session: Session, user: Gebruiker) -> list[tuple[Voorkeur, str, str]]:
+    """The voorkeuren of the user's gemeenten, open ones first: (voorkeur, aanbieder, gemeente)."""
+    query = (
+        select(Voorkeur, Aanbieder.naam, Gemeente.naam)
+        .join(Aanbieder, Aanbieder.id == Voorkeur.aanbieder_id)
+        .join(Gemeente, Gemeente.id == Voorkeur.gemeente_id)
+        .where(Voorkeur.gemeente_id.in_(gemeente_ids(session, user)))
+        .order_by(Voorkeur.status.desc(), Voorkeur.id.desc())
+    )
+    return list(session.exec(query))
+
+
+def anonymise_closed(session: Session, now: datetime, days: int) -> tuple[int, int]:
+    """Remove personal data of requests closed longer than `days` ago; returns (voorkeuren, consultaties)."""
+    limit = now - timedelta(days=days)
+    voorkeuren = 0
+    for voorkeur in session.exec(
+        select(Voorkeur).where(Voorkeur.status == "afgehandeld", Voorkeur.geanonimiseerd_op.is_(None))
+    ):
+        if aware(voorkeur.afgehandeld_op) < limit:
+            voorkeur.naam, voorkeur.telefoon, voorkeur.email, voorkeur.toelichting = REMOVED, "", "", ""
+            voorkeur.geanonimiseerd_op = now
+            session.add(voorkeur)
+            voorkeuren += 1
+    consultaties = 0
+    closed = select(Consultatie).where(
+        Consultatie.status.in_(("afgewezen", "afgerond")), Consultatie.geanonimiseerd_op.is_(None)
+    )
+    for consultatie in session.exec(closed):
+        ended = consultatie.afgerond_op or consultatie.beantwoord_op
+        if ended is None or aware(ended) >= limit:
+            continue
+        for name in (
+            "vraag",
+            "geprobeerd",
+            "bereikbaar",
+            "contactpersoon",
+            "terugkoppeling",
+            "reden_afwijzing",
+        ):
+            setattr(consultatie, name, REMOVED if getattr(consultatie, name) else "")
+        consultatie.geanonimiseerd_op = now
+        session.add(consultatie)
+        for message in session.exec(
+            select(ConsultatieBericht).where(ConsultatieBericht.consultatie_id == consultatie.id)
+        ):
+            message.tekst = REMOVED
+            session.add(message)
+        consultaties += 1
+    if voorkeuren or consultaties:
+        record(
+            session,
+            SYSTEM,
+            "persoonsgegevens verwijderd",
+            "bewaartermijn",
+            "",
+            na={"voorkeuren": voorkeuren, "consultaties": consultaties},
+        )
+    return voorkeuren, consultaties

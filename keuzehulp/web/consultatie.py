@@ -1,0 +1,327 @@
+"""Consultatie pages (wijkteam asks, aanbieder answers, a shared detail page with a thread) and
+voorkeuren (an inwoner's wish, for the wijkteam of their gemeente).
+
+Requests are only visible to the requesting gemeente's wijkteam, the addressed aanbieder and
+beheerders; everyone else gets 404 on every URL, so ids cannot be guessed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Session, select
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+from keuzehulp.models import Aanbieder, Consultatie, ConsultatieBericht, Gebruiker, Gemeente, Voorkeur
+from keuzehulp.models.tables import utcnow
+from keuzehulp.models.twents_model import RuleViolation
+from keuzehulp.services import consultatie as service
+from keuzehulp.services import login, voorkeuren
+from keuzehulp.services.accounts import gemeente_ids
+from keuzehulp.services.audit import Actor, record
+from keuzehulp.web.auth import client_address, page, signed_in
+from keuzehulp.web.public import render
+from keuzehulp.web.visitor import flash
+
+NOT_FOUND = "Deze aanvraag bestaat niet, of u heeft er geen toegang toe."
+VOORKEUR_LIMIT = 5
+
+
+def _public_url(request: Request) -> str:
+    return request.app.state.services.settings.public_url
+
+
+def _own_gemeenten(db: Session, user: Gebruiker) -> dict[int, str]:
+    ids = gemeente_ids(db, user)
+    return dict(
+        db.exec(select(Gemeente.id, Gemeente.naam).where(Gemeente.id.in_(ids)).order_by(Gemeente.naam)).all()
+    )
+
+
+# --- wijkteam: ask ---------------------------------------------------------------------------------
+
+
+def _request_page(request, aanbieder, values, gemeenten, errors=None, confirm=False, status=200):
+    context = {
+        "aanbieder": aanbieder,
+        "values": values,
+        "gemeenten": list(gemeenten.items()),
+        "errors": errors or {},
+        "confirm": confirm,
+        "leeftijdsgroepen": list(service.LEEFTIJDSGROEPEN.items()),
+        "obniveaus": list(service.ob_niveau_options().items()),
+        "urgenties": list(service.URGENTIES.items()),
+        "warning": service.CONTACT_WARNING if confirm else "",
+    }
+    return page(request, "pages/consultatie/nieuw.html", context, status)
+
+
+@signed_in("wijkteam")
+def nieuw(request: Request, db: Session, user: Gebruiker, form):
+    """The consultatie form for one aanbieder (optionally linked to an inwoner's voorkeur)."""
+    params = form if form is not None else request.query_params
+    aanbieder = db.exec(select(Aanbieder).where(Aanbieder.slug == str(params.get("aanbieder", "")))).first()
+    if aanbieder is None or aanbieder.status != "actief":
+        raise HTTPException(404, "Deze aanbieder bestaat niet of is nu niet beschikbaar.")
+    gemeenten = _own_gemeenten(db, user)
+    voorkeur = _linked_voorkeur(db, user, str(params.get("voorkeur", "")))
+    if form is None:
+        first = str(voorkeur.gemeente_id) if voorkeur else str(next(iter(gemeenten), ""))
+        values = {
+            "gemeente_id": first,
+            "urgentie": "normaal",
+            "voorkeur": str(voorkeur.id) if voorkeur else "",
+        }
+        return _request_page(request, aanbieder, values, gemeenten)
+    values, errors, confirm = service.check_request(form, aanbieder, gemeenten)
+    values["voorkeur"] = str(voorkeur.id) if voorkeur else ""
+    if errors or confirm:
+        return _request_page(request, aanbieder, values, gemeenten, errors, confirm, 400)
+    created = service.create(
+        db, user, aanbieder, values, _public_url(request), voorkeur.id if voorkeur else None
+    )
+    db.commit()
+    response = RedirectResponse(f"/consultaties/{created.id}", status_code=303)
+    flash(
+        response,
+        f"Uw vraag is naar {aanbieder.naam} gestuurd. "
+        f"U krijgt binnen {service.ANSWER_WORKDAYS} werkdagen antwoord.",
+    )
+    return response
+
+
+def _linked_voorkeur(db: Session, user: Gebruiker, raw: str) -> Voorkeur | None:
+    if not raw.isdigit():
+        return None
+    voorkeur = db.get(Voorkeur, int(raw))
+    return voorkeur if voorkeur is not None and voorkeuren.may_see(db, user, voorkeur) else None
+
+
+# --- lists ----------------------------------------------------------------------------------------
+
+
+def inbox_context(request: Request, db: Session, user: Gebruiker) -> dict:
+    """The consultatie list (filtered by ?status=) with unread counts, for any role."""
+    status = request.query_params.get("status", "")
+    status = status if status in service.ALREADY else ""
+    items, unread = service.list_for(db, user, status)
+    return {"items": items, "unread": unread, "status": status, "statuses": list(service.ALREADY)}
+
+
+@signed_in("aanbieder")
+def aanbieder_inbox(request: Request, db: Session, user: Gebruiker, form):
+    """The aanbieder's inbox of requests."""
+    return page(
+        request,
+        "pages/consultatie/inbox.html",
+        inbox_context(request, db, user) | {"title": "Vragen om consultatie"},
+    )
+
+
+# --- detail, thread and transitions ---------------------------------------------------------------
+
+
+def _visible(db: Session, user: Gebruiker, consultatie_id: int) -> Consultatie:
+    consultatie = db.get(Consultatie, consultatie_id)
+    if consultatie is None or not service.may_see(db, user, consultatie):
+        raise HTTPException(404, NOT_FOUND)
+    return consultatie
+
+
+def _detail(
+    request: Request, db: Session, user: Gebruiker, consultatie: Consultatie, errors=None, status=200
+):
+    messages = db.exec(
+        select(ConsultatieBericht)
+        .where(ConsultatieBericht.consultatie_id == consultatie.id)
+        .order_by(ConsultatieBericht.id)
+    ).all()
+    if user.rol == "beheerder":
+        record(db, Actor.of(user), "consultatie bekeken", "consultatie", consultatie.id)
+    service.mark_read(db, user, "consultatie", consultatie.id)
+    db.commit()
+    context = {
+        "c": consultatie,
+        "aanbieder": db.get(Aanbieder, consultatie.aanbieder_id),
+        "gemeente": db.get(Gemeente, consultatie.gemeente_id),
+        "requester": db.get(Gebruiker, consultatie.aangevraagd_door),
+        "messages": messages,
+        "errors": errors or {},
+        "te_laat": service.is_overdue(consultatie, utcnow()),
+        "leeftijdsgroepen": service.LEEFTIJDSGROEPEN,
+        "urgenties": service.URGENTIES,
+        "today": date.today().isoformat(),
+    }
+    return page(request, "pages/consultatie/detail.html", context, status)
+
+
+@signed_in("wijkteam", "aanbieder", "beheerder")
+def detail(request: Request, db: Session, user: Gebruiker, form):
+    """One request with its answer and thread."""
+    return _detail(request, db, user, _visible(db, user, request.path_params["consultatie_id"]))
+
+
+@signed_in("wijkteam", "aanbieder")
+def bericht(request: Request, db: Session, user: Gebruiker, form):
+    """Add a message to the thread."""
+    consultatie = _visible(db, user, request.path_params["consultatie_id"])
+    try:
+        service.add_message(db, user, consultatie, str(form.get("tekst", "")), _public_url(request))
+    except RuleViolation as problem:
+        db.rollback()
+        return _detail(request, db, user, consultatie, {"tekst": str(problem)}, 400)
+    db.commit()
+    response = RedirectResponse(f"/consultaties/{consultatie.id}#berichten", status_code=303)
+    flash(response, "Uw bericht is verstuurd.")
+    return response
+
+
+@signed_in("aanbieder")
+def actie(request: Request, db: Session, user: Gebruiker, form):
+    """Accept, reject or complete (aanbieder)."""
+    consultatie = _visible(db, user, request.path_params["consultatie_id"])
+    action = request.path_params["actie"]
+    if action not in service.TRANSITIONS:
+        raise HTTPException(404, NOT_FOUND)
+    try:
+        service.transition(db, user, consultatie.id, action, form, _public_url(request))
+    except RuleViolation as problem:
+        db.rollback()
+        consultatie = db.get(Consultatie, consultatie.id)
+        db.refresh(consultatie)
+        status = 409 if isinstance(problem, service.StateConflict) else 400
+        return _detail(request, db, user, consultatie, {action: str(problem)}, status)
+    db.commit()
+    response = RedirectResponse(f"/consultaties/{consultatie.id}", status_code=303)
+    flash(
+        response,
+        {
+            "accepteren": "U heeft de vraag geaccepteerd.",
+            "afwijzen": "U heeft de vraag afgewezen.",
+            "afronden": "De consultatie is afgerond. Het wijkteam krijgt uw terugkoppeling.",
+        }[action],
+    )
+    return response
+
+
+# --- voorkeuren -----------------------------------------------------------------------------------
+
+
+async def voorkeur_form(request: Request):
+    """'Ik wil hulp van deze aanbieder': a wish sent to the inwoner's wijkteam, never to the aanbieder."""
+    form = await request.form() if request.method == "POST" else None
+    return await run_in_threadpool(_voorkeur, request, form)
+
+
+def _voorkeur(request: Request, form):
+    services = request.app.state.services
+    gemeenten = {g.slug: g for g in services.taxonomy.gemeenten}
+    with Session(services.engine, expire_on_commit=False) as db:
+        aanbieder = db.exec(select(Aanbieder).where(Aanbieder.slug == request.path_params["slug"])).first()
+        if aanbieder is None or aanbieder.status != "actief":
+            raise HTTPException(404, "We kennen geen beschikbare aanbieder met dit adres.")
+        context = {
+            "aanbieder": aanbieder,
+            "gemeenten": list(gemeenten.values()),
+            "errors": {},
+            "bevestiging": None,
+            "bewaardagen": services.settings.retention_days,
+        }
+        if form is None:
+            values = {
+                "naam": "",
+                "telefoon": "",
+                "email": "",
+                "gemeente": request.query_params.get("gemeente", ""),
+                "toelichting": "",
+                "toestemming": False,
+            }
+            return render(request, "pages/voorkeur.html", context | {"values": values})
+        values, errors = voorkeuren.check_voorkeur(form, gemeenten)
+        if form.get("website"):  # the honeypot: people never see this field
+            errors = {
+                "naam": "Dit formulier kon niet worden verstuurd. "
+                "Probeer het later opnieuw of bel het wijkteam."
+            }
+        key = login.attempt_key("voorkeur", client_address(request))
+        if not errors and login.too_many(db, key, VOORKEUR_LIMIT):
+            errors = {
+                "naam": "U heeft al een paar keer een voorkeur doorgegeven. "
+                "Probeer het over 15 minuten opnieuw, of bel het wijkteam."
+            }
+        if errors:
+            return render(request, "pages/voorkeur.html", context | {"values": values, "errors": errors}, 400)
+        login.note_failure(db, key)  # counts submissions for the rate limit
+        gemeente = gemeenten[values["gemeente"]]
+        voorkeur = voorkeuren.submit(db, values, aanbieder, gemeente, _public_url(request))
+        db.commit()
+        return render(
+            request,
+            "pages/voorkeur.html",
+            context | {"values": values, "bevestiging": voorkeur, "gemeente": gemeente},
+        )
+
+
+@signed_in("wijkteam", "beheerder")
+def voorkeur_detail(request: Request, db: Session, user: Gebruiker, form):
+    """One voorkeur for the wijkteam of its gemeente."""
+    voorkeur = db.get(Voorkeur, request.path_params["voorkeur_id"])
+    if voorkeur is None or not voorkeuren.may_see(db, user, voorkeur):
+        raise HTTPException(404, NOT_FOUND)
+    if form is not None:
+        try:
+            voorkeuren.mark_handled(db, user, voorkeur)
+            db.commit()
+        except RuleViolation as problem:
+            response = RedirectResponse(f"/wijkteam/voorkeuren/{voorkeur.id}", status_code=303)
+            flash(response, str(problem))
+            return response
+        response = RedirectResponse("/wijkteam", status_code=303)
+        flash(response, f"Voorkeur {voorkeur.referentie} is afgehandeld.")
+        return response
+    if user.rol == "beheerder":
+        record(db, Actor.of(user), "voorkeur bekeken", "voorkeur", voorkeur.id)
+    service.mark_read(db, user, "voorkeur", voorkeur.id)
+    db.commit()
+    linked = db.exec(select(Consultatie.id).where(Consultatie.voorkeur_id == voorkeur.id)).all()
+    context = {
+        "v": voorkeur,
+        "aanbieder": db.get(Aanbieder, voorkeur.aanbieder_id),
+        "gemeente": db.get(Gemeente, voorkeur.gemeente_id),
+        "linked": linked,
+    }
+    return page(request, "pages/consultatie/voorkeur_detail.html", context)
+
+
+# --- beheer ---------------------------------------------------------------------------------------
+
+
+@signed_in("beheerder")
+def beheer_overzicht(request: Request, db: Session, user: Gebruiker, form):
+    """Response times per aanbieder and overdue requests."""
+    now: datetime = utcnow()
+    context = {"rows": service.response_times(db, now), "te_laat": service.count_overdue(db, now)}
+    return page(request, "pages/beheer/consultaties.html", context | inbox_context(request, db, user))
+
+
+routes = [
+    Route("/wijkteam/consultatie/nieuw", nieuw, methods=["GET", "POST"], name="consultatie_nieuw"),
+    Route("/aanbieder/consultaties", aanbieder_inbox, name="aanbieder_consultaties"),
+    Route("/consultaties/{consultatie_id:int}", detail, name="consultatie"),
+    Route(
+        "/consultaties/{consultatie_id:int}/bericht", bericht, methods=["POST"], name="consultatie_bericht"
+    ),
+    Route("/consultaties/{consultatie_id:int}/{actie}", actie, methods=["POST"], name="consultatie_actie"),
+    Route("/aanbieders/{slug}/voorkeur", voorkeur_form, methods=["GET", "POST"], name="voorkeur"),
+    Route(
+        "/wijkteam/voorkeuren/{voorkeur_id:int}",
+        voorkeur_detail,
+        methods=["GET", "POST"],
+        name="voorkeur_detail",
+    ),
+    Route("/beheer/consultaties", beheer_overzicht, name="beheer_consultaties"),
+]

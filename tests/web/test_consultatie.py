@@ -1,0 +1,337 @@
+"""Consultatie (wijkteam -> aanbieder) and voorkeuren (inwoner -> wijkteam): flow, transitions,
+access by role and gemeente, privacy checks, reminders, retention and notifications."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from keuzehulp.models import (
+    Aanbieder,
+    Consultatie,
+    Gebruiker,
+    GebruikerGemeente,
+    Gemeente,
+    UitgaandBericht,
+    Voorkeur,
+)
+from keuzehulp.models.tables import utcnow
+from keuzehulp.models.twents_model import RuleViolation
+from keuzehulp.services import consultatie as service
+from keuzehulp.services.accounts import hash_password
+from keuzehulp.services.demo_accounts import demo_aanbieder
+from keuzehulp.services.jobs import run_jobs
+from tests.support.accounts import DEMO, csrf_token, login, login_as, post_form
+
+PASSWORD = "een lang test wachtwoord"
+
+
+def test_bsn_elfproef_en_contactgegevens():
+    assert service.is_bsn("111222333") and service.is_bsn("123456782")
+    assert not service.is_bsn("123456789") and not service.is_bsn("000000000")
+    assert service.contains_bsn("Het BSN is 111.222.333, graag advies")
+    assert not service.contains_bsn("Dossier 123456789 en telefoon 0612345678")
+    assert service.contact_warning("Mail moeder@example.nl") and service.contact_warning("Bel 06-12345678")
+    assert not service.contact_warning("Jongen van 14 met angstklachten")
+
+
+def test_werkdagen():
+    friday = date(2026, 11, 20)
+    assert service.add_workdays(friday, 5) == date(2026, 11, 27)
+    assert service.add_workdays(date(2026, 11, 23), 5) == date(2026, 11, 30)
+
+
+def _user(world, email: str, rol: str, gemeente: str | None = None, aanbieder_id: int | None = None) -> None:
+    with Session(world.engine) as db:
+        user = Gebruiker(
+            email=email, rol=rol, password_hash=hash_password(PASSWORD), aanbieder_id=aanbieder_id
+        )
+        db.add(user)
+        db.flush()
+        if gemeente:
+            gemeente_id = db.exec(select(Gemeente.id).where(Gemeente.cbs_code == gemeente)).one()
+            db.add(GebruikerGemeente(gebruiker_id=user.id, gemeente_id=gemeente_id))
+        db.commit()
+
+
+def _target(world) -> Aanbieder:
+    with Session(world.engine) as db:
+        aanbieder = demo_aanbieder(db)
+        aanbieder.consultatie_functieniveaus = ["HBO", "WO"]
+        db.add(aanbieder)
+        db.commit()
+        db.refresh(aanbieder)
+        return aanbieder
+
+
+REQUEST = {
+    "vraag": "Jongen met angst en schoolverzuim; welke aanpak past?",
+    "leeftijdsgroep": "12-18",
+    "obniveau": "3B",
+    "functieniveau": "WO",
+    "urgentie": "normaal",
+    "bereikbaar": "Wijkteam Enschede, via de receptie",
+    "geprobeerd": "",
+}
+
+
+def _request(client, world, aanbieder, extra=None) -> int:
+    with Session(world.engine) as db:
+        enschede = db.exec(select(Gemeente.id).where(Gemeente.cbs_code == "GM0153")).one()
+    page = f"/wijkteam/consultatie/nieuw?aanbieder={aanbieder.slug}"
+    data = REQUEST | {"aanbieder": aanbieder.slug, "gemeente_id": str(enschede)} | (extra or {})
+    response = post_form(client, "/wijkteam/consultatie/nieuw", data, token_page=page)
+    assert response.status_code == 303, response.text[:300]
+    return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+def test_consultatie_van_aanvraag_tot_terugkoppeling(small_client, small_world):
+    aanbieder = _target(small_world)
+    login_as(small_client, "wijkteam")
+    assert "Consultatie aanvragen" in small_client.get(f"/aanbieders/{aanbieder.slug}").text
+    consultatie_id = _request(small_client, small_world, aanbieder)
+    with Session(small_world.engine) as db:
+        mail = db.exec(
+            select(UitgaandBericht).where(UitgaandBericht.onderwerp == "Nieuwe vraag om consultatie")
+        ).one()
+        assert mail.aan == DEMO["aanbieder"].email and "Jongen" not in mail.tekst  # no content in e-mail
+    small_client.cookies.clear()
+    login_as(small_client, "aanbieder")
+    inbox = small_client.get("/aanbieder/consultaties").text
+    assert f"Vraag {consultatie_id}" in inbox and "nieuw (1 ongelezen)" in inbox
+    detail = f"/consultaties/{consultatie_id}"
+    assert "Jongen met angst" in small_client.get(detail).text
+    assert "nieuw (1 ongelezen)" not in small_client.get("/aanbieder/consultaties").text
+    early = post_form(small_client, f"{detail}/afronden", {"terugkoppeling": "x"}, token_page=detail)
+    assert early.status_code == 409 and "nog niet geaccepteerd" in early.text
+    missing = post_form(small_client, f"{detail}/accepteren", {"contactpersoon": ""}, token_page=detail)
+    assert missing.status_code == 400 and "contactpersoon" in missing.text
+    ok = post_form(
+        small_client,
+        f"{detail}/accepteren",
+        {"contactpersoon": "Dr. Jansen", "geplande_datum": "2026-12-01"},
+        token_page=detail,
+    )
+    assert ok.status_code == 303
+    post_form(small_client, f"{detail}/bericht", {"tekst": "Wij bellen dinsdag."}, token_page=detail)
+    no_feedback = post_form(small_client, f"{detail}/afronden", {"terugkoppeling": ""}, token_page=detail)
+    assert no_feedback.status_code == 400 and "verplicht" in no_feedback.text
+    done = post_form(
+        small_client,
+        f"{detail}/afronden",
+        {"terugkoppeling": "Advies: start met OB3 niveau B."},
+        token_page=detail,
+    )
+    assert done.status_code == 303
+    small_client.cookies.clear()
+    login_as(small_client, "wijkteam")
+    seen = small_client.get(detail).text
+    assert "afgerond" in seen and "Advies: start met OB3 niveau B." in seen and "Wij bellen dinsdag." in seen
+    with Session(small_world.engine) as db:
+        subjects = set(
+            db.exec(select(UitgaandBericht.onderwerp).where(UitgaandBericht.aan == DEMO["wijkteam"].email))
+        )
+    assert {
+        "Consultatie geaccepteerd",
+        "Consultatie afgerond",
+        "Nieuw bericht over een consultatie",
+    } <= subjects
+
+
+def test_bsn_wordt_geweigerd_en_contactgegevens_vragen_om_bevestiging(small_client, small_world):
+    aanbieder = _target(small_world)
+    login_as(small_client, "wijkteam")
+    page = f"/wijkteam/consultatie/nieuw?aanbieder={aanbieder.slug}"
+    with Session(small_world.engine) as db:
+        enschede = str(db.exec(select(Gemeente.id).where(Gemeente.cbs_code == "GM0153")).one())
+    base = REQUEST | {"aanbieder": aanbieder.slug, "gemeente_id": enschede}
+    bsn = post_form(
+        small_client, "/wijkteam/consultatie/nieuw", base | {"vraag": "BSN 111222333"}, token_page=page
+    )
+    assert bsn.status_code == 400 and "burgerservicenummer" in bsn.text
+    warn = post_form(
+        small_client,
+        "/wijkteam/consultatie/nieuw",
+        base | {"geprobeerd": "Bel moeder 0612345678"},
+        token_page=page,
+    )
+    assert warn.status_code == 400 and "Ik weet zeker" in warn.text and "Bel moeder 0612345678" in warn.text
+    other = post_form(
+        small_client, "/wijkteam/consultatie/nieuw", base | {"functieniveau": "MBO"}, token_page=page
+    )
+    assert other.status_code == 400 and "functieniveau dat deze aanbieder heeft" in other.text
+    sure = post_form(
+        small_client,
+        "/wijkteam/consultatie/nieuw",
+        base | {"geprobeerd": "Bel moeder 0612345678", "zeker": "1"},
+        token_page=page,
+    )
+    assert sure.status_code == 303
+
+
+def test_andere_gemeente_en_andere_aanbieder_krijgen_404(small_client, small_world):
+    aanbieder = _target(small_world)
+    login_as(small_client, "wijkteam")
+    consultatie_id = _request(small_client, small_world, aanbieder)
+    with Session(small_world.engine) as db:
+        other_aanbieder = db.exec(select(Aanbieder.id).where(Aanbieder.id != aanbieder.id)).first()
+    _user(small_world, "wijkteam.hengelo@example.nl", "wijkteam", gemeente="GM0164")
+    _user(small_world, "andere.aanbieder@example.nl", "aanbieder", aanbieder_id=other_aanbieder)
+    for email in ("wijkteam.hengelo@example.nl", "andere.aanbieder@example.nl"):
+        small_client.cookies.clear()
+        assert login(small_client, email, PASSWORD).status_code == 303
+        token = csrf_token(small_client, "/wijkteam" if "wijkteam" in email else "/aanbieder/consultaties")
+        for cid in (consultatie_id, consultatie_id + 1, 999999):
+            assert small_client.get(f"/consultaties/{cid}").status_code == 404
+            for action in ("bericht", "accepteren"):
+                response = small_client.post(
+                    f"/consultaties/{cid}/{action}", data={"csrf_token": token, "tekst": "x"}
+                )
+                assert response.status_code in (403, 404), (email, cid, action)
+        listing = small_client.get("/wijkteam" if "wijkteam" in email else "/aanbieder/consultaties").text
+        assert f"Vraag {consultatie_id}<" not in listing
+
+
+def test_twee_tegelijk_accepteren_een_wint(small_world):
+    aanbieder = _target(small_world)
+    with Session(small_world.engine) as db:
+        requester = db.exec(select(Gebruiker).where(Gebruiker.email == DEMO["wijkteam"].email)).one()
+        enschede = db.exec(select(Gemeente.id).where(Gemeente.cbs_code == "GM0153")).one()
+        created = service.create(
+            db, requester, aanbieder, REQUEST | {"gemeente_id": str(enschede)}, "http://t"
+        )
+        db.commit()
+        consultatie_id = created.id
+    _user(small_world, "collega@aanbieder.example", "aanbieder", aanbieder_id=aanbieder.id)
+    with Session(small_world.engine) as first, Session(small_world.engine) as second:
+        user_a = first.exec(select(Gebruiker).where(Gebruiker.email == DEMO["aanbieder"].email)).one()
+        user_b = second.exec(select(Gebruiker).where(Gebruiker.email == "collega@aanbieder.example")).one()
+        (
+            first.get(Consultatie, consultatie_id),
+            second.get(Consultatie, consultatie_id),
+        )  # both read it as nieuw
+        form = {"contactpersoon": "A", "geplande_datum": "2026-12-01"}
+        service.transition(first, user_a, consultatie_id, "accepteren", form, "http://t")
+        first.commit()
+        with pytest.raises(RuleViolation, match="al geaccepteerd"):
+            service.transition(
+                second, user_b, consultatie_id, "accepteren", form | {"contactpersoon": "B"}, "http://t"
+            )
+    with Session(small_world.engine) as db:
+        assert db.get(Consultatie, consultatie_id).contactpersoon == "A"
+
+
+VOORKEUR = {
+    "naam": "Sanne de Vries",
+    "telefoon": "06 12345678",
+    "email": "sanne@example.nl",
+    "gemeente": "enschede",
+    "toestemming": "1",
+}
+
+
+def test_voorkeur_gaat_naar_het_wijkteam_van_de_gemeente_en_niet_naar_de_aanbieder(small_client, small_world):
+    aanbieder = _target(small_world)
+    _user(small_world, "wijkteam.hengelo@example.nl", "wijkteam", gemeente="GM0164")
+    page = f"/aanbieders/{aanbieder.slug}/voorkeur"
+    no_consent = post_form(small_client, page, VOORKEUR | {"toestemming": ""}, token_page=page)
+    assert no_consent.status_code == 400 and "Geef toestemming" in no_consent.text
+    assert 'value="Sanne de Vries"' in no_consent.text and 'value="06 12345678"' in no_consent.text
+    sent = post_form(
+        small_client, page, VOORKEUR | {"toelichting": "Goede verhalen gehoord"}, token_page=page
+    )
+    assert sent.status_code == 200
+    reference = re.search(r"KH-[A-Z2-9]{6}", sent.text).group(0)
+    assert "Niet naar de aanbieder" in sent.text and "Wijkteam Enschede" in sent.text
+    with Session(small_world.engine) as db:
+        voorkeur = db.exec(select(Voorkeur).where(Voorkeur.referentie == reference)).one()
+        recipients = set(
+            db.exec(select(UitgaandBericht.aan).where(UitgaandBericht.onderwerp.contains(reference)))
+        )
+    assert recipients == {DEMO["wijkteam"].email, "sanne@example.nl"}
+    login_as(small_client, "wijkteam")
+    assert reference in small_client.get("/wijkteam").text
+    assert "Sanne de Vries" in small_client.get(f"/wijkteam/voorkeuren/{voorkeur.id}").text
+    small_client.cookies.clear()
+    login(small_client, "wijkteam.hengelo@example.nl", PASSWORD)
+    assert reference not in small_client.get("/wijkteam").text
+    assert small_client.get(f"/wijkteam/voorkeuren/{voorkeur.id}").status_code == 404
+    small_client.cookies.clear()
+    login_as(small_client, "aanbieder")
+    assert small_client.get(f"/wijkteam/voorkeuren/{voorkeur.id}").status_code == 403
+
+
+def test_voorkeur_wordt_consultatie_en_afgehandeld(small_client, small_world):
+    aanbieder = _target(small_world)
+    page = f"/aanbieders/{aanbieder.slug}/voorkeur"
+    post_form(small_client, page, VOORKEUR, token_page=page)
+    with Session(small_world.engine) as db:
+        voorkeur = db.exec(select(Voorkeur)).one()
+    login_as(small_client, "wijkteam")
+    consultatie_id = _request(small_client, small_world, aanbieder, {"voorkeur": str(voorkeur.id)})
+    detail = f"/wijkteam/voorkeuren/{voorkeur.id}"
+    assert f"Vraag {consultatie_id}" in small_client.get(detail).text
+    assert post_form(small_client, detail, token_page=detail).status_code == 303
+    with Session(small_world.engine) as db:
+        assert db.get(Voorkeur, voorkeur.id).status == "afgehandeld"
+        assert db.get(Consultatie, consultatie_id).voorkeur_id == voorkeur.id
+
+
+def test_spam_bescherming(small_client, small_world):
+    aanbieder = _target(small_world)
+    page = f"/aanbieders/{aanbieder.slug}/voorkeur"
+    bot = post_form(small_client, page, VOORKEUR | {"website": "http://spam"}, token_page=page)
+    assert bot.status_code == 400 and 'value="Sanne de Vries"' in bot.text
+    too_long = post_form(small_client, page, VOORKEUR | {"toelichting": "x" * 1001}, token_page=page)
+    assert too_long.status_code == 400 and "te lang" in too_long.text
+    statuses = [post_form(small_client, page, VOORKEUR, token_page=page).status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [400]
+
+
+def test_herinnering_na_vijf_werkdagen_en_anonimiseren_na_bewaartermijn(small_client, small_world, tmp_path):
+    aanbieder = _target(small_world)
+    page = f"/aanbieders/{aanbieder.slug}/voorkeur"
+    post_form(small_client, page, VOORKEUR, token_page=page)
+    login_as(small_client, "wijkteam")
+    old_id = _request(small_client, small_world, aanbieder)
+    late_id = _request(small_client, small_world, aanbieder)
+    now = utcnow()
+    with Session(small_world.engine) as db:
+        late = db.get(Consultatie, late_id)
+        late.created_at = now - timedelta(days=10)
+        old = db.get(Consultatie, old_id)
+        old.status, old.afgerond_op, old.terugkoppeling = "afgerond", now - timedelta(days=181), "Advies"
+        voorkeur = db.exec(select(Voorkeur)).one()
+        voorkeur.status, voorkeur.afgehandeld_op = "afgehandeld", now - timedelta(days=181)
+        db.add_all([late, old, voorkeur])
+        db.commit()
+    assert "Te laat" in small_client.get("/wijkteam").text
+    settings = small_world.settings(mail_dir=tmp_path)
+    report = run_jobs(small_world.engine, settings, date.today())
+    assert report.consultatie_herinneringen == 1 and report.geanonimiseerd == 2
+    assert run_jobs(small_world.engine, settings, date.today()).consultatie_herinneringen == 0
+    with Session(small_world.engine) as db:
+        voorkeur = db.exec(select(Voorkeur)).one()
+        assert (voorkeur.naam, voorkeur.telefoon, voorkeur.email) == (
+            "[verwijderd na de bewaartermijn]",
+            "",
+            "",
+        )
+        old = db.get(Consultatie, old_id)
+        assert "Jongen" not in old.vraag and old.terugkoppeling == "[verwijderd na de bewaartermijn]"
+        assert db.get(Consultatie, late_id).vraag == REQUEST["vraag"]  # still open: kept
+
+
+def test_beheerder_ziet_reactietijden_en_inzage_staat_in_het_logboek(small_client, small_world):
+    aanbieder = _target(small_world)
+    login_as(small_client, "wijkteam")
+    consultatie_id = _request(small_client, small_world, aanbieder)
+    small_client.cookies.clear()
+    login_as(small_client, "beheerder")
+    overview = small_client.get("/beheer/consultaties").text
+    assert aanbieder.naam in overview and f"Vraag {consultatie_id}" in overview
+    assert small_client.get(f"/consultaties/{consultatie_id}").status_code == 200
+    assert "consultatie bekeken" in small_client.get("/beheer/logboek").text
