@@ -24,7 +24,7 @@ from keuzehulp.models import (
     Taal,
     Vestiging,
 )
-from keuzehulp.search.documents import current
+from keuzehulp.models.periods import current
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from keuzehulp.models import (
@@ -19,18 +18,16 @@ from keuzehulp.models import (
     DakjeScope,
     Doelgroep,
     Gemeente,
+    Resultaat,
     Specialisatie,
     Taal,
     Vestiging,
 )
-from keuzehulp.search.tokens import contract_tokens, dakje_token, spoed_token
+from keuzehulp.models.periods import current
+from keuzehulp.search.tokens import RESULTATEN_TOKEN, contract_tokens, dakje_token, spoed_token
+from keuzehulp.services.resultaten import sortable_lower_bound
 
 BATCH = 1000
-
-
-def current(model, today: date):
-    """SQL condition: a contract or dakje line valid on `today`."""
-    return (model.geldig_vanaf <= today) & or_(model.geldig_tot.is_(None), model.geldig_tot >= today)
 
 
 def pack_coords(points: Iterable[tuple[float, float]]) -> bytes:
@@ -101,6 +98,16 @@ def iter_documents(session: Session, today: date, ids: Iterable[int] | None = No
                 AanbiederTaal.aanbieder_id.in_(batch)
             ),
         )
+        resultaten = _grouped(
+            session,
+            select(
+                Resultaat.aanbieder_id,
+                Resultaat.periode,
+                Resultaat.indicator,
+                Resultaat.teller,
+                Resultaat.noemer,
+            ).where(Resultaat.aanbieder_id.in_(batch)),
+        )
         for aanbieder in aanbieders:
             aid = aanbieder.id
             yield build_document(
@@ -113,6 +120,7 @@ def iter_documents(session: Session, today: date, ids: Iterable[int] | None = No
                 specialisaties=[specialisaties[s.specialisatie_id] for s in specs[aid]],
                 doelgroepen=[doelgroepen[d.doelgroep_id] for d in groepen[aid]],
                 talen=[talen[t.taal_id] for t in taal_rows[aid]],
+                resultaten=[(r.periode, r.indicator, r.teller, r.noemer) for r in resultaten[aid]],
             )
 
 
@@ -125,6 +133,7 @@ def build_document(
     specialisaties: list[Specialisatie],
     doelgroepen: list[str],
     talen: list[str],
+    resultaten: list[tuple[str, str, int, int]] = (),
 ) -> dict:
     """The Whoosh document of one aanbieder."""
     scope: set[str] = set()
@@ -136,6 +145,9 @@ def build_document(
         for gemeente, perceel, _, _ in contracts:
             if perceel == "jeugd":
                 scope |= {spoed_token(gemeente), spoed_token(None)}
+    doelen, has_figures = sortable_lower_bound(resultaten)
+    if has_figures:
+        scope.add(RESULTATEN_TOKEN)
     spec_words = [w for s in specialisaties for w in (s.naam, s.label_b1, *s.synoniemen)]
     plaatsen = sorted({v.plaats for v in vestigingen})
     public = [v for v in vestigingen if not v.beschermde_woonlocatie]
@@ -165,6 +177,7 @@ def build_document(
         "doelgroep": " ".join(doelgroepen),
         "taal": " ".join(talen),
         "wachttijd": -1 if aanbieder.wachttijd_weken is None else aanbieder.wachttijd_weken,
+        "doelen": doelen,
         "naam_sort": aanbieder.naam.casefold().encode("utf-8"),
         "coords": pack_coords((v.lat, v.lon) for v in public),
         "data": display,

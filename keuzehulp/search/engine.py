@@ -18,7 +18,7 @@ from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
 from keuzehulp.search.filters import WACHTTIJD_OPTIONS, SearchRequest
 from keuzehulp.search.schema import dutch_analyzer
 from keuzehulp.search.snapshot import Snapshot
-from keuzehulp.search.tokens import dakje_token, scope_token, spoed_token
+from keuzehulp.search.tokens import RESULTATEN_TOKEN, dakje_token, scope_token, spoed_token
 from keuzehulp.services.taxonomy import Taxonomy
 
 # Text fields and their weight in the relevance score.
@@ -32,6 +32,10 @@ ORDER_EXPLANATIONS = {
     "wachttijd": "Kortste wachttijd eerst. Aanbieders zonder bekende wachttijd staan achteraan.",
     "naam": "Op alfabet (A tot Z).",
     "afstand": "Dichtstbijzijnde vestiging eerst.",
+    "resultaat": "Eerst de aanbieders waarvan we het zekerst weten dat cliënten hun doelen halen. "
+    "We gebruiken de ondergrens van de betrouwbaarheidsmarge, niet het percentage: "
+    "zo krijgt een kleine aanbieder met weinig cliënten geen voorsprong door toeval. "
+    "Aanbieders zonder (genoeg) resultaten staan achteraan.",
 }
 
 
@@ -150,6 +154,8 @@ class SearchEngine:
             groups["taal"] = snapshot.term_mask("taal", r.taal)
         if r.max_wachttijd is not None:
             groups["max_wachttijd"] = self._wachttijd_mask(snapshot, r.max_wachttijd)
+        if r.met_resultaten:
+            groups["resultaten"] = snapshot.term_mask("scope", RESULTATEN_TOKEN)
         return groups
 
     @staticmethod
@@ -251,6 +257,9 @@ class SearchEngine:
             keys = (neutral, wachttijd, wachttijd < 0)
         elif sort == "naam":
             keys = (snapshot.naam_rank()[docnums],)
+        elif sort == "resultaat":
+            doelen = snapshot.column("doelen")[docnums]
+            keys = (neutral, -doelen, doelen < 0)
         elif sort == "afstand":
             keys = (neutral, distances[docnums])
         else:
@@ -323,6 +332,15 @@ class SearchEngine:
                 "Ambulante spoedhulp",
                 count(base, snapshot.term_mask("scope", spoed_token(r.gemeente))),
                 r.spoedhulp,
+            )
+        ]
+        base = self._and(groups, skip=("resultaten",))
+        facets["resultaten"] = [
+            FacetOption(
+                "ja",
+                "Alleen met resultaten",
+                count(base, snapshot.term_mask("scope", RESULTATEN_TOKEN)),
+                r.met_resultaten,
             )
         ]
         base = self._and(groups, skip=("max_wachttijd",))

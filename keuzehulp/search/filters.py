@@ -9,7 +9,7 @@ from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
 from keuzehulp.services.taxonomy import Taxonomy
 
 PER_PAGE = 20
-SORTS = ("willekeurig", "relevantie", "wachttijd", "naam", "afstand")
+SORTS = ("willekeurig", "relevantie", "wachttijd", "naam", "afstand", "resultaat")
 WACHTTIJD_OPTIONS = (1, 2, 4, 8, 12)
 MAX_QUERY_LENGTH = 200
 MAX_PAGE = 10_000
@@ -29,6 +29,7 @@ class SearchRequest:
     doelgroep: str | None = None
     taal: str | None = None
     spoedhulp: bool = False
+    met_resultaten: bool = False
     max_wachttijd: int | None = None
     woonplaats: str | None = None
     sort: str = ""
@@ -122,6 +123,10 @@ def parse_search(params, taxonomy: Taxonomy) -> SearchRequest:
         if raw not in {"1", "ja", "true", "on", "0", "nee", "false"}:
             errors["spoedhulp"] = "Spoedhulp is 'ja' of 'nee'."
         values["spoedhulp"] = raw in {"1", "ja", "true", "on"}
+    if raw := _first(params, "resultaten").lower():
+        if raw not in {"1", "ja", "true", "on", "0", "nee", "false"}:
+            errors["resultaten"] = "Resultaten is 'ja' of 'nee'."
+        values["met_resultaten"] = raw in {"1", "ja", "true", "on"}
     if raw := _first(params, "max_wachttijd"):
         if not raw.isdigit() or not 0 <= int(raw) <= 104:
             errors["max_wachttijd"] = "De wachttijd is een aantal weken, van 0 tot 104."
@@ -162,6 +167,8 @@ def to_params(search: SearchRequest, **changes) -> list[tuple[str, str]]:
             items.append((name, value))
     if search.spoedhulp:
         items.append(("spoedhulp", "ja"))
+    if search.met_resultaten:
+        items.append(("resultaten", "ja"))
     if search.max_wachttijd is not None:
         items.append(("max_wachttijd", str(search.max_wachttijd)))
     if search.woonplaats:

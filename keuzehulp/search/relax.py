@@ -17,6 +17,7 @@ DROPS = (
     ("met elke wachttijd", "max_wachttijd", None),
     ("in elke taal", "taal", None),
     ("ook zonder spoedhulp", "spoedhulp", False),
+    ("ook zonder resultaten", "met_resultaten", False),
     ("zonder zoekwoorden", "q", ""),
     ("voor elke leeftijd", "doelgroep", None),
     ("zonder wonen of verblijf", "dakje", None),
@@ -46,6 +47,8 @@ def _candidates(r: SearchRequest, taxonomy: Taxonomy) -> list[tuple[str, SearchR
         options.append(("in elke taal", replace(r, taal=None)))
     if r.spoedhulp:
         options.append(("ook zonder spoedhulp", replace(r, spoedhulp=False)))
+    if r.met_resultaten:
+        options.append(("ook zonder resultaten", replace(r, met_resultaten=False)))
     if r.doelgroep:
         options.append(("voor elke leeftijd", replace(r, doelgroep=None)))
     for other in NEIGHBOURS.get(r.niveau or "", ()):

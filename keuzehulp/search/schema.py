@@ -40,6 +40,8 @@ def build_schema() -> fields.Schema:
         doelgroep=_terms_only(),
         taal=_terms_only(),
         wachttijd=fields.NUMERIC(int, bits=32, sortable=True, signed=True),
+        # Wilson lower bound x 10000 of 'doelen gehaald' (n >= 10), -1 without; for sort=resultaat.
+        doelen=fields.NUMERIC(int, bits=32, sortable=True, signed=True),
         naam_sort=fields.COLUMN(columns.VarBytesColumn()),
         coords=fields.COLUMN(columns.VarBytesColumn()),
         data=fields.STORED(),

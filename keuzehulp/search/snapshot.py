@@ -64,6 +64,7 @@ class Snapshot:
         """Read what nearly every search needs, so the first visitors do not wait for it."""
         self.column("aid")
         self.column("wachttijd")
+        self.column("doelen")  # an index built before this column existed fails here and is rebuilt
         self.naam_rank()
         for leaf, _, segid in self._leaves:
             self.segments.get((segid, "coords"), read_coords, leaf)

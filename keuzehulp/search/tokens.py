@@ -30,6 +30,9 @@ def dakje_token(gemeente: str | None, dakje: str) -> str:
     return f"{gemeente or ANY}:D{dakje}"
 
 
+RESULTATEN_TOKEN = "RESULTATEN"  # has at least one outcome figure that may be shown (n >= 10)
+
+
 def spoed_token(gemeente: str | None) -> str:
     """Token for 'offers ambulante spoedhulp (with a jeugd contract in gemeente G)'."""
     return f"{gemeente or ANY}:SPOED"

@@ -9,7 +9,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from keuzehulp.models import Aanbieder, Contract, Gemeente
-from keuzehulp.search.documents import current
+from keuzehulp.models.periods import current
 
 CSV_COLUMNS = [
     "aanbieder",

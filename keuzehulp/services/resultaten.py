@@ -16,7 +16,7 @@ from math import sqrt
 from sqlmodel import Session, select
 
 from keuzehulp.models import Contract, Resultaat
-from keuzehulp.search.documents import current
+from keuzehulp.models.periods import current
 
 MIN_N = 10
 Z95 = 1.959963984540054
@@ -152,3 +152,17 @@ def figures_for(session: Session, aanbieder_id: int, today: date) -> list[Figure
 
 def _reverse(periode: str) -> tuple:
     return tuple(-ord(c) for c in periode)
+
+
+SORT_INDICATOR = "3.4"
+
+
+def sortable_lower_bound(rows) -> tuple[int, bool]:
+    """For search: the Wilson lower bound (x 10000) of the newest shown 'doelen gehaald' figure, or -1,
+    and whether any figure may be shown. rows: (periode, indicator, teller, noemer)."""
+    shown = [r for r in rows if r[1] in INDICATOREN and r[3] >= MIN_N]
+    doelen = sorted((r for r in shown if r[1] == SORT_INDICATOR), key=lambda r: _reverse(r[0]))
+    if not doelen:
+        return -1, bool(shown)
+    low, _ = wilson(doelen[0][2], doelen[0][3])
+    return round(low * 10000), True

@@ -61,6 +61,10 @@ async def vergelijken(request: Request):
         )
     profiles = available
     figures = await run_in_threadpool(_doelen_gehaald, services.engine, [p.aanbieder.id for p in profiles])
+    by_outcome = request.query_params.get("sorteer") == "resultaat"
+    if by_outcome:  # surest 'doelen gehaald' first: the interval's lower bound, never the raw rate
+        pairs = sorted(zip(profiles, figures, strict=True), key=lambda pair: -_lower_bound(pair[1]))
+        profiles, figures = [p for p, _ in pairs], [f for _, f in pairs]
     rows = comparison_rows(profiles, search, services.taxonomy)
     if any(figures):
         cells = [_describe(f) for f in figures]
@@ -72,6 +76,7 @@ async def vergelijken(request: Request):
         "search": search,
         "share_query": "&".join(f"a={p.aanbieder.slug}" for p in profiles),
         "wijkteam": getattr(await viewer(request), "rol", None) == "wijkteam",
+        "by_outcome": by_outcome,
     }
     return render(request, "pages/vergelijken.html", context)
 
@@ -83,6 +88,10 @@ def _doelen_gehaald(engine, ids: list[int]) -> list:
             next((f for f in figures_for(session, aid, date.today()) if f.indicator.code == "3.4"), None)
             for aid in ids
         ]
+
+
+def _lower_bound(figure) -> float:
+    return figure.interval[0] if figure is not None and figure.shown else -1.0
 
 
 def _describe(figure) -> str:

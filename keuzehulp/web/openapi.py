@@ -58,6 +58,7 @@ FACET_NAMES = [
     "doelgroep",
     "taal",
     "spoedhulp",
+    "resultaten",
     "max_wachttijd",
 ]
 SEARCH_RESULT = {
@@ -200,9 +201,15 @@ SEARCH_PARAMETERS = [
     _param("doelgroep", "Doelgroep slug.", {"type": "string"}),
     _param("taal", "Taal slug.", {"type": "string"}),
     _param("spoedhulp", "ja: offers ambulante spoedhulp.", {"enum": ["ja", "nee"]}),
+    _param("resultaten", "ja: only aanbieders with outcome figures (n >= 10).", {"enum": ["ja", "nee"]}),
     _param("max_wachttijd", "Wachttijd at most this many weeks.", {"type": "integer", "minimum": 0}),
     _param("woonplaats", "Kern used as the point for sort=afstand.", {"type": "string"}),
-    _param("sort", "Order; default relevantie with q, else willekeurig.", {"enum": list(SORTS)}),
+    _param(
+        "sort",
+        "Order; default relevantie with q, else willekeurig. "
+        "resultaat: Wilson lower bound of 'doelen gehaald' (3.4), best first.",
+        {"enum": list(SORTS)},
+    ),
     _param("pagina", "Page, 20 results each.", {"type": "integer", "minimum": 1}),
     _param("volgorde", "Any string: the seed of the neutral daily shuffle.", {"type": "string"}),
 ]

@@ -70,6 +70,7 @@ SORT_LABELS = {
     "wachttijd": "Kortste wachttijd",
     "naam": "Naam (A-Z)",
     "afstand": "Dichtstbij",
+    "resultaat": "Doelen gehaald (zekerste eerst)",
 }
 
 

@@ -16,10 +16,12 @@ from keuzehulp.models import (
     DakjeScope,
     Doelgroep,
     Gemeente,
+    Resultaat,
     Specialisatie,
     Taal,
 )
 from keuzehulp.search.filters import SearchRequest
+from keuzehulp.services.resultaten import INDICATOREN, MIN_N
 
 
 def _valid(model, today: date):
@@ -90,6 +92,14 @@ def conditions(r: SearchRequest, today: date) -> list:
                 AanbiederTaal.taal_id == select(Taal.id).where(Taal.slug == r.taal).scalar_subquery(),
             )
         )
+    if r.met_resultaten:
+        where.append(
+            exists().where(
+                Resultaat.aanbieder_id == Aanbieder.id,
+                Resultaat.noemer >= MIN_N,
+                Resultaat.indicator.in_(list(INDICATOREN)),
+            )
+        )
     if r.max_wachttijd is not None:
         where.append(Aanbieder.wachttijd_weken.is_not(None))
         where.append(Aanbieder.wachttijd_weken <= r.max_wachttijd)
@@ -118,6 +128,8 @@ def facet_request(r: SearchRequest, facet: str, value: str, taxonomy) -> SearchR
         return replace(r, specialisatie=tuple(sorted(set(r.specialisatie) | {value})))
     if facet == "spoedhulp":
         return replace(r, spoedhulp=True)
+    if facet == "resultaten":
+        return replace(r, met_resultaten=True)
     if facet == "max_wachttijd":
         return replace(r, max_wachttijd=int(value))
     return replace(r, **{facet: value})

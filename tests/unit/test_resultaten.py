@@ -81,3 +81,44 @@ def test_regionale_mediaan_over_aanbieders_met_dezelfde_ob_en_genoeg_clienten(em
         [hidden] = figures_for(session, ids[3], date.today())
     assert shown.benchmark == pytest.approx(0.60) and shown.benchmark_ob == 2
     assert not hidden.shown
+
+
+def test_sorteerwaarde_is_de_ondergrens_niet_het_percentage():
+    from keuzehulp.services.resultaten import sortable_lower_bound
+
+    small_perfect = sortable_lower_bound([("2026-H1", "3.4", 10, 10)])
+    large_good = sortable_lower_bound([("2026-H1", "3.4", 216, 240)])
+    assert small_perfect == (7225, True)  # 10/10 -> lower bound 0.7225
+    assert large_good[0] > small_perfect[0]  # 90% of 240 is surer than 100% of 10
+    assert sortable_lower_bound([("2026-H1", "3.4", 9, 9)]) == (-1, False)  # n < 10 is never used
+    assert sortable_lower_bound([("2025", "3.4", 8, 10), ("2026-H1", "3.4", 5, 10)])[0] == round(
+        wilson(5, 10)[0] * 10000
+    )  # the newest period counts
+    assert sortable_lower_bound([("2026-H1", "uitval", 2, 40)]) == (-1, True)  # figures, but no 3.4
+
+
+def test_zoeken_op_resultaat_volgt_de_ondergrens_en_alleen_met_resultaten_klopt(demo_world):
+    from dataclasses import replace
+
+    from sqlmodel import Session, select
+
+    from keuzehulp.models import Aanbieder, Resultaat
+    from keuzehulp.search.filters import SearchRequest
+    from keuzehulp.services.resultaten import sortable_lower_bound
+
+    request = replace(SearchRequest(), sort="resultaat", per_page=1000)
+    result = demo_world.search.search(demo_world.index.snapshot(), request, seed=5)
+    with Session(demo_world.engine) as session:
+        rows = session.exec(
+            select(Aanbieder.slug, Resultaat).join(Resultaat, Resultaat.aanbieder_id == Aanbieder.id)
+        )
+        per_slug: dict[str, list] = {}
+        for slug, r in rows:
+            per_slug.setdefault(slug, []).append((r.periode, r.indicator, r.teller, r.noemer))
+    bounds = [sortable_lower_bound(per_slug.get(hit.data["slug"], []))[0] for hit in result.hits]
+    assert bounds == sorted(bounds, reverse=True) and bounds[0] > 0 and -1 in bounds
+    with_figures = replace(request, met_resultaten=True)
+    filtered = demo_world.search.search(demo_world.index.snapshot(), with_figures, seed=5)
+    expected = {slug for slug, rows in per_slug.items() if sortable_lower_bound(rows)[1]}
+    active = {hit.data["slug"] for hit in result.hits}
+    assert {hit.data["slug"] for hit in filtered.hits} == expected & active

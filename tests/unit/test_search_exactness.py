@@ -50,6 +50,7 @@ requests = st.builds(
     doelgroep=maybe(["kinderen", "jongeren", "volwassenen", "ouderen", "ouders-gezinnen"]),
     taal=maybe(["nl", "en", "tr", "twents", "ar"]),
     spoedhulp=st.booleans(),
+    met_resultaten=st.booleans(),
     max_wachttijd=maybe(list(WACHTTIJD_OPTIONS) + [0, 26]),
     per_page=st.just(ALL),
 )

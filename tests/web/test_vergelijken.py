@@ -121,3 +121,26 @@ def test_vergelijking_meldt_te_veel_dubbele_en_onbekende_aanbieders(demo_client,
     assert len(odd.context["profiles"]) == 1
     assert "twee keer" in odd.text and "bestaat-niet" in odd.text
     assert "Kies minstens 2 aanbieders" in odd.text
+
+
+def test_vergelijken_op_volgorde_van_doelen_gehaald(demo_client, demo_world):
+    from keuzehulp.models import Resultaat
+
+    with Session(demo_world.engine) as session:
+        active = session.exec(select(Aanbieder).where(Aanbieder.status == "actief")).all()
+        with_figure = {
+            r.aanbieder_id
+            for r in session.exec(
+                select(Resultaat).where(Resultaat.indicator == "3.4", Resultaat.noemer >= 10)
+            )
+        }
+    sure = next(a for a in active if a.id in with_figure)
+    unknown = next(a for a in active if a.id not in with_figure)
+    html = demo_client.get(
+        "/vergelijken", params=[("a", unknown.slug), ("a", sure.slug), ("sorteer", "resultaat")]
+    ).text
+    head = html[html.index("<thead>") : html.index("</thead>")]
+    assert head.index(sure.naam) < head.index(unknown.naam)
+    plain = demo_client.get("/vergelijken", params=[("a", unknown.slug), ("a", sure.slug)]).text
+    plain_head = plain[plain.index("<thead>") : plain.index("</thead>")]
+    assert plain_head.index(unknown.naam) < plain_head.index(sure.naam)
