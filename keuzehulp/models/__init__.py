@@ -33,6 +33,7 @@ from keuzehulp.models.tables import (
     Specialisatie,
     Taal,
     Vestiging,
+    WachttijdMelding,
 )
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "ConsultatieBericht",
     "Gelezen",
     "Voorkeur",
+    "WachttijdMelding",
     "Aanmelding",
     "AanbiederVersie",
     "AuditRegel",

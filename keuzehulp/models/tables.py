@@ -181,3 +181,12 @@ class SiteMeta(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class WachttijdMelding(SQLModel, table=True):
+    """One confirmation of an aanbieder's wachttijd: the history behind the wachttijd trend."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    aanbieder_id: int = Field(foreign_key="aanbieder.id", index=True)
+    weken: int
+    bevestigd_op: date = Field(index=True)

@@ -28,6 +28,7 @@ from keuzehulp.models import (
     Specialisatie,
     Taal,
     Vestiging,
+    WachttijdMelding,
 )
 from keuzehulp.models.tables import utcnow
 from keuzehulp.models.twents_model import (
@@ -110,6 +111,7 @@ class AanbiederData:
     dakjes: list[DakjeLine] = field(default_factory=list)
     maatregelhulp: list[tuple[str, str]] = field(default_factory=list)  # (gemeente, soort)
     resultaten: list[ResultaatData] = field(default_factory=list)
+    wachttijd_historie: list[tuple[date, int]] = field(default_factory=list)  # earlier confirmations
 
 
 def validate(data: AanbiederData) -> None:
@@ -249,6 +251,10 @@ def create_aanbieders(session: Session, items: list[AanbiederData]) -> list[int]
             }
             for r in data.resultaten
         ]
+        history = list(data.wachttijd_historie)
+        if data.wachttijd_weken is not None and data.wachttijd_bevestigd_op is not None:
+            history.append((data.wachttijd_bevestigd_op, data.wachttijd_weken))
+        rows["wachttijd"] += [{"aanbieder_id": aid, "weken": w, "bevestigd_op": d} for d, w in history]
         rows["changelog"].append({"aanbieder_id": aid, "reden": "aangemaakt", "created_at": now})
     tables = {
         "spec": AanbiederSpecialisatie,
@@ -259,6 +265,7 @@ def create_aanbieders(session: Session, items: list[AanbiederData]) -> list[int]
         "dakje": DakjeScope,
         "maatregelhulp": Maatregelhulp,
         "resultaat": Resultaat,
+        "wachttijd": WachttijdMelding,
         "changelog": ChangeLog,
     }
     for key, model in tables.items():

@@ -53,6 +53,7 @@ class DemoGenerator:
     """Makes AanbiederData from a seeded random generator and the region's taxonomy."""
 
     def __init__(self, session: Session, seed: int, reference_date: date):
+        self.seed = seed
         self.rng = random.Random(seed)
         self.today = reference_date
         self.vocab = _vocabulary()
@@ -107,6 +108,7 @@ class DemoGenerator:
             and kind in ("jeugd", "behandeling")
             and rng.random() < 0.2,
             werkvormen=werkvormen,
+            wachttijd_historie=self._wachttijd_historie(slug, wachttijd),
             specialisaties=specialisaties,
             doelgroepen=self._doelgroepen(percelen),
             talen=self._talen(),
@@ -283,6 +285,18 @@ class DemoGenerator:
         zinnen += [rng.choice(vocab["werkwijzezinnen"][w]) for w in werkvormen[:2]]
         zinnen.append(rng.choice(vocab["afsluitzinnen"]))
         return " ".join(zinnen)
+
+    def _wachttijd_historie(self, slug: str, wachttijd: int | None) -> list[tuple[date, int]]:
+        """Earlier confirmations over the past year, from their own generator (the rest stays as it was)."""
+        if wachttijd is None:
+            return []
+        rng = random.Random(f"{self.seed}-{slug}")
+        history = []
+        weeks = wachttijd
+        for months_back in range(12, 0, -rng.choice([2, 3, 4])):
+            weeks = max(0, weeks + rng.choice([-3, -2, -1, 0, 1, 2, 3]))
+            history.append((self.today - timedelta(days=30 * months_back + rng.randint(0, 20)), weeks))
+        return history
 
     def _resultaten(self) -> list[ResultaatData]:
         rng = self.rng

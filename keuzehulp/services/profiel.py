@@ -24,6 +24,7 @@ from keuzehulp.models import (
     Specialisatie,
     Taal,
     Vestiging,
+    WachttijdMelding,
 )
 from keuzehulp.models.tables import utcnow
 from keuzehulp.models.twents_model import FUNCTIENIVEAUS, WERKVORMEN, RuleViolation
@@ -188,6 +189,10 @@ def save(
         setattr(aanbieder, name, values[name])
     aanbieder.wachttijd_weken = values["wachttijd_weken"]
     aanbieder.wachttijd_bevestigd_op = today if values["wachttijd_weken"] is not None else None
+    if values["wachttijd_weken"] is not None:
+        session.add(
+            WachttijdMelding(aanbieder_id=aanbieder_id, weken=values["wachttijd_weken"], bevestigd_op=today)
+        )
     aanbieder.profiel_bevestigd_op = today
     aanbieder.updated_at = utcnow()
     session.add(aanbieder)
@@ -220,6 +225,9 @@ def confirm_wachttijd(session: Session, aanbieder_id: int, actor: Actor, today: 
     before = aanbieder.wachttijd_bevestigd_op
     aanbieder.wachttijd_bevestigd_op = today
     aanbieder.updated_at = utcnow()
+    session.add(
+        WachttijdMelding(aanbieder_id=aanbieder_id, weken=aanbieder.wachttijd_weken, bevestigd_op=today)
+    )
     session.add(aanbieder)
     record(
         session,

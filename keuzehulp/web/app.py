@@ -39,6 +39,7 @@ from keuzehulp.web import (
     opendata,
     public,
     wijkteam,
+    zorglandschap,
 )
 from keuzehulp.web.api_policy import APIPolicy, RateLimiter
 from keuzehulp.web.security import CSRF, CSRFMiddleware, SecurityHeadersMiddleware
@@ -129,6 +130,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         *wijkteam.routes,
         *beheer.routes,
         *consultatie.routes,
+        *zorglandschap.routes,
         Mount("/api/v1", routes=api.routes, middleware=[api_policy]),
         *opendata.page_routes,
         Mount("/open-data", routes=opendata.data_routes, middleware=[api_policy]),

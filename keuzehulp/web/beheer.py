@@ -29,6 +29,7 @@ from keuzehulp.services import aanmeldingen, importeren, tarieven
 from keuzehulp.services.aanbieders import change_status
 from keuzehulp.services.accounts import create_user, invite, set_active
 from keuzehulp.services.audit import Actor, audit_csv, search_audit
+from keuzehulp.services.consultatie import count_overdue
 from keuzehulp.web.aanbieder_area import after_write, history_page
 from keuzehulp.web.auth import page, signed_in
 from keuzehulp.web.visitor import flash
@@ -60,6 +61,7 @@ def overzicht(request: Request, db: Session, user: Gebruiker, form):
         "open_aanmeldingen": db.exec(select(func.count()).where(Aanmelding.status == "nieuw")).one(),
         "gebruikers": db.exec(select(func.count()).select_from(Gebruiker).where(Gebruiker.actief)).one(),
         "wachtende_mail": db.exec(select(func.count()).where(UitgaandBericht.verzonden_op.is_(None))).one(),
+        "te_laat": count_overdue(db),
     }
     return page(request, "pages/beheer/overzicht.html", context)
 

@@ -130,6 +130,8 @@ def test_axe_op_ingelogde_paginas(browser, writable_server, small_world, width, 
         ("beheer-aanmeldingen", "/beheer/aanmeldingen"),
         ("beheer-tarieven", "/beheer/tarieven"),
         ("beheer-logboek", "/beheer/logboek"),
+        ("beheer-zorglandschap", "/beheer/zorglandschap"),
+        ("beheer-consultaties", "/beheer/consultaties"),
     ]:
         audit(name, path)
     context.close()

@@ -27,6 +27,7 @@ SIGNED_IN_PAGES = {
     "/wijkteam": "wijkteam",
     "/aanbieder/consultaties": "aanbieder",
     "/beheer/consultaties": "beheerder",
+    "/beheer/zorglandschap": "beheerder",
     "/aanbieder/profiel": "aanbieder",
     "/aanbieder/historie": "aanbieder",
 }

@@ -1,0 +1,206 @@
+"""The zorglandschap for beheerders: coverage per gemeente, wachttijden per gemeente x OB and
+their trend, as tables (with CSV) and an SVG chart.
+
+Coverage counts come from the search index with the same filters as /zoeken, so a cell's number
+is exactly what a click on it shows. Wachttijden use confirmed values younger than 8 weeks only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from sqlmodel import Session, select
+
+from keuzehulp.models import Aanbieder, Contract, Gemeente, WachttijdMelding
+from keuzehulp.models.periods import current
+from keuzehulp.models.twents_model import DAKJES, NIVEAUS_PER_OB
+from keuzehulp.search.filters import SearchRequest, to_params
+from keuzehulp.services.profiel import STALE_AFTER_DAYS
+
+COLUMNS = (
+    [(f"OB{ob} {n}", {"ob": ob, "niveau": n}) for ob, niveaus in NIVEAUS_PER_OB.items() for n in niveaus]
+    + [(f"Dakje {d}", {"dakje": d}) for d in DAKJES]
+    + [("Spoedhulp", {"spoedhulp": True})]
+)
+TREND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Cell:
+    count: int
+    url: str
+
+
+def coverage(search_engine, snapshot, gemeenten) -> list[tuple[Gemeente, list[Cell]]]:
+    """Per gemeente, the number of active aanbieders for each OB x niveau, dakje and spoedhulp."""
+    rows = []
+    for gemeente in gemeenten:
+        cells = []
+        for _, change in COLUMNS:
+            request = replace(SearchRequest(gemeente=gemeente.cbs_code), **change)
+            params = to_params(replace(request, gemeente=gemeente.slug))
+            url = "/zoeken?" + urlencode(params)
+            cells.append(Cell(search_engine.count(snapshot, request), url))
+        rows.append((gemeente, cells))
+    return rows
+
+
+def coverage_csv(rows) -> str:
+    """The coverage matrix as CSV."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["gemeente", "cbs_code", *(label for label, _ in COLUMNS)])
+    for gemeente, cells in rows:
+        writer.writerow([gemeente.naam, gemeente.cbs_code, *(c.count for c in cells)])
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class WaitFigure:
+    n: int
+    median: float | None
+    p90: float | None
+
+
+def _figure(weeks: list[int]) -> WaitFigure:
+    if not weeks:
+        return WaitFigure(0, None, None)
+    ordered = sorted(weeks)
+    p90 = ordered[min(len(ordered) - 1, max(0, -(-9 * len(ordered) // 10) - 1))]  # nearest-rank p90
+    return WaitFigure(len(ordered), statistics.median(ordered), p90)
+
+
+def _contracted(session: Session, today: date) -> dict[tuple[int, int], set[int]]:
+    """(gemeente id, OB) -> ids of active aanbieders with a current contract line."""
+    query = (
+        select(Contract.gemeente_id, Contract.ob, Contract.aanbieder_id)
+        .join(Aanbieder, Aanbieder.id == Contract.aanbieder_id)
+        .where(Aanbieder.status == "actief", Contract.ob.is_not(None), current(Contract, today))
+    )
+    groups: dict[tuple[int, int], set[int]] = {}
+    for gemeente_id, ob, aanbieder_id in session.exec(query):
+        groups.setdefault((gemeente_id, ob), set()).add(aanbieder_id)
+    return groups
+
+
+def wachttijden(session: Session, gemeenten, today: date) -> list[tuple[Gemeente, list[WaitFigure]]]:
+    """Per gemeente and OB: median and p90 of confirmed wachttijden no older than 8 weeks."""
+    fresh_since = today - timedelta(days=STALE_AFTER_DAYS)
+    weeks = dict(
+        session.exec(
+            select(Aanbieder.id, Aanbieder.wachttijd_weken).where(
+                Aanbieder.status == "actief",
+                Aanbieder.wachttijd_weken.is_not(None),
+                Aanbieder.wachttijd_bevestigd_op >= fresh_since,
+            )
+        ).all()
+    )
+    groups = _contracted(session, today)
+    return [
+        (g, [_figure([weeks[a] for a in groups.get((g.id, ob), ()) if a in weeks]) for ob in NIVEAUS_PER_OB])
+        for g in gemeenten
+    ]
+
+
+def wachttijden_csv(rows) -> str:
+    """The wachttijd table as CSV."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    header = ["gemeente", "cbs_code"]
+    for ob in NIVEAUS_PER_OB:
+        header += [f"OB{ob} aantal", f"OB{ob} mediaan weken", f"OB{ob} p90 weken"]
+    writer.writerow(header)
+    for gemeente, figures in rows:
+        line = [gemeente.naam, gemeente.cbs_code]
+        for f in figures:
+            line += [f.n, "" if f.median is None else f.median, "" if f.p90 is None else f.p90]
+        writer.writerow(line)
+    return out.getvalue()
+
+
+def months_back(today: date, count: int) -> list[date]:
+    """The first days of the last `count` months, oldest first, this month included."""
+    months, year, month = [], today.year, today.month
+    for _ in range(count):
+        months.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def trend(session: Session, gemeente: Gemeente, ob: int, today: date) -> list[tuple[date, WaitFigure]]:
+    """Per month: median and p90 of the wachttijden confirmed that month by aanbieders contracted now."""
+    aanbieders = _contracted(session, today).get((gemeente.id, ob), set())
+    months = months_back(today, TREND_MONTHS)
+    per_month: dict[date, list[int]] = {m: [] for m in months}
+    if aanbieders:
+        rows = session.exec(
+            select(WachttijdMelding.bevestigd_op, WachttijdMelding.weken).where(
+                WachttijdMelding.aanbieder_id.in_(aanbieders), WachttijdMelding.bevestigd_op >= months[0]
+            )
+        )
+        for moment, weken in rows:
+            per_month.setdefault(date(moment.year, moment.month, 1), []).append(weken)
+    return [(m, _figure(per_month.get(m, []))) for m in months]
+
+
+def trend_svg(points: list[tuple[date, WaitFigure]], title: str) -> str:
+    """A line chart of the monthly median (solid, dots) and p90 (dashed, squares); readable without colour."""
+    width, height, left, bottom, top = 640, 260, 48, 40, 16
+    values = [f.p90 for _, f in points if f.p90 is not None] or [1]
+    ceiling = max(4, max(values))
+    step = (width - left - 16) / max(1, len(points) - 1)
+
+    def x(i: int) -> float:
+        return left + i * step
+
+    def y(v: float) -> float:
+        return top + (height - top - bottom) * (1 - v / ceiling)
+
+    def line(kind: str) -> str:
+        coords = [
+            (x(i), y(getattr(f, kind))) for i, (_, f) in enumerate(points) if getattr(f, kind) is not None
+        ]
+        return " ".join(f"{a:.1f},{b:.1f}" for a, b in coords)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="trend-titel trend-uitleg" class="trend">',
+        f'<title id="trend-titel">{_escape(title)}</title>',
+        '<desc id="trend-uitleg">Doorgetrokken lijn met rondjes: mediaan. Gestreepte lijn met vierkantjes: '
+        "90 procent van de aanbieders heeft een kortere wachttijd. "
+        "De tabel eronder geeft dezelfde cijfers.</desc>",
+        f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - 8}" y2="{y(0):.1f}" stroke="#1a1a1a"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{y(0):.1f}" stroke="#1a1a1a"/>',
+    ]
+    for tick in range(0, int(ceiling) + 1, max(1, int(ceiling) // 4)):
+        parts.append(
+            f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="12">{tick}</text>'
+        )
+    for i, (month, _) in enumerate(points):
+        parts.append(
+            f'<text x="{x(i):.1f}" y="{height - 18}" text-anchor="middle" font-size="11">{month:%m-%y}</text>'
+        )
+    parts.append(f'<text x="8" y="{top + 4}" font-size="12">weken</text>')
+    parts.append(f'<polyline points="{line("median")}" fill="none" stroke="#01689b" stroke-width="3"/>')
+    parts.append(
+        f'<polyline points="{line("p90")}" fill="none" stroke="#1a1a1a" stroke-width="2" '
+        'stroke-dasharray="6 4"/>'
+    )
+    for i, (_, f) in enumerate(points):
+        if f.median is not None:
+            parts.append(f'<circle cx="{x(i):.1f}" cy="{y(f.median):.1f}" r="4" fill="#01689b"/>')
+        if f.p90 is not None:
+            parts.append(
+                f'<rect x="{x(i) - 4:.1f}" y="{y(f.p90) - 4:.1f}" width="8" height="8" fill="#1a1a1a"/>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
