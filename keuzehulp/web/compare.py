@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
@@ -19,7 +20,14 @@ from keuzehulp.services.taxonomy import labels
 from keuzehulp.web.presenters import contract_matches
 from keuzehulp.web.public import parse_leniently, render
 from keuzehulp.web.sessions import viewer
-from keuzehulp.web.shortlist import MAX_SHORTLIST, is_slug, read_shortlist, write_shortlist
+from keuzehulp.web.shortlist import (
+    MAX_SHORTLIST,
+    comparison_context,
+    is_slug,
+    read_shortlist,
+    remember_context,
+    write_shortlist,
+)
 from keuzehulp.web.templating import datum, weken
 from keuzehulp.web.visitor import flash, message_html, visitor
 
@@ -50,7 +58,8 @@ async def vergelijken(request: Request):
             f"U kunt hooguit {MAX_SHORTLIST} aanbieders vergelijken. We tonen de eerste {MAX_SHORTLIST}."
         )
         slugs = slugs[:MAX_SHORTLIST]
-    search, _ = parse_leniently(request.query_params, services.taxonomy)
+    context = comparison_context(request)
+    search, _ = parse_leniently(context, services.taxonomy)
 
     profiles = await fetch_profiles(services.engine, slugs)
     available = [p for p in profiles if p is not None and p.aanbieder.status == "actief"]
@@ -74,7 +83,7 @@ async def vergelijken(request: Request):
         "rows": rows,
         "messages": list(dict.fromkeys(messages)),
         "search": search,
-        "share_query": "&".join(f"a={p.aanbieder.slug}" for p in profiles),
+        "share_query": urlencode([("a", p.aanbieder.slug) for p in profiles] + context.multi_items()),
         "wijkteam": getattr(await viewer(request), "rol", None) == "wijkteam",
         "by_outcome": by_outcome,
     }
@@ -175,6 +184,7 @@ async def lijst(request: Request):
     if not terug.startswith("/") or terug.startswith("//"):
         terug = "/"
     slugs = read_shortlist(request)
+    added = False
     names = await run_in_threadpool(_active_names, services.engine, [slug]) if is_slug(slug) else {}
     if actie == "leegmaken":
         slugs, message = [], "Uw vergelijking is leeg."
@@ -190,6 +200,7 @@ async def lijst(request: Request):
     else:
         slugs.append(slug)
         message = f"{names[slug]} staat nu in uw vergelijking ({len(slugs)} van {MAX_SHORTLIST})."
+        added = True
     if request.headers.get("hx-request") == "true":
         teller = (
             f'<a href="{request.url_for("vergelijken").path}" id="vergelijk-teller" hx-swap-oob="true">'
@@ -200,6 +211,8 @@ async def lijst(request: Request):
         response = RedirectResponse(terug, status_code=303)
         flash(response, message)
     write_shortlist(response, slugs)
+    if added:
+        remember_context(response, terug)
     visitor(request).finish(response)
     return response
 

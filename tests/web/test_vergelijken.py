@@ -144,3 +144,22 @@ def test_vergelijken_op_volgorde_van_doelen_gehaald(demo_client, demo_world):
     plain = demo_client.get("/vergelijken", params=[("a", unknown.slug), ("a", sure.slug)]).text
     plain_head = plain[plain.index("<thead>") : plain.index("</thead>")]
     assert plain_head.index(unknown.naam) < plain_head.index(sure.naam)
+
+
+def test_vergelijking_onthoudt_de_gemeente_van_de_zoekopdracht(small_client, small_world):
+    slugs = actieve_slugs(small_world, 2)
+    search = "/zoeken?gemeente=hof-van-twente&ob=1&q=iets&woonplaats=delden"
+    for slug in slugs:
+        data = {"csrf_token": token(small_client), "slug": slug, "actie": "toevoegen", "terug": search}
+        assert small_client.post("/vergelijken/lijst", data=data, follow_redirects=False).status_code == 303
+    assert small_client.cookies.get("kh_vergelijk_voor") is not None
+    response = small_client.get("/vergelijken")
+    labels = [row["label"] for row in response.context["rows"]]
+    assert any(label.startswith("Contract voor Hof van Twente") for label in labels), labels
+    assert "woonplaats=delden" in response.context["share_query"]
+    assert (
+        "gemeente=hof-van-twente" in response.context["share_query"]
+        and "q=" not in response.context["share_query"]
+    )
+    own = small_client.get("/vergelijken", params={"gemeente": "almelo"})
+    assert any(row["label"].startswith("Contract voor Almelo") for row in own.context["rows"])
