@@ -2,12 +2,14 @@
 
 Delivery is SMTP when KEUZEHULP_SMTP_HOST is set, otherwise an `.eml` file per message in
 KEUZEHULP_MAIL_DIR. A failed message stays in the outbox and is retried later with back-off;
-nothing is deleted. Logs name message ids only, never addresses or contents.
+nothing is deleted. Once sent, single-use links in the stored copy are replaced. Logs name
+message ids only, never addresses or contents.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -22,6 +24,12 @@ from keuzehulp.models.tables import utcnow
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=6)
+SECRET_LINKS = re.compile(r"(/wachtwoord/instellen/)[^\s\"?#]+")
+
+
+def redact(text: str) -> str:
+    """The text with single-use tokens in links replaced (for logs and sent messages)."""
+    return SECRET_LINKS.sub(r"\1[verborgen]", text)
 
 
 def queue_mail(session: Session, to: str, subject: str, body: str) -> UitgaandBericht:
@@ -83,6 +91,7 @@ def send_pending(
             else:
                 row.verzonden_op = now
                 row.laatste_fout = ""
+                row.tekst = redact(row.tekst)  # a stored copy never holds a usable link
                 sent += 1
             session.add(row)
             session.commit()

@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 import logging
-import re
 
-SECRET_PATHS = re.compile(r"(/wachtwoord/instellen/)[^\s\"?#]+")
-
-
-def redact(text: str) -> str:
-    """The text with single-use tokens in URLs replaced."""
-    return SECRET_PATHS.sub(r"\1[verborgen]", text)
+from keuzehulp.services.mail import redact
 
 
 class AccessLogPrivacy(logging.Filter):

@@ -144,6 +144,10 @@ def test_gebruiker_uitnodigen_en_de_mail_komt_als_eml_bestand(small_client, smal
     assert sent >= 1 and failed == 0
     invitation = [p.read_text() for p in tmp_path.glob("*.eml") if "nieuw@wijkteam.example" in p.read_text()]
     assert len(invitation) == 1 and "/wachtwoord/instellen/" in invitation[0]
+    assert "/wachtwoord/instellen/[verborgen]" not in invitation[0]
+    with Session(small_world.engine) as db:
+        stored = db.exec(select(UitgaandBericht).where(UitgaandBericht.aan == "nieuw@wijkteam.example")).one()
+    assert stored.verzonden_op is not None and "/wachtwoord/instellen/[verborgen]" in stored.tekst
 
 
 def test_mislukte_mail_blijft_staan_en_wordt_later_opnieuw_geprobeerd(small_world, tmp_path, monkeypatch):
