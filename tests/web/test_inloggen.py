@@ -303,3 +303,23 @@ def test_toegangslog_zonder_adres_en_zonder_token():
     message = record.getMessage()
     assert "192.168.1.20" not in message and "geheim-token-123" not in message
     assert "/wachtwoord/instellen/[verborgen]?x=1" in message
+
+
+def test_sessiecookie_is_secure_achter_https_en_ingelogde_paginas_hebben_de_beveiligingsheaders(small_world):
+    from starlette.testclient import TestClient
+
+    from keuzehulp.web.app import create_app
+
+    with TestClient(
+        create_app(small_world.settings(), engine=small_world.engine), base_url="https://testserver"
+    ) as client:
+        response = login_as(client, "beheerder")
+        assert "secure" in response.headers["set-cookie"].lower()
+        page = client.get("/beheer")
+    assert page.status_code == 200
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert (
+        page.headers["x-content-type-options"] == "nosniff"
+        and page.headers["referrer-policy"] == "same-origin"
+    )
