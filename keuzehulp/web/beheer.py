@@ -28,7 +28,7 @@ from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services import aanmeldingen, importeren, tarieven
 from keuzehulp.services.aanbieders import change_status
 from keuzehulp.services.accounts import create_user, invite, set_active
-from keuzehulp.services.audit import Actor, audit_csv, search_audit
+from keuzehulp.services.audit import Actor, audit_csv, record, search_audit
 from keuzehulp.services.consultatie import count_overdue
 from keuzehulp.web.aanbieder_area import after_write, history_page
 from keuzehulp.web.auth import page, signed_in
@@ -202,6 +202,18 @@ def gebruiker_actief(request: Request, db: Session, user: Gebruiker, form):
     return _redirect(
         request, "beheer_gebruikers", f"{target.email} is {'weer actief' if target.actief else 'uitgezet'}."
     )
+
+
+@signed_in("beheerder")
+def gebruiker_uitnodigen(request: Request, db: Session, user: Gebruiker, form):
+    """Send a new invitation (the old link stops working), e.g. when the first one expired."""
+    target = db.get(Gebruiker, request.path_params["user_id"])
+    if target is None or not target.actief:
+        return _redirect(request, "beheer_gebruikers", "Dit account bestaat niet of staat uit.")
+    invite(db, target, request.app.state.services.settings.public_url)
+    record(db, Actor.of(user), "opnieuw uitgenodigd", "gebruiker", target.id)
+    db.commit()
+    return _redirect(request, "beheer_gebruikers", f"{target.email} krijgt een nieuwe uitnodiging.")
 
 
 # --- imports --------------------------------------------------------------------------------------
@@ -422,6 +434,12 @@ routes = [
         gebruiker_actief,
         methods=["POST"],
         name="beheer_gebruiker_actief",
+    ),
+    Route(
+        "/beheer/gebruikers/{user_id:int}/uitnodigen",
+        gebruiker_uitnodigen,
+        methods=["POST"],
+        name="beheer_gebruiker_uitnodigen",
     ),
     Route("/beheer/import", importeren_start, methods=["GET", "POST"], name="beheer_import"),
     Route("/beheer/import/{batch_id:int}", import_plan, name="beheer_import_plan"),

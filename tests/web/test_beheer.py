@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from email import message_from_bytes, policy
 
 from sqlmodel import Session, select
 
@@ -139,15 +140,26 @@ def test_gebruiker_uitnodigen_en_de_mail_komt_als_eml_bestand(small_client, smal
         token_page="/beheer/gebruikers",
     )
     assert ok.status_code == 303
+    with Session(small_world.engine) as db:
+        new_id = db.exec(select(Gebruiker.id).where(Gebruiker.email == "nieuw@wijkteam.example")).one()
+    again = post_form(
+        small_client, f"/beheer/gebruikers/{new_id}/uitnodigen", token_page="/beheer/gebruikers"
+    )
+    assert again.status_code == 303
     settings = small_world.settings(mail_dir=tmp_path)
     sent, failed = send_pending(small_world.engine, settings)
     assert sent >= 1 and failed == 0
-    invitation = [p.read_text() for p in tmp_path.glob("*.eml") if "nieuw@wijkteam.example" in p.read_text()]
-    assert len(invitation) == 1 and "/wachtwoord/instellen/" in invitation[0]
-    assert "/wachtwoord/instellen/[verborgen]" not in invitation[0]
+    messages = [
+        message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(tmp_path.glob("*.eml"))
+    ]
+    invitation = [m.get_content() for m in messages if m["To"] == "nieuw@wijkteam.example"]
+    links = [re.search(r"/wachtwoord/instellen/[A-Za-z0-9_-]+", text).group(0) for text in invitation]
+    assert len(links) == 2 and "[verborgen]" not in "".join(links)
+    assert small_client.get(links[0]).status_code == 400  # the new invitation replaced the first link
+    assert small_client.get(links[1]).status_code == 200
     with Session(small_world.engine) as db:
-        stored = db.exec(select(UitgaandBericht).where(UitgaandBericht.aan == "nieuw@wijkteam.example")).one()
-    assert stored.verzonden_op is not None and "/wachtwoord/instellen/[verborgen]" in stored.tekst
+        stored = db.exec(select(UitgaandBericht).where(UitgaandBericht.aan == "nieuw@wijkteam.example")).all()
+    assert all(m.verzonden_op is not None and "/wachtwoord/instellen/[verborgen]" in m.tekst for m in stored)
 
 
 def test_mislukte_mail_blijft_staan_en_wordt_later_opnieuw_geprobeerd(small_world, tmp_path, monkeypatch):

@@ -226,6 +226,7 @@ SIGNED_IN_POSTS = [
     "/beheer/aanbieders/x/status",
     "/beheer/gebruikers",
     "/beheer/gebruikers/1/actief",
+    "/beheer/gebruikers/1/uitnodigen",
     "/beheer/import",
     "/beheer/import/1/toepassen",
     "/beheer/aanmeldingen/1",
