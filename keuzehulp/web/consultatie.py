@@ -68,7 +68,7 @@ def nieuw(request: Request, db: Session, user: Gebruiker, form):
     if aanbieder is None or aanbieder.status != "actief":
         raise HTTPException(404, "Deze aanbieder bestaat niet of is nu niet beschikbaar.")
     gemeenten = _own_gemeenten(db, user)
-    voorkeur = _linked_voorkeur(db, user, str(params.get("voorkeur", "")))
+    voorkeur = _linked_voorkeur(db, user, aanbieder, str(params.get("voorkeur", "")))
     if form is None:
         first = str(voorkeur.gemeente_id) if voorkeur else str(next(iter(gemeenten), ""))
         values = {
@@ -94,11 +94,14 @@ def nieuw(request: Request, db: Session, user: Gebruiker, form):
     return response
 
 
-def _linked_voorkeur(db: Session, user: Gebruiker, raw: str) -> Voorkeur | None:
+def _linked_voorkeur(db: Session, user: Gebruiker, aanbieder: Aanbieder, raw: str) -> Voorkeur | None:
+    """The voorkeur to link: only one the user may see, for this same aanbieder."""
     if not raw.isdigit():
         return None
     voorkeur = db.get(Voorkeur, int(raw))
-    return voorkeur if voorkeur is not None and voorkeuren.may_see(db, user, voorkeur) else None
+    if voorkeur is None or voorkeur.aanbieder_id != aanbieder.id:
+        return None
+    return voorkeur if voorkeuren.may_see(db, user, voorkeur) else None
 
 
 # --- lists ----------------------------------------------------------------------------------------
@@ -133,8 +136,15 @@ def _visible(db: Session, user: Gebruiker, consultatie_id: int) -> Consultatie:
 
 
 def _detail(
-    request: Request, db: Session, user: Gebruiker, consultatie: Consultatie, errors=None, status=200
+    request: Request,
+    db: Session,
+    user: Gebruiker,
+    consultatie: Consultatie,
+    errors=None,
+    status=200,
+    form=None,
 ):
+    """The detail page; after an error the typed values come back in their fields."""
     messages = db.exec(
         select(ConsultatieBericht)
         .where(ConsultatieBericht.consultatie_id == consultatie.id)
@@ -155,6 +165,7 @@ def _detail(
         "leeftijdsgroepen": service.LEEFTIJDSGROEPEN,
         "urgenties": service.URGENTIES,
         "today": date.today().isoformat(),
+        "typed": {k: str(v) for k, v in (form or {}).items() if k != "csrf_token"},
     }
     return page(request, "pages/consultatie/detail.html", context, status)
 
@@ -173,7 +184,7 @@ def bericht(request: Request, db: Session, user: Gebruiker, form):
         service.add_message(db, user, consultatie, str(form.get("tekst", "")), _public_url(request))
     except RuleViolation as problem:
         db.rollback()
-        return _detail(request, db, user, consultatie, {"tekst": str(problem)}, 400)
+        return _detail(request, db, user, consultatie, {"tekst": str(problem)}, 400, form)
     db.commit()
     response = RedirectResponse(f"/consultaties/{consultatie.id}#berichten", status_code=303)
     flash(response, "Uw bericht is verstuurd.")
@@ -194,7 +205,7 @@ def actie(request: Request, db: Session, user: Gebruiker, form):
         consultatie = db.get(Consultatie, consultatie.id)
         db.refresh(consultatie)
         status = 409 if isinstance(problem, service.StateConflict) else 400
-        return _detail(request, db, user, consultatie, {action: str(problem)}, status)
+        return _detail(request, db, user, consultatie, {action: str(problem)}, status, form)
     db.commit()
     response = RedirectResponse(f"/consultaties/{consultatie.id}", status_code=303)
     flash(

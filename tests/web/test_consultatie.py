@@ -119,6 +119,12 @@ def test_consultatie_van_aanvraag_tot_terugkoppeling(small_client, small_world):
     post_form(small_client, f"{detail}/bericht", {"tekst": "Wij bellen dinsdag."}, token_page=detail)
     no_feedback = post_form(small_client, f"{detail}/afronden", {"terugkoppeling": ""}, token_page=detail)
     assert no_feedback.status_code == 400 and "verplicht" in no_feedback.text
+    with_bsn = post_form(
+        small_client, f"{detail}/afronden", {"terugkoppeling": "BSN 111222333 besproken"}, token_page=detail
+    )
+    assert (
+        with_bsn.status_code == 400 and "BSN 111222333 besproken</textarea>" in with_bsn.text
+    )  # typed text kept
     done = post_form(
         small_client,
         f"{detail}/afronden",
