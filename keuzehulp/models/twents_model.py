@@ -36,7 +36,14 @@ MAATREGELHULP = (
 
 
 class RuleViolation(ValueError):
-    """A contract or profile change that the Twents model does not allow; message in Dutch."""
+    """A contract or profile change that the Twents model does not allow; message in Dutch.
+
+    `field` names the form field the message belongs to, when there is one.
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def check_contract(perceel: str, ob: int | None, niveau: str | None) -> None:

@@ -37,7 +37,7 @@ def normalise_email(value: str) -> str:
     """Lower-case e-mail address, or RuleViolation in Dutch."""
     email = value.strip().lower()
     if not _EMAIL.match(email):
-        raise RuleViolation("Vul een geldig e-mailadres in, zoals naam@organisatie.nl.")
+        raise RuleViolation("Vul een geldig e-mailadres in, zoals naam@organisatie.nl.", "email")
     return email
 
 
@@ -78,22 +78,22 @@ def create_user(
     """Create an active user without a password; wijkteams get gemeenten (CBS codes), aanbieders a slug."""
     email = normalise_email(email)
     if rol not in ROLLEN:
-        raise RuleViolation(f"Onbekende rol '{rol}'. Kies uit: {', '.join(ROLLEN)}.")
+        raise RuleViolation(f"Onbekende rol '{rol}'. Kies uit: {', '.join(ROLLEN)}.", "rol")
     if session.exec(select(Gebruiker).where(Gebruiker.email == email)).first():
-        raise RuleViolation("Er is al een account met dit e-mailadres.")
+        raise RuleViolation("Er is al een account met dit e-mailadres.", "email")
     gemeente_rows = []
     for code in gemeenten:
         row = session.exec(select(Gemeente).where(Gemeente.cbs_code == code.strip().upper())).first()
         if row is None:
-            raise RuleViolation(f"Onbekende gemeente '{code}'.")
+            raise RuleViolation(f"Onbekende gemeente '{code}'.", "gemeenten")
         gemeente_rows.append(row)
     if rol == "wijkteam" and not gemeente_rows:
-        raise RuleViolation("Kies minstens één gemeente voor een wijkteam-account.")
+        raise RuleViolation("Kies minstens één gemeente voor een wijkteam-account.", "gemeenten")
     aanbieder_id = None
     if rol == "aanbieder":
         aanbieder = session.exec(select(Aanbieder).where(Aanbieder.slug == (aanbieder_slug or ""))).first()
         if aanbieder is None:
-            raise RuleViolation("Kies de aanbieder waarvoor dit account is.")
+            raise RuleViolation("Kies de aanbieder waarvoor dit account is.", "aanbieder")
         aanbieder_id = aanbieder.id
     user = Gebruiker(email=email, naam=naam.strip(), rol=rol, aanbieder_id=aanbieder_id)
     session.add(user)

@@ -170,17 +170,7 @@ def gebruikers(request: Request, db: Session, user: Gebruiker, form):
         invite(db, new_user, request.app.state.services.settings.public_url)
     except RuleViolation as problem:
         db.rollback()
-        message = str(problem)
-        field = (
-            "email"
-            if "e-mail" in message
-            else "gemeenten"
-            if "gemeente" in message
-            else "aanbieder"
-            if "aanbieder" in message
-            else "rol"
-        )
-        return _users_page(request, db, values, {field: message}, 400)
+        return _users_page(request, db, values, {problem.field or "email": str(problem)}, 400)
     db.commit()
     return _redirect(
         request,
