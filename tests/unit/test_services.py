@@ -125,3 +125,16 @@ def test_demodata_in_de_database(small_world):
         protected = session.exec(select(Vestiging).where(Vestiging.beschermde_woonlocatie)).all()
         dakje_ids = set(session.exec(select(DakjeScope.aanbieder_id)).all())
     assert {v.aanbieder_id for v in protected} <= dakje_ids
+
+
+def test_seedbestanden_hebben_alleen_bekende_velden():
+    """A comma inside an unquoted flow-style value once split a label into extra keys."""
+    import yaml
+
+    from keuzehulp.services.taxonomy import SEED_DIR
+
+    for item in yaml.safe_load((SEED_DIR / "specialisaties.yaml").read_text(encoding="utf-8")):
+        assert set(item) == {"slug", "naam", "label_b1", "synoniemen"}, item
+    lists = yaml.safe_load((SEED_DIR / "doelgroepen_talen.yaml").read_text(encoding="utf-8"))
+    for item in lists["doelgroepen"] + lists["talen"]:
+        assert set(item) == {"slug", "naam"}, item
