@@ -21,6 +21,7 @@ FUNCTIENIVEAUS = ("MBO", "HBO", "WO", "WO++")
 DIAGNOSTIEK = ("enkelvoudig", "integraal")
 WERKVORMEN = ("individueel", "gezin", "groep", "online")
 STATUSES = ("actief", "opgeschort", "beeindigd")
+STATUS_NAMEN = {"actief": "actief", "opgeschort": "opgeschort", "beeindigd": "beëindigd"}  # for people
 MAATREGELHULP = (
     "ots-kort",
     "ots-lang",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -137,7 +137,7 @@ def token_user(session: Session, token: str, now: datetime | None = None) -> tup
     row = session.exec(select(EenmaligeToken).where(EenmaligeToken.token_hash == digest(token))).first()
     if row is None or row.gebruikt_op is not None:
         raise RuleViolation("Deze link is al gebruikt of bestaat niet. Vraag een nieuwe link aan.")
-    if aware(row.verloopt_op) < now:
+    if row.verloopt_op < now:
         raise RuleViolation("Deze link is verlopen. Vraag een nieuwe link aan.")
     user = session.get(Gebruiker, row.gebruiker_id)
     if user is None or not user.actief:
@@ -228,8 +228,3 @@ def gemeente_ids(session: Session, user: Gebruiker) -> set[int]:
         select(GebruikerGemeente.gemeente_id).where(GebruikerGemeente.gebruiker_id == user.id)
     )
     return set(rows)
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes for UTC values; make them comparable."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -18,9 +18,10 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from keuzehulp.models import Aanbieder, Consultatie, ConsultatieBericht, Gebruiker, GebruikerGemeente, Gelezen
+from keuzehulp.models.consultatie import CONSULTATIE_STATUSES
 from keuzehulp.models.tables import utcnow
 from keuzehulp.models.twents_model import NIVEAUS_PER_OB, RuleViolation
-from keuzehulp.services.accounts import aware, gemeente_ids
+from keuzehulp.services.accounts import gemeente_ids
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.mail import queue_mail
 
@@ -84,7 +85,7 @@ def is_overdue(consultatie: Consultatie, now: datetime) -> bool:
     """Still unanswered after 5 werkdagen."""
     if consultatie.status != "nieuw":
         return False
-    return now.date() > add_workdays(aware(consultatie.created_at).date(), ANSWER_WORKDAYS)
+    return now.date() > add_workdays(consultatie.created_at.date(), ANSWER_WORKDAYS)
 
 
 # --- the request ----------------------------------------------------------------------------------
@@ -340,7 +341,7 @@ def mark_read(session: Session, user: Gebruiker, soort: str, object_id: int) -> 
 def read_moments(session: Session, user: Gebruiker, soort: str) -> dict[int, datetime]:
     """object id -> when the user last opened it."""
     rows = session.exec(select(Gelezen).where(Gelezen.gebruiker_id == user.id, Gelezen.soort == soort))
-    return {r.object_id: aware(r.gelezen_op) for r in rows}
+    return {r.object_id: r.gelezen_op for r in rows}
 
 
 @dataclass(frozen=True)
@@ -362,9 +363,9 @@ def list_for(
     elif user.rol == "wijkteam":
         query = query.where(Consultatie.gemeente_id.in_(gemeente_ids(session, user)))
     seen = read_moments(session, user, "consultatie")
-    items, unread = [], dict.fromkeys(("nieuw", "geaccepteerd", "afgewezen", "afgerond"), 0)
+    items, unread = [], dict.fromkeys(CONSULTATIE_STATUSES, 0)
     for consultatie, naam in session.exec(query.order_by(Consultatie.id.desc())):
-        new_for_user = consultatie.id not in seen or seen[consultatie.id] < aware(consultatie.bijgewerkt_op)
+        new_for_user = consultatie.id not in seen or seen[consultatie.id] < consultatie.bijgewerkt_op
         unread[consultatie.status] += new_for_user
         if not status or consultatie.status == status:
             items.append(Listed(consultatie, naam, new_for_user, is_overdue(consultatie, now)))
@@ -414,9 +415,7 @@ def response_times(session: Session, now: datetime | None = None) -> list[Respon
     slugs = dict(session.exec(select(Aanbieder.id, Aanbieder.slug).where(Aanbieder.id.in_(per))).all())
 
     def median_days(pairs) -> float | None:
-        days = [
-            (aware(end) - aware(start)).total_seconds() / 86400 for start, end in pairs if end is not None
-        ]
+        days = [(end - start).total_seconds() / 86400 for start, end in pairs if end is not None]
         return round(statistics.median(days), 1) if days else None
 
     rows = [

@@ -284,8 +284,7 @@ def plan_contracts(session: Session, rows: list[tuple[int, dict]], today: date) 
         plan.errors.sort()
         return plan
 
-    names = {g.id: g.naam for g in gemeenten.values()}
-    existing = _existing_lines(session, names)
+    existing = _existing_lines(session, {g.id: g for g in gemeenten.values()})
     yesterday = today - timedelta(days=1)
     for key, line in lines.items():
         label = _label(line, gemeenten[line.gemeente].naam)
@@ -324,40 +323,31 @@ def _check_sets(lines, today: date, plan: Plan) -> None:
             plan.errors.append((first, f"{problem} (KvK {group[0].kvk}, {group[0].gemeente})"))
 
 
-def _existing_lines(session: Session, gemeente_names: dict[int, str]) -> dict[tuple, tuple[str, object]]:
+def _existing_lines(session: Session, gemeenten: dict[int, Gemeente]) -> dict[tuple, tuple[str, object]]:
+    """Every contract and dakje line in the database by its key in the file, with a readable label."""
     existing = {}
     query = select(Contract, Aanbieder.kvk, Aanbieder.naam).join(
         Aanbieder, Aanbieder.id == Contract.aanbieder_id
     )
     for row, kvk, naam in session.exec(query):
-        key = (
-            "contract",
-            kvk,
-            _cbs(session, row.gemeente_id),
-            row.perceel,
-            row.ob,
-            row.niveau,
-            row.geldig_vanaf,
-        )
+        gemeente = gemeenten[row.gemeente_id]
+        key = ("contract", kvk, gemeente.cbs_code, row.perceel, row.ob, row.niveau, row.geldig_vanaf)
         existing[key] = (
-            f"{naam} ({kvk}), {gemeente_names[row.gemeente_id]}: "
-            + _what(row.perceel, row.ob, row.niveau, None),
+            _describe(naam, kvk, gemeente.naam, _what(row.perceel, row.ob, row.niveau, None)),
             row,
         )
     query = select(DakjeScope, Aanbieder.kvk, Aanbieder.naam).join(
         Aanbieder, Aanbieder.id == DakjeScope.aanbieder_id
     )
     for row, kvk, naam in session.exec(query):
-        key = ("dakje", kvk, _cbs(session, row.gemeente_id), row.dakje, row.geldig_vanaf)
-        existing[key] = (f"{naam} ({kvk}), {gemeente_names[row.gemeente_id]}: dakje {row.dakje}", row)
+        gemeente = gemeenten[row.gemeente_id]
+        key = ("dakje", kvk, gemeente.cbs_code, row.dakje, row.geldig_vanaf)
+        existing[key] = (_describe(naam, kvk, gemeente.naam, _what("", None, None, row.dakje)), row)
     return existing
 
 
-def _cbs(session: Session, gemeente_id: int) -> str:
-    cache = session.info.setdefault("cbs_by_id", {})
-    if not cache:
-        cache.update({g.id: g.cbs_code for g in session.exec(select(Gemeente))})
-    return cache[gemeente_id]
+def _describe(naam: str, kvk: str, gemeente_naam: str, what: str) -> str:
+    return f"{naam} ({kvk}), {gemeente_naam}: {what}"
 
 
 def _what(perceel: str, ob: int | None, niveau: str | None, dakje: str | None) -> str:
@@ -367,8 +357,9 @@ def _what(perceel: str, ob: int | None, niveau: str | None, dakje: str | None) -
 
 
 def _label(line: _RegisterLine, gemeente_naam: str) -> str:
-    what = _what(line.perceel, line.ob, line.niveau, line.dakje)
-    return f"{line.naam or line.kvk} ({line.kvk}), {gemeente_naam}: {what}"
+    return _describe(
+        line.naam or line.kvk, line.kvk, gemeente_naam, _what(line.perceel, line.ob, line.niveau, line.dakje)
+    )
 
 
 def _d(value: date | None) -> str:
@@ -437,15 +428,7 @@ def apply_contracts(session: Session, plan: Plan, actor: Actor, public_url: str)
         "nieuwe aanbieders": len(plan.new_aanbieders),
         "uitnodigingen": invitations,
     }
-    record(
-        session,
-        actor,
-        "contractregister geïmporteerd",
-        "import",
-        "",
-        omschrijving=", ".join(f"{v} {k}" for k, v in counts.items()),
-        na=counts,
-    )
+    _record_import(session, actor, "contractregister geïmporteerd", counts)
     return counts
 
 
@@ -553,16 +536,13 @@ def apply_resultaten(session: Session, plan: Plan, actor: Actor) -> dict[str, in
     for aanbieder_id in sorted(touched):
         record_change(session, aanbieder_id, "resultaten")
     counts = {"toegevoegd": len(plan.added), "gewijzigd": len(plan.changed)}
-    record(
-        session,
-        actor,
-        "resultaten geïmporteerd",
-        "import",
-        "",
-        omschrijving=", ".join(f"{v} {k}" for k, v in counts.items()),
-        na=counts,
-    )
+    _record_import(session, actor, "resultaten geïmporteerd", counts)
     return counts
+
+
+def _record_import(session: Session, actor: Actor, actie: str, counts: dict[str, int]) -> None:
+    summary = ", ".join(f"{value} {name}" for name, value in counts.items())
+    record(session, actor, actie, "import", "", omschrijving=summary, na=counts)
 
 
 def plan_file(session: Session, soort: str, filename: str, content: bytes, today: date) -> Plan:

@@ -15,7 +15,7 @@ from sqlmodel import Session, delete, func, select
 from keuzehulp.models import Gebruiker, LoginPoging, Sessie
 from keuzehulp.models.tables import utcnow
 from keuzehulp.models.twents_model import RuleViolation
-from keuzehulp.services.accounts import aware, digest, normalise_email, password_matches
+from keuzehulp.services.accounts import digest, normalise_email, password_matches
 from keuzehulp.services.audit import Actor, record
 
 THROTTLE_WINDOW = timedelta(minutes=15)
@@ -110,12 +110,12 @@ def load_session(
     if row is None:
         return None
     user = session.get(Gebruiker, row.gebruiker_id)
-    expired = aware(row.last_seen) + idle < now or aware(row.created_at) + ABSOLUTE_LIFETIME < now
+    expired = row.last_seen + idle < now or row.created_at + ABSOLUTE_LIFETIME < now
     if expired or user is None or not user.actief:
         session.delete(row)
         session.commit()
         return None
-    if aware(row.last_seen) + TOUCH_INTERVAL < now:
+    if row.last_seen + TOUCH_INTERVAL < now:
         row.last_seen = now
         session.add(row)
         session.commit()

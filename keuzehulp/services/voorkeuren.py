@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from keuzehulp.models import Aanbieder, Consultatie, ConsultatieBericht, Gebruiker, Gemeente, Voorkeur
 from keuzehulp.models.tables import utcnow
 from keuzehulp.models.twents_model import RuleViolation
-from keuzehulp.services.accounts import aware, gemeente_ids, normalise_email
+from keuzehulp.services.accounts import gemeente_ids, normalise_email
 from keuzehulp.services.audit import SYSTEM, Actor, record
 from keuzehulp.services.consultatie import contains_bsn, wijkteam_recipients
 from keuzehulp.services.mail import queue_mail
@@ -142,7 +142,7 @@ def anonymise_closed(session: Session, now: datetime, days: int) -> tuple[int, i
     for voorkeur in session.exec(
         select(Voorkeur).where(Voorkeur.status == "afgehandeld", Voorkeur.geanonimiseerd_op.is_(None))
     ):
-        if aware(voorkeur.afgehandeld_op) < limit:
+        if voorkeur.afgehandeld_op < limit:
             voorkeur.naam, voorkeur.telefoon, voorkeur.email, voorkeur.toelichting = REMOVED, "", "", ""
             voorkeur.geanonimiseerd_op = now
             session.add(voorkeur)
@@ -153,7 +153,7 @@ def anonymise_closed(session: Session, now: datetime, days: int) -> tuple[int, i
     )
     for consultatie in session.exec(closed):
         ended = consultatie.afgerond_op or consultatie.beantwoord_op
-        if ended is None or aware(ended) >= limit:
+        if ended is None or ended >= limit:
             continue
         for name in (
             "vraag",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from markupsafe import escape
 from sqlmodel import Session, select
 
 from keuzehulp.models import Aanbieder, Contract, Gemeente, WachttijdMelding
@@ -170,7 +171,7 @@ def trend_svg(points: list[tuple[date, WaitFigure]], title: str) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="trend-titel trend-uitleg" class="trend">',
-        f'<title id="trend-titel">{_escape(title)}</title>',
+        f'<title id="trend-titel">{escape(title)}</title>',
         '<desc id="trend-uitleg">Doorgetrokken lijn met rondjes: mediaan. Gestreepte lijn met vierkantjes: '
         "90 procent van de aanbieders heeft een kortere wachttijd. "
         "De tabel eronder geeft dezelfde cijfers.</desc>",
@@ -200,7 +201,3 @@ def trend_svg(points: list[tuple[date, WaitFigure]], title: str) -> str:
             )
     parts.append("</svg>")
     return "".join(parts)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from keuzehulp.models import Aanbieder, Gebruiker
@@ -17,17 +15,8 @@ from keuzehulp.services import profiel
 from keuzehulp.services.audit import Actor
 from keuzehulp.services.taxonomy import labels
 from keuzehulp.web.auth import page, signed_in
-from keuzehulp.web.visitor import flash
-
-log = logging.getLogger(__name__)
-
-
-def after_write(request: Request) -> None:
-    """Apply committed changes to this process's search index at once."""
-    try:
-        request.app.state.services.index.sync()
-    except Exception:  # the polling loop catches up
-        log.exception("Zoekindex niet direct bijgewerkt")
+from keuzehulp.web.templating import datum
+from keuzehulp.web.visitor import see_other
 
 
 def options(request: Request) -> dict:
@@ -89,25 +78,22 @@ def profiel_bewerken(request: Request, db: Session, user: Gebruiker, form):
         ]
         return _form_page(request, db, aanbieder, values, aanbieder.version, conflict=changes, status=409)
     db.commit()
-    after_write(request)
-    response = RedirectResponse(request.url_for("aanbieder_profiel").path, status_code=303)
-    flash(response, "Uw profiel is opgeslagen. Bezoekers zien de wijziging binnen een paar seconden.")
-    return response
+    return see_other(
+        request.url_for("aanbieder_profiel").path,
+        "Uw profiel is opgeslagen. Bezoekers zien de wijziging binnen een paar seconden.",
+    )
 
 
 @signed_in("aanbieder")
 def wachttijd_bevestigen(request: Request, db: Session, user: Gebruiker, form):
     """One click: the wachttijd is still right."""
-    response = RedirectResponse(request.url_for("aanbieder_profiel").path, status_code=303)
+    back = request.url_for("aanbieder_profiel").path
     try:
         profiel.confirm_wachttijd(db, user.aanbieder_id, Actor.of(user), date.today())
     except RuleViolation as problem:
-        flash(response, str(problem))
-        return response
+        return see_other(back, str(problem))
     db.commit()
-    after_write(request)
-    flash(response, f"Bedankt. De wachttijd is bevestigd op {date.today():%d-%m-%Y}.")
-    return response
+    return see_other(back, f"Bedankt. De wachttijd is bevestigd op {datum(date.today())}.")
 
 
 def readable(request: Request, changes: list[tuple[str, object, object]]) -> list[tuple[str, str, str]]:

@@ -6,6 +6,7 @@ thread with a database session, sends anonymous visitors to /inloggen and answer
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from urllib.parse import quote
@@ -26,8 +27,9 @@ from keuzehulp.services import accounts, login
 from keuzehulp.web.public import render
 from keuzehulp.web.security import CSRF_COOKIE
 from keuzehulp.web.sessions import SESSION_COOKIE, current_session
-from keuzehulp.web.visitor import flash
+from keuzehulp.web.visitor import see_other
 
+log = logging.getLogger(__name__)
 HOME = {"beheerder": "/beheer", "wijkteam": "/wijkteam", "aanbieder": "/aanbieder/profiel"}
 TOTP_ENROL_SECONDS = 600
 
@@ -56,7 +58,11 @@ def set_session_cookie(request: Request, response, token: str) -> None:
 
 
 def signed_in(*rollen: str) -> Callable:
-    """Guard a handler `(request, db, user, form)` for users with one of these roles."""
+    """Guard a handler `(request, db, user, form)` for users with one of these roles.
+
+    After a POST, this process's search index applies what the handler committed at once (other
+    processes follow by polling), so a saved change is in search before the next page loads.
+    """
 
     def decorate(handler: Callable) -> Callable:
         @wraps(handler)
@@ -85,7 +91,17 @@ def _guarded(handler, rollen, request: Request, form):
         if user.rol not in rollen:
             raise HTTPException(403, "U heeft geen toegang tot deze pagina met uw account.")
         request.state.user = user
-        return handler(request, db, user, form)
+        response = handler(request, db, user, form)
+    if form is not None:
+        _sync_index(request)
+    return response
+
+
+def _sync_index(request: Request) -> None:
+    try:
+        _services(request).index.sync()
+    except Exception:  # the polling loop catches up
+        log.exception("Zoekindex niet direct bijgewerkt")
 
 
 def page(request: Request, template: str, context: dict, status_code: int = 200):
@@ -164,9 +180,7 @@ def _tweede_stap(request: Request, form):
             if login.too_many(db, key, login.ACCOUNT_LIMIT):
                 login.end_session(db, request.cookies.get(SESSION_COOKIE))
                 db.commit()
-                response = RedirectResponse("/inloggen", status_code=303)
-                flash(response, login.THROTTLED)
-                return response
+                return see_other("/inloggen", login.THROTTLED)
             if login.totp_matches(secret, str(form.get("code", ""))):
                 if user.totp_secret is None:
                     user.totp_secret = secret
@@ -191,9 +205,8 @@ def _tweede_stap(request: Request, form):
 async def uitloggen(request: Request):
     """End this browser's session."""
     await run_in_threadpool(_end, request)
-    response = RedirectResponse("/inloggen", status_code=303)
+    response = see_other("/inloggen", "U bent uitgelogd.")
     response.delete_cookie(SESSION_COOKIE)
-    flash(response, "U bent uitgelogd.")
     return response
 
 
@@ -263,17 +276,9 @@ def _instellen(request: Request, form):
                 except RuleViolation as problem:
                     errors["wachtwoord"] = str(problem)
             if not errors:
-                response = RedirectResponse("/inloggen", status_code=303)
-                flash(response, "Uw wachtwoord is ingesteld. U kunt nu inloggen.")
-                return response
+                return see_other("/inloggen", "Uw wachtwoord is ingesteld. U kunt nu inloggen.")
         context = {"email": user.email, "errors": errors}
         return render(request, "pages/wachtwoord_instellen.html", context, status_code=400 if errors else 200)
-
-
-@signed_in("beheerder", "wijkteam", "aanbieder")
-def account(request: Request, db: Session, user: Gebruiker, form):
-    """Where a signed-in user starts."""
-    return RedirectResponse(HOME[user.rol], status_code=303)
 
 
 routes = [
@@ -287,5 +292,4 @@ routes = [
         methods=["GET", "POST"],
         name="wachtwoord_instellen",
     ),
-    Route("/account", account, name="account"),
 ]

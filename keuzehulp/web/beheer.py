@@ -24,25 +24,22 @@ from keuzehulp.models import (
 )
 from keuzehulp.models.accounts import ROLLEN
 from keuzehulp.models.tables import utcnow
-from keuzehulp.models.twents_model import RuleViolation
+from keuzehulp.models.twents_model import STATUS_NAMEN, RuleViolation
 from keuzehulp.services import aanmeldingen, importeren, tarieven
 from keuzehulp.services.aanbieders import change_status
 from keuzehulp.services.accounts import create_user, invite, set_active
 from keuzehulp.services.audit import Actor, audit_csv, record, search_audit
 from keuzehulp.services.consultatie import count_overdue
-from keuzehulp.web.aanbieder_area import after_write, history_page
+from keuzehulp.web.aanbieder_area import history_page
 from keuzehulp.web.auth import page, signed_in
-from keuzehulp.web.visitor import flash
+from keuzehulp.web.visitor import see_other
 
 PAGE_SIZE = 50
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
 def _redirect(request: Request, name: str, message: str | None = None, **params) -> RedirectResponse:
-    response = RedirectResponse(request.url_for(name, **params).path, status_code=303)
-    if message:
-        flash(response, message)
-    return response
+    return see_other(request.url_for(name, **params).path, message)
 
 
 def _aanbieder(db: Session, slug: str) -> Aanbieder:
@@ -81,13 +78,21 @@ def aanbieders(request: Request, db: Session, user: Gebruiker, form):
 @signed_in("beheerder")
 def aanbieder_detail(request: Request, db: Session, user: Gebruiker, form):
     """One aanbieder: status with reason, its accounts, links to profile and history."""
-    aanbieder = _aanbieder(db, request.path_params["slug"])
+    return _aanbieder_page(request, db, _aanbieder(db, request.path_params["slug"]))
+
+
+def _aanbieder_page(request: Request, db: Session, aanbieder: Aanbieder, errors=None, typed=None):
+    """The aanbieder's beheer page; after an error the chosen status and reason come back."""
     users = db.exec(select(Gebruiker).where(Gebruiker.aanbieder_id == aanbieder.id)).all()
-    return page(
-        request,
-        "pages/beheer/aanbieder.html",
-        {"aanbieder": aanbieder, "users": users, "errors": {}, "reden": ""},
-    )
+    typed = typed or {}
+    context = {
+        "aanbieder": aanbieder,
+        "users": users,
+        "errors": errors or {},
+        "reden": typed.get("reden", ""),
+        "gekozen": typed.get("status", ""),
+    }
+    return page(request, "pages/beheer/aanbieder.html", context, 400 if errors else 200)
 
 
 @signed_in("beheerder")
@@ -98,12 +103,10 @@ def aanbieder_status(request: Request, db: Session, user: Gebruiker, form):
     try:
         change_status(db, Actor.of(user), aanbieder.slug, status, reden)
     except RuleViolation as problem:
-        users = db.exec(select(Gebruiker).where(Gebruiker.aanbieder_id == aanbieder.id)).all()
-        context = {"aanbieder": aanbieder, "users": users, "errors": {"reden": str(problem)}, "reden": reden}
-        return page(request, "pages/beheer/aanbieder.html", context, 400)
+        typed = {"status": status, "reden": reden}
+        return _aanbieder_page(request, db, aanbieder, {"reden": str(problem)}, typed)
     db.commit()
-    after_write(request)
-    word = {"actief": "weer actief", "opgeschort": "opgeschort", "beeindigd": "beëindigd"}[status]
+    word = "weer actief" if status == "actief" else STATUS_NAMEN[status]
     return _redirect(request, "beheer_aanbieder", f"{aanbieder.naam} is nu {word}.", slug=aanbieder.slug)
 
 
@@ -271,7 +274,6 @@ def import_toepassen(request: Request, db: Session, user: Gebruiker, form):
     batch.toegepast_op = utcnow()
     db.add(batch)
     db.commit()
-    after_write(request)
     summary = ", ".join(f"{value} {name}" for name, value in counts.items())
     return _redirect(request, "beheer_import_plan", f"Import verwerkt: {summary}.", batch_id=batch.id)
 
@@ -313,7 +315,6 @@ def aanmelding_beoordelen(request: Request, db: Session, user: Gebruiker, form):
             400,
         )
     db.commit()
-    after_write(request)
     return _redirect(request, "beheer_aanmeldingen", message)
 
 

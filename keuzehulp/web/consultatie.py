@@ -13,10 +13,10 @@ from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from keuzehulp.models import Aanbieder, Consultatie, ConsultatieBericht, Gebruiker, Gemeente, Voorkeur
+from keuzehulp.models.consultatie import CONSULTATIE_STATUSES
 from keuzehulp.models.tables import utcnow
 from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services import consultatie as service
@@ -25,7 +25,7 @@ from keuzehulp.services.accounts import gemeente_ids
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.web.auth import client_address, page, signed_in
 from keuzehulp.web.public import render
-from keuzehulp.web.visitor import flash
+from keuzehulp.web.visitor import see_other
 
 NOT_FOUND = "Deze aanvraag bestaat niet, of u heeft er geen toegang toe."
 VOORKEUR_LIMIT = 5
@@ -85,13 +85,11 @@ def nieuw(request: Request, db: Session, user: Gebruiker, form):
         db, user, aanbieder, values, _public_url(request), voorkeur.id if voorkeur else None
     )
     db.commit()
-    response = RedirectResponse(f"/consultaties/{created.id}", status_code=303)
-    flash(
-        response,
+    return see_other(
+        f"/consultaties/{created.id}",
         f"Uw vraag is naar {aanbieder.naam} gestuurd. "
         f"U krijgt binnen {service.ANSWER_WORKDAYS} werkdagen antwoord.",
     )
-    return response
 
 
 def _linked_voorkeur(db: Session, user: Gebruiker, aanbieder: Aanbieder, raw: str) -> Voorkeur | None:
@@ -110,9 +108,9 @@ def _linked_voorkeur(db: Session, user: Gebruiker, aanbieder: Aanbieder, raw: st
 def inbox_context(request: Request, db: Session, user: Gebruiker) -> dict:
     """The consultatie list (filtered by ?status=) with unread counts, for any role."""
     status = request.query_params.get("status", "")
-    status = status if status in service.ALREADY else ""
+    status = status if status in CONSULTATIE_STATUSES else ""
     items, unread = service.list_for(db, user, status)
-    return {"items": items, "unread": unread, "status": status, "statuses": list(service.ALREADY)}
+    return {"items": items, "unread": unread, "status": status, "statuses": CONSULTATIE_STATUSES}
 
 
 @signed_in("aanbieder")
@@ -186,9 +184,7 @@ def bericht(request: Request, db: Session, user: Gebruiker, form):
         db.rollback()
         return _detail(request, db, user, consultatie, {"tekst": str(problem)}, 400, form)
     db.commit()
-    response = RedirectResponse(f"/consultaties/{consultatie.id}#berichten", status_code=303)
-    flash(response, "Uw bericht is verstuurd.")
-    return response
+    return see_other(f"/consultaties/{consultatie.id}#berichten", "Uw bericht is verstuurd.")
 
 
 @signed_in("aanbieder")
@@ -207,16 +203,14 @@ def actie(request: Request, db: Session, user: Gebruiker, form):
         status = 409 if isinstance(problem, service.StateConflict) else 400
         return _detail(request, db, user, consultatie, {action: str(problem)}, status, form)
     db.commit()
-    response = RedirectResponse(f"/consultaties/{consultatie.id}", status_code=303)
-    flash(
-        response,
+    return see_other(
+        f"/consultaties/{consultatie.id}",
         {
             "accepteren": "U heeft de vraag geaccepteerd.",
             "afwijzen": "U heeft de vraag afgewezen.",
             "afronden": "De consultatie is afgerond. Het wijkteam krijgt uw terugkoppeling.",
         }[action],
     )
-    return response
 
 
 # --- voorkeuren -----------------------------------------------------------------------------------
@@ -288,12 +282,8 @@ def voorkeur_detail(request: Request, db: Session, user: Gebruiker, form):
             voorkeuren.mark_handled(db, user, voorkeur)
             db.commit()
         except RuleViolation as problem:
-            response = RedirectResponse(f"/wijkteam/voorkeuren/{voorkeur.id}", status_code=303)
-            flash(response, str(problem))
-            return response
-        response = RedirectResponse("/wijkteam", status_code=303)
-        flash(response, f"Voorkeur {voorkeur.referentie} is afgehandeld.")
-        return response
+            return see_other(f"/wijkteam/voorkeuren/{voorkeur.id}", str(problem))
+        return see_other("/wijkteam", f"Voorkeur {voorkeur.referentie} is afgehandeld.")
     if user.rol == "beheerder":
         record(db, Actor.of(user), "voorkeur bekeken", "voorkeur", voorkeur.id)
     service.mark_read(db, user, "voorkeur", voorkeur.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import lru_cache
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -12,6 +12,7 @@ from starlette.routing import Router
 from starlette.templating import Jinja2Templates
 
 from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.models.twents_model import STATUS_NAMEN
 from keuzehulp.search.filters import to_params
 from keuzehulp.services.taxonomy import labels
 
@@ -45,7 +46,7 @@ def tijdstip(value: datetime | None) -> str:
     """A moment in Dutch local time: '23 november 2026, 14:05'."""
     if value is None:
         return "onbekend"
-    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(AMSTERDAM)
+    local = value.astimezone(AMSTERDAM)  # database datetimes come back aware (UTC)
     return f"{datum(local.date())}, {local:%H:%M}"
 
 
@@ -120,4 +121,5 @@ def make_templates() -> Jinja2Templates:
     env.globals["search_url"] = search_url
     env.globals["labels"] = labels()
     env.globals.update(display_labels())
+    env.globals["status_namen"] = STATUS_NAMEN
     return Jinja2Templates(env=env)

@@ -12,6 +12,7 @@ from urllib.parse import quote, unquote
 
 from markupsafe import Markup, escape
 from starlette.requests import Request
+from starlette.responses import RedirectResponse
 
 from keuzehulp.web.security import csrf_token, set_csrf_cookie
 from keuzehulp.web.shortlist import read_shortlist
@@ -76,6 +77,14 @@ def message_html(text: str | None) -> Markup:
     if not text:
         return Markup("")
     return Markup('<p class="melding" role="status">') + escape(text) + Markup("</p>")
+
+
+def see_other(path: str, message: str | None = None) -> RedirectResponse:
+    """Redirect after a form (303), with a one-time message for the next page when given."""
+    response = RedirectResponse(path, status_code=303)
+    if message:
+        flash(response, message)
+    return response
 
 
 def flash(response, text: str) -> None:

@@ -31,9 +31,11 @@ def test_opschorten_haalt_de_aanbieder_direct_uit_zoeken_met_reden_in_het_logboe
     login_as(small_client, "beheerder")
     page = f"/beheer/aanbieders/{slug}"
     no_reason = post_form(
-        small_client, f"{page}/status", {"status": "opgeschort", "reden": ""}, token_page=page
+        small_client, f"{page}/status", {"status": "beeindigd", "reden": ""}, token_page=page
     )
     assert no_reason.status_code == 400 and "Schrijf de reden op" in no_reason.text
+    assert 'value="beeindigd" checked' in no_reason.text  # the chosen status is kept
+    assert 'value="opgeschort" checked' not in no_reason.text
     done = post_form(
         small_client,
         f"{page}/status",

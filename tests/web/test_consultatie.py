@@ -215,10 +215,8 @@ def test_twee_tegelijk_accepteren_een_wint(small_world):
     with Session(small_world.engine) as first, Session(small_world.engine) as second:
         user_a = first.exec(select(Gebruiker).where(Gebruiker.email == DEMO["aanbieder"].email)).one()
         user_b = second.exec(select(Gebruiker).where(Gebruiker.email == "collega@aanbieder.example")).one()
-        (
-            first.get(Consultatie, consultatie_id),
-            second.get(Consultatie, consultatie_id),
-        )  # both read it as nieuw
+        both = (first.get(Consultatie, consultatie_id), second.get(Consultatie, consultatie_id))
+        assert [c.status for c in both] == ["nieuw", "nieuw"]  # both have read it as new
         form = {"contactpersoon": "A", "geplande_datum": "2026-12-01"}
         service.transition(first, user_a, consultatie_id, "accepteren", form, "http://t")
         first.commit()

@@ -288,7 +288,7 @@ def test_volgende_pagina_na_inloggen_blijft_op_deze_website(small_client):
     )
 
 
-def test_toegangslog_zonder_adres_en_zonder_token():
+def test_toegangslog_zonder_adres_en_zonder_token(demo_client):
     from keuzehulp.web.log_privacy import AccessLogPrivacy
 
     record = logging.LogRecord(
@@ -300,6 +300,8 @@ def test_toegangslog_zonder_adres_en_zonder_token():
         ("192.168.1.20:5000", "GET", "/wachtwoord/instellen/geheim-token-123?x=1", "1.1", 200),
         None,
     )
+    installed = logging.getLogger("uvicorn.access").filters  # create_app installs the filter
+    assert any(isinstance(f, AccessLogPrivacy) for f in installed)
     AccessLogPrivacy().filter(record)
     message = record.getMessage()
     assert "192.168.1.20" not in message and "geheim-token-123" not in message
