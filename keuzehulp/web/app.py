@@ -42,6 +42,7 @@ from keuzehulp.web import (
     zorglandschap,
 )
 from keuzehulp.web.api_policy import APIPolicy, RateLimiter
+from keuzehulp.web.language import LanguageMiddleware
 from keuzehulp.web.security import CSRF, CSRFMiddleware, SecurityHeadersMiddleware
 from keuzehulp.web.templating import make_templates, path_function
 
@@ -141,6 +142,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         routes=routes,
         middleware=[
             Middleware(SecurityHeadersMiddleware),
+            Middleware(LanguageMiddleware),
             Middleware(CSRFMiddleware, csrf=state.csrf),
         ],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},

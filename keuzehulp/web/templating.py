@@ -11,10 +11,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.routing import Router
 from starlette.templating import Jinja2Templates
 
+from keuzehulp import i18n
 from keuzehulp.config import PROJECT_ROOT
 from keuzehulp.models.twents_model import STATUS_NAMEN
 from keuzehulp.search.filters import to_params
 from keuzehulp.services.taxonomy import labels
+from keuzehulp.web.language import switch_url
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MAANDEN = [
@@ -114,7 +116,11 @@ def make_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    env.globals["current_language"] = i18n.current_language
+    env.globals["switch_url"] = switch_url
     env.filters["datum"] = datum
     env.filters["weken"] = weken
     env.filters["tijdstip"] = tijdstip

@@ -1,0 +1,64 @@
+"""The language of each request: `?taal=en|nl` switches (and is remembered in a cookie), else the cookie.
+
+The switch is a link to the same page with `taal=` added, so the page and its filters stay.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from keuzehulp.i18n import DEFAULT_LANGUAGE, LANGUAGES, reset_language, set_language
+
+LANGUAGE_COOKIE = "kh_taal"
+LANGUAGE_PARAM = "taal"
+
+
+def _cookie(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                key, _, val = part.strip().partition("=")
+                if key == LANGUAGE_COOKIE:
+                    return val
+    return None
+
+
+class LanguageMiddleware:
+    """Sets the request's language and remembers a switch in a cookie for a year."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        chosen = query.get(LANGUAGE_PARAM)
+        language = chosen if chosen in LANGUAGES else _cookie(scope)
+        language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+        token = set_language(language)
+
+        async def send_with_language(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"content-language", language.encode()))
+                if chosen in LANGUAGES:
+                    cookie = f"{LANGUAGE_COOKIE}={chosen}; Max-Age=31536000; Path=/; SameSite=Lax; HttpOnly"
+                    headers.append((b"set-cookie", cookie.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_language)
+        finally:
+            reset_language(token)
+
+
+def switch_url(path: str, query: str, language: str) -> str:
+    """The same page and filters in another language."""
+    items = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != LANGUAGE_PARAM]
+    items.append((LANGUAGE_PARAM, language))
+    return f"{path}?{urlencode(items)}"

@@ -1,0 +1,38 @@
+"""The English version: a language switch that keeps page and filters, and a complete catalog."""
+
+from __future__ import annotations
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.i18n import LOCALE_DIR
+
+
+def test_taal_wisselen_en_onthouden(small_client):
+    english = small_client.get("/", params={"taal": "en"})
+    assert '<html lang="en">' in english.text and "Find help that suits you" in english.text
+    assert english.headers["content-language"] == "en"
+    assert "kh_taal=en" in english.headers["set-cookie"]
+    again = small_client.get("/")
+    assert "Find help that suits you" in again.text and 'hreflang="nl"' in again.text
+    dutch = small_client.get("/", params={"taal": "nl"})
+    assert '<html lang="nl">' in dutch.text and "Vind hulp die bij u past" in dutch.text
+
+
+def test_wissel_houdt_pagina_en_filters(small_client):
+    html = small_client.get("/zoeken", params={"gemeente": "enschede", "ob": "1", "taal": "en"}).text
+    assert 'href="/zoeken?gemeente=enschede&amp;ob=1&amp;taal=nl"' in html
+    dutch = small_client.get("/zoeken", params={"gemeente": "enschede", "ob": "1", "taal": "nl"}).text
+    assert 'href="/zoeken?gemeente=enschede&amp;ob=1&amp;taal=en"' in dutch
+    assert "Find a provider" in html and "Find a provider" not in dutch  # cached per language
+
+
+def test_elke_tekst_in_de_sjablonen_heeft_een_engelse_vertaling():
+    method_map = [("templates/**.html", "jinja2")]
+    options = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true"}}
+    found = {message for _, _, message, _, _ in extract_from_dir(PROJECT_ROOT, method_map, options)}
+    with (LOCALE_DIR / "en" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale="en")
+    translated = {m.id for m in catalog if m.id and m.string}
+    assert found and found <= translated, sorted(found - translated)
