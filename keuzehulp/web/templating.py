@@ -13,6 +13,7 @@ from starlette.templating import Jinja2Templates
 
 from keuzehulp import i18n
 from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.i18n import N_
 from keuzehulp.models.twents_model import STATUS_NAMEN
 from keuzehulp.search.filters import to_params
 from keuzehulp.services.taxonomy import labels
@@ -68,12 +69,12 @@ def search_url(base: str, search, **changes) -> str:
 
 
 SORT_LABELS = {
-    "willekeurig": "Willekeurig",
-    "relevantie": "Beste match met zoekwoorden",
-    "wachttijd": "Kortste wachttijd",
-    "naam": "Naam (A-Z)",
-    "afstand": "Dichtstbij",
-    "resultaat": "Doelen gehaald (zekerste eerst)",
+    "willekeurig": N_("Willekeurig"),
+    "relevantie": N_("Beste match met zoekwoorden"),
+    "wachttijd": N_("Kortste wachttijd"),
+    "naam": N_("Naam (A-Z)"),
+    "afstand": N_("Dichtstbij"),
+    "resultaat": N_("Doelen gehaald (zekerste eerst)"),
 }
 
 

@@ -28,11 +28,30 @@ def test_wissel_houdt_pagina_en_filters(small_client):
     assert "Find a provider" in html and "Find a provider" not in dutch  # cached per language
 
 
-def test_elke_tekst_in_de_sjablonen_heeft_een_engelse_vertaling():
-    method_map = [("templates/**.html", "jinja2")]
+def test_elke_gemarkeerde_tekst_heeft_een_engelse_vertaling():
+    method_map = [("templates/**.html", "jinja2"), ("keuzehulp/**.py", "python")]
     options = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true"}}
-    found = {message for _, _, message, _, _ in extract_from_dir(PROJECT_ROOT, method_map, options)}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+    extracted = extract_from_dir(PROJECT_ROOT, method_map, options, keywords=keywords)
+    found = {message[0] if isinstance(message, tuple) else message for _, _, message, _, _ in extracted}
     with (LOCALE_DIR / "en" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalog = read_po(handle, locale="en")
-    translated = {m.id for m in catalog if m.id and m.string}
+    translated = {
+        m.id[0] if isinstance(m.id, tuple) else m.id
+        for m in catalog
+        if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string)
+    }
     assert found and found <= translated, sorted(found - translated)
+
+
+def test_zoekpagina_in_het_engels(small_client):
+    html = small_client.get(
+        "/zoeken", params={"gemeente": "enschede", "max_wachttijd": "4", "taal": "en"}
+    ).text
+    assert "providers found" in html or "provider found" in html
+    assert "Kind of help (ondersteuningsbehoefte)" in html and "At most 4 weeks" in html
+    assert "Random order, so that no provider gets priority." in html
+    dutch = small_client.get(
+        "/zoeken", params={"gemeente": "enschede", "max_wachttijd": "4", "taal": "nl"}
+    ).text
+    assert "Hooguit 4 weken" in dutch and "Willekeurige volgorde" in dutch
