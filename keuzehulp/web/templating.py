@@ -78,18 +78,17 @@ SORT_LABELS = {
 }
 
 
-def display_labels() -> dict[str, dict[str, str]]:
-    """Labels for filter options, from the Twents-model seed file."""
-    terms = labels()
-    return {
-        "perceel_labels": {key: item["label"] for key, item in terms["percelen"].items()},
-        "ob_labels": {
-            str(ob): f"OB{ob}: {item['naam']}" for ob, item in terms["ondersteuningsbehoeften"].items()
-        },
-        "niveau_labels": {n: f"Niveau {n}" for n in terms["niveaus"]},
-        "dakje_labels": {d: f"{d}: {item['naam']}" for d, item in terms["dakjes"].items()},
-        "sort_labels": SORT_LABELS,
-    }
+def facet_labels(kind: str) -> dict[str, str]:
+    """Labels of the options of a Twents-model filter, in the current language."""
+    terms, translate = labels(), i18n.gettext  # seed texts are extracted from seed/ by i18n_extract
+    if kind == "perceel":
+        return {key: translate(item["label"]) for key, item in terms["percelen"].items()}
+    if kind == "ob":
+        obs = terms["ondersteuningsbehoeften"]
+        return {str(ob): f"OB{ob}: {translate(item['naam'])}" for ob, item in obs.items()}
+    if kind == "niveau":
+        return {n: i18n.gettext("Niveau %(niveau)s") % {"niveau": n} for n in terms["niveaus"]}
+    return {d: f"{d}: {translate(item['naam'])}" for d, item in terms["dakjes"].items()}
 
 
 def path_function(router: Router):
@@ -127,6 +126,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["tijdstip"] = tijdstip
     env.globals["search_url"] = search_url
     env.globals["labels"] = labels()
-    env.globals.update(display_labels())
+    env.globals["facet_labels"] = facet_labels
+    env.globals["sort_labels"] = SORT_LABELS
     env.globals["status_namen"] = STATUS_NAMEN
     return Jinja2Templates(env=env)

@@ -29,7 +29,14 @@ def test_wissel_houdt_pagina_en_filters(small_client):
 
 
 def test_elke_gemarkeerde_tekst_heeft_een_engelse_vertaling():
-    method_map = [("templates/**.html", "jinja2"), ("keuzehulp/**.py", "python")]
+    seed = "keuzehulp.i18n_extract:extract_seed"
+    method_map = [
+        ("templates/**.html", "jinja2"),
+        ("keuzehulp/**.py", "python"),
+        ("seed/twents_model.yaml", seed),
+        ("seed/specialisaties.yaml", seed),
+        ("seed/doelgroepen_talen.yaml", seed),
+    ]
     options = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true"}}
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
     extracted = extract_from_dir(PROJECT_ROOT, method_map, options, keywords=keywords)
@@ -50,6 +57,9 @@ def test_zoekpagina_in_het_engels(small_client):
     ).text
     assert "providers found" in html or "provider found" in html
     assert "Kind of help (ondersteuningsbehoefte)" in html and "At most 4 weeks" in html
+    assert (
+        "OB1: Practical support" in html and "Level (niveau)" in html and "Young people (12-18 years)" in html
+    )
     assert "Random order, so that no provider gets priority." in html
     dutch = small_client.get(
         "/zoeken", params={"gemeente": "enschede", "max_wachttijd": "4", "taal": "nl"}
