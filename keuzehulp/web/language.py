@@ -1,6 +1,6 @@
-"""The language of each request: `?taal=en|nl` switches (and is remembered in a cookie), else the cookie.
+"""The language of each request: `?lang=en|nl` switches (and is remembered in a cookie), else the cookie.
 
-The switch is a link to the same page with `taal=` added, so the page and its filters stay.
+The switch is a link to the same page with `lang=` added, so the page and its filters stay.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from keuzehulp.i18n import DEFAULT_LANGUAGE, LANGUAGES, reset_language, set_language
 
 LANGUAGE_COOKIE = "kh_taal"
-LANGUAGE_PARAM = "taal"
+LANGUAGE_PARAM = "lang"  # not "taal": that filters aanbieders by the language they speak
 
 
 def _cookie(scope: Scope) -> str | None:

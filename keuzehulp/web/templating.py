@@ -7,6 +7,7 @@ from functools import lru_cache
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.routing import Router
 from starlette.templating import Jinja2Templates
@@ -20,46 +21,32 @@ from keuzehulp.services.taxonomy import labels
 from keuzehulp.web.language import switch_url
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-MAANDEN = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 
 def datum(value: date | str | None) -> str:
-    """'2026-11-23' -> '23 november 2026'."""
+    """'2026-11-23' -> '23 november 2026' (or 'November 23, 2026' in English)."""
     if value is None:
-        return "onbekend"
+        return i18n.gettext("onbekend")
     if isinstance(value, str):
         value = date.fromisoformat(value)
-    return f"{value.day} {MAANDEN[value.month - 1]} {value.year}"
+    return format_date(value, "long", locale=i18n.current_language())
 
 
 def tijdstip(value: datetime | None) -> str:
     """A moment in Dutch local time: '23 november 2026, 14:05'."""
     if value is None:
-        return "onbekend"
+        return i18n.gettext("onbekend")
     local = value.astimezone(AMSTERDAM)  # database datetimes come back aware (UTC)
     return f"{datum(local.date())}, {local:%H:%M}"
 
 
 def weken(value: int | None) -> str:
-    """Wachttijd in plain Dutch."""
+    """Wachttijd in plain words."""
     if value is None:
-        return "onbekend"
+        return i18n.gettext("onbekend")
     if value == 0:
-        return "geen wachttijd"
-    return f"{value} {'week' if value == 1 else 'weken'}"
+        return i18n.gettext("geen wachttijd")
+    return i18n.ngettext("%(num)s week", "%(num)s weken", value) % {"num": value}
 
 
 def search_url(base: str, search, **changes) -> str:

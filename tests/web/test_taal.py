@@ -10,21 +10,21 @@ from keuzehulp.i18n import LOCALE_DIR
 
 
 def test_taal_wisselen_en_onthouden(small_client):
-    english = small_client.get("/", params={"taal": "en"})
+    english = small_client.get("/", params={"lang": "en"})
     assert '<html lang="en">' in english.text and "Find help that suits you" in english.text
     assert english.headers["content-language"] == "en"
     assert "kh_taal=en" in english.headers["set-cookie"]
     again = small_client.get("/")
     assert "Find help that suits you" in again.text and 'hreflang="nl"' in again.text
-    dutch = small_client.get("/", params={"taal": "nl"})
+    dutch = small_client.get("/", params={"lang": "nl"})
     assert '<html lang="nl">' in dutch.text and "Vind hulp die bij u past" in dutch.text
 
 
 def test_wissel_houdt_pagina_en_filters(small_client):
-    html = small_client.get("/zoeken", params={"gemeente": "enschede", "ob": "1", "taal": "en"}).text
-    assert 'href="/zoeken?gemeente=enschede&amp;ob=1&amp;taal=nl"' in html
-    dutch = small_client.get("/zoeken", params={"gemeente": "enschede", "ob": "1", "taal": "nl"}).text
-    assert 'href="/zoeken?gemeente=enschede&amp;ob=1&amp;taal=en"' in dutch
+    html = small_client.get("/zoeken", params={"gemeente": "enschede", "ob": "1", "lang": "en"}).text
+    assert 'href="/zoeken?gemeente=enschede&amp;ob=1&amp;lang=nl"' in html
+    dutch = small_client.get("/zoeken", params={"gemeente": "enschede", "ob": "1", "lang": "nl"}).text
+    assert 'href="/zoeken?gemeente=enschede&amp;ob=1&amp;lang=en"' in dutch
     assert "Find a provider" in html and "Find a provider" not in dutch  # cached per language
 
 
@@ -53,7 +53,7 @@ def test_elke_gemarkeerde_tekst_heeft_een_engelse_vertaling():
 
 def test_zoekpagina_in_het_engels(small_client):
     html = small_client.get(
-        "/zoeken", params={"gemeente": "enschede", "max_wachttijd": "4", "taal": "en"}
+        "/zoeken", params={"gemeente": "enschede", "max_wachttijd": "4", "lang": "en"}
     ).text
     assert "providers found" in html or "provider found" in html
     assert "Kind of help (ondersteuningsbehoefte)" in html and "At most 4 weeks" in html
@@ -62,6 +62,19 @@ def test_zoekpagina_in_het_engels(small_client):
     )
     assert "Random order, so that no provider gets priority." in html
     dutch = small_client.get(
-        "/zoeken", params={"gemeente": "enschede", "max_wachttijd": "4", "taal": "nl"}
+        "/zoeken", params={"gemeente": "enschede", "max_wachttijd": "4", "lang": "nl"}
     ).text
     assert "Hooguit 4 weken" in dutch and "Willekeurige volgorde" in dutch
+
+
+def test_profiel_in_het_engels(demo_client, demo_world):
+    from sqlmodel import Session, select
+
+    from keuzehulp.models import Aanbieder
+
+    with Session(demo_world.engine) as session:
+        slug = session.exec(select(Aanbieder.slug).where(Aanbieder.status == "actief")).first()
+    html = demo_client.get(f"/aanbieders/{slug}", params={"lang": "en"}).text
+    demo_client.get("/", params={"lang": "nl"})  # the shared client goes back to Dutch
+    assert "What does this provider have a contract for?" in html and "Back to search" in html
+    assert "Practical support" in html and "Waarvoor heeft deze aanbieder" not in html
