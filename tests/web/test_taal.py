@@ -78,3 +78,15 @@ def test_profiel_in_het_engels(demo_client, demo_world):
     demo_client.get("/", params={"lang": "nl"})  # the shared client goes back to Dutch
     assert "What does this provider have a contract for?" in html and "Back to search" in html
     assert "Practical support" in html and "Waarvoor heeft deze aanbieder" not in html
+
+
+def test_keuzehulp_in_het_engels(small_client):
+    first = small_client.get("/keuzehulp", params={"lang": "en"}).text
+    assert "Which help suits you?" in first and "Where do you live?" in first and "Step 1 of 5" in first
+    wrong = small_client.get("/keuzehulp", params={"woonplaats": "Atlantis"})
+    assert wrong.status_code == 400 and "We do not know &#39;Atlantis&#39;" in wrong.text
+    second = small_client.get("/keuzehulp", params={"woonplaats": "Delden"}).text
+    assert (
+        "Who are you looking for help for?" in second and "Delden belongs to the municipality" not in second
+    )
+    assert "A child or young person under 18" in second and "Your choices" in second
