@@ -62,6 +62,15 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_language()).ngettext(singular, plural, n)
 
 
+def seed_text(text: str) -> str:
+    """A text from `seed/` (a name or label of the Twents model, a specialisatie...) in the current language.
+
+    `keuzehulp/i18n_extract.py` puts these texts in the catalog; a separate name keeps Babel from
+    extracting the variable passed here.
+    """
+    return gettext(text)
+
+
 def N_(message: str) -> str:  # noqa: N802 - the conventional name of the gettext no-op marker
     """Mark a constant for translation where it is shown; returns it unchanged."""
     return message

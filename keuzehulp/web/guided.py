@@ -57,10 +57,17 @@ def static_page(template: str):
     return page
 
 
+async def privacy(request: Request):
+    """The privacy statement, with the retention period of the settings."""
+    return render(
+        request, "pages/privacy.html", {"bewaardagen": request.app.state.services.settings.retention_days}
+    )
+
+
 routes = [
     Route("/keuzehulp", keuzehulp, name="keuzehulp"),
     Route("/uitleg", static_page("pages/uitleg.html"), name="uitleg"),
     Route("/over", static_page("pages/over.html"), name="over"),
     Route("/toegankelijkheid", static_page("pages/toegankelijkheid.html"), name="toegankelijkheid"),
-    Route("/privacy", static_page("pages/privacy.html"), name="privacy"),
+    Route("/privacy", privacy, name="privacy"),
 ]

@@ -1,6 +1,8 @@
 """The language of each request: `?lang=en|nl` switches (and is remembered in a cookie), else the cookie.
 
 The switch is a link to the same page with `lang=` added, so the page and its filters stay.
+The pages for professionals (signing in, the work areas of wijkteams, aanbieders and beheerders,
+registering as an aanbieder) are in Dutch only: they work with the Dutch terms of contracts and letters.
 """
 
 from __future__ import annotations
@@ -13,6 +15,21 @@ from keuzehulp.i18n import DEFAULT_LANGUAGE, LANGUAGES, reset_language, set_lang
 
 LANGUAGE_COOKIE = "kh_taal"
 LANGUAGE_PARAM = "lang"  # not "taal": that filters aanbieders by the language they speak
+DUTCH_ONLY = (  # path prefixes of the pages for professionals
+    "/inloggen",
+    "/uitloggen",
+    "/wachtwoord/",
+    "/aanmelden",
+    "/aanbieder/",
+    "/beheer",
+    "/wijkteam",
+    "/consultaties/",
+)
+
+
+def dutch_only(path: str) -> bool:
+    """Whether a page is for professionals only, and so in Dutch only."""
+    return path.startswith(DUTCH_ONLY)
 
 
 def _cookie(scope: Scope) -> str | None:
@@ -38,7 +55,8 @@ class LanguageMiddleware:
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
         chosen = query.get(LANGUAGE_PARAM)
         language = chosen if chosen in LANGUAGES else _cookie(scope)
-        language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+        if language not in LANGUAGES or dutch_only(scope["path"]):
+            language = DEFAULT_LANGUAGE
         token = set_language(language)
 
         async def send_with_language(message: Message) -> None:

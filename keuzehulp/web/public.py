@@ -17,7 +17,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 from whoosh import query as wq
 
-from keuzehulp.i18n import current_language
+from keuzehulp.i18n import current_language, gettext
 from keuzehulp.queries import fetch_profiles
 from keuzehulp.search.engine import visitor_seed
 from keuzehulp.search.filters import (
@@ -185,7 +185,8 @@ async def aanbieder(request: Request):
 
     [profile] = await fetch_profiles(services.engine, [slug])
     if profile is None:
-        raise HTTPException(404, "We kennen geen aanbieder met dit adres. Zoek de aanbieder opnieuw.")
+        unknown = gettext("We kennen geen aanbieder met dit adres. Zoek de aanbieder opnieuw.")
+        raise HTTPException(404, unknown)
     if profile.aanbieder.status != "actief":
         return render(request, "pages/niet_beschikbaar.html", {"aanbieder": profile.aanbieder}, 410)
     figures = await run_in_threadpool(_figures, services.engine, profile.aanbieder.id)

@@ -18,7 +18,7 @@ from keuzehulp.i18n import N_
 from keuzehulp.models.twents_model import STATUS_NAMEN
 from keuzehulp.search.filters import to_params
 from keuzehulp.services.taxonomy import labels
-from keuzehulp.web.language import switch_url
+from keuzehulp.web.language import dutch_only, switch_url
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -67,7 +67,7 @@ SORT_LABELS = {
 
 def facet_labels(kind: str) -> dict[str, str]:
     """Labels of the options of a Twents-model filter, in the current language."""
-    terms, translate = labels(), i18n.gettext  # seed texts are extracted from seed/ by i18n_extract
+    terms, translate = labels(), i18n.seed_text
     if kind == "perceel":
         return {key: translate(item["label"]) for key, item in terms["percelen"].items()}
     if kind == "ob":
@@ -108,6 +108,7 @@ def make_templates() -> Jinja2Templates:
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     env.globals["current_language"] = i18n.current_language
     env.globals["switch_url"] = switch_url
+    env.globals["dutch_only"] = dutch_only
     env.filters["datum"] = datum
     env.filters["weken"] = weken
     env.filters["tijdstip"] = tijdstip

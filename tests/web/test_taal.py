@@ -90,3 +90,21 @@ def test_keuzehulp_in_het_engels(small_client):
         "Who are you looking for help for?" in second and "Delden belongs to the municipality" not in second
     )
     assert "A child or young person under 18" in second and "Your choices" in second
+
+
+def test_vertalingen_hebben_dezelfde_invulplekken():
+    """A translation with a missing or misspelt %(name)s would lose a value or fail at run time."""
+    import re
+
+    placeholder = re.compile(r"%\((\w+)\)s")
+    with (LOCALE_DIR / "en" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale="en")
+    wrong = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = set(placeholder.findall(ids[-1])) | set(placeholder.findall(ids[0]))
+        wrong += [ids[0] for s in strings if set(placeholder.findall(s)) != expected]
+    assert not wrong, wrong
