@@ -42,6 +42,11 @@ def current_language() -> str:
     return _language.get()
 
 
+def other_language() -> str:
+    """The language the switch offers: English on Dutch pages, Dutch on English ones."""
+    return "en" if current_language() == "nl" else "nl"
+
+
 def set_language(language: str):
     """Use a language for the rest of this context; returns a token for `reset_language`."""
     return _language.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)

@@ -17,7 +17,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 from whoosh import query as wq
 
-from keuzehulp.i18n import current_language, gettext
+from keuzehulp.i18n import current_language, gettext, other_language
 from keuzehulp.queries import fetch_profiles
 from keuzehulp.search.engine import visitor_seed
 from keuzehulp.search.filters import (
@@ -124,7 +124,7 @@ def language_switch(search: SearchRequest, taxonomy) -> str:
     """The same search in the other language (gemeente by its readable slug)."""
     gemeente = taxonomy.gemeente(search.gemeente) if search.gemeente else None
     params = to_params(replace(search, gemeente=gemeente.slug if gemeente else None))
-    return switch_url("/zoeken", urlencode(params), "en" if current_language() == "nl" else "nl")
+    return switch_url("/zoeken", urlencode(params), other_language())
 
 
 class RenderedTemplateResponse(HTMLResponse):

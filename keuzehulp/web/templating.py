@@ -107,6 +107,7 @@ def make_templates() -> Jinja2Templates:
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     env.globals["current_language"] = i18n.current_language
+    env.globals["other_language"] = i18n.other_language
     env.globals["switch_url"] = switch_url
     env.globals["dutch_only"] = dutch_only
     env.filters["datum"] = datum

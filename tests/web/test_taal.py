@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -94,8 +96,6 @@ def test_keuzehulp_in_het_engels(small_client):
 
 def test_vertalingen_hebben_dezelfde_invulplekken():
     """A translation with a missing or misspelt %(name)s would lose a value or fail at run time."""
-    import re
-
     placeholder = re.compile(r"%\((\w+)\)s")
     with (LOCALE_DIR / "en" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalog = read_po(handle, locale="en")
@@ -108,3 +108,106 @@ def test_vertalingen_hebben_dezelfde_invulplekken():
         expected = set(placeholder.findall(ids[-1])) | set(placeholder.findall(ids[0]))
         wrong += [ids[0] for s in strings if set(placeholder.findall(s)) != expected]
     assert not wrong, wrong
+
+
+def _active_slugs(world, count: int) -> list[str]:
+    from sqlmodel import Session, select
+
+    from keuzehulp.models import Aanbieder
+
+    with Session(world.engine) as session:
+        query = select(Aanbieder.slug).where(Aanbieder.status == "actief").order_by(Aanbieder.slug)
+        return list(session.exec(query.limit(count)))
+
+
+def test_vergelijking_in_het_engels(small_client, small_world):
+    first, second = _active_slugs(small_world, 2)
+    html = small_client.get(
+        "/vergelijken", params=[("a", first), ("a", second), ("a", first), ("lang", "en")]
+    ).text
+    assert "Compare providers" in html and "You named a provider twice; we show it once." in html
+    for row in ("Waiting time", "Specialisms", "Languages", "Housing and residential care", "Distance"):
+        assert f'<th scope="row">{row}' in html
+    assert "Wachttijd" not in html and "Ambulante spoedhulp<" not in html
+
+
+def test_vergelijklijst_meldingen_in_het_engels(small_client, small_world):
+    from tests.support.accounts import post_form
+
+    [slug] = _active_slugs(small_world, 1)
+    small_client.get("/", params={"lang": "en"})
+    added = post_form(
+        small_client,
+        "/vergelijken/lijst",
+        {"slug": slug, "actie": "toevoegen", "terug": "/zoeken"},
+        token_page="/zoeken",
+        headers={"HX-Request": "true"},
+    )
+    assert "is now in your comparison (1 of 4)." in added.text and "Compare (" in added.text
+
+
+def test_uitleg_en_informatiepaginas_in_het_engels(small_client):
+    small_client.get("/", params={"lang": "en"})
+    uitleg = small_client.get("/uitleg").text
+    assert "Kind of help (ondersteuningsbehoefte, OB)" in uitleg and "OB1: Practical support" in uitleg
+    assert "Achter de soort hulp" not in uitleg
+    assert "In what order are the providers shown?" in small_client.get("/over").text
+    assert "Which cookies do we use?" in small_client.get("/privacy").text
+    assert "We follow the WCAG 2.1 guidelines" in small_client.get("/toegankelijkheid").text
+    open_data = small_client.get("/open-data/").text
+    assert "What do we publish?" in open_data and 'id="english"' not in open_data
+    missing = small_client.get("/bestaat-niet")
+    assert missing.status_code == 404 and "Page not found" in missing.text
+
+
+def test_zoekfouten_en_versoepelingen_in_het_engels(small_client):
+    small_client.get("/", params={"lang": "en"})
+    wrong = small_client.get("/zoeken", params={"ob": "9"})
+    assert wrong.status_code == 400 and "(kind of help) &#39;9&#39; does not exist" in wrong.text
+    empty = small_client.get("/zoeken", params={"q": "xyzzyonbekend", "gemeente": "enschede"}).text
+    assert "without the search words &#39;xyzzyonbekend&#39;" in empty
+    cards = small_client.get("/zoeken", params={"gemeente": "enschede", "ob": "1"}).text
+    assert "Contracted in Enschede" in cards and "Gecontracteerd" not in cards
+
+
+def test_voorkeur_formulier_en_fouten_in_het_engels(small_client, small_world):
+    from tests.support.accounts import post_form
+
+    [slug] = _active_slugs(small_world, 1)
+    page = f"/aanbieders/{slug}/voorkeur"
+    small_client.get("/", params={"lang": "en"})
+    form = small_client.get(page).text
+    assert "What happens to your details?" in form and "Send to the wijkteam" in form
+    refused = post_form(small_client, page, {"naam": "", "telefoon": "12", "gemeente": ""}, token_page=page)
+    assert refused.status_code == 400
+    for message in (
+        "Fill in your name",
+        "A phone number has 10 digits",
+        "Choose the municipality where you live.",
+        "Give permission to send your details",
+        "Something is not right",
+    ):
+        assert message in refused.text, message
+
+
+def test_paginas_voor_medewerkers_blijven_nederlands(small_client):
+    small_client.get("/", params={"lang": "en"})
+    login_page = small_client.get("/inloggen")
+    assert '<html lang="nl">' in login_page.text and 'id="taal-wissel"' not in login_page.text
+    assert login_page.headers["content-language"] == "nl"
+    assert small_client.get("/aanmelden", params={"lang": "en"}).headers["content-language"] == "nl"
+    assert '<html lang="en">' in small_client.get("/").text  # the choice is kept for public pages
+
+
+def test_taalwissel_volgt_htmx_stappen_en_filters(small_client):
+    step = small_client.get(
+        "/keuzehulp", params={"woonplaats": "Delden", "lang": "nl"}, headers={"HX-Request": "true"}
+    ).text
+    switch = re.search(r'<a id="taal-wissel" href="([^"]+)"[^>]*hx-swap-oob="true"', step)
+    assert switch and switch.group(1) == "/keuzehulp?woonplaats=Delden&amp;stap=2&amp;lang=en"
+    fragment = small_client.get(
+        "/zoeken", params={"gemeente": "enschede", "ob": "2"}, headers={"HX-Request": "true"}
+    ).text
+    assert 'id="taal-wissel" href="/zoeken?gemeente=enschede&amp;ob=2&amp;lang=en" hreflang="en"' in fragment
+    full = small_client.get("/zoeken", params={"gemeente": "enschede"}).text
+    assert full.count('id="taal-wissel"') == 1
