@@ -20,7 +20,7 @@ from starlette.templating import Jinja2Templates
 
 from keuzehulp.config import PROJECT_ROOT, Settings
 from keuzehulp.db import make_engine
-from keuzehulp.i18n import N_, gettext
+from keuzehulp.i18n import N_, gettext, reset_language, set_language
 from keuzehulp.search.engine import SearchEngine
 from keuzehulp.search.index import SearchIndex
 from keuzehulp.services.demo import is_demo
@@ -43,7 +43,7 @@ from keuzehulp.web import (
     zorglandschap,
 )
 from keuzehulp.web.api_policy import APIPolicy, RateLimiter
-from keuzehulp.web.language import LanguageMiddleware
+from keuzehulp.web.language import LanguageMiddleware, request_language
 from keuzehulp.web.security import CSRF, CSRFMiddleware, SecurityHeadersMiddleware
 from keuzehulp.web.templating import make_templates, path_function
 
@@ -174,7 +174,11 @@ async def _http_error(request: Request, exc: HTTPException):
 
 async def _server_error(request: Request, exc: Exception):
     log.exception("Onverwachte fout bij %s", request.url.path)
-    return error_response(request, 500, None)
+    token = set_language(request_language(request.scope))  # this runs outside the language middleware
+    try:
+        return error_response(request, 500, None)
+    finally:
+        reset_language(token)
 
 
 def error_response(request: Request, status: int, detail: str | None):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode
 
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from keuzehulp.i18n import DEFAULT_LANGUAGE, LANGUAGES, reset_language, set_language
@@ -32,14 +33,15 @@ def dutch_only(path: str) -> bool:
     return path.startswith(DUTCH_ONLY)
 
 
-def _cookie(scope: Scope) -> str | None:
-    for name, value in scope.get("headers", []):
-        if name == b"cookie":
-            for part in value.decode("latin-1").split(";"):
-                key, _, val = part.strip().partition("=")
-                if key == LANGUAGE_COOKIE:
-                    return val
-    return None
+def request_language(scope: Scope) -> str:
+    """The language of a request: `?lang=`, else the cookie, else Dutch; pages for professionals are Dutch."""
+    connection = HTTPConnection(scope)
+    language = connection.query_params.get(LANGUAGE_PARAM)
+    if language not in LANGUAGES:
+        language = connection.cookies.get(LANGUAGE_COOKIE)
+    if language not in LANGUAGES or dutch_only(scope["path"]):
+        return DEFAULT_LANGUAGE
+    return language
 
 
 class LanguageMiddleware:
@@ -52,11 +54,8 @@ class LanguageMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
-        chosen = query.get(LANGUAGE_PARAM)
-        language = chosen if chosen in LANGUAGES else _cookie(scope)
-        if language not in LANGUAGES or dutch_only(scope["path"]):
-            language = DEFAULT_LANGUAGE
+        chosen = HTTPConnection(scope).query_params.get(LANGUAGE_PARAM)
+        language = request_language(scope)
         token = set_language(language)
 
         async def send_with_language(message: Message) -> None:

@@ -211,3 +211,23 @@ def test_taalwissel_volgt_htmx_stappen_en_filters(small_client):
     assert 'id="taal-wissel" href="/zoeken?gemeente=enschede&amp;ob=2&amp;lang=en" hreflang="en"' in fragment
     full = small_client.get("/zoeken", params={"gemeente": "enschede"}).text
     assert full.count('id="taal-wissel"') == 1
+
+
+def test_onverwachte_fout_in_de_taal_van_de_bezoeker(small_world, monkeypatch):
+    """A 500 is rendered outside the language middleware; it still follows the visitor's language."""
+    from starlette.testclient import TestClient
+
+    from keuzehulp.services import keuzehulp as kh
+    from keuzehulp.web.app import create_app
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(kh, "parse_antwoorden", broken)
+    app = create_app(small_world.settings(), engine=small_world.engine)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        english = client.get("/keuzehulp", params={"lang": "en"})
+        dutch = client.get("/keuzehulp", params={"lang": "nl"})
+    assert english.status_code == 500 and "Something went wrong on our side" in english.text
+    assert '<html lang="en">' in english.text and "kapot" not in english.text
+    assert dutch.status_code == 500 and "Er ging bij ons iets mis" in dutch.text
