@@ -14,6 +14,7 @@ from datetime import date
 
 import numpy as np
 
+from keuzehulp.i18n import N_
 from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
 from keuzehulp.search.filters import WACHTTIJD_OPTIONS, SearchRequest
 from keuzehulp.search.schema import dutch_analyzer
@@ -26,16 +27,20 @@ TEXT_FIELDS = {"naam": 4.0, "specialisatie_text": 2.0, "plaatsen": 1.5, "beschri
 _ANALYZER = dutch_analyzer()
 _WORD = re.compile(r"\w+", re.UNICODE)
 ORDER_EXPLANATIONS = {
-    "willekeurig": "Willekeurige volgorde, zodat geen aanbieder voorrang krijgt. "
-    "De volgorde verschilt per bezoeker en verandert elke dag.",
-    "relevantie": "Op volgorde van hoe goed de aanbieder past bij uw zoekwoorden.",
-    "wachttijd": "Kortste wachttijd eerst. Aanbieders zonder bekende wachttijd staan achteraan.",
-    "naam": "Op alfabet (A tot Z).",
-    "afstand": "Dichtstbijzijnde vestiging eerst.",
-    "resultaat": "Eerst de aanbieders waarvan we het zekerst weten dat cliënten hun doelen halen. "
-    "We gebruiken de ondergrens van de betrouwbaarheidsmarge, niet het percentage: "
-    "zo krijgt een kleine aanbieder met weinig cliënten geen voorsprong door toeval. "
-    "Aanbieders zonder (genoeg) resultaten staan achteraan.",
+    "willekeurig": N_(
+        "Willekeurige volgorde, zodat geen aanbieder voorrang krijgt. "
+        "De volgorde verschilt per bezoeker en verandert elke dag."
+    ),
+    "relevantie": N_("Op volgorde van hoe goed de aanbieder past bij uw zoekwoorden."),
+    "wachttijd": N_("Kortste wachttijd eerst. Aanbieders zonder bekende wachttijd staan achteraan."),
+    "naam": N_("Op alfabet (A tot Z)."),
+    "afstand": N_("Dichtstbijzijnde vestiging eerst."),
+    "resultaat": N_(
+        "Eerst de aanbieders waarvan we het zekerst weten dat cliënten hun doelen halen. "
+        "We gebruiken de ondergrens van de betrouwbaarheidsmarge, niet het percentage: "
+        "zo krijgt een kleine aanbieder met weinig cliënten geen voorsprong door toeval. "
+        "Aanbieders zonder (genoeg) resultaten staan achteraan."
+    ),
 }
 
 
@@ -210,7 +215,7 @@ class SearchEngine:
         distances = snapshot.distance_from(*point) if point else None
         if sort == "afstand" and distances is None:
             sort = "willekeurig"
-            notices.append("Kies een gemeente of woonplaats om op afstand te sorteren.")
+            notices.append(N_("Kies een gemeente of woonplaats om op afstand te sorteren."))
         ordered = self._order(snapshot, r, docnums, sort, seed, distances)
         start = (r.pagina - 1) * r.per_page
         page = ordered[start : start + r.per_page]
@@ -329,7 +334,7 @@ class SearchEngine:
         facets["spoedhulp"] = [
             FacetOption(
                 "ja",
-                "Ambulante spoedhulp",
+                N_("Ambulante spoedhulp"),
                 count(base, snapshot.term_mask("scope", spoed_token(r.gemeente))),
                 r.spoedhulp,
             )
@@ -338,7 +343,7 @@ class SearchEngine:
         facets["resultaten"] = [
             FacetOption(
                 "ja",
-                "Alleen met resultaten",
+                N_("Alleen met resultaten"),
                 count(base, snapshot.term_mask("scope", RESULTATEN_TOKEN)),
                 r.met_resultaten,
             )

@@ -1,10 +1,11 @@
-"""Search parameters: one parser for the HTML page and the JSON API, with plain-Dutch errors."""
+"""Search parameters: one parser for the HTML page and the JSON API, with plain-language errors."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from keuzehulp.i18n import gettext
 from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
 from keuzehulp.services.taxonomy import Taxonomy
 
@@ -47,7 +48,7 @@ class SearchRequest:
 
 
 class InvalidSearch(ValueError):
-    """Parameters that cannot be searched; `details` maps each parameter to a Dutch message."""
+    """Parameters that cannot be searched; `details` maps each parameter to a message (Dutch by default)."""
 
     def __init__(self, details: dict[str, str]):
         super().__init__("; ".join(details.values()))
@@ -73,79 +74,92 @@ def parse_search(params, taxonomy: Taxonomy) -> SearchRequest:
 
     q = _first(params, "q")
     if len(q) > MAX_QUERY_LENGTH:
-        errors["q"] = f"De zoektekst is te lang. Gebruik hooguit {MAX_QUERY_LENGTH} tekens."
+        errors["q"] = gettext("De zoektekst is te lang. Gebruik hooguit %(max)s tekens.") % {
+            "max": MAX_QUERY_LENGTH
+        }
     values["q"] = q[:MAX_QUERY_LENGTH]
 
     if raw := _first(params, "gemeente"):
         gemeente = taxonomy.gemeente(raw)
         if gemeente is None:
-            errors["gemeente"] = f"De gemeente '{raw}' kennen we niet. Kies een gemeente uit de lijst."
+            errors["gemeente"] = gettext(
+                "De gemeente '%(waarde)s' kennen we niet. Kies een gemeente uit de lijst."
+            ) % {"waarde": raw}
         else:
             values["gemeente"] = gemeente.cbs_code
     if raw := _first(params, "perceel").lower():
         if raw not in PERCELEN:
-            errors["perceel"] = "Kies jeugd, wmo of dyslexie."
+            errors["perceel"] = gettext("Kies jeugd, wmo of dyslexie.")
         values["perceel"] = raw if raw in PERCELEN else None
     if raw := _first(params, "ob"):
         number = raw.upper().removeprefix("OB")
         if not number.isdigit() or int(number) not in OBS:
-            errors["ob"] = f"Ondersteuningsbehoefte '{raw}' bestaat niet. Kies 1, 2, 3 of 4."
+            errors["ob"] = gettext("Ondersteuningsbehoefte '%(waarde)s' bestaat niet. Kies 1, 2, 3 of 4.") % {
+                "waarde": raw
+            }
         else:
             values["ob"] = int(number)
     if raw := _first(params, "niveau").upper():
         if raw not in NIVEAUS:
-            errors["niveau"] = f"Niveau '{raw}' bestaat niet. Kies A, B, C, D of E."
+            errors["niveau"] = gettext("Niveau '%(waarde)s' bestaat niet. Kies A, B, C, D of E.") % {
+                "waarde": raw
+            }
         else:
             values["niveau"] = raw
     if raw := _first(params, "dakje").upper():
         if raw not in DAKJES:
-            errors["dakje"] = f"Dakje '{raw}' bestaat niet. Kies {', '.join(DAKJES)}."
+            errors["dakje"] = gettext("Dakje '%(waarde)s' bestaat niet. Kies %(dakjes)s.") % {
+                "waarde": raw,
+                "dakjes": ", ".join(DAKJES),
+            }
         else:
             values["dakje"] = raw
     specialisaties = []
     for raw in _all(params, "specialisatie"):
         if taxonomy.specialisatie(raw) is None:
-            errors["specialisatie"] = f"De specialisatie '{raw}' kennen we niet."
+            errors["specialisatie"] = gettext("De specialisatie '%(waarde)s' kennen we niet.") % {
+                "waarde": raw
+            }
         elif raw not in specialisaties:
             specialisaties.append(raw)
     values["specialisatie"] = tuple(sorted(specialisaties))
     if raw := _first(params, "doelgroep"):
         if raw not in {d.slug for d in taxonomy.doelgroepen}:
-            errors["doelgroep"] = f"De doelgroep '{raw}' kennen we niet."
+            errors["doelgroep"] = gettext("De doelgroep '%(waarde)s' kennen we niet.") % {"waarde": raw}
         else:
             values["doelgroep"] = raw
     if raw := _first(params, "taal"):
         if raw not in {t.slug for t in taxonomy.talen}:
-            errors["taal"] = f"De taal '{raw}' kennen we niet."
+            errors["taal"] = gettext("De taal '%(waarde)s' kennen we niet.") % {"waarde": raw}
         else:
             values["taal"] = raw
     if raw := _first(params, "spoedhulp").lower():
         if raw not in {"1", "ja", "true", "on", "0", "nee", "false"}:
-            errors["spoedhulp"] = "Spoedhulp is 'ja' of 'nee'."
+            errors["spoedhulp"] = gettext("Spoedhulp is 'ja' of 'nee'.")
         values["spoedhulp"] = raw in {"1", "ja", "true", "on"}
     if raw := _first(params, "resultaten").lower():
         if raw not in {"1", "ja", "true", "on", "0", "nee", "false"}:
-            errors["resultaten"] = "Resultaten is 'ja' of 'nee'."
+            errors["resultaten"] = gettext("Resultaten is 'ja' of 'nee'.")
         values["met_resultaten"] = raw in {"1", "ja", "true", "on"}
     if raw := _first(params, "max_wachttijd"):
         if not raw.isdigit() or not 0 <= int(raw) <= 104:
-            errors["max_wachttijd"] = "De wachttijd is een aantal weken, van 0 tot 104."
+            errors["max_wachttijd"] = gettext("De wachttijd is een aantal weken, van 0 tot 104.")
         else:
             values["max_wachttijd"] = int(raw)
     if raw := _first(params, "woonplaats"):
         kern = taxonomy.kern(raw)
         if kern is None:
-            errors["woonplaats"] = f"De woonplaats '{raw}' kennen we niet."
+            errors["woonplaats"] = gettext("De woonplaats '%(waarde)s' kennen we niet.") % {"waarde": raw}
         else:
             values["woonplaats"] = kern.slug
     if raw := _first(params, "sort").lower():
         if raw not in SORTS:
-            errors["sort"] = "Kies een volgorde uit de lijst."
+            errors["sort"] = gettext("Kies een volgorde uit de lijst.")
         else:
             values["sort"] = raw
     if raw := _first(params, "pagina"):
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-            errors["pagina"] = "Het paginanummer klopt niet."
+            errors["pagina"] = gettext("Het paginanummer klopt niet.")
         else:
             values["pagina"] = int(raw)
     if errors:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from keuzehulp.i18n import N_, gettext, seed_text
 from keuzehulp.search.engine import SearchEngine
 from keuzehulp.search.filters import SearchRequest
 from keuzehulp.search.snapshot import Snapshot
@@ -12,16 +13,16 @@ from keuzehulp.services.taxonomy import Taxonomy
 NEIGHBOURS = {"A": ("B",), "B": ("A", "C"), "C": ("B",)}
 MAX_OPTIONS = 3
 # Filters dropped one after another when no single change helps: wishes first, the need last.
-DROPS = (
-    ("zonder specialisatie", "specialisatie", ()),
-    ("met elke wachttijd", "max_wachttijd", None),
-    ("in elke taal", "taal", None),
-    ("ook zonder spoedhulp", "spoedhulp", False),
-    ("ook zonder resultaten", "met_resultaten", False),
-    ("zonder zoekwoorden", "q", ""),
-    ("voor elke leeftijd", "doelgroep", None),
-    ("zonder wonen of verblijf", "dakje", None),
-    ("met elk niveau", "niveau", None),
+DROPS = (  # labels are translated where they are used
+    (N_("zonder specialisatie"), "specialisatie", ()),
+    (N_("met elke wachttijd"), "max_wachttijd", None),
+    (N_("in elke taal"), "taal", None),
+    (N_("ook zonder spoedhulp"), "spoedhulp", False),
+    (N_("ook zonder resultaten"), "met_resultaten", False),
+    (N_("zonder zoekwoorden"), "q", ""),
+    (N_("voor elke leeftijd"), "doelgroep", None),
+    (N_("zonder wonen of verblijf"), "dakje", None),
+    (N_("met elk niveau"), "niveau", None),
 )
 
 
@@ -33,34 +34,36 @@ class Relaxation:
 
 
 def _candidates(r: SearchRequest, taxonomy: Taxonomy) -> list[tuple[str, SearchRequest]]:
-    """One-step loosenings, the smallest change first."""
+    """One-step loosenings, the smallest change first, labelled in the request's language."""
     options: list[tuple[str, SearchRequest]] = []
     for slug in r.specialisatie:
         spec = taxonomy.specialisatie(slug)
         rest = tuple(s for s in r.specialisatie if s != slug)
-        options.append(
-            (f"zonder de specialisatie '{spec.label_b1 if spec else slug}'", replace(r, specialisatie=rest))
-        )
+        name = seed_text(spec.label_b1) if spec else slug
+        label = gettext("zonder de specialisatie '%(naam)s'") % {"naam": name}
+        options.append((label, replace(r, specialisatie=rest)))
     if r.max_wachttijd is not None:
-        options.append(("met elke wachttijd", replace(r, max_wachttijd=None)))
+        options.append((gettext("met elke wachttijd"), replace(r, max_wachttijd=None)))
     if r.taal:
-        options.append(("in elke taal", replace(r, taal=None)))
+        options.append((gettext("in elke taal"), replace(r, taal=None)))
     if r.spoedhulp:
-        options.append(("ook zonder spoedhulp", replace(r, spoedhulp=False)))
+        options.append((gettext("ook zonder spoedhulp"), replace(r, spoedhulp=False)))
     if r.met_resultaten:
-        options.append(("ook zonder resultaten", replace(r, met_resultaten=False)))
+        options.append((gettext("ook zonder resultaten"), replace(r, met_resultaten=False)))
     if r.doelgroep:
-        options.append(("voor elke leeftijd", replace(r, doelgroep=None)))
+        options.append((gettext("voor elke leeftijd"), replace(r, doelgroep=None)))
     for other in NEIGHBOURS.get(r.niveau or "", ()):
-        options.append((f"met niveau {other} in plaats van {r.niveau}", replace(r, niveau=other)))
+        label = gettext("met niveau %(ander)s in plaats van %(niveau)s")
+        label %= {"ander": other, "niveau": r.niveau}
+        options.append((label, replace(r, niveau=other)))
     if r.niveau:
-        options.append(("met elk niveau", replace(r, niveau=None)))
+        options.append((gettext("met elk niveau"), replace(r, niveau=None)))
     if r.dakje:
-        options.append(("zonder wonen of verblijf", replace(r, dakje=None)))
+        options.append((gettext("zonder wonen of verblijf"), replace(r, dakje=None)))
     if r.q:
-        options.append((f"zonder de zoekwoorden '{r.q}'", replace(r, q="")))
+        options.append((gettext("zonder de zoekwoorden '%(woorden)s'") % {"woorden": r.q}, replace(r, q="")))
     if r.perceel and r.ob is None:
-        options.append(("voor alle leeftijden", replace(r, perceel=None)))
+        options.append((gettext("voor alle leeftijden"), replace(r, perceel=None)))
     return [(label, replace(request, pagina=1)) for label, request in options]
 
 
@@ -85,7 +88,7 @@ def relaxations(engine: SearchEngine, snapshot: Snapshot, request: SearchRequest
         if getattr(current, field_name) == cleared:
             continue
         current = replace(current, **{field_name: cleared})
-        labels.append(label)
+        labels.append(gettext(label))
         count = engine.count(snapshot, current)
         if count:
             return [Relaxation(_join(labels), current, count)]
@@ -93,5 +96,7 @@ def relaxations(engine: SearchEngine, snapshot: Snapshot, request: SearchRequest
 
 
 def _join(parts: list[str]) -> str:
-    """'a', 'a en b', 'a, b en c'."""
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} en {parts[-1]}"
+    """'a', 'a en b', 'a, b en c' (or 'and' in English)."""
+    if len(parts) == 1:
+        return parts[0]
+    return gettext("%(eerste)s en %(laatste)s") % {"eerste": ", ".join(parts[:-1]), "laatste": parts[-1]}

@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, delete, select
 
+from keuzehulp.i18n import gettext
 from keuzehulp.models import Aanbieder, EenmaligeToken, Gebruiker, GebruikerGemeente, Gemeente, Sessie
 from keuzehulp.models.accounts import ROLLEN
 from keuzehulp.models.tables import utcnow
@@ -34,10 +35,10 @@ def digest(value: str) -> str:
 
 
 def normalise_email(value: str) -> str:
-    """Lower-case e-mail address, or RuleViolation in Dutch."""
+    """Lower-case e-mail address, or RuleViolation in the request's language."""
     email = value.strip().lower()
     if not _EMAIL.match(email):
-        raise RuleViolation("Vul een geldig e-mailadres in, zoals naam@organisatie.nl.", "email")
+        raise RuleViolation(gettext("Vul een geldig e-mailadres in, zoals naam@organisatie.nl."), "email")
     return email
 
 

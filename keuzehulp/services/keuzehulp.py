@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from keuzehulp.i18n import N_, gettext
 from keuzehulp.models.twents_model import DAKJES, NIVEAUS_PER_OB
 from keuzehulp.search.filters import SearchRequest
 from keuzehulp.services.taxonomy import Taxonomy
@@ -28,48 +29,60 @@ class Choice:
 
 
 VOOR_WIE = {
-    "kind": Choice("kind", "Een kind of jongere tot 18 jaar", "Dan is het jeugdhulp."),
+    "kind": Choice("kind", N_("Een kind of jongere tot 18 jaar"), N_("Dan is het jeugdhulp.")),
     "jongvolwassene": Choice(
-        "jongvolwassene", "Een jongvolwassene van 18 tot 23 jaar", "Soms jeugdhulp, soms Wmo."
+        "jongvolwassene", N_("Een jongvolwassene van 18 tot 23 jaar"), N_("Soms jeugdhulp, soms Wmo.")
     ),
-    "volwassene": Choice("volwassene", "Een volwassene", "Dan is het Wmo-ondersteuning."),
-    "oudere": Choice("oudere", "Een oudere", "Dan is het Wmo-ondersteuning."),
+    "volwassene": Choice("volwassene", N_("Een volwassene"), N_("Dan is het Wmo-ondersteuning.")),
+    "oudere": Choice("oudere", N_("Een oudere"), N_("Dan is het Wmo-ondersteuning.")),
 }
 HULPVRAGEN = {
     "dagelijks": Choice(
-        "1", "Hulp bij dingen van elke dag", "Bijvoorbeeld het huishouden of de dag indelen."
+        "1", N_("Hulp bij dingen van elke dag"), N_("Bijvoorbeeld het huishouden of de dag indelen.")
     ),
     "overzicht": Choice(
-        "2", "Hulp om overzicht te houden en te plannen", "Bijvoorbeeld geld, post of afspraken."
+        "2", N_("Hulp om overzicht te houden en te plannen"), N_("Bijvoorbeeld geld, post of afspraken.")
     ),
     "leren": Choice(
-        "3", "Nieuwe dingen leren, zoals ander gedrag", "Bijvoorbeeld omgaan met boosheid. Alleen voor jeugd."
+        "3",
+        N_("Nieuwe dingen leren, zoals ander gedrag"),
+        N_("Bijvoorbeeld omgaan met boosheid. Alleen voor jeugd."),
     ),
     "behandeling": Choice(
-        "4", "Behandeling van psychische problemen", "Door een psycholoog of psychiater. Alleen voor jeugd."
+        "4",
+        N_("Behandeling van psychische problemen"),
+        N_("Door een psycholoog of psychiater. Alleen voor jeugd."),
     ),
 }
 WENSEN = {
-    "dichtbij": Choice("dichtbij", "Dicht bij huis", "De dichtstbijzijnde aanbieders staan bovenaan."),
-    "kort": Choice("kort", "Korte wachttijd", "Hooguit 4 weken wachten."),
+    "dichtbij": Choice(
+        "dichtbij", N_("Dicht bij huis"), N_("De dichtstbijzijnde aanbieders staan bovenaan.")
+    ),
+    "kort": Choice("kort", N_("Korte wachttijd"), N_("Hooguit 4 weken wachten.")),
     "spoed": Choice(
-        "spoed", "Hulp bij spoed", "De aanbieder kan snel komen als het thuis misgaat. Alleen voor jeugd."
+        "spoed",
+        N_("Hulp bij spoed"),
+        N_("De aanbieder kan snel komen als het thuis misgaat. Alleen voor jeugd."),
     ),
 }
 VERBLIJF = {
-    "nee": Choice("", "Nee, iemand blijft thuis wonen"),
+    "nee": Choice("", N_("Nee, iemand blijft thuis wonen")),
     "logeren": Choice(
-        "1", "Ja, een tijdje ergens anders wonen of logeren", "Bijvoorbeeld om thuis even rust te geven."
+        "1",
+        N_("Ja, een tijdje ergens anders wonen of logeren"),
+        N_("Bijvoorbeeld om thuis even rust te geven."),
     ),
-    "begeleid": Choice("2", "Ja, wonen met begeleiders die er dag en nacht zijn"),
+    "begeleid": Choice("2", N_("Ja, wonen met begeleiders die er dag en nacht zijn")),
     "beschermd": Choice(
-        "3", "Ja, een veilige, gesloten plek", "Als iemand een gevaar is voor zichzelf of anderen."
+        "3", N_("Ja, een veilige, gesloten plek"), N_("Als iemand een gevaar is voor zichzelf of anderen.")
     ),
     "pleegzorg": Choice(
-        "0-A", "Ja, in een pleeggezin", "Het wijkteam zoekt het pleeggezin samen met een expertisecentrum."
+        "0-A",
+        N_("Ja, in een pleeggezin"),
+        N_("Het wijkteam zoekt het pleeggezin samen met een expertisecentrum."),
     ),
     "gezinshuis": Choice(
-        "0-B", "Ja, in een gezinshuis", "Ook dit regelt het wijkteam met het expertisecentrum."
+        "0-B", N_("Ja, in een gezinshuis"), N_("Ook dit regelt het wijkteam met het expertisecentrum.")
     ),
 }
 
@@ -172,10 +185,10 @@ def parse_antwoorden(params, taxonomy: Taxonomy) -> tuple[Antwoorden, dict[str, 
 
     woonplaats = get("woonplaats")
     if woonplaats and woonplaats != ONBEKEND and find_place(woonplaats, taxonomy) is None:
-        errors["woonplaats"] = (
-            f"We kennen '{woonplaats}' niet als gemeente of woonplaats in deze regio. "
+        errors["woonplaats"] = gettext(
+            "We kennen '%(plaats)s' niet als gemeente of woonplaats in deze regio. "
             "Kies uw gemeente uit de lijst."
-        )
+        ) % {"plaats": woonplaats}
     voor_wie = get("voor_wie")
     if voor_wie and voor_wie not in VOOR_WIE and voor_wie != ONBEKEND:
         voor_wie = ""
@@ -183,12 +196,17 @@ def parse_antwoorden(params, taxonomy: Taxonomy) -> tuple[Antwoorden, dict[str, 
     ob, niveau = get("ob"), get("niveau").upper()
     if besluit == "ja" and (ob or "niveau" in params):
         if ob not in ("1", "2", "3", "4") and ob != ONBEKEND:
-            errors["ob"] = "Kies de soort hulp zoals die in de brief staat."
+            errors["ob"] = gettext("Kies de soort hulp zoals die in de brief staat.")
             ob = ""
         elif (
             niveau and ob != ONBEKEND and niveau != ONBEKEND.upper() and niveau not in NIVEAUS_PER_OB[int(ob)]
         ):
-            errors["niveau"] = f"Niveau {niveau} hoort niet bij OB{ob}. Kijk nog eens in de brief."
+            errors["niveau"] = gettext(
+                "Niveau %(niveau)s hoort niet bij OB%(ob)s. Kijk nog eens in de brief."
+            ) % {
+                "niveau": niveau,
+                "ob": ob,
+            }
             niveau = ""
     hulp = get("hulp") if get("hulp") in (*HULPVRAGEN, ONBEKEND) else ""
     verblijf = get("verblijf") if get("verblijf") in (*VERBLIJF, ONBEKEND) else ""
@@ -225,7 +243,10 @@ def to_search(antwoorden: Antwoorden, taxonomy: Taxonomy) -> Uitkomst:
                 kern = taxonomy.kern(antwoorden.woonplaats)
                 if kern is not None:
                     values["woonplaats"] = kern.slug
-                notes.append(f"{antwoorden.woonplaats} hoort bij de gemeente {gemeente.naam}.")
+                notes.append(
+                    gettext("%(plaats)s hoort bij de gemeente %(gemeente)s.")
+                    % {"plaats": antwoorden.woonplaats, "gemeente": gemeente.naam}
+                )
     if antwoorden.voor_wie == "kind":
         values["perceel"] = "jeugd"
     elif antwoorden.voor_wie in ("volwassene", "oudere"):

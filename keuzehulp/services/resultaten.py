@@ -15,6 +15,7 @@ from math import sqrt
 
 from sqlmodel import Session, select
 
+from keuzehulp.i18n import N_, gettext
 from keuzehulp.models import Contract, Resultaat
 from keuzehulp.models.periods import current
 
@@ -30,15 +31,19 @@ class Indicator:
     higher_is_better: bool
 
 
-INDICATOREN = {
-    "uitval": Indicator("uitval", "Gestopt voor het einde", "stopten voordat de hulp klaar was", False),
-    "tevredenheid": Indicator(
-        "tevredenheid", "Tevreden over de hulp", "waren tevreden over wat de hulp opleverde", True
+INDICATOREN = {  # names and sentence parts are translated where they are shown
+    "uitval": Indicator(
+        "uitval", N_("Gestopt voor het einde"), N_("stopten voordat de hulp klaar was"), False
     ),
-    "3.1": Indicator("3.1", "Verder zonder hulp", "konden na afloop verder zonder hulp", True),
-    "3.2": Indicator("3.2", "Geen nieuwe hulp nodig", "hadden daarna geen nieuwe jeugdhulp nodig", True),
-    "3.3": Indicator("3.3", "Minder problemen", "hadden minder problemen of konden meer zelf", True),
-    "3.4": Indicator("3.4", "Doelen gehaald", "bereikten de afgesproken doelen", True),
+    "tevredenheid": Indicator(
+        "tevredenheid", N_("Tevreden over de hulp"), N_("waren tevreden over wat de hulp opleverde"), True
+    ),
+    "3.1": Indicator("3.1", N_("Verder zonder hulp"), N_("konden na afloop verder zonder hulp"), True),
+    "3.2": Indicator(
+        "3.2", N_("Geen nieuwe hulp nodig"), N_("hadden daarna geen nieuwe jeugdhulp nodig"), True
+    ),
+    "3.3": Indicator("3.3", N_("Minder problemen"), N_("hadden minder problemen of konden meer zelf"), True),
+    "3.4": Indicator("3.4", N_("Doelen gehaald"), N_("bereikten de afgesproken doelen"), True),
 }
 
 
@@ -90,18 +95,21 @@ class Figure:
 
     @property
     def sentence(self) -> str:
-        """One B1 sentence about the figure."""
+        """One B1 sentence about the figure, in the request's language."""
         if not self.shown:
-            return f"Te weinig gegevens om iets te zeggen (minder dan {MIN_N} cliënten)."
-        tens = round(self.rate * 10)
-        text = f"{tens} van de 10 cliënten {self.indicator.zin}."
-        if self.comparison == "ongeveer gelijk":
-            return f"{text} Dat is ongeveer gelijk aan andere aanbieders."
-        if self.comparison == "beter":
-            return f"{text} Dat is beter dan het midden van andere aanbieders."
-        if self.comparison == "minder goed":
-            return f"{text} Dat is minder goed dan het midden van andere aanbieders."
-        return text
+            return gettext("Te weinig gegevens om iets te zeggen (minder dan %(min)s cliënten).") % {
+                "min": MIN_N
+            }
+        text = gettext("%(tens)s van de 10 cliënten %(wat)s.") % {
+            "tens": round(self.rate * 10),
+            "wat": gettext(self.indicator.zin),
+        }
+        comparisons = {
+            "ongeveer gelijk": gettext("Dat is ongeveer gelijk aan andere aanbieders."),
+            "beter": gettext("Dat is beter dan het midden van andere aanbieders."),
+            "minder goed": gettext("Dat is minder goed dan het midden van andere aanbieders."),
+        }
+        return f"{text} {comparisons[self.comparison]}" if self.comparison in comparisons else text
 
 
 def main_ob(session: Session, aanbieder_id: int, today: date) -> int | None:

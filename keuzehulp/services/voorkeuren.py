@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from keuzehulp.i18n import gettext
 from keuzehulp.models import Aanbieder, Consultatie, ConsultatieBericht, Gebruiker, Gemeente, Voorkeur
 from keuzehulp.models.tables import utcnow
 from keuzehulp.models.twents_model import RuleViolation
@@ -25,7 +26,7 @@ _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: easy to read ou
 
 
 def check_voorkeur(form, gemeenten: dict[str, Gemeente]) -> tuple[dict, dict[str, str]]:
-    """The submitted voorkeur and its Dutch errors by field."""
+    """The submitted voorkeur and its errors by field, in the request's language."""
     values = {
         name: str(form.get(name, "")).strip()
         for name in ("naam", "telefoon", "email", "gemeente", "toelichting")
@@ -33,29 +34,33 @@ def check_voorkeur(form, gemeenten: dict[str, Gemeente]) -> tuple[dict, dict[str
     values["toestemming"] = bool(form.get("toestemming"))
     errors = {}
     if not values["naam"]:
-        errors["naam"] = "Vul uw naam in. Dan weet het wijkteam wie u bent."
+        errors["naam"] = gettext("Vul uw naam in. Dan weet het wijkteam wie u bent.")
     elif len(values["naam"]) > 100:
-        errors["naam"] = "Uw naam is te lang. Gebruik hoogstens 100 tekens."
+        errors["naam"] = gettext("Uw naam is te lang. Gebruik hoogstens 100 tekens.")
     if not values["telefoon"] and not values["email"]:
-        errors["telefoon"] = "Vul uw telefoonnummer of e-mailadres in. Dan kan het wijkteam u bereiken."
+        errors["telefoon"] = gettext(
+            "Vul uw telefoonnummer of e-mailadres in. Dan kan het wijkteam u bereiken."
+        )
     digits = "".join(c for c in values["telefoon"] if c.isdigit())
     if values["telefoon"] and not 10 <= len(digits) <= 13:
-        errors["telefoon"] = "Een telefoonnummer heeft 10 cijfers, bijvoorbeeld 06 12345678."
+        errors["telefoon"] = gettext("Een telefoonnummer heeft 10 cijfers, bijvoorbeeld 06 12345678.")
     if values["email"]:
         try:
             values["email"] = normalise_email(values["email"])
         except RuleViolation as problem:
             errors["email"] = str(problem)
     if values["gemeente"] not in gemeenten:
-        errors["gemeente"] = "Kies de gemeente waar u woont."
+        errors["gemeente"] = gettext("Kies de gemeente waar u woont.")
     if len(values["toelichting"]) > MAX_TOELICHTING:
-        errors["toelichting"] = f"Uw uitleg is te lang. Gebruik hoogstens {MAX_TOELICHTING} tekens."
+        errors["toelichting"] = gettext("Uw uitleg is te lang. Gebruik hoogstens %(max)s tekens.") % {
+            "max": MAX_TOELICHTING
+        }
     elif contains_bsn(values["toelichting"]):
-        errors["toelichting"] = (
+        errors["toelichting"] = gettext(
             "Zet uw burgerservicenummer (BSN) hier niet in. Het wijkteam vraagt het zelf als het nodig is."
         )
     if not values["toestemming"]:
-        errors["toestemming"] = (
+        errors["toestemming"] = gettext(
             "Geef toestemming om uw gegevens naar het wijkteam te sturen. "
             "Anders kunnen wij ze niet doorgeven."
         )
@@ -98,11 +103,19 @@ def submit(
         queue_mail(
             session,
             voorkeur.email,
-            f"Uw voorkeur is doorgegeven ({voorkeur.referentie})",
-            f"Hallo {voorkeur.naam},\n\nWe hebben uw voorkeur voor {aanbieder.naam} doorgegeven aan "
-            f"{gemeente.toegang_naam}. Niet aan de aanbieder zelf.\n\n"
-            f"Uw referentie is {voorkeur.referentie}.\n"
-            "Het wijkteam neemt contact met u op. Dan bespreekt u samen welke hulp past.\n",
+            gettext("Uw voorkeur is doorgegeven (%(referentie)s)") % {"referentie": voorkeur.referentie},
+            gettext(
+                "Hallo %(naam)s,\n\nWe hebben uw voorkeur voor %(aanbieder)s doorgegeven aan "
+                "%(wijkteam)s. Niet aan de aanbieder zelf.\n\n"
+                "Uw referentie is %(referentie)s.\n"
+                "Het wijkteam neemt contact met u op. Dan bespreekt u samen welke hulp past.\n"
+            )
+            % {
+                "naam": voorkeur.naam,
+                "aanbieder": aanbieder.naam,
+                "wijkteam": gemeente.toegang_naam,
+                "referentie": voorkeur.referentie,
+            },
         )
     return voorkeur
 

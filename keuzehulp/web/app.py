@@ -20,6 +20,7 @@ from starlette.templating import Jinja2Templates
 
 from keuzehulp.config import PROJECT_ROOT, Settings
 from keuzehulp.db import make_engine
+from keuzehulp.i18n import N_, gettext, reset_language, set_language
 from keuzehulp.search.engine import SearchEngine
 from keuzehulp.search.index import SearchIndex
 from keuzehulp.services.demo import is_demo
@@ -42,6 +43,7 @@ from keuzehulp.web import (
     zorglandschap,
 )
 from keuzehulp.web.api_policy import APIPolicy, RateLimiter
+from keuzehulp.web.language import LanguageMiddleware, request_language
 from keuzehulp.web.security import CSRF, CSRFMiddleware, SecurityHeadersMiddleware
 from keuzehulp.web.templating import make_templates, path_function
 
@@ -141,6 +143,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         routes=routes,
         middleware=[
             Middleware(SecurityHeadersMiddleware),
+            Middleware(LanguageMiddleware),
             Middleware(CSRFMiddleware, csrf=state.csrf),
         ],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
@@ -153,12 +156,16 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
 
 
 MESSAGES = {
-    403: ("Geen toegang", "U heeft geen toegang tot deze pagina."),
-    404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres of zoek opnieuw."),
-    405: ("Dat kan hier niet", "Deze pagina werkt niet op deze manier."),
-    410: ("Niet meer beschikbaar", "Deze pagina is niet meer beschikbaar."),
-    500: ("Er ging iets mis", "Er ging bij ons iets mis. Probeer het later nog eens."),
+    403: (N_("Geen toegang"), N_("U heeft geen toegang tot deze pagina.")),
+    404: (
+        N_("Pagina niet gevonden"),
+        N_("Deze pagina bestaat niet (meer). Controleer het adres of zoek opnieuw."),
+    ),
+    405: (N_("Dat kan hier niet"), N_("Deze pagina werkt niet op deze manier.")),
+    410: (N_("Niet meer beschikbaar"), N_("Deze pagina is niet meer beschikbaar.")),
+    500: (N_("Er ging iets mis"), N_("Er ging bij ons iets mis. Probeer het later nog eens.")),
 }
+OTHER_ERROR = (N_("Er ging iets mis"), N_("Probeer het later nog eens."))
 
 
 async def _http_error(request: Request, exc: HTTPException):
@@ -167,12 +174,19 @@ async def _http_error(request: Request, exc: HTTPException):
 
 async def _server_error(request: Request, exc: Exception):
     log.exception("Onverwachte fout bij %s", request.url.path)
-    return error_response(request, 500, None)
+    token = set_language(request_language(request.scope))  # this runs outside the language middleware
+    try:
+        return error_response(request, 500, None)
+    finally:
+        reset_language(token)
 
 
 def error_response(request: Request, status: int, detail: str | None):
-    """A Dutch error page, or JSON for the API."""
-    title, text = MESSAGES.get(status, ("Er ging iets mis", "Probeer het later nog eens."))
+    """An error page in the visitor's language, or JSON for the API.
+
+    A handler's own explanation (`detail`) replaces the standard text; handlers translate it.
+    """
+    title, text = (gettext(part) for part in MESSAGES.get(status, OTHER_ERROR))
     if detail and detail not in ("Not Found", "Method Not Allowed", "Internal Server Error"):
         text = detail
     if request.url.path.startswith("/api/"):

@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
+from keuzehulp.i18n import gettext
 from keuzehulp.models import Gebruiker
 from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services import accounts, login
@@ -89,7 +90,7 @@ def _guarded(handler, rollen, request: Request, form):
         if not row.tweede_stap_gedaan:
             return RedirectResponse("/inloggen/code", status_code=303)
         if user.rol not in rollen:
-            raise HTTPException(403, "U heeft geen toegang tot deze pagina met uw account.")
+            raise HTTPException(403, gettext("U heeft geen toegang tot deze pagina met uw account."))
         request.state.user = user
         response = handler(request, db, user, form)
     if form is not None:

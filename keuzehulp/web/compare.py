@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode
 
+from markupsafe import escape
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.routing import Route
 
+from keuzehulp.i18n import gettext, ngettext, seed_text
 from keuzehulp.models import Aanbieder
 from keuzehulp.queries import fetch_profiles
 from keuzehulp.search.filters import SearchRequest
@@ -50,12 +52,13 @@ async def vergelijken(request: Request):
     slugs: list[str] = []
     for slug in requested:
         if slug in slugs:
-            messages.append("U noemde een aanbieder twee keer; we tonen die één keer.")
+            messages.append(gettext("U noemde een aanbieder twee keer; we tonen die één keer."))
         elif is_slug(slug):
             slugs.append(slug)
     if len(slugs) > MAX_SHORTLIST:
         messages.append(
-            f"U kunt hooguit {MAX_SHORTLIST} aanbieders vergelijken. We tonen de eerste {MAX_SHORTLIST}."
+            gettext("U kunt hooguit %(max)s aanbieders vergelijken. We tonen de eerste %(max)s.")
+            % {"max": MAX_SHORTLIST}
         )
         slugs = slugs[:MAX_SHORTLIST]
     context = comparison_context(request)
@@ -66,7 +69,8 @@ async def vergelijken(request: Request):
     unknown = [slug for slug in slugs if slug not in {p.aanbieder.slug for p in available}]
     if unknown:
         messages.append(
-            "Deze aanbieders kennen we niet of zijn nu niet beschikbaar: " + ", ".join(unknown) + "."
+            gettext("Deze aanbieders kennen we niet of zijn nu niet beschikbaar: %(slugs)s.")
+            % {"slugs": ", ".join(unknown)}
         )
     profiles = available
     figures = await run_in_threadpool(_doelen_gehaald, services.engine, [p.aanbieder.id for p in profiles])
@@ -77,7 +81,7 @@ async def vergelijken(request: Request):
     rows = comparison_rows(profiles, search, services.taxonomy)
     if any(figures):
         cells = [_describe(f) for f in figures]
-        rows.append({"label": "Doelen gehaald", "cells": cells, "differs": len(set(cells)) > 1})
+        rows.append({"label": gettext("Doelen gehaald"), "cells": cells, "differs": len(set(cells)) > 1})
     context = {
         "profiles": profiles,
         "rows": rows,
@@ -105,12 +109,27 @@ def _lower_bound(figure) -> float:
 
 def _describe(figure) -> str:
     if figure is None:
-        return "Geen resultaten"
+        return gettext("Geen resultaten")
     if not figure.shown:
-        return f"Te weinig gegevens ({figure.periode})"
+        return gettext("Te weinig gegevens (%(periode)s)") % {"periode": figure.periode}
     low, high = figure.interval
-    share = f"{figure.rate:.0%} van {figure.noemer} cliënten"
-    return f"{share}, {figure.periode} (waarschijnlijk {low:.0%}-{high:.0%})"
+    return gettext("%(rate)s van %(noemer)s cliënten, %(periode)s (waarschijnlijk %(low)s-%(high)s)") % {
+        "rate": f"{figure.rate:.0%}",
+        "noemer": figure.noemer,
+        "periode": figure.periode,
+        "low": f"{low:.0%}",
+        "high": f"{high:.0%}",
+    }
+
+
+def yes_no(value: bool) -> str:
+    """'Ja' or 'Nee' in the current language."""
+    return gettext("Ja") if value else gettext("Nee")
+
+
+def listed(items, empty: str | None = None) -> str:
+    """Items joined by commas, or `empty` ('Geen') when there are none."""
+    return ", ".join(items) or (empty if empty is not None else gettext("Geen"))
 
 
 def comparison_rows(profiles, search: SearchRequest, taxonomy) -> list[dict]:
@@ -125,14 +144,14 @@ def comparison_rows(profiles, search: SearchRequest, taxonomy) -> list[dict]:
     def contracted(p) -> str:
         if not any((search.gemeente, search.perceel, search.ob, search.niveau)):
             count = len({g.cbs_code for _, g in p.contracten})
-            return f"In {count} {'gemeente' if count == 1 else 'gemeenten'}"
+            return ngettext("In %(num)s gemeente", "In %(num)s gemeenten", count) % {"num": count}
         found = any(contract_matches(search, g.cbs_code, c.perceel, c.ob, c.niveau) for c, g in p.contracten)
-        return "Ja" if found else "Nee"
+        return yes_no(found)
 
     def distance(p) -> str:
         public = [v for v in p.public_vestigingen if "lat" in v]
         if point is None or not public:
-            return "Onbekend"
+            return gettext("Onbekend")
         km = min(float(haversine_km(*point, v["lat"], v["lon"])) for v in public)
         return f"{km:.0f} km"
 
@@ -140,33 +159,42 @@ def comparison_rows(profiles, search: SearchRequest, taxonomy) -> list[dict]:
         a = p.aanbieder
         if a.wachttijd_bevestigd_op is None:
             return weken(a.wachttijd_weken)
-        return f"{weken(a.wachttijd_weken)} (bevestigd op {datum(a.wachttijd_bevestigd_op)})"
+        return gettext("%(weken)s (bevestigd op %(datum)s)") % {
+            "weken": weken(a.wachttijd_weken),
+            "datum": datum(a.wachttijd_bevestigd_op),
+        }
 
     def dakjes(p) -> str:
         names = labels()["dakjes"]
-        return ", ".join(names[d]["naam"] for d in sorted({d.dakje for d, _ in p.dakjes})) or "Geen"
+        return listed(seed_text(names[d]["naam"]) for d in sorted({d.dakje for d, _ in p.dakjes}))
 
     criteria = []
     if any((search.gemeente, search.perceel, search.ob, search.niveau)):
         parts = [
             gemeente.naam if gemeente else None,
             f"OB{search.ob}" if search.ob else None,
-            f"niveau {search.niveau}" if search.niveau else None,
+            gettext("niveau %(niveau)s") % {"niveau": search.niveau} if search.niveau else None,
         ]
-        criteria.append(("Contract voor " + ", ".join(x for x in parts if x), contracted))
+        label = gettext("Contract voor %(wat)s") % {"wat": ", ".join(x for x in parts if x)}
+        criteria.append((label, contracted))
     else:
-        criteria.append(("Contracten", contracted))
+        criteria.append((gettext("Contracten"), contracted))
+    unknown = gettext("Niet opgegeven")
+
+    def seed_names(items, attribute: str = "naam") -> str:
+        return listed((seed_text(getattr(item, attribute)) for item in items), unknown)
+
     criteria += [
-        ("Wonen en verblijf", dakjes),
-        ("Specialisaties", lambda p: ", ".join(s.label_b1 for s in p.specialisaties) or "Niet opgegeven"),
-        ("Voor wie", lambda p: ", ".join(d.naam for d in p.doelgroepen) or "Niet opgegeven"),
-        ("Talen", lambda p: ", ".join(t.naam for t in p.talen) or "Niet opgegeven"),
-        ("Wachttijd", wachttijd),
-        ("Ambulante spoedhulp", lambda p: "Ja" if p.aanbieder.ambulante_spoedhulp else "Nee"),
-        ("Afstand", distance),
-        ("Vestigingen", lambda p: ", ".join(sorted({v["plaats"] for v in p.public_vestigingen})) or "Geen"),
-        ("Telefoon", lambda p: p.aanbieder.telefoon or "Niet opgegeven"),
-        ("Website", lambda p: p.aanbieder.website.replace("https://", "") or "Niet opgegeven"),
+        (gettext("Wonen en verblijf"), dakjes),
+        (gettext("Specialisaties"), lambda p: seed_names(p.specialisaties, "label_b1")),
+        (gettext("Voor wie"), lambda p: seed_names(p.doelgroepen)),
+        (gettext("Talen"), lambda p: seed_names(p.talen)),
+        (gettext("Wachttijd"), wachttijd),
+        (gettext("Ambulante spoedhulp"), lambda p: yes_no(p.aanbieder.ambulante_spoedhulp)),
+        (gettext("Afstand"), distance),
+        (gettext("Vestigingen"), lambda p: listed(sorted({v["plaats"] for v in p.public_vestigingen}))),
+        (gettext("Telefoon"), lambda p: p.aanbieder.telefoon or unknown),
+        (gettext("Website"), lambda p: p.aanbieder.website.replace("https://", "") or unknown),
     ]
     rows = []
     for label, value in criteria:
@@ -186,25 +214,33 @@ async def lijst(request: Request):
     slugs = read_shortlist(request)
     added = False
     names = await run_in_threadpool(_active_names, services.engine, [slug]) if is_slug(slug) else {}
+    naam = names.get(slug, "")
     if actie == "leegmaken":
-        slugs, message = [], "Uw vergelijking is leeg."
+        slugs, message = [], gettext("Uw vergelijking is leeg.")
     elif slug not in names:
-        message = "Deze aanbieder kennen we niet of is nu niet beschikbaar."
+        message = gettext("Deze aanbieder kennen we niet of is nu niet beschikbaar.")
     elif actie == "verwijderen":
         slugs = [s for s in slugs if s != slug]
-        message = f"{names[slug]} is uit uw vergelijking gehaald."
+        message = gettext("%(naam)s is uit uw vergelijking gehaald.") % {"naam": naam}
     elif slug in slugs:
-        message = f"{names[slug]} staat al in uw vergelijking."
+        message = gettext("%(naam)s staat al in uw vergelijking.") % {"naam": naam}
     elif len(slugs) >= MAX_SHORTLIST:
-        message = f"U kunt hooguit {MAX_SHORTLIST} aanbieders vergelijken. Haal er eerst een weg."
+        message = gettext("U kunt hooguit %(max)s aanbieders vergelijken. Haal er eerst een weg.") % {
+            "max": MAX_SHORTLIST
+        }
     else:
         slugs.append(slug)
-        message = f"{names[slug]} staat nu in uw vergelijking ({len(slugs)} van {MAX_SHORTLIST})."
+        message = gettext("%(naam)s staat nu in uw vergelijking (%(aantal)s van %(max)s).") % {
+            "naam": naam,
+            "aantal": len(slugs),
+            "max": MAX_SHORTLIST,
+        }
         added = True
     if request.headers.get("hx-request") == "true":
         teller = (
             f'<a href="{request.url_for("vergelijken").path}" id="vergelijk-teller" hx-swap-oob="true">'
-            f'Vergelijken (<span class="visually-hidden">aantal aanbieders: </span>{len(slugs)})</a>'
+            f'{escape(gettext("Vergelijken"))} (<span class="visually-hidden">'
+            f"{escape(gettext('aantal aanbieders:'))} </span>{len(slugs)})</a>"
         )
         response = HTMLResponse(str(message_html(message)) + teller)
     else:

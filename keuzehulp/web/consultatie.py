@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 
+from keuzehulp.i18n import gettext
 from keuzehulp.models import Aanbieder, Consultatie, ConsultatieBericht, Gebruiker, Gemeente, Voorkeur
 from keuzehulp.models.consultatie import CONSULTATIE_STATUSES
 from keuzehulp.models.tables import utcnow
@@ -66,7 +67,7 @@ def nieuw(request: Request, db: Session, user: Gebruiker, form):
     params = form if form is not None else request.query_params
     aanbieder = db.exec(select(Aanbieder).where(Aanbieder.slug == str(params.get("aanbieder", "")))).first()
     if aanbieder is None or aanbieder.status != "actief":
-        raise HTTPException(404, "Deze aanbieder bestaat niet of is nu niet beschikbaar.")
+        raise HTTPException(404, gettext("Deze aanbieder bestaat niet of is nu niet beschikbaar."))
     gemeenten = _own_gemeenten(db, user)
     voorkeur = _linked_voorkeur(db, user, aanbieder, str(params.get("voorkeur", "")))
     if form is None:
@@ -228,7 +229,7 @@ def _voorkeur(request: Request, form):
     with Session(services.engine, expire_on_commit=False) as db:
         aanbieder = db.exec(select(Aanbieder).where(Aanbieder.slug == request.path_params["slug"])).first()
         if aanbieder is None or aanbieder.status != "actief":
-            raise HTTPException(404, "We kennen geen beschikbare aanbieder met dit adres.")
+            raise HTTPException(404, gettext("We kennen geen beschikbare aanbieder met dit adres."))
         context = {
             "aanbieder": aanbieder,
             "gemeenten": list(gemeenten.values()),
@@ -249,14 +250,17 @@ def _voorkeur(request: Request, form):
         values, errors = voorkeuren.check_voorkeur(form, gemeenten)
         if form.get("website"):  # the honeypot: people never see this field
             errors = {
-                "naam": "Dit formulier kon niet worden verstuurd. "
-                "Probeer het later opnieuw of bel het wijkteam."
+                "naam": gettext(
+                    "Dit formulier kon niet worden verstuurd. Probeer het later opnieuw of bel het wijkteam."
+                )
             }
         key = login.attempt_key("voorkeur", client_address(request))
         if not errors and login.too_many(db, key, VOORKEUR_LIMIT):
             errors = {
-                "naam": "U heeft al een paar keer een voorkeur doorgegeven. "
-                "Probeer het over 15 minuten opnieuw, of bel het wijkteam."
+                "naam": gettext(
+                    "U heeft al een paar keer een voorkeur doorgegeven. "
+                    "Probeer het over 15 minuten opnieuw, of bel het wijkteam."
+                )
             }
         if errors:
             return render(request, "pages/voorkeur.html", context | {"values": values, "errors": errors}, 400)

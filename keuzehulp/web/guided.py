@@ -7,8 +7,10 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.routing import Route
 
+from keuzehulp.i18n import other_language
 from keuzehulp.search.relax import relaxations
 from keuzehulp.services import keuzehulp as kh
+from keuzehulp.web.language import switch_url
 from keuzehulp.web.public import render
 
 
@@ -22,6 +24,7 @@ async def keuzehulp(request: Request):
         step = int(requested)
     if errors:
         step = 1 if "woonplaats" in errors else 3
+    is_htmx = request.headers.get("hx-request") == "true"
     context = {
         "antwoorden": antwoorden,
         "errors": errors,
@@ -31,6 +34,12 @@ async def keuzehulp(request: Request):
         "kh": kh,
         "query": lambda **changes: urlencode(antwoorden.params(**changes)),
         "typed": request.query_params,
+        "language_switch": switch_url(
+            "/keuzehulp",
+            urlencode(antwoorden.params() + [("stap", str(step))]),
+            other_language(),
+        ),
+        "fragment": is_htmx,
     }
     if step == kh.OVERZICHT:
         uitkomst = kh.to_search(antwoorden, services.taxonomy)
@@ -41,7 +50,6 @@ async def keuzehulp(request: Request):
             "total": total,
             "relaxations": [] if total else relaxations(services.search, snapshot, uitkomst.request),
         }
-    is_htmx = request.headers.get("hx-request") == "true"
     template = "partials/keuzehulp_stap.html" if is_htmx else "pages/keuzehulp.html"
     response = render(request, template, context, status_code=400 if errors else 200)
     response.headers["Vary"] = "HX-Request"
@@ -57,10 +65,17 @@ def static_page(template: str):
     return page
 
 
+async def privacy(request: Request):
+    """The privacy statement, with the retention period of the settings."""
+    return render(
+        request, "pages/privacy.html", {"bewaardagen": request.app.state.services.settings.retention_days}
+    )
+
+
 routes = [
     Route("/keuzehulp", keuzehulp, name="keuzehulp"),
     Route("/uitleg", static_page("pages/uitleg.html"), name="uitleg"),
     Route("/over", static_page("pages/over.html"), name="over"),
     Route("/toegankelijkheid", static_page("pages/toegankelijkheid.html"), name="toegankelijkheid"),
-    Route("/privacy", static_page("pages/privacy.html"), name="privacy"),
+    Route("/privacy", privacy, name="privacy"),
 ]

@@ -1,12 +1,13 @@
-"""Turn stored search data into short Dutch phrases for result cards and the API."""
+"""Turn stored search data into short phrases for result cards, in the request's language."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from keuzehulp.i18n import N_, gettext, ngettext
 from keuzehulp.search.filters import SearchRequest
 
-PERCEEL_NAMEN = {"jeugd": "Jeugd", "wmo": "Wmo", "dyslexie": "Dyslexie (EED)"}
+PERCEEL_NAMEN = {"jeugd": N_("Jeugd"), "wmo": N_("Wmo"), "dyslexie": N_("Dyslexie (EED)")}
 
 
 def contract_matches(request: SearchRequest, gemeente: str, perceel: str, ob, niveau) -> bool:
@@ -39,14 +40,16 @@ def contract_summary(data: dict, request: SearchRequest, gemeente_namen: dict[st
         grouped[(line["perceel"], line["ob"])].add(line["niveau"])
     parts = []
     for (perceel, ob), niveaus in sorted(grouped.items(), key=lambda i: (i[0][0], i[0][1] or 0)):
+        naam = gettext(PERCEEL_NAMEN[perceel])
         if ob is None:
-            parts.append(PERCEEL_NAMEN[perceel])
+            parts.append(naam)
         else:
-            parts.append(f"{PERCEEL_NAMEN[perceel]}: OB{ob} niveau {', '.join(sorted(niveaus))}")
+            scope = gettext("%(perceel)s: OB%(ob)s niveau %(niveaus)s")
+            parts.append(scope % {"perceel": naam, "ob": ob, "niveaus": ", ".join(sorted(niveaus))})
     if request.gemeente:
         where = gemeente_namen.get(request.gemeente, request.gemeente)
     elif len(gemeenten) == 1:
         where = gemeente_namen.get(gemeenten[0], gemeenten[0])
     else:
-        where = f"{len(gemeenten)} gemeenten"
-    return [f"Gecontracteerd in {where}"] + parts
+        where = ngettext("%(num)s gemeente", "%(num)s gemeenten", len(gemeenten)) % {"num": len(gemeenten)}
+    return [gettext("Gecontracteerd in %(waar)s") % {"waar": where}] + parts

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from urllib.parse import urlencode
 
 import numpy as np
 from sqlmodel import Session
@@ -16,6 +17,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 from whoosh import query as wq
 
+from keuzehulp.i18n import current_language, gettext, other_language
 from keuzehulp.queries import fetch_profiles
 from keuzehulp.search.engine import visitor_seed
 from keuzehulp.search.filters import (
@@ -24,12 +26,14 @@ from keuzehulp.search.filters import (
     InvalidSearch,
     SearchRequest,
     parse_search,
+    to_params,
 )
 from keuzehulp.search.relax import relaxations
 from keuzehulp.search.schema import dutch_analyzer
 from keuzehulp.services.profiel import freshness
 from keuzehulp.services.resultaten import figures_for
 from keuzehulp.web.budget import wijkteam_context
+from keuzehulp.web.language import switch_url
 from keuzehulp.web.presenters import contract_summary
 from keuzehulp.web.visitor import marker_context, split_at_markers, visitor
 
@@ -85,6 +89,7 @@ async def zoeken(request: Request):
         "demo": services.demo,
         "taxonomy": services.taxonomy,
         "gemeente": services.taxonomy.gemeente(search.gemeente) if search.gemeente else None,
+        "language_switch": language_switch(search, services.taxonomy),
     }
 
     def render_page() -> bytes:
@@ -101,7 +106,8 @@ async def zoeken(request: Request):
         pieces = render_pieces()
     else:
         pieces = snapshot.memo(
-            ("page", template, search, services.search.order_key(search, seed)), render_pieces
+            ("page", template, search, services.search.order_key(search, seed), current_language()),
+            render_pieces,
         )
     person = visitor(request)
     response = RenderedTemplateResponse(
@@ -112,6 +118,13 @@ async def zoeken(request: Request):
     if new_token:
         response.set_cookie(ORDER_COOKIE, token, max_age=86400, httponly=True, samesite="lax")
     return response
+
+
+def language_switch(search: SearchRequest, taxonomy) -> str:
+    """The same search in the other language (gemeente by its readable slug)."""
+    gemeente = taxonomy.gemeente(search.gemeente) if search.gemeente else None
+    params = to_params(replace(search, gemeente=gemeente.slug if gemeente else None))
+    return switch_url("/zoeken", urlencode(params), other_language())
 
 
 class RenderedTemplateResponse(HTMLResponse):
@@ -172,7 +185,8 @@ async def aanbieder(request: Request):
 
     [profile] = await fetch_profiles(services.engine, [slug])
     if profile is None:
-        raise HTTPException(404, "We kennen geen aanbieder met dit adres. Zoek de aanbieder opnieuw.")
+        unknown = gettext("We kennen geen aanbieder met dit adres. Zoek de aanbieder opnieuw.")
+        raise HTTPException(404, unknown)
     if profile.aanbieder.status != "actief":
         return render(request, "pages/niet_beschikbaar.html", {"aanbieder": profile.aanbieder}, 410)
     figures = await run_in_threadpool(_figures, services.engine, profile.aanbieder.id)

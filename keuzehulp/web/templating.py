@@ -7,56 +7,46 @@ from functools import lru_cache
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.routing import Router
 from starlette.templating import Jinja2Templates
 
+from keuzehulp import i18n
 from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.i18n import N_
 from keuzehulp.models.twents_model import STATUS_NAMEN
 from keuzehulp.search.filters import to_params
 from keuzehulp.services.taxonomy import labels
+from keuzehulp.web.language import dutch_only, switch_url
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-MAANDEN = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 
 def datum(value: date | str | None) -> str:
-    """'2026-11-23' -> '23 november 2026'."""
+    """'2026-11-23' -> '23 november 2026' (or 'November 23, 2026' in English)."""
     if value is None:
-        return "onbekend"
+        return i18n.gettext("onbekend")
     if isinstance(value, str):
         value = date.fromisoformat(value)
-    return f"{value.day} {MAANDEN[value.month - 1]} {value.year}"
+    return format_date(value, "long", locale=i18n.current_language())
 
 
 def tijdstip(value: datetime | None) -> str:
     """A moment in Dutch local time: '23 november 2026, 14:05'."""
     if value is None:
-        return "onbekend"
+        return i18n.gettext("onbekend")
     local = value.astimezone(AMSTERDAM)  # database datetimes come back aware (UTC)
     return f"{datum(local.date())}, {local:%H:%M}"
 
 
 def weken(value: int | None) -> str:
-    """Wachttijd in plain Dutch."""
+    """Wachttijd in plain words."""
     if value is None:
-        return "onbekend"
+        return i18n.gettext("onbekend")
     if value == 0:
-        return "geen wachttijd"
-    return f"{value} {'week' if value == 1 else 'weken'}"
+        return i18n.gettext("geen wachttijd")
+    return i18n.ngettext("%(num)s week", "%(num)s weken", value) % {"num": value}
 
 
 def search_url(base: str, search, **changes) -> str:
@@ -66,27 +56,26 @@ def search_url(base: str, search, **changes) -> str:
 
 
 SORT_LABELS = {
-    "willekeurig": "Willekeurig",
-    "relevantie": "Beste match met zoekwoorden",
-    "wachttijd": "Kortste wachttijd",
-    "naam": "Naam (A-Z)",
-    "afstand": "Dichtstbij",
-    "resultaat": "Doelen gehaald (zekerste eerst)",
+    "willekeurig": N_("Willekeurig"),
+    "relevantie": N_("Beste match met zoekwoorden"),
+    "wachttijd": N_("Kortste wachttijd"),
+    "naam": N_("Naam (A-Z)"),
+    "afstand": N_("Dichtstbij"),
+    "resultaat": N_("Doelen gehaald (zekerste eerst)"),
 }
 
 
-def display_labels() -> dict[str, dict[str, str]]:
-    """Labels for filter options, from the Twents-model seed file."""
-    terms = labels()
-    return {
-        "perceel_labels": {key: item["label"] for key, item in terms["percelen"].items()},
-        "ob_labels": {
-            str(ob): f"OB{ob}: {item['naam']}" for ob, item in terms["ondersteuningsbehoeften"].items()
-        },
-        "niveau_labels": {n: f"Niveau {n}" for n in terms["niveaus"]},
-        "dakje_labels": {d: f"{d}: {item['naam']}" for d, item in terms["dakjes"].items()},
-        "sort_labels": SORT_LABELS,
-    }
+def facet_labels(kind: str) -> dict[str, str]:
+    """Labels of the options of a Twents-model filter, in the current language."""
+    terms, translate = labels(), i18n.seed_text
+    if kind == "perceel":
+        return {key: translate(item["label"]) for key, item in terms["percelen"].items()}
+    if kind == "ob":
+        obs = terms["ondersteuningsbehoeften"]
+        return {str(ob): f"OB{ob}: {translate(item['naam'])}" for ob, item in obs.items()}
+    if kind == "niveau":
+        return {n: i18n.gettext("Niveau %(niveau)s") % {"niveau": n} for n in terms["niveaus"]}
+    return {d: f"{d}: {translate(item['naam'])}" for d, item in terms["dakjes"].items()}
 
 
 def path_function(router: Router):
@@ -114,12 +103,19 @@ def make_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    env.globals["current_language"] = i18n.current_language
+    env.globals["other_language"] = i18n.other_language
+    env.globals["switch_url"] = switch_url
+    env.globals["dutch_only"] = dutch_only
     env.filters["datum"] = datum
     env.filters["weken"] = weken
     env.filters["tijdstip"] = tijdstip
     env.globals["search_url"] = search_url
     env.globals["labels"] = labels()
-    env.globals.update(display_labels())
+    env.globals["facet_labels"] = facet_labels
+    env.globals["sort_labels"] = SORT_LABELS
     env.globals["status_namen"] = STATUS_NAMEN
     return Jinja2Templates(env=env)

@@ -53,6 +53,20 @@ def test_zin_in_eenvoudig_nederlands():
     )
 
 
+def test_zin_in_het_engels():
+    from keuzehulp.i18n import reset_language, set_language
+
+    token = set_language("en")
+    try:
+        sentence = figure("uitval", 30, 50, 0.20).sentence
+    finally:
+        reset_language(token)
+    assert sentence == (
+        "6 in 10 clients stopped before the help was finished. "
+        "That is less good than the middle of other providers."
+    )
+
+
 def make(slug: str, ob: int, teller: int, noemer: int) -> AanbiederData:
     return AanbiederData(
         slug=slug,

@@ -179,3 +179,11 @@ def test_startpagina(demo_client):
     assert 'action="/zoeken"' in response.text
     assert 'href="/keuzehulp"' in response.text
     assert "Demo-gegevens, fictieve aanbieders" in response.text
+
+
+def test_zoekpagina_blijft_onder_100_kb_zonder_de_statische_bestanden(demo_client):
+    """The page itself (20 results, every facet) stays light for phones; CSS and htmx are cached."""
+    for language in ("en", "nl"):  # Dutch last: the shared client keeps the language cookie
+        page = demo_client.get("/zoeken", params={"lang": language})
+        assert page.status_code == 200 and page.text.count('class="result"') == 20
+        assert len(page.content) < 100_000, (language, len(page.content))
