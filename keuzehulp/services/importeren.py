@@ -540,9 +540,17 @@ def apply_resultaten(session: Session, plan: Plan, actor: Actor) -> dict[str, in
     return counts
 
 
+SINGULAR = {"nieuwe aanbieders": "nieuwe aanbieder", "uitnodigingen": "uitnodiging"}
+
+
+def summarise(counts: dict[str, int]) -> str:
+    """'7 toegevoegd, 0 gewijzigd, 1 nieuwe aanbieder, 2 uitnodigingen'."""
+    parts = (f"{value} {SINGULAR.get(name, name) if value == 1 else name}" for name, value in counts.items())
+    return ", ".join(parts)
+
+
 def _record_import(session: Session, actor: Actor, actie: str, counts: dict[str, int]) -> None:
-    summary = ", ".join(f"{value} {name}" for name, value in counts.items())
-    record(session, actor, actie, "import", "", omschrijving=summary, na=counts)
+    record(session, actor, actie, "import", "", omschrijving=summarise(counts), na=counts)
 
 
 def plan_file(session: Session, soort: str, filename: str, content: bytes, today: date) -> Plan:

@@ -67,17 +67,25 @@ def deliver(message: EmailMessage, row_id: int, settings: Settings) -> None:
 def send_pending(
     engine: Engine, settings: Settings, now: datetime | None = None, limit: int = 100
 ) -> tuple[int, int]:
-    """Send due outbox messages; returns (sent, failed). Failures are retried later."""
+    """Send due outbox messages; returns (sent, failed). Failures are retried later.
+
+    Each message is claimed with `FOR UPDATE SKIP LOCKED` in its own transaction, so several app
+    processes on PostgreSQL never send the same message twice (SQLite has one writer anyway).
+    """
     now = now or utcnow()
     sent = failed = 0
+    due = (
+        select(UitgaandBericht)
+        .where(UitgaandBericht.verzonden_op.is_(None), UitgaandBericht.volgende_poging <= now)
+        .order_by(UitgaandBericht.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
     with Session(engine) as session:
-        due = session.exec(
-            select(UitgaandBericht)
-            .where(UitgaandBericht.verzonden_op.is_(None), UitgaandBericht.volgende_poging <= now)
-            .order_by(UitgaandBericht.id)
-            .limit(limit)
-        ).all()
-        for row in due:
+        for _ in range(limit):
+            row = session.exec(due).first()
+            if row is None:
+                break
             row.pogingen += 1
             try:
                 deliver(build_message(row, settings.mail_from), row.id, settings)

@@ -274,8 +274,8 @@ def import_toepassen(request: Request, db: Session, user: Gebruiker, form):
     batch.toegepast_op = utcnow()
     db.add(batch)
     db.commit()
-    summary = ", ".join(f"{value} {name}" for name, value in counts.items())
-    return _redirect(request, "beheer_import_plan", f"Import verwerkt: {summary}.", batch_id=batch.id)
+    message = f"Import verwerkt: {importeren.summarise(counts)}."
+    return _redirect(request, "beheer_import_plan", message, batch_id=batch.id)
 
 
 # --- applications ---------------------------------------------------------------------------------
@@ -321,12 +321,21 @@ def aanmelding_beoordelen(request: Request, db: Session, user: Gebruiker, form):
 # --- tarieven -------------------------------------------------------------------------------------
 
 
-def _tarieven_page(request: Request, db: Session, values: dict, errors: dict, status: int = 200):
+def _blank_tarief() -> dict:
+    """The new-tarief form's starting values: it starts today."""
+    return {"code": "", "bedrag": "", "vanaf": date.today().isoformat(), "tot": ""}
+
+
+def _tarieven_page(
+    request: Request, db: Session, values: dict, errors: dict, status: int = 200, einde: dict | None = None
+):
+    """The tarieven page; `einde` keeps a refused end date with its message: {id, tot, fout}."""
     rows = db.exec(select(Tarief).order_by(Tarief.soort.desc(), Tarief.code, Tarief.geldig_vanaf)).all()
     context = {
         "rows": rows,
         "values": values,
         "errors": errors,
+        "einde": einde or {},
         "codes": [("ob:" + c, f"OB{c[0]} niveau {c[1]} (per uur)") for c in tarieven.OB_CODES]
         + [("dakje:" + d, f"Dakje {d} (per etmaal)") for d in tarieven.DAKJES],
         "euros": tarieven.euros,
@@ -339,9 +348,7 @@ def _tarieven_page(request: Request, db: Session, values: dict, errors: dict, st
 def tarieven_beheer(request: Request, db: Session, user: Gebruiker, form):
     """Regional tarieven per OB/niveau and dakje, with validity dates."""
     if form is None:
-        return _tarieven_page(
-            request, db, {"code": "", "bedrag": "", "vanaf": date.today().isoformat(), "tot": ""}, {}
-        )
+        return _tarieven_page(request, db, _blank_tarief(), {})
     values = {name: str(form.get(name, "")).strip()[:40] for name in ("code", "bedrag", "vanaf", "tot")}
     errors = {}
     soort, _, code = values["code"].partition(":")
@@ -371,14 +378,15 @@ def tarieven_beheer(request: Request, db: Session, user: Gebruiker, form):
 
 @signed_in("beheerder")
 def tarief_einde(request: Request, db: Session, user: Gebruiker, form):
-    """Give a tarief an end date."""
+    """Give a tarief an end date; a refused date comes back with its message."""
+    tarief_id, typed = int(request.path_params["tarief_id"]), str(form.get("tot", ""))[:40]
     try:
-        tot = date.fromisoformat(str(form.get("tot", "")))
-        tarieven.end_tarief(db, Actor.of(user), int(request.path_params["tarief_id"]), tot)
-    except ValueError:
-        return _redirect(request, "beheer_tarieven", "Kies een geldige einddatum.")
-    except RuleViolation as problem:
-        return _redirect(request, "beheer_tarieven", str(problem))
+        tarieven.end_tarief(db, Actor.of(user), tarief_id, date.fromisoformat(typed))
+    except (ValueError, RuleViolation) as problem:
+        db.rollback()
+        message = str(problem) if isinstance(problem, RuleViolation) else "Kies een geldige einddatum."
+        einde = {"id": tarief_id, "tot": typed, "fout": message}
+        return _tarieven_page(request, db, _blank_tarief(), {}, 400, einde)
     db.commit()
     return _redirect(request, "beheer_tarieven", "De einddatum is opgeslagen.")
 

@@ -47,6 +47,8 @@ def test_voorbeeldbestand_maakt_nieuwe_aanbieders_en_is_herhaalbaar(empty_world)
     ]
     _, counts = _apply(empty_world, SAMPLE)
     assert counts["toegevoegd"] == 7 and counts["nieuwe aanbieders"] == 3 and counts["uitnodigingen"] == 1
+    summary = importeren.summarise(counts)
+    assert summary == "7 toegevoegd, 0 gewijzigd, 0 beëindigd, 3 nieuwe aanbieders, 1 uitnodiging"
     with Session(empty_world.engine) as db:
         assert len(db.exec(select(Contract)).all()) == 6
         assert [d.dakje for d in db.exec(select(DakjeScope))] == ["1"]

@@ -4,9 +4,10 @@ tarieven and the budget calculator, the audit log; a wijkteam sees only its own 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from email import message_from_bytes, policy
 
+import pytest
 from sqlmodel import Session, select
 
 from keuzehulp.config import PROJECT_ROOT
@@ -210,6 +211,18 @@ def test_tarieven_en_budget_voor_het_wijkteam(small_client, small_world):
     )
     assert bad.status_code == 400 and "geen bedrag" in bad.text and "Kies de datum" in bad.text
     with Session(small_world.engine) as db:
+        running = db.exec(select(Tarief).where(Tarief.geldig_tot.is_(None))).first()
+    too_early = (running.geldig_vanaf - timedelta(days=1)).isoformat()
+    refused = post_form(
+        small_client,
+        f"/beheer/tarieven/{running.id}/einde",
+        {"tot": too_early},
+        token_page="/beheer/tarieven",
+    )
+    assert refused.status_code == 400 and "De einddatum ligt voor de begindatum." in refused.text
+    assert f'value="{too_early}" aria-invalid="true"' in refused.text  # the typed date is kept
+    with Session(small_world.engine) as db:
+        assert db.get(Tarief, running.id).geldig_tot is None
         aanbieder = demo_aanbieder(db)
         hourly = {t.code: t.bedrag_centen for t in db.exec(select(Tarief).where(Tarief.soort == "ob"))}
     small_client.cookies.clear()
@@ -245,3 +258,30 @@ def test_beheeracties_staan_in_het_logboek(small_client, small_world):
     with Session(small_world.engine) as db:
         actions = set(db.exec(select(AuditRegel.actie)))
     assert {"ingelogd", "tarief toegevoegd", "demo-account aangemaakt"} <= actions
+
+
+def test_een_bericht_dat_een_ander_proces_verstuurt_wordt_overgeslagen(small_world, tmp_path, backend):
+    """Two app processes share the outbox: a row claimed by one is skipped by the other."""
+    from keuzehulp.services import mail
+
+    if backend != "postgresql":
+        pytest.skip("SQLite has a single writer; row claims need PostgreSQL")
+    with Session(small_world.engine) as db:
+        for address in ("een@example.nl", "twee@example.nl"):
+            mail.queue_mail(db, address, "Onderwerp", "Tekst")
+        db.commit()
+    settings = small_world.settings(mail_dir=tmp_path)
+    with Session(small_world.engine) as other:  # the other process holds the first due message
+        claimed = other.exec(
+            select(UitgaandBericht)
+            .where(UitgaandBericht.verzonden_op.is_(None))
+            .order_by(UitgaandBericht.id)
+            .limit(1)
+            .with_for_update()
+        ).one()
+        claimed_id = claimed.id
+        sent, _ = mail.send_pending(small_world.engine, settings)
+        other.rollback()
+    with Session(small_world.engine) as db:
+        still_due = db.exec(select(UitgaandBericht.id).where(UitgaandBericht.verzonden_op.is_(None))).all()
+    assert sent >= 1 and still_due == [claimed_id]
