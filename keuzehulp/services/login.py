@@ -16,7 +16,7 @@ from keuzehulp.models import Gebruiker, LoginPoging, Sessie
 from keuzehulp.models.tables import utcnow
 from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services.accounts import digest, normalise_email, password_matches
-from keuzehulp.services.audit import Actor, record
+from keuzehulp.services.audit import SYSTEM, Actor, record
 
 THROTTLE_WINDOW = timedelta(minutes=15)
 ACCOUNT_LIMIT = 5
@@ -74,6 +74,9 @@ def authenticate(
     if not password_matches(user.password_hash if user else None, password) or not user.actief:
         note_failure(session, account_key, now)
         note_failure(session, address_key, now)
+        if user is not None:  # attempts on unknown addresses are not kept: they may be anyone's
+            reason = "verkeerd wachtwoord" if user.actief else "account gedeactiveerd"
+            record(session, SYSTEM, "inloggen mislukt", "gebruiker", user.id, omschrijving=reason)
         raise LoginRefused(WRONG)
     session.exec(delete(LoginPoging).where(LoginPoging.sleutel == account_key))
     return user
@@ -123,9 +126,18 @@ def load_session(
 
 
 def end_session(session: Session, token: str | None) -> None:
-    """Sign out this browser."""
+    """End this browser's session, if it has one (silently: also used before a new sign-in)."""
     if token:
         session.exec(delete(Sessie).where(Sessie.id == digest(token)))
+
+
+def sign_out(session: Session, token: str | None) -> None:
+    """The user signs out: end the session and note it in the audit log."""
+    row = session.get(Sessie, digest(token)) if token else None
+    user = session.get(Gebruiker, row.gebruiker_id) if row else None
+    end_session(session, token)
+    if user is not None:
+        record(session, Actor.of(user), "uitgelogd", "gebruiker", user.id)
 
 
 def new_totp_secret() -> str:

@@ -25,6 +25,7 @@ from keuzehulp.i18n import gettext
 from keuzehulp.models import Gebruiker
 from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services import accounts, login
+from keuzehulp.services.audit import SYSTEM, record
 from keuzehulp.web.public import render
 from keuzehulp.web.security import CSRF_COOKIE
 from keuzehulp.web.sessions import SESSION_COOKIE, current_session
@@ -191,6 +192,7 @@ def _tweede_stap(request: Request, form):
                 set_session_cookie(request, response, token)
                 return response
             login.note_failure(db, key)
+            record(db, SYSTEM, "tweede stap mislukt", "gebruiker", user.id)
             db.commit()
             errors["code"] = "Deze code klopt niet. Typ de 6 cijfers die uw app nu laat zien."
         context = {"errors": errors, "volgende": volgende, "enrolment": enrolment}
@@ -213,7 +215,7 @@ async def uitloggen(request: Request):
 
 def _end(request: Request) -> None:
     with Session(_services(request).engine) as db:
-        login.end_session(db, request.cookies.get(SESSION_COOKIE))
+        login.sign_out(db, request.cookies.get(SESSION_COOKIE))
         db.commit()
 
 

@@ -9,7 +9,7 @@ import pyotp
 import pytest
 from sqlmodel import Session, select
 
-from keuzehulp.models import EenmaligeToken, Gebruiker, Sessie, UitgaandBericht
+from keuzehulp.models import AuditRegel, EenmaligeToken, Gebruiker, Sessie, UitgaandBericht
 from keuzehulp.models.tables import utcnow
 from keuzehulp.services.accounts import digest
 from keuzehulp.services.demo_accounts import DEMO_TOTP_SECRET
@@ -74,6 +74,10 @@ def test_inloggen_start_een_nieuwe_sessie_en_uitloggen_beeindigt_die(small_clien
         assert db.get(Sessie, digest(token)) is None
     small_client.cookies.set("kh_sessie", token)
     assert small_client.get("/wijkteam", follow_redirects=False).status_code == 303
+    with Session(small_world.engine) as db:
+        query = select(AuditRegel.actie).where(AuditRegel.wie == DEMO["wijkteam"].email)
+        actions = db.exec(query.order_by(AuditRegel.id)).all()
+    assert actions[-2:] == ["ingelogd", "uitgelogd"]
 
 
 def test_sessie_verloopt_na_inactiviteit(small_client, small_world):
@@ -126,6 +130,18 @@ def test_beheerder_zonder_app_stelt_eerst_de_tweede_stap_in(small_client, small_
             db.exec(select(Gebruiker.totp_secret).where(Gebruiker.email == DEMO["beheerder"].email)).one()
             == secret
         )
+
+
+def test_mislukte_pogingen_staan_in_het_logboek_maar_onbekende_adressen_niet(small_client, small_world):
+    login(small_client, DEMO["wijkteam"].email, "fout-wachtwoord-123")
+    login(small_client, "niemand@example.nl", "wat-dan-ook-123")
+    with Session(small_world.engine) as db:
+        user_id = db.exec(select(Gebruiker.id).where(Gebruiker.email == DEMO["wijkteam"].email)).one()
+        rows = db.exec(select(AuditRegel).where(AuditRegel.actie == "inloggen mislukt")).all()
+        everything = db.exec(select(AuditRegel)).all()
+    texts = " ".join(f"{r.wie} {r.object_id} {r.omschrijving} {r.na}" for r in everything)
+    assert [(r.object_id, r.omschrijving) for r in rows] == [(str(user_id), "verkeerd wachtwoord")]
+    assert "niemand@example.nl" not in texts
 
 
 def test_verkeerd_wachtwoord_en_afremmen_per_account(small_client):
