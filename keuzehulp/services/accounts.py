@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, delete, func, select
 
 from keuzehulp.i18n import gettext
 from keuzehulp.models import Aanbieder, EenmaligeToken, Gebruiker, GebruikerGemeente, Gemeente, Sessie
@@ -67,6 +67,17 @@ def check_password(password: str, email: str = "") -> None:
         raise RuleViolation("Dit wachtwoord is te makkelijk te raden. Kies een ander wachtwoord.")
 
 
+def find_aanbieder(session: Session, text: str) -> Aanbieder | None:
+    """The aanbieder meant by a slug, a KvK number or a name (case aside), when exactly one matches."""
+    text = text.strip()
+    lookups = ((Aanbieder.slug, text), (Aanbieder.kvk, text), (func.lower(Aanbieder.naam), text.lower()))
+    for column, value in lookups:
+        found = session.exec(select(Aanbieder).where(column == value).limit(2)).all()
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
 def create_user(
     session: Session,
     actor: Actor,
@@ -92,10 +103,10 @@ def create_user(
         raise RuleViolation("Kies minstens één gemeente voor een wijkteam-account.", "gemeenten")
     aanbieder_id = None
     if rol == "aanbieder":
-        aanbieder = session.exec(select(Aanbieder).where(Aanbieder.slug == (aanbieder_slug or ""))).first()
+        aanbieder = find_aanbieder(session, aanbieder_slug or "")
         if aanbieder is None:
             raise RuleViolation("Kies de aanbieder waarvoor dit account is.", "aanbieder")
-        aanbieder_id = aanbieder.id
+        aanbieder_id, aanbieder_slug = aanbieder.id, aanbieder.slug
     user = Gebruiker(email=email, naam=naam.strip(), rol=rol, aanbieder_id=aanbieder_id)
     session.add(user)
     session.flush()

@@ -140,6 +140,7 @@ def _users_page(request: Request, db: Session, values: dict, errors: dict, statu
         "users": users,
         "gemeenten_per_user": gemeenten_per_user,
         "aanbieder_names": aanbieder_names,
+        "aanbieder_keuzes": db.exec(select(Aanbieder.slug, Aanbieder.naam).order_by(Aanbieder.naam)).all(),
         "values": values,
         "errors": errors,
         "rollen": ROLLEN,

@@ -285,3 +285,40 @@ def test_een_bericht_dat_een_ander_proces_verstuurt_wordt_overgeslagen(small_wor
     with Session(small_world.engine) as db:
         still_due = db.exec(select(UitgaandBericht.id).where(UitgaandBericht.verzonden_op.is_(None))).all()
     assert sent >= 1 and still_due == [claimed_id]
+
+
+def test_aanbieder_account_kiezen_op_naam_of_kvk(small_client, small_world):
+    with Session(small_world.engine) as db:
+        aanbieder = db.exec(select(Aanbieder).order_by(Aanbieder.naam)).first()
+        namesake_count = len(db.exec(select(Aanbieder).where(Aanbieder.naam == aanbieder.naam)).all())
+    login_as(small_client, "beheerder")
+    form = small_client.get("/beheer/gebruikers").text
+    assert f'<option value="{aanbieder.slug}">{aanbieder.naam}</option>' in form  # the datalist
+    by_name = post_form(
+        small_client,
+        "/beheer/gebruikers",
+        {"email": "naam@aanbieder.example", "rol": "aanbieder", "aanbieder": aanbieder.naam.upper()},
+        token_page="/beheer/gebruikers",
+    )
+    by_kvk = post_form(
+        small_client,
+        "/beheer/gebruikers",
+        {"email": "kvk@aanbieder.example", "rol": "aanbieder", "aanbieder": "00000000"},
+        token_page="/beheer/gebruikers",
+    )
+    assert namesake_count == 1 and by_name.status_code == 303
+    assert by_kvk.status_code == 400 and "Kies de aanbieder waarvoor dit account is." in by_kvk.text
+    with Session(small_world.engine) as db:
+        user = db.exec(select(Gebruiker).where(Gebruiker.email == "naam@aanbieder.example")).one()
+        assert user.aanbieder_id == aanbieder.id
+        other = db.exec(select(Aanbieder).where(Aanbieder.id != aanbieder.id)).first()
+    by_real_kvk = post_form(
+        small_client,
+        "/beheer/gebruikers",
+        {"email": "kvk@aanbieder.example", "rol": "aanbieder", "aanbieder": other.kvk},
+        token_page="/beheer/gebruikers",
+    )
+    assert by_real_kvk.status_code == 303
+    with Session(small_world.engine) as db:
+        kvk_user = db.exec(select(Gebruiker).where(Gebruiker.email == "kvk@aanbieder.example")).one()
+    assert kvk_user.aanbieder_id == other.id
