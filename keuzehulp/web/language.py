@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode
 
-from starlette.requests import HTTPConnection
+from starlette.datastructures import QueryParams
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from keuzehulp.i18n import DEFAULT_LANGUAGE, LANGUAGES, reset_language, set_language
@@ -33,12 +34,26 @@ def dutch_only(path: str) -> bool:
     return path.startswith(DUTCH_ONLY)
 
 
+def _asked(scope: Scope) -> str | None:
+    """The language asked for with `?lang=`, if any (the query is parsed only when it has one)."""
+    query = scope.get("query_string", b"")
+    if b"lang=" not in query:
+        return None
+    value = QueryParams(query.decode("latin-1")).get(LANGUAGE_PARAM)
+    return value if value in LANGUAGES else None
+
+
+def _remembered(scope: Scope) -> str | None:
+    """The language in the `kh_taal` cookie, if any."""
+    for name, value in scope.get("headers", []):
+        if name == b"cookie" and LANGUAGE_COOKIE.encode() in value:
+            return cookie_parser(value.decode("latin-1")).get(LANGUAGE_COOKIE)
+    return None
+
+
 def request_language(scope: Scope) -> str:
     """The language of a request: `?lang=`, else the cookie, else Dutch; pages for professionals are Dutch."""
-    connection = HTTPConnection(scope)
-    language = connection.query_params.get(LANGUAGE_PARAM)
-    if language not in LANGUAGES:
-        language = connection.cookies.get(LANGUAGE_COOKIE)
+    language = _asked(scope) or _remembered(scope)
     if language not in LANGUAGES or dutch_only(scope["path"]):
         return DEFAULT_LANGUAGE
     return language
@@ -54,7 +69,7 @@ class LanguageMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        chosen = HTTPConnection(scope).query_params.get(LANGUAGE_PARAM)
+        chosen = _asked(scope)
         language = request_language(scope)
         token = set_language(language)
 
@@ -62,7 +77,7 @@ class LanguageMiddleware:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers.append((b"content-language", language.encode()))
-                if chosen in LANGUAGES:
+                if chosen:
                     cookie = f"{LANGUAGE_COOKIE}={chosen}; Max-Age=31536000; Path=/; SameSite=Lax; HttpOnly"
                     headers.append((b"set-cookie", cookie.encode()))
                 message["headers"] = headers

@@ -89,10 +89,10 @@ async def zoeken(request: Request):
         "demo": services.demo,
         "taxonomy": services.taxonomy,
         "gemeente": services.taxonomy.gemeente(search.gemeente) if search.gemeente else None,
-        "language_switch": language_switch(search, services.taxonomy),
     }
 
     def render_page() -> bytes:
+        context["language_switch"] = language_switch(search, services.taxonomy)
         gemeente_namen = {g.cbs_code: g.naam for g in services.taxonomy.gemeenten}
         context["summaries"] = [contract_summary(hit.data, search, gemeente_namen) for hit in result.hits]
         context["specialisatie_labels"] = {s.slug: s.label_b1 for s in services.taxonomy.specialisaties}
