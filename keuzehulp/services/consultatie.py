@@ -411,8 +411,8 @@ def response_times(session: Session, now: datetime | None = None) -> list[Respon
     per: dict[int, list[Consultatie]] = {}
     for consultatie in session.exec(select(Consultatie)):
         per.setdefault(consultatie.aanbieder_id, []).append(consultatie)
-    names = dict(session.exec(select(Aanbieder.id, Aanbieder.naam).where(Aanbieder.id.in_(per))).all())
-    slugs = dict(session.exec(select(Aanbieder.id, Aanbieder.slug).where(Aanbieder.id.in_(per))).all())
+    named = session.exec(select(Aanbieder.id, Aanbieder.naam, Aanbieder.slug).where(Aanbieder.id.in_(per)))
+    names = {aid: (naam, slug) for aid, naam, slug in named}
 
     def median_days(pairs) -> float | None:
         days = [(end - start).total_seconds() / 86400 for start, end in pairs if end is not None]
@@ -420,8 +420,7 @@ def response_times(session: Session, now: datetime | None = None) -> list[Respon
 
     rows = [
         ResponseTimes(
-            names[aid],
-            slugs[aid],
+            *names[aid],
             len(items),
             median_days((c.created_at, c.beantwoord_op) for c in items),
             median_days((c.created_at, c.afgerond_op) for c in items),

@@ -127,9 +127,9 @@ def yes_no(value: bool) -> str:
     return gettext("Ja") if value else gettext("Nee")
 
 
-def listed(items, empty: str | None = None) -> str:
-    """Items joined by commas, or `empty` ('Geen') when there are none."""
-    return ", ".join(items) or (empty if empty is not None else gettext("Geen"))
+def listed(items, empty: str = "") -> str:
+    """Items joined by commas, or `empty` (else 'Geen') when there are none."""
+    return ", ".join(items) or empty or gettext("Geen")
 
 
 def comparison_rows(profiles, search: SearchRequest, taxonomy) -> list[dict]:

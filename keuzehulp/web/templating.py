@@ -1,4 +1,4 @@
-"""Jinja2 set-up: autoescaped templates, Dutch date formatting and shared labels."""
+"""Jinja2 set-up: autoescaped templates, gettext, dates and weeks in the request's language, shared labels."""
 
 from __future__ import annotations
 

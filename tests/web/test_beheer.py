@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from email import message_from_bytes, policy
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, create_engine, select
 
 from keuzehulp.config import PROJECT_ROOT
 from keuzehulp.models import Aanbieder, Aanmelding, AuditRegel, Gebruiker, Tarief, UitgaandBericht
@@ -271,6 +271,8 @@ def test_een_bericht_dat_een_ander_proces_verstuurt_wordt_overgeslagen(small_wor
             mail.queue_mail(db, address, "Onderwerp", "Tekst")
         db.commit()
     settings = small_world.settings(mail_dir=tmp_path)
+    # A sender that waits at most 2 s for a lock: without SKIP LOCKED it fails instead of hanging.
+    impatient = create_engine(small_world.url, connect_args={"options": "-c lock_timeout=2000"})
     with Session(small_world.engine) as other:  # the other process holds the first due message
         claimed = other.exec(
             select(UitgaandBericht)
@@ -280,8 +282,9 @@ def test_een_bericht_dat_een_ander_proces_verstuurt_wordt_overgeslagen(small_wor
             .with_for_update()
         ).one()
         claimed_id = claimed.id
-        sent, _ = mail.send_pending(small_world.engine, settings)
+        sent, _ = mail.send_pending(impatient, settings)
         other.rollback()
+    impatient.dispose()
     with Session(small_world.engine) as db:
         still_due = db.exec(select(UitgaandBericht.id).where(UitgaandBericht.verzonden_op.is_(None))).all()
     assert sent >= 1 and still_due == [claimed_id]
@@ -300,14 +303,14 @@ def test_aanbieder_account_kiezen_op_naam_of_kvk(small_client, small_world):
         {"email": "naam@aanbieder.example", "rol": "aanbieder", "aanbieder": aanbieder.naam.upper()},
         token_page="/beheer/gebruikers",
     )
-    by_kvk = post_form(
+    unknown_kvk = post_form(
         small_client,
         "/beheer/gebruikers",
         {"email": "kvk@aanbieder.example", "rol": "aanbieder", "aanbieder": "00000000"},
         token_page="/beheer/gebruikers",
     )
     assert namesake_count == 1 and by_name.status_code == 303
-    assert by_kvk.status_code == 400 and "Kies de aanbieder waarvoor dit account is." in by_kvk.text
+    assert unknown_kvk.status_code == 400 and "Kies de aanbieder waarvoor dit account is." in unknown_kvk.text
     with Session(small_world.engine) as db:
         user = db.exec(select(Gebruiker).where(Gebruiker.email == "naam@aanbieder.example")).one()
         assert user.aanbieder_id == aanbieder.id
