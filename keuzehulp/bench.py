@@ -13,7 +13,6 @@ import statistics
 import tempfile
 import time
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -23,6 +22,7 @@ from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
+from keuzehulp import clock
 from keuzehulp.db import make_engine, session_scope, upgrade
 from keuzehulp.search.engine import SearchEngine
 from keuzehulp.search.filters import SearchRequest, to_params
@@ -152,7 +152,7 @@ def bench_size(size: int, queries: int, http_seconds: float, workdir: Path, cons
         engine = make_engine(url)
         with session_scope(engine) as session:
             load_taxonomy(session)
-            load_demo(session, size, seed=size, reference_date=date.today())
+            load_demo(session, size, seed=size, reference_date=clock.today())
     engine = make_engine(url)
     index = SearchIndex(index_dir, engine)
     started = time.perf_counter()

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlmodel import Session, select
 
+from keuzehulp import clock
 from keuzehulp.config import Settings, documented_settings
 from keuzehulp.db import make_engine, session_scope, upgrade
 
@@ -24,6 +25,13 @@ seed_app = typer.Typer(help="Taxonomy and demo data.")
 app.add_typer(db_app, name="db")
 app.add_typer(seed_app, name="seed")
 console = Console()
+
+
+def _settings() -> Settings:
+    """Settings from the environment, with the clock moved when KEUZEHULP_TODAY says so."""
+    settings = Settings.from_env()
+    settings.apply_clock()
+    return settings
 
 
 @app.command()
@@ -43,21 +51,20 @@ def serve(
 
 
 def _print_demo_accounts() -> None:
-    from datetime import date
 
     from sqlalchemy import inspect
 
     from keuzehulp.services.demo import is_demo
     from keuzehulp.services.demo_accounts import DEMO_TOTP_SECRET, ensure_demo_accounts
 
-    settings = Settings.from_env()
+    settings = _settings()
     engine = make_engine(settings.database_url)
     if not inspect(engine).has_table("gebruiker"):  # not migrated yet: the app itself will say so
         return
     with session_scope(engine) as session:
         if not is_demo(session):
             return
-        accounts = ensure_demo_accounts(session, date.today())
+        accounts = ensure_demo_accounts(session, clock.today())
     console.print("Demo-accounts (alleen met demo-gegevens), inloggen op /inloggen:")
     for account, purpose in accounts:
         line = f"  {account.rol}: {account.email}, wachtwoord {account.password} ({purpose})"
@@ -72,7 +79,7 @@ def _print_demo_accounts() -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply all database migrations."""
-    settings = Settings.from_env()
+    settings = _settings()
     upgrade(settings.database_url)
     console.print("Database bijgewerkt.")
 
@@ -82,7 +89,7 @@ def seed_taxonomy() -> None:
     """Load regio, gemeenten, kernen, specialisaties, doelgroepen and talen from seed/."""
     from keuzehulp.services.taxonomy import load_taxonomy
 
-    settings = Settings.from_env()
+    settings = _settings()
     with session_scope(make_engine(settings.database_url)) as session:
         load_taxonomy(session)
     console.print("Taxonomie geladen.")
@@ -95,14 +102,13 @@ def seed_demo(
     if_empty: Annotated[bool, typer.Option(help="Only when there are no aanbieders yet.")] = False,
 ) -> None:
     """Load the taxonomy and generate demo aanbieders (fictional, marked as demo data)."""
-    from datetime import date
 
     from keuzehulp.models import Aanbieder
     from keuzehulp.services.demo import is_demo, load_demo
     from keuzehulp.services.demo_accounts import ensure_demo_accounts
     from keuzehulp.services.taxonomy import load_taxonomy
 
-    settings = Settings.from_env()
+    settings = _settings()
     engine = make_engine(settings.database_url)
     with Session(engine) as session:
         has_data = session.exec(select(Aanbieder.id).limit(1)).first() is not None
@@ -110,7 +116,7 @@ def seed_demo(
         console.print("Er staan al aanbieders in de database; geen nieuwe demo-aanbieders gemaakt.")
         with session_scope(engine) as session:
             if is_demo(session):
-                ensure_demo_accounts(session, date.today())
+                ensure_demo_accounts(session, clock.today())
         return
     with session_scope(engine) as session:
         load_taxonomy(session)
@@ -123,7 +129,7 @@ def reindex() -> None:
     """Rebuild the search index from the database."""
     from keuzehulp.search.index import SearchIndex
 
-    settings = Settings.from_env()
+    settings = _settings()
     index = SearchIndex(settings.index_dir, make_engine(settings.database_url))
     columns = [TextColumn("Zoekindex opbouwen"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=console) as progress:
@@ -149,7 +155,7 @@ def users_create(
     from keuzehulp.services.accounts import create_user, invite
     from keuzehulp.services.audit import SYSTEM
 
-    settings = Settings.from_env()
+    settings = _settings()
     try:
         with session_scope(make_engine(settings.database_url)) as session:
             user = create_user(session, SYSTEM, email, rol, naam, gemeente, aanbieder or None)
@@ -169,7 +175,7 @@ def users_code(email: Annotated[str, typer.Argument(help="E-mail address of a de
     from keuzehulp.models import Gebruiker
     from keuzehulp.services.demo import is_demo
 
-    settings = Settings.from_env()
+    settings = _settings()
     with Session(make_engine(settings.database_url)) as session:
         user = session.exec(select(Gebruiker).where(Gebruiker.email == email.strip().lower())).first()
         if (
@@ -190,12 +196,11 @@ app.add_typer(jobs_app, name="jobs")
 @jobs_app.command("run")
 def jobs_run() -> None:
     """Queue freshness and consultatie reminders (idempotent), remove old personal data, send e-mail."""
-    from datetime import date
 
     from keuzehulp.services.jobs import run_jobs
 
-    settings = Settings.from_env()
-    report = run_jobs(make_engine(settings.database_url), settings, date.today())
+    settings = _settings()
+    report = run_jobs(make_engine(settings.database_url), settings, clock.today())
     console.print(
         f"{report.herinneringen} herinneringen over profielen en {report.consultatie_herinneringen} over "
         f"consultaties klaargezet, {report.geanonimiseerd} afgesloten aanvragen geanonimiseerd, "
@@ -212,18 +217,17 @@ app.add_typer(export_app, name="export")
 def export_hsds(folder: Annotated[str, typer.Argument(help="Folder to write the JSON files to.")]) -> None:
     """Write the directory as HSDS 3.0 JSON (organizations, services, taxonomies, taxonomy_terms)."""
     import json
-    from datetime import date
     from pathlib import Path
 
     from keuzehulp.services.hsds import export
     from keuzehulp.services.taxonomy import Taxonomy
 
-    settings = Settings.from_env()
+    settings = _settings()
     engine = make_engine(settings.database_url)
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     with Session(engine) as session:
-        bundle = export(session, Taxonomy.load(engine), date.today())
+        bundle = export(session, Taxonomy.load(engine), clock.today())
     for name, items in bundle.items():
         (target / f"{name}.json").write_text(
             json.dumps(items, ensure_ascii=False, indent=1), encoding="utf-8"
@@ -236,14 +240,13 @@ def export_hsds(folder: Annotated[str, typer.Argument(help="Folder to write the 
 @export_app.command("csv")
 def export_csv(file: Annotated[str, typer.Argument(help="CSV file to write.")]) -> None:
     """Write the directory as CSV: one row per aanbieder x gemeente x perceel x OB x niveau."""
-    from datetime import date
     from pathlib import Path
 
     from keuzehulp.services.opendata import directory_csv
 
-    settings = Settings.from_env()
+    settings = _settings()
     with Session(make_engine(settings.database_url)) as session:
-        Path(file).write_text(directory_csv(session, date.today()), encoding="utf-8")
+        Path(file).write_text(directory_csv(session, clock.today()), encoding="utf-8")
     console.print(f"Geschreven: {file}")
 
 

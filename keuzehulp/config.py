@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields
+from datetime import date
 from pathlib import Path
+
+from keuzehulp import clock
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "development-only-secret-change-me"
@@ -109,6 +112,14 @@ class Settings:
         },
     )
 
+    today: str = field(
+        default="",
+        metadata={
+            "env": "KEUZEHULP_TODAY",
+            "help": "Run as if today were this date (YYYY-MM-DD), for demos and tests; empty: the real date.",
+        },
+    )
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
         """Read every declared KEUZEHULP_* variable; keyword overrides win."""
@@ -137,6 +148,13 @@ class Settings:
         """Refuse settings that are unsafe outside development."""
         if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
             raise ValueError("KEUZEHULP_SECRET_KEY must be set in production.")
+        if self.today:
+            date.fromisoformat(self.today)  # ValueError names the bad date
+
+    def apply_clock(self) -> None:
+        """Move the app's clock to KEUZEHULP_TODAY when it is set."""
+        if self.today:
+            clock.set_today(date.fromisoformat(self.today))
 
 
 def documented_settings() -> list[tuple[str, str]]:

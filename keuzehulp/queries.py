@@ -9,6 +9,7 @@ from datetime import date
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 
+from keuzehulp import clock
 from keuzehulp.models import (
     Aanbieder,
     AanbiederDoelgroep,
@@ -180,6 +181,6 @@ async def fetch_profiles(engine, slugs: list[str]) -> list[Profile | None]:
 
     def load() -> list[Profile | None]:
         with Session(engine) as session:
-            return [load_profile(session, slug, date.today()) for slug in slugs]
+            return [load_profile(session, slug, clock.today()) for slug in slugs]
 
     return await run_in_threadpool(load)

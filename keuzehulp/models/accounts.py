@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from keuzehulp.models.tables import utcnow
+from keuzehulp import clock
 
 ROLLEN = ("beheerder", "wijkteam", "aanbieder")
 
@@ -24,7 +24,7 @@ class Gebruiker(SQLModel, table=True):
     actief: bool = True
     password_hash: str | None = None
     totp_secret: str | None = None
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=clock.now)
     laatst_ingelogd: datetime | None = None
 
 
@@ -41,8 +41,8 @@ class Sessie(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=64)
     gebruiker_id: int = Field(foreign_key="gebruiker.id", index=True)
     tweede_stap_gedaan: bool = False
-    created_at: datetime = Field(default_factory=utcnow)
-    last_seen: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=clock.now)
+    last_seen: datetime = Field(default_factory=clock.now)
 
 
 class EenmaligeToken(SQLModel, table=True):
@@ -61,7 +61,7 @@ class LoginPoging(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     sleutel: str = Field(index=True, max_length=80)
-    at: datetime = Field(default_factory=utcnow, index=True)
+    at: datetime = Field(default_factory=clock.now, index=True)
 
 
 class UitgaandBericht(SQLModel, table=True):
@@ -71,10 +71,10 @@ class UitgaandBericht(SQLModel, table=True):
     aan: str
     onderwerp: str
     tekst: str
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=clock.now)
     verzonden_op: datetime | None = Field(default=None, index=True)
     pogingen: int = 0
-    volgende_poging: datetime = Field(default_factory=utcnow)
+    volgende_poging: datetime = Field(default_factory=clock.now)
     laatste_fout: str = ""
 
 
@@ -82,7 +82,7 @@ class AuditRegel(SQLModel, table=True):
     """Who did what, when, to which object, with the values before and after."""
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow, index=True)
+    at: datetime = Field(default_factory=clock.now, index=True)
     gebruiker_id: int | None = Field(default=None, index=True)
     wie: str
     actie: str = Field(index=True)
@@ -100,7 +100,7 @@ class AanbiederVersie(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     aanbieder_id: int = Field(foreign_key="aanbieder.id", index=True)
     version: int
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=clock.now)
     wie: str
     gegevens: dict = Field(sa_column=Column(JSON, nullable=False))
 
@@ -110,7 +110,7 @@ class Herinnering(SQLModel, table=True):
 
     aanbieder_id: int = Field(foreign_key="aanbieder.id", primary_key=True)
     bevestigd_op: date = Field(primary_key=True)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=clock.now)
 
 
 class Tarief(SQLModel, table=True):
@@ -137,7 +137,7 @@ class Aanmelding(SQLModel, table=True):
     toelichting: str = ""
     status: str = Field(default="nieuw", index=True)
     reden: str = ""
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=clock.now)
     beoordeeld_op: datetime | None = None
     aanbieder_id: int | None = Field(default=None, foreign_key="aanbieder.id")
 
@@ -150,5 +150,6 @@ class ImportBatch(SQLModel, table=True):
     bestandsnaam: str
     inhoud: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     gebruiker_id: int = Field(foreign_key="gebruiker.id")
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=clock.now)
     toegepast_op: datetime | None = None
+    overzicht: dict | None = Field(default=None, sa_column=Column(JSON))  # the dry run's summary

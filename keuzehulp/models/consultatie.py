@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from keuzehulp.models.tables import utcnow
+from keuzehulp import clock
 
 CONSULTATIE_STATUSES = ("nieuw", "geaccepteerd", "afgewezen", "afgerond")
 
@@ -32,10 +32,10 @@ class Consultatie(SQLModel, table=True):
     geplande_datum: date | None = None
     reden_afwijzing: str = ""
     terugkoppeling: str = ""
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=clock.now)
     beantwoord_op: datetime | None = None
     afgerond_op: datetime | None = None
-    bijgewerkt_op: datetime = Field(default_factory=utcnow)
+    bijgewerkt_op: datetime = Field(default_factory=clock.now)
     herinnerd_op: datetime | None = None
     voorkeur_id: int | None = Field(default=None, foreign_key="voorkeur.id")
     geanonimiseerd_op: datetime | None = None
@@ -49,7 +49,7 @@ class ConsultatieBericht(SQLModel, table=True):
     gebruiker_id: int = Field(foreign_key="gebruiker.id")
     wie: str
     tekst: str
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=clock.now)
 
 
 class Gelezen(SQLModel, table=True):
@@ -58,7 +58,7 @@ class Gelezen(SQLModel, table=True):
     soort: str = Field(primary_key=True, max_length=12)  # "consultatie" or "voorkeur"
     object_id: int = Field(primary_key=True)
     gebruiker_id: int = Field(foreign_key="gebruiker.id", primary_key=True)
-    gelezen_op: datetime = Field(default_factory=utcnow)
+    gelezen_op: datetime = Field(default_factory=clock.now)
 
 
 class Voorkeur(SQLModel, table=True):
@@ -74,6 +74,6 @@ class Voorkeur(SQLModel, table=True):
     toelichting: str = ""
     toestemming_op: datetime
     status: str = Field(default="nieuw", index=True)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=clock.now)
     afgehandeld_op: datetime | None = None
     geanonimiseerd_op: datetime | None = None

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    """Timezone-aware now, for timestamps."""
-    return datetime.now(UTC)
+from keuzehulp import clock
 
 
 class Regio(SQLModel, table=True):
@@ -85,8 +82,8 @@ class Aanbieder(SQLModel, table=True):
     ambulante_spoedhulp: bool = False
     werkvormen: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     version: int = 1
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=clock.now)
+    updated_at: datetime = Field(default_factory=clock.now)
 
 
 class AanbiederSpecialisatie(SQLModel, table=True):
@@ -173,7 +170,7 @@ class ChangeLog(SQLModel, table=True):
     seq: int | None = Field(default=None, primary_key=True)
     aanbieder_id: int = Field(index=True)
     reden: str
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=clock.now)
 
 
 class SiteMeta(SQLModel, table=True):

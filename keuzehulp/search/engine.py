@@ -78,6 +78,10 @@ class SearchResult:
 
 
 ORDER_VARIANTS = 32
+UNSEARCHABLE_TEXT = N_(
+    "Uw zoektekst heeft geen woorden waarop we kunnen zoeken (zoals 'de', 'en' of losse tekens). "
+    "We tonen alle aanbieders die bij uw keuzes passen. Probeer een ander woord, bijvoorbeeld 'autisme'."
+)
 
 
 def _analyse(word: str) -> list[str]:
@@ -211,15 +215,19 @@ class SearchEngine:
         matches = self._and(groups)
         docnums = np.flatnonzero(matches)
         sort, notices = r.effective_sort, []
+        text = self._text(snapshot, r.q)
+        if r.q and text is None:
+            notices.append(UNSEARCHABLE_TEXT)
+            if sort == "relevantie":
+                sort = "willekeurig"
         point = self._reference_point(r)
         distances = snapshot.distance_from(*point) if point else None
         if sort == "afstand" and distances is None:
             sort = "willekeurig"
             notices.append(N_("Kies een gemeente of woonplaats om op afstand te sorteren."))
-        ordered = self._order(snapshot, r, docnums, sort, seed, distances)
+        ordered = self._order(snapshot, docnums, sort, seed, distances, text)
         start = (r.pagina - 1) * r.per_page
         page = ordered[start : start + r.per_page]
-        text = self._text(snapshot, r.q)
         hits = [
             Hit(
                 data=snapshot.stored(int(d))["data"],
@@ -250,13 +258,13 @@ class SearchEngine:
             return gemeente.lat, gemeente.lon
         return None
 
-    def _order(self, snapshot, r, docnums, sort, seed, distances) -> np.ndarray:
+    @staticmethod
+    def _order(snapshot, docnums, sort, seed, distances, text) -> np.ndarray:
         if docnums.size == 0:
             return docnums
         neutral = shuffle_keys(snapshot.column("aid")[docnums], seed)
-        if sort == "relevantie":
-            scores = self._text(snapshot, r.q)[1][docnums]
-            keys = (neutral, -scores)
+        if sort == "relevantie" and text is not None:
+            keys = (neutral, -text[1][docnums])
         elif sort == "wachttijd":
             wachttijd = snapshot.column("wachttijd")[docnums]
             keys = (neutral, wachttijd, wachttijd < 0)

@@ -8,12 +8,16 @@ from dataclasses import dataclass, field, replace
 from keuzehulp.i18n import gettext
 from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
 from keuzehulp.services.taxonomy import Taxonomy
+from keuzehulp.services.validation import whole_number
 
 PER_PAGE = 20
+MAX_PER_PAGE = 100  # the API may ask for more results per page
 SORTS = ("willekeurig", "relevantie", "wachttijd", "naam", "afstand", "resultaat")
 WACHTTIJD_OPTIONS = (1, 2, 4, 8, 12)
 MAX_QUERY_LENGTH = 200
 MAX_PAGE = 10_000
+MAX_WACHTTIJD = 104
+YES_NO = ("ja", "nee")
 
 
 @dataclass(frozen=True)
@@ -92,13 +96,13 @@ def parse_search(params, taxonomy: Taxonomy) -> SearchRequest:
             errors["perceel"] = gettext("Kies jeugd, wmo of dyslexie.")
         values["perceel"] = raw if raw in PERCELEN else None
     if raw := _first(params, "ob"):
-        number = raw.upper().removeprefix("OB")
-        if not number.isdigit() or int(number) not in OBS:
+        number = whole_number(raw.upper().removeprefix("OB"))
+        if number not in OBS:
             errors["ob"] = gettext("Ondersteuningsbehoefte '%(waarde)s' bestaat niet. Kies 1, 2, 3 of 4.") % {
                 "waarde": raw
             }
         else:
-            values["ob"] = int(number)
+            values["ob"] = number
     if raw := _first(params, "niveau").upper():
         if raw not in NIVEAUS:
             errors["niveau"] = gettext("Niveau '%(waarde)s' bestaat niet. Kies A, B, C, D of E.") % {
@@ -134,18 +138,18 @@ def parse_search(params, taxonomy: Taxonomy) -> SearchRequest:
         else:
             values["taal"] = raw
     if raw := _first(params, "spoedhulp").lower():
-        if raw not in {"1", "ja", "true", "on", "0", "nee", "false"}:
+        if raw not in YES_NO:
             errors["spoedhulp"] = gettext("Spoedhulp is 'ja' of 'nee'.")
-        values["spoedhulp"] = raw in {"1", "ja", "true", "on"}
+        values["spoedhulp"] = raw == "ja"
     if raw := _first(params, "resultaten").lower():
-        if raw not in {"1", "ja", "true", "on", "0", "nee", "false"}:
+        if raw not in YES_NO:
             errors["resultaten"] = gettext("Resultaten is 'ja' of 'nee'.")
-        values["met_resultaten"] = raw in {"1", "ja", "true", "on"}
+        values["met_resultaten"] = raw == "ja"
     if raw := _first(params, "max_wachttijd"):
-        if not raw.isdigit() or not 0 <= int(raw) <= 104:
+        if (weeks := whole_number(raw, 0, MAX_WACHTTIJD)) is None:
             errors["max_wachttijd"] = gettext("De wachttijd is een aantal weken, van 0 tot 104.")
         else:
-            values["max_wachttijd"] = int(raw)
+            values["max_wachttijd"] = weeks
     if raw := _first(params, "woonplaats"):
         kern = taxonomy.kern(raw)
         if kern is None:
@@ -158,10 +162,10 @@ def parse_search(params, taxonomy: Taxonomy) -> SearchRequest:
         else:
             values["sort"] = raw
     if raw := _first(params, "pagina"):
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        if (page := whole_number(raw, 1, MAX_PAGE)) is None:
             errors["pagina"] = gettext("Het paginanummer klopt niet.")
         else:
-            values["pagina"] = int(raw)
+            values["pagina"] = page
     if errors:
         raise InvalidSearch(errors)
     return SearchRequest(**values)

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, or_
 from sqlmodel import Session, select
 from whoosh import index as whoosh_index
 
+from keuzehulp import clock
 from keuzehulp.models import Aanbieder, Contract, DakjeScope
 from keuzehulp.search.documents import iter_documents
 from keuzehulp.search.schema import build_schema
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 class SearchIndex:
     """One process's handle on the index folder; thread-safe for one writer and many readers."""
 
-    def __init__(self, index_dir: Path, engine: Engine, today: Callable[[], date] = date.today):
+    def __init__(self, index_dir: Path, engine: Engine, today: Callable[[], date] = clock.today):
         self.index_dir = Path(index_dir)
         self.engine = engine
         self.today = today

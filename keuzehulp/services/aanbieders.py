@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
+from keuzehulp import clock
 from keuzehulp.models import (
     Aanbieder,
     AanbiederDoelgroep,
@@ -30,7 +31,6 @@ from keuzehulp.models import (
     Vestiging,
     WachttijdMelding,
 )
-from keuzehulp.models.tables import utcnow
 from keuzehulp.models.twents_model import (
     MAATREGELHULP,
     STATUSES,
@@ -161,7 +161,7 @@ def create_aanbieders(session: Session, items: list[AanbiederData]) -> list[int]
     for data in items:
         validate(data)
     ids = _Lookups(session)
-    now = utcnow()
+    now = clock.now()
     rows: dict[str, list[dict]] = defaultdict(list)
     aanbieder_ids = []
     for data in items:
@@ -283,7 +283,7 @@ def set_status(session: Session, slug: str, status: str) -> Aanbieder:
         raise RuleViolation(f"Er is geen aanbieder '{slug}'.")
     aanbieder.status = status
     aanbieder.version += 1
-    aanbieder.updated_at = utcnow()
+    aanbieder.updated_at = clock.now()
     session.add(aanbieder)
     session.flush()
     record_change(session, aanbieder.id, f"status {status}")

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from keuzehulp import clock
 from keuzehulp.models import Aanbieder, Aanmelding
-from keuzehulp.models.tables import utcnow
 from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services.accounts import create_user, invite, normalise_email
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.mail import queue_mail
 from keuzehulp.services.taxonomy import slugify
-from keuzehulp.services.validation import normalise_kvk
+from keuzehulp.services.validation import (
+    PHONE_ERROR,
+    WEBSITE_ERROR,
+    normalise_kvk,
+    valid_phone,
+    valid_website,
+)
 
 FIELDS = ("naam", "kvk", "contactpersoon", "email", "telefoon", "website", "toelichting")
 
@@ -26,6 +32,10 @@ def check_application(form) -> tuple[dict, dict[str, str]]:
         values["kvk"] = normalise_kvk(values["kvk"])
     except RuleViolation as problem:
         errors["kvk"] = str(problem)
+    if values["telefoon"] and not valid_phone(values["telefoon"]):
+        errors["telefoon"] = PHONE_ERROR
+    if values["website"] and not valid_website(values["website"]):
+        errors["website"] = WEBSITE_ERROR
     if not values["contactpersoon"]:
         errors["contactpersoon"] = "Vul de naam van de contactpersoon in."
     try:
@@ -75,7 +85,7 @@ def accept(session: Session, actor: Actor, application_id: int, public_url: str)
     session.flush()
     application.status, application.beoordeeld_op, application.aanbieder_id = (
         "geaccepteerd",
-        utcnow(),
+        clock.now(),
         aanbieder.id,
     )
     session.add(application)
@@ -92,7 +102,7 @@ def reject(session: Session, actor: Actor, application_id: int, reden: str) -> A
     if not reden.strip():
         raise RuleViolation("Schrijf waarom de aanmelding is afgewezen. De aanvrager krijgt deze reden.")
     application = _open(session, application_id)
-    application.status, application.reden, application.beoordeeld_op = "afgewezen", reden.strip(), utcnow()
+    application.status, application.reden, application.beoordeeld_op = "afgewezen", reden.strip(), clock.now()
     session.add(application)
     queue_mail(
         session,

@@ -14,10 +14,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, delete, func, select
 
+from keuzehulp import clock
 from keuzehulp.i18n import gettext
 from keuzehulp.models import Aanbieder, EenmaligeToken, Gebruiker, GebruikerGemeente, Gemeente, Sessie
 from keuzehulp.models.accounts import ROLLEN
-from keuzehulp.models.tables import utcnow
 from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.mail import queue_mail
@@ -125,7 +125,7 @@ def create_user(
 
 def issue_token(session: Session, user: Gebruiker, doel: str, now: datetime | None = None) -> str:
     """A new single-use token for an invitation or reset; earlier unused ones of that kind lapse."""
-    now = now or utcnow()
+    now = now or clock.now()
     session.exec(
         delete(EenmaligeToken).where(
             EenmaligeToken.gebruiker_id == user.id,
@@ -145,7 +145,7 @@ def issue_token(session: Session, user: Gebruiker, doel: str, now: datetime | No
 
 def token_user(session: Session, token: str, now: datetime | None = None) -> tuple[EenmaligeToken, Gebruiker]:
     """The valid, unused token row and its active user, or RuleViolation."""
-    now = now or utcnow()
+    now = now or clock.now()
     row = session.exec(select(EenmaligeToken).where(EenmaligeToken.token_hash == digest(token))).first()
     if row is None or row.gebruikt_op is not None:
         raise RuleViolation("Deze link is al gebruikt of bestaat niet. Vraag een nieuwe link aan.")
@@ -161,7 +161,7 @@ def set_password_with_token(
     session: Session, token: str, password: str, now: datetime | None = None
 ) -> Gebruiker:
     """Use a token once to set a new password; all sessions of the user end."""
-    now = now or utcnow()
+    now = now or clock.now()
     row, user = token_user(session, token, now)
     check_password(password, user.email)
     user.password_hash = hash_password(password)

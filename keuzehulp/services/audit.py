@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 
@@ -11,6 +9,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from keuzehulp.models import AuditRegel, Gebruiker
+from keuzehulp.services.csvfile import csv_text
 
 
 @dataclass(frozen=True)
@@ -74,11 +73,9 @@ def search_audit(session: Session, text: str = "", limit: int = 100, offset: int
 
 def audit_csv(rows: list[AuditRegel]) -> str:
     """The rows as CSV (semicolon-separated, as Dutch spreadsheets expect)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["tijdstip", "wie", "actie", "object", "id", "omschrijving", "voor", "na"])
-    for row in rows:
-        writer.writerow(
+    return csv_text(
+        ["tijdstip", "wie", "actie", "object", "id", "omschrijving", "voor", "na"],
+        (
             [
                 row.at.isoformat(timespec="seconds"),
                 row.wie,
@@ -89,5 +86,6 @@ def audit_csv(rows: list[AuditRegel]) -> str:
                 json.dumps(row.voor, ensure_ascii=False) if row.voor is not None else "",
                 json.dumps(row.na, ensure_ascii=False) if row.na is not None else "",
             ]
-        )
-    return out.getvalue()
+            for row in rows
+        ),
+    )

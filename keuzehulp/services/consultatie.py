@@ -17,13 +17,14 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from keuzehulp import clock
 from keuzehulp.models import Aanbieder, Consultatie, ConsultatieBericht, Gebruiker, GebruikerGemeente, Gelezen
 from keuzehulp.models.consultatie import CONSULTATIE_STATUSES
-from keuzehulp.models.tables import utcnow
 from keuzehulp.models.twents_model import NIVEAUS_PER_OB, RuleViolation
 from keuzehulp.services.accounts import gemeente_ids
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.mail import queue_mail
+from keuzehulp.services.validation import whole_number
 
 LEEFTIJDSGROEPEN = {
     "0-4": "0 tot 4 jaar",
@@ -113,7 +114,7 @@ def check_request(
             errors[name] = f"Gebruik hoogstens {MAX_TEXT} tekens."
         elif contains_bsn(value):
             errors[name] = BSN_ERROR
-    if not values["gemeente_id"].isdigit() or int(values["gemeente_id"]) not in own_gemeenten:
+    if whole_number(values["gemeente_id"]) not in own_gemeenten:
         errors["gemeente_id"] = "Kies de gemeente waarvoor u deze vraag stelt."
     if values["leeftijdsgroep"] not in LEEFTIJDSGROEPEN:
         errors["leeftijdsgroep"] = "Kies de leeftijd van de inwoner."
@@ -140,7 +141,7 @@ def create(
     """Store a checked request and tell the aanbieder."""
     obniveau = values["obniveau"]
     consultatie = Consultatie(
-        gemeente_id=int(values["gemeente_id"]),
+        gemeente_id=whole_number(values["gemeente_id"]),
         aanbieder_id=aanbieder.id,
         aangevraagd_door=user.id,
         vraag=values["vraag"],
@@ -241,7 +242,7 @@ def transition(
     if action not in TRANSITIONS or user.rol != "aanbieder" or consultatie.aanbieder_id != user.aanbieder_id:
         raise RuleViolation("Alleen de aanbieder kan op deze vraag antwoorden.")
     source, target = TRANSITIONS[action]
-    now = utcnow()
+    now = clock.now()
     values: dict = {"status": target, "bijgewerkt_op": now}
     if action == "accepteren":
         contact = str(form.get("contactpersoon", "")).strip()[:200]
@@ -312,7 +313,7 @@ def add_message(
             consultatie_id=consultatie.id, gebruiker_id=user.id, wie=user.naam or user.email, tekst=text
         )
     )
-    consultatie.bijgewerkt_op = utcnow()
+    consultatie.bijgewerkt_op = clock.now()
     session.add(consultatie)
     record(session, Actor.of(user), "consultatie bericht", "consultatie", consultatie.id)
     if user.rol == "aanbieder":
@@ -334,7 +335,7 @@ def mark_read(session: Session, user: Gebruiker, soort: str, object_id: int) -> 
     row = session.get(Gelezen, (soort, object_id, user.id))
     if row is None:
         row = Gelezen(soort=soort, object_id=object_id, gebruiker_id=user.id)
-    row.gelezen_op = utcnow()
+    row.gelezen_op = clock.now()
     session.add(row)
 
 
@@ -356,7 +357,7 @@ def list_for(
     session: Session, user: Gebruiker, status: str = "", now: datetime | None = None
 ) -> tuple[list[Listed], dict[str, int]]:
     """The requests a user may see (optionally one status), newest first, and unread counts per status."""
-    now = now or utcnow()
+    now = now or clock.now()
     query = select(Consultatie, Aanbieder.naam).join(Aanbieder, Aanbieder.id == Consultatie.aanbieder_id)
     if user.rol == "aanbieder":
         query = query.where(Consultatie.aanbieder_id == user.aanbieder_id)
@@ -407,7 +408,7 @@ class ResponseTimes:
 
 def response_times(session: Session, now: datetime | None = None) -> list[ResponseTimes]:
     """Per aanbieder with requests: the median days to an answer and to completion, and overdue requests."""
-    now = now or utcnow()
+    now = now or clock.now()
     per: dict[int, list[Consultatie]] = {}
     for consultatie in session.exec(select(Consultatie)):
         per.setdefault(consultatie.aanbieder_id, []).append(consultatie)
@@ -433,7 +434,7 @@ def response_times(session: Session, now: datetime | None = None) -> list[Respon
 
 def count_overdue(session: Session, now: datetime | None = None) -> int:
     """How many requests are unanswered after 5 werkdagen."""
-    now = now or utcnow()
+    now = now or clock.now()
     return sum(
         is_overdue(c, now) for c in session.exec(select(Consultatie).where(Consultatie.status == "nieuw"))
     )

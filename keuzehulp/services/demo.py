@@ -14,6 +14,7 @@ from functools import cache
 import yaml
 from sqlmodel import Session, select
 
+from keuzehulp import clock
 from keuzehulp.models import Gemeente, Kern, SiteMeta, Specialisatie
 from keuzehulp.models.twents_model import FUNCTIENIVEAUS, MAATREGELHULP, NIVEAUS_PER_OB
 from keuzehulp.services.aanbieders import (
@@ -313,7 +314,7 @@ class DemoGenerator:
 
 def load_demo(session: Session, count: int, seed: int, reference_date: date | None = None) -> None:
     """Generate and store demo aanbieders and mark the data set as demo data."""
-    generator = DemoGenerator(session, seed, reference_date or date.today())
+    generator = DemoGenerator(session, seed, reference_date or clock.today())
     batch = 500
     remaining = count
     while remaining > 0:
@@ -321,7 +322,7 @@ def load_demo(session: Session, count: int, seed: int, reference_date: date | No
         remaining -= batch
     session.merge(SiteMeta(key=DEMO_FLAG, value=f"{count} aanbieders, seed {seed}"))
     session.flush()
-    ensure_demo_accounts(session, reference_date or date.today())
+    ensure_demo_accounts(session, reference_date or clock.today())
 
 
 def is_demo(session: Session) -> bool:

@@ -23,6 +23,7 @@ from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
 from keuzehulp.queries import load_profile
 from keuzehulp.services.resultaten import MIN_N
 from keuzehulp.services.taxonomy import Taxonomy, labels
+from keuzehulp.services.validation import published_link
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://keuzehulp.nl/hsds")
 TAXONOMY_TWENTS = "twents-model"
@@ -200,7 +201,7 @@ def _services(profile, organization_id: str, location_ids: list[str]) -> list[di
             "organization_id": organization_id,
             "name": name,
             "description": a.beschrijving,
-            "url": a.website,
+            "url": published_link(a.website),
             "email": a.email,
             "status": "active",
             "service_areas": [
@@ -276,7 +277,7 @@ def export(session: Session, taxonomy: Taxonomy, today: date) -> dict[str, list[
             "name": a.naam,
             "description": a.beschrijving,
             "email": a.email,
-            "website": a.website,
+            "website": published_link(a.website),
             "tax_id": a.kvk,
             "locations": locations,
             "organization_identifiers": [

@@ -14,17 +14,20 @@ toetreden) with an empty profile; with an e-mail column their contact gets an in
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
+import zipfile
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
+from keuzehulp import clock
 from keuzehulp.models import Aanbieder, Contract, DakjeScope, Gemeente, Resultaat
-from keuzehulp.models.tables import utcnow
 from keuzehulp.models.twents_model import (
     DAKJES,
     PERCELEN,
@@ -37,7 +40,7 @@ from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.changelog import record_change
 from keuzehulp.services.resultaten import INDICATOREN
 from keuzehulp.services.taxonomy import slugify
-from keuzehulp.services.validation import normalise_kvk
+from keuzehulp.services.validation import normalise_kvk, whole_number
 
 CONTRACT_COLUMNS = (
     "kvk",
@@ -83,6 +86,7 @@ class Plan:
     ended: list[str] = field(default_factory=list)
     new_aanbieders: list[str] = field(default_factory=list)
     unchanged: int = 0
+    gemeenten: dict[str, GemeentePlan] = field(default_factory=dict)  # by CBS code, contract plans only
     # internals used by apply
     _actions: list = field(default_factory=list, repr=False)
 
@@ -91,57 +95,146 @@ class Plan:
         """Only a file without bad rows that changes something can be applied."""
         return not self.errors and bool(self.added or self.changed or self.ended)
 
+    @property
+    def large_endings(self) -> list[str]:
+        """Gemeenten where applying would end more than a tenth of the running lines: these ask for
+        an explicit confirmation (a file may hold only part of a gemeente's register by mistake)."""
+        return [g.naam for g in self.gemeenten.values() if g.ended > LARGE_ENDING_SHARE * max(g.running, 1)]
+
+    def summary(self) -> dict:
+        """What the plan page shows, as JSON: stored with the upload, so a view never reads the file again."""
+        return {
+            "soort": self.soort,
+            "rows": self.rows,
+            "errors": self.errors,
+            "added": self.added,
+            "changed": self.changed,
+            "ended": self.ended,
+            "new_aanbieders": self.new_aanbieders,
+            "unchanged": self.unchanged,
+            "can_apply": self.can_apply,
+            "large_endings": self.large_endings,
+            "gemeenten": [vars(g) for g in sorted(self.gemeenten.values(), key=lambda g: g.naam)],
+        }
+
+
+LARGE_ENDING_SHARE = 0.10
+
+
+@dataclass
+class GemeentePlan:
+    """Per gemeente in a contract plan: its running lines now, and what the file does to them."""
+
+    naam: str
+    running: int = 0
+    added: int = 0
+    changed: int = 0
+    ended: int = 0
+
 
 # --- reading files --------------------------------------------------------------------------------
 
 
 def read_rows(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
-    """(line number, row) for each data row of a CSV (comma or semicolon) or XLSX file."""
-    if filename.lower().endswith(".xlsx"):
+    """(line number, row) for each data row of a CSV (comma or semicolon) or XLSX file.
+
+    The kind of file is read from its content, not its name (an Excel file renamed to .csv is
+    still read). Rows and columns are read one at a time and stop at MAX_ROWS and MAX_COLUMNS.
+    """
+    if content.startswith(_ZIP):
         table = _xlsx_table(content)
-    elif filename.lower().endswith((".csv", ".txt")):
-        table = _csv_table(content)
-    else:
+    elif filename.lower().endswith(".xlsx"):
+        raise ImportFileError(UNREADABLE_XLSX)
+    elif not filename.lower().endswith((".csv", ".txt")):
         raise ImportFileError("Kies een CSV-bestand (.csv) of een Excel-bestand (.xlsx).")
-    if not table:
-        raise ImportFileError("Het bestand is leeg.")
-    header = [_column_name(cell) for cell in table[0]]
-    rows = []
-    for number, cells in enumerate(table[1:], start=2):
-        if not any(str(c).strip() for c in cells):
-            continue
-        rows.append(
-            (
-                number,
-                {name: _cell(cells[i]) if i < len(cells) else "" for i, name in enumerate(header) if name},
+    else:
+        table = _csv_table(content)
+    try:
+        header = [_column_name(cell) for cell in next(table, [])]
+        if not any(header):
+            raise ImportFileError("Het bestand is leeg.")
+        rows = []
+        for number, cells in enumerate(table, start=2):
+            if not any(str(c).strip() for c in cells):
+                continue
+            if len(rows) == MAX_ROWS:
+                raise ImportFileError(f"Het bestand heeft meer dan {MAX_ROWS} regels.")
+            rows.append(
+                (
+                    number,
+                    {
+                        name: _cell(cells[i]) if i < len(cells) else ""
+                        for i, name in enumerate(header)
+                        if name
+                    },
+                )
             )
-        )
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(f"Het bestand heeft meer dan {MAX_ROWS} regels.")
+    except ImportFileError:
+        raise
+    except Exception as problem:  # a damaged file fails while its rows are read
+        raise ImportFileError(UNREADABLE_XLSX if content.startswith(_ZIP) else UNREADABLE_CSV) from problem
     return rows
 
 
-def _csv_table(content: bytes) -> list[list]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252")
+_ZIP = b"PK\x03\x04"
+MAX_COLUMNS = 50
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # an .xlsx is a zip: refuse one that unpacks to more
+UNREADABLE_XLSX = "Dit Excel-bestand kan niet worden gelezen. Sla het opnieuw op als .xlsx."
+UNREADABLE_CSV = (
+    "Dit bestand is geen CSV-bestand dat we kunnen lezen. Sla het in Excel op als 'CSV UTF-8' of als .xlsx."
+)
+
+
+def decode_text(content: bytes) -> str:
+    """The text of a CSV file in UTF-8 (with or without BOM), UTF-16 or Windows-1252."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]
+    elif b"\x00" in content[:4096]:  # UTF-16 without a BOM: every other byte of Latin text is 0
+        encodings = ["utf-16-le" if content[1:2] == b"\x00" else "utf-16-be"]
+    else:
+        encodings = ["utf-8-sig", "cp1252"]
+    for encoding in encodings:
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not _BINARY.search(text):
+            return text.removeprefix("\ufeff")
+    raise ImportFileError(UNREADABLE_CSV)
+
+
+_BINARY = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+
+
+def _csv_table(content: bytes) -> Iterator[list]:
+    text = decode_text(content)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    for cells in csv.reader(io.StringIO(text), delimiter=delimiter):
+        yield cells[:MAX_COLUMNS]
 
 
-def _xlsx_table(content: bytes) -> list[list]:
+def _xlsx_table(content: bytes) -> Iterator[list]:
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ImportFileError(UNREADABLE_XLSX) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError("Dit Excel-bestand is uitgepakt groter dan 50 MB. Sla alleen het register op.")
+    try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:
-        raise ImportFileError(
-            "Dit Excel-bestand kan niet worden gelezen. Sla het opnieuw op als .xlsx."
-        ) from None
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise ImportFileError(UNREADABLE_XLSX) from None
     sheet = workbook.worksheets[0]
-    return [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+    sheet.reset_dimensions()  # ignore the size the file claims; read the rows that are there
+    try:
+        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+            yield ["" if v is None else v for v in row]
+    finally:
+        workbook.close()
 
 
 def _column_name(cell) -> str:
@@ -202,8 +295,8 @@ class _RegisterLine:
 def _parse_register_row(line: int, row: dict[str, str], gemeenten: set[str]) -> _RegisterLine:
     kvk = normalise_kvk(row.get("kvk", ""))
     gemeente = row.get("gemeente", "").strip().upper()
-    if gemeente.isdigit():
-        gemeente = f"GM{int(gemeente):04d}"
+    if (code := whole_number(gemeente, 0, 9999)) is not None:
+        gemeente = f"GM{code:04d}"
     if gemeente not in gemeenten:
         raise RuleViolation(
             f"Gemeente '{row.get('gemeente', '')}' is geen CBS-code van een gemeente in de regio"
@@ -219,9 +312,9 @@ def _parse_register_row(line: int, row: dict[str, str], gemeenten: set[str]) -> 
         row.get("ob", "").strip().upper().removeprefix("OB"),
         row.get("niveau", "").strip().upper() or None,
     )
-    if ob_text and not ob_text.isdigit():
+    ob = whole_number(ob_text, 1, 4) if ob_text else None
+    if ob_text and ob is None:
         raise RuleViolation(f"OB '{row.get('ob', '')}' is geen nummer van 1 tot en met 4.")
-    ob = int(ob_text) if ob_text else None
     if dakje:
         if dakje not in DAKJES:
             raise RuleViolation(f"Dakje '{dakje}' bestaat niet. Kies uit: {', '.join(DAKJES)}.")
@@ -286,22 +379,29 @@ def plan_contracts(session: Session, rows: list[tuple[int, dict]], today: date) 
 
     existing = _existing_lines(session, {g.id: g for g in gemeenten.values()})
     yesterday = today - timedelta(days=1)
+    covered = {line.gemeente for line in lines.values()}
+    plan.gemeenten = {code: GemeentePlan(gemeenten[code].naam) for code in sorted(covered)}
     for key, line in lines.items():
-        label = _label(line, gemeenten[line.gemeente].naam)
+        label, counts = _label(line, gemeenten[line.gemeente].naam), plan.gemeenten[line.gemeente]
         if key not in existing:
             plan.added.append(label)
             plan._actions.append(("add", line))
+            counts.added += 1
         elif existing[key][1].geldig_tot != line.tot:
             plan.changed.append(f"{label}: einddatum {_d(existing[key][1].geldig_tot)} wordt {_d(line.tot)}")
             plan._actions.append(("set_end", existing[key][1], line.tot))
+            counts.changed += 1
         else:
             plan.unchanged += 1
-    covered = {line.gemeente for line in lines.values()}
     for key, (label, row) in existing.items():
         running = row.geldig_tot is None or row.geldig_tot > yesterday
-        if key not in lines and key[2] in covered and running:
+        if key[2] not in covered or not running:
+            continue
+        plan.gemeenten[key[2]].running += 1
+        if key not in lines:
             plan.ended.append(label)
             plan._actions.append(("end", row, yesterday))
+            plan.gemeenten[key[2]].ended += 1
     return plan
 
 
@@ -418,7 +518,7 @@ def apply_contracts(session: Session, plan: Plan, actor: Actor, public_url: str)
     for aanbieder_id in sorted(touched):
         aanbieder = session.get(Aanbieder, aanbieder_id)
         aanbieder.version += 1
-        aanbieder.updated_at = utcnow()
+        aanbieder.updated_at = clock.now()
         session.add(aanbieder)
         record_change(session, aanbieder_id, "contractregister")
     counts = {
@@ -486,8 +586,8 @@ def plan_resultaten(session: Session, rows: list[tuple[int, dict]]) -> Plan:
                     f"Indicator '{row.get('indicator', '')}' bestaat niet. "
                     f"Kies uit: {', '.join(INDICATOREN)}."
                 )
-            teller, noemer = row.get("teller", "").strip(), row.get("noemer", "").strip()
-            if not (teller.isdigit() and noemer.isdigit()) or int(noemer) == 0 or int(teller) > int(noemer):
+            teller, noemer = whole_number(row.get("teller")), whole_number(row.get("noemer"), 1)
+            if teller is None or noemer is None or teller > noemer:
                 raise RuleViolation(
                     "Teller en noemer zijn hele getallen, de noemer boven 0 "
                     "en de teller niet groter dan de noemer."
@@ -500,7 +600,7 @@ def plan_resultaten(session: Session, rows: list[tuple[int, dict]]) -> Plan:
             plan.errors.append((number, f"Deze regel staat al in het bestand op regel {seen[key]}."))
             continue
         seen[key] = number
-        values = {"teller": int(teller), "noemer": int(noemer), "bron": row.get("bron", "").strip()}
+        values = {"teller": teller, "noemer": noemer, "bron": row.get("bron", "").strip()}
         label = f"{aanbieder.naam} ({kvk}), {periode}, {INDICATOREN[indicator].naam}: {teller} van {noemer}"
         current = existing.get(key)
         if current is None:

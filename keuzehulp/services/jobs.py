@@ -13,10 +13,10 @@ from datetime import date, datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from keuzehulp import clock
 from keuzehulp.config import Settings
 from keuzehulp.db import session_scope
 from keuzehulp.models import Aanbieder, Gebruiker, Herinnering
-from keuzehulp.models.tables import utcnow
 from keuzehulp.services.consultatie import remind_overdue
 from keuzehulp.services.mail import queue_mail, send_pending
 from keuzehulp.services.profiel import freshness
@@ -74,7 +74,7 @@ def queue_reminders(session: Session, today: date, public_url: str) -> int:
 
 def run_jobs(engine: Engine, settings: Settings, today: date, now: datetime | None = None) -> JobReport:
     """Queue reminders, remove personal data past the retention period, then send the outbox."""
-    now = now or utcnow()
+    now = now or clock.now()
     with session_scope(engine) as session:
         reminders = queue_reminders(session, today, settings.public_url)
         overdue = remind_overdue(session, now, settings.public_url)

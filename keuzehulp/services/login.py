@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 import pyotp
 from sqlmodel import Session, delete, func, select
 
+from keuzehulp import clock
 from keuzehulp.models import Gebruiker, LoginPoging, Sessie
-from keuzehulp.models.tables import utcnow
 from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services.accounts import digest, normalise_email, password_matches
 from keuzehulp.services.audit import SYSTEM, Actor, record
@@ -46,12 +46,12 @@ def attempt_key(kind: str, value: str) -> str:
 
 def note_failure(session: Session, key: str, now: datetime | None = None) -> None:
     """Remember one failed attempt under a key."""
-    session.add(LoginPoging(sleutel=key, at=now or utcnow()))
+    session.add(LoginPoging(sleutel=key, at=now or clock.now()))
 
 
 def too_many(session: Session, key: str, limit: int, now: datetime | None = None) -> bool:
     """Whether a key has reached its limit of failures within the throttle window."""
-    now = now or utcnow()
+    now = now or clock.now()
     query = select(func.count()).where(LoginPoging.sleutel == key, LoginPoging.at > now - THROTTLE_WINDOW)
     return session.exec(query).one() >= limit
 
@@ -60,7 +60,7 @@ def authenticate(
     session: Session, email: str, password: str, address: str, now: datetime | None = None
 ) -> Gebruiker:
     """The active user with this e-mail and password, or LoginRefused (throttled per account and address)."""
-    now = now or utcnow()
+    now = now or clock.now()
     account_key, address_key = attempt_key("account", email), attempt_key("adres", address)
     if too_many(session, account_key, ACCOUNT_LIMIT, now) or too_many(
         session, address_key, ADDRESS_LIMIT, now
@@ -84,7 +84,7 @@ def authenticate(
 
 def start_session(session: Session, user: Gebruiker, now: datetime | None = None) -> str:
     """A new session for the user; returns the cookie token. Beheerders still need their second step."""
-    now = now or utcnow()
+    now = now or clock.now()
     token = secrets.token_urlsafe(32)
     session.add(
         Sessie(
@@ -108,7 +108,7 @@ def load_session(
     """The live session and its active user for a cookie token; expired sessions are removed."""
     if not token or len(token) > 100:
         return None
-    now = now or utcnow()
+    now = now or clock.now()
     row = session.get(Sessie, digest(token))
     if row is None:
         return None
@@ -155,12 +155,12 @@ def totp_matches(secret: str | None, code: str, now: datetime | None = None) -> 
     code = code.strip().replace(" ", "")
     if not secret or not code.isdigit() or len(code) != 6:
         return False
-    return pyotp.TOTP(secret).verify(code, for_time=now or utcnow(), valid_window=1)
+    return pyotp.TOTP(secret).verify(code, for_time=now or clock.now(), valid_window=1)
 
 
 def complete_second_step(session: Session, row: Sessie, user: Gebruiker, now: datetime | None = None) -> str:
     """Mark the second factor done by replacing the session with a new id; returns the new token."""
-    now = now or utcnow()
+    now = now or clock.now()
     session.delete(row)
     token = secrets.token_urlsafe(32)
     session.add(

@@ -18,9 +18,9 @@ from email.utils import make_msgid
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from keuzehulp import clock
 from keuzehulp.config import Settings
 from keuzehulp.models import UitgaandBericht
-from keuzehulp.models.tables import utcnow
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=6)
@@ -72,7 +72,7 @@ def send_pending(
     Each message is claimed with `FOR UPDATE SKIP LOCKED` in its own transaction, so several app
     processes on PostgreSQL never send the same message twice (SQLite has one writer anyway).
     """
-    now = now or utcnow()
+    now = now or clock.now()
     sent = failed = 0
     due = (
         select(UitgaandBericht)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from sqlmodel import Session, select
 
 from keuzehulp.models import Aanbieder, Contract, Gemeente
 from keuzehulp.models.periods import current
+from keuzehulp.services.csvfile import csv_text
+from keuzehulp.services.validation import published_link
 
 CSV_COLUMNS = [
     "aanbieder",
@@ -52,7 +52,7 @@ def directory_rows(session: Session, today: date) -> list[list]:
             c.geldig_tot.isoformat() if c.geldig_tot else "",
             a.wachttijd_weken if a.wachttijd_weken is not None else "",
             a.wachttijd_bevestigd_op.isoformat() if a.wachttijd_bevestigd_op else "",
-            a.website,
+            published_link(a.website) or "",
             a.telefoon,
         ]
         for a, c, g in session.exec(query)
@@ -61,8 +61,4 @@ def directory_rows(session: Session, today: date) -> list[list]:
 
 def directory_csv(session: Session, today: date) -> str:
     """The directory as CSV text with a header row."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(directory_rows(session, today))
-    return out.getvalue()
+    return csv_text(CSV_COLUMNS, directory_rows(session, today), delimiter=",")

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import delete, insert, update
 from sqlmodel import Session, select
 
+from keuzehulp import clock
 from keuzehulp.models import (
     Aanbieder,
     AanbiederDoelgroep,
@@ -26,12 +27,18 @@ from keuzehulp.models import (
     Vestiging,
     WachttijdMelding,
 )
-from keuzehulp.models.tables import utcnow
 from keuzehulp.models.twents_model import FUNCTIENIVEAUS, WERKVORMEN, RuleViolation
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.changelog import record_change
 from keuzehulp.services.taxonomy import Taxonomy
-from keuzehulp.services.validation import normalise_postcode
+from keuzehulp.services.validation import (
+    PHONE_ERROR,
+    WEBSITE_ERROR,
+    normalise_postcode,
+    valid_phone,
+    valid_website,
+    whole_number,
+)
 
 FIELD_LABELS = {
     "beschrijving": "Beschrijving",
@@ -48,7 +55,6 @@ FIELD_LABELS = {
 }
 VESTIGING_FIELDS = ("naam", "adres", "postcode", "plaats")
 MAX_VESTIGINGEN = 50
-_PHONE = re.compile(r"^[0-9 +()\-]{10,20}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -103,10 +109,10 @@ def parse_form(form, taxonomy: Taxonomy) -> tuple[dict, dict[str, str]]:
         errors["beschrijving"] = "De beschrijving is te lang. Gebruik hoogstens 4000 tekens."
     if text["email"] and not _EMAIL.match(text["email"]):
         errors["email"] = "Vul een geldig e-mailadres in, zoals info@organisatie.nl."
-    if text["telefoon"] and not _PHONE.match(text["telefoon"]):
-        errors["telefoon"] = "Vul een telefoonnummer in met 10 cijfers, zoals 053 123 45 67."
-    if text["website"] and not re.match(r"^https?://[^\s/]+\.[^\s]+$", text["website"]):
-        errors["website"] = "Vul het hele adres van de website in, beginnend met https://"
+    if text["telefoon"] and not valid_phone(text["telefoon"]):
+        errors["telefoon"] = PHONE_ERROR
+    if text["website"] and not valid_website(text["website"]):
+        errors["website"] = WEBSITE_ERROR
 
     def chosen(name: str, allowed: set[str], field_id: str) -> list[str]:
         values = sorted(set(form.getlist(name)))
@@ -125,8 +131,8 @@ def parse_form(form, taxonomy: Taxonomy) -> tuple[dict, dict[str, str]]:
     }
     weeks = str(form.get("wachttijd_weken", "")).strip()
     if weeks:
-        if weeks.isdigit() and int(weeks) <= 104:
-            values["wachttijd_weken"] = int(weeks)
+        if (number := whole_number(weeks, 0, 104)) is not None:
+            values["wachttijd_weken"] = number
         else:
             values["wachttijd_weken"] = weeks[:20]  # shown again as typed
             errors["wachttijd_weken"] = "Vul de wachttijd in als een heel aantal weken, van 0 tot 104."
@@ -135,16 +141,14 @@ def parse_form(form, taxonomy: Taxonomy) -> tuple[dict, dict[str, str]]:
 
 
 def _parse_vestigingen(form, taxonomy: Taxonomy, errors: dict[str, str]) -> list[dict]:
-    raw_count = str(form.get("vestigingen_aantal", "0"))
-    count = min(int(raw_count) if raw_count.isdigit() else 0, MAX_VESTIGINGEN)
+    count = min(whole_number(form.get("vestigingen_aantal")) or 0, MAX_VESTIGINGEN)
     rows = []
     for i in range(count + 1):  # the extra row is the empty "new vestiging"
         prefix = f"vestiging-{i}-"
         row = {name: str(form.get(prefix + name, "")).strip() for name in VESTIGING_FIELDS}
-        raw_id = str(form.get(prefix + "id", "")).strip()
         if form.get(prefix + "verwijderen") or not any(row.values()):
             continue
-        row["id"] = int(raw_id) if raw_id.isdigit() else None
+        row["id"] = whole_number(form.get(prefix + "id"))
         target = f"vestiging-{len(rows)}-"  # the row's position when the form is shown again
         row["rolstoeltoegankelijk"] = bool(form.get(prefix + "rolstoeltoegankelijk"))
         row["beschermde_woonlocatie"] = bool(form.get(prefix + "beschermde_woonlocatie"))
@@ -194,7 +198,7 @@ def save(
             WachttijdMelding(aanbieder_id=aanbieder_id, weken=values["wachttijd_weken"], bevestigd_op=today)
         )
     aanbieder.profiel_bevestigd_op = today
-    aanbieder.updated_at = utcnow()
+    aanbieder.updated_at = clock.now()
     session.add(aanbieder)
     _replace_links(session, aanbieder_id, values, taxonomy)
     _save_vestigingen(session, aanbieder_id, before["vestigingen"], values["vestigingen"], taxonomy)
@@ -224,7 +228,7 @@ def confirm_wachttijd(session: Session, aanbieder_id: int, actor: Actor, today: 
         raise RuleViolation("Er staat nog geen wachttijd. Vul eerst de wachttijd in.")
     before = aanbieder.wachttijd_bevestigd_op
     aanbieder.wachttijd_bevestigd_op = today
-    aanbieder.updated_at = utcnow()
+    aanbieder.updated_at = clock.now()
     session.add(
         WachttijdMelding(aanbieder_id=aanbieder_id, weken=aanbieder.wachttijd_weken, bevestigd_op=today)
     )

@@ -6,6 +6,42 @@ import re
 
 from keuzehulp.models.twents_model import RuleViolation
 
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,10}")
+DATABASE_INT_MAX = 2**31 - 1  # the largest INTEGER PostgreSQL stores
+
+
+def whole_number(text, minimum: int = 0, maximum: int = DATABASE_INT_MAX) -> int | None:
+    """The number in `text` when it is written with the digits 0-9 and lies within the bounds,
+    else None. The one way to read a typed or sent number (str.isdigit() also accepts '²')."""
+    text = str(text).strip() if text is not None else ""
+    if not _WHOLE_NUMBER.fullmatch(text):
+        return None
+    number = int(text)
+    return number if minimum <= number <= maximum else None
+
+
+_PHONE_CHARACTERS = re.compile(r"[0-9 +()\-.]{10,25}")
+_WEBSITE = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", re.IGNORECASE)
+PHONE_ERROR = "Vul een telefoonnummer in met 10 cijfers, zoals 053 123 45 67."
+WEBSITE_ERROR = "Vul het hele adres van de website in, beginnend met https://"
+
+
+def valid_phone(text: str) -> bool:
+    """A phone number as people write one: 10 to 13 digits, with spaces, dashes, dots, + or ()."""
+    digits = sum(c.isascii() and c.isdigit() for c in text)
+    return bool(_PHONE_CHARACTERS.fullmatch(text)) and 10 <= digits <= 13
+
+
+def valid_website(text: str) -> bool:
+    """An http(s) address with a host name: the only links we publish from typed input."""
+    return bool(_WEBSITE.fullmatch(text))
+
+
+def published_link(address: str | None) -> str | None:
+    """The address when it may be published as a link, else None (data from before this rule)."""
+    return address if address and valid_website(address) else None
+
+
 _POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})\s*$")
 
 

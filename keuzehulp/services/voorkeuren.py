@@ -11,14 +11,15 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from keuzehulp import clock
 from keuzehulp.i18n import gettext
 from keuzehulp.models import Aanbieder, Consultatie, ConsultatieBericht, Gebruiker, Gemeente, Voorkeur
-from keuzehulp.models.tables import utcnow
 from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services.accounts import gemeente_ids, normalise_email
 from keuzehulp.services.audit import SYSTEM, Actor, record
 from keuzehulp.services.consultatie import contains_bsn, wijkteam_recipients
 from keuzehulp.services.mail import queue_mail
+from keuzehulp.services.validation import valid_phone
 
 MAX_TOELICHTING = 1000
 REMOVED = "[verwijderd na de bewaartermijn]"
@@ -41,8 +42,7 @@ def check_voorkeur(form, gemeenten: dict[str, Gemeente]) -> tuple[dict, dict[str
         errors["telefoon"] = gettext(
             "Vul uw telefoonnummer of e-mailadres in. Dan kan het wijkteam u bereiken."
         )
-    digits = "".join(c for c in values["telefoon"] if c.isdigit())
-    if values["telefoon"] and not 10 <= len(digits) <= 13:
+    if values["telefoon"] and not valid_phone(values["telefoon"]):
         errors["telefoon"] = gettext("Een telefoonnummer heeft 10 cijfers, bijvoorbeeld 06 12345678.")
     if values["email"]:
         try:
@@ -87,7 +87,7 @@ def submit(
         telefoon=values["telefoon"],
         email=values["email"],
         toelichting=values["toelichting"],
-        toestemming_op=utcnow(),
+        toestemming_op=clock.now(),
     )
     session.add(voorkeur)
     session.flush()
@@ -131,7 +131,7 @@ def mark_handled(session: Session, user: Gebruiker, voorkeur: Voorkeur) -> None:
     """The wijkteam has dealt with the voorkeur."""
     if voorkeur.status == "afgehandeld":
         raise RuleViolation("Deze voorkeur is al afgehandeld.")
-    voorkeur.status, voorkeur.afgehandeld_op = "afgehandeld", utcnow()
+    voorkeur.status, voorkeur.afgehandeld_op = "afgehandeld", clock.now()
     session.add(voorkeur)
     record(session, Actor.of(user), "voorkeur afgehandeld", "voorkeur", voorkeur.id)
 

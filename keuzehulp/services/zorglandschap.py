@@ -7,8 +7,6 @@ is exactly what a click on it shows. Wachttijden use confirmed values younger th
 
 from __future__ import annotations
 
-import csv
-import io
 import statistics
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -21,6 +19,7 @@ from keuzehulp.models import Aanbieder, Contract, Gemeente, WachttijdMelding
 from keuzehulp.models.periods import current
 from keuzehulp.models.twents_model import DAKJES, NIVEAUS_PER_OB
 from keuzehulp.search.filters import SearchRequest, to_params
+from keuzehulp.services.csvfile import csv_text
 from keuzehulp.services.profiel import STALE_AFTER_DAYS
 
 COLUMNS = (
@@ -53,12 +52,10 @@ def coverage(search_engine, snapshot, gemeenten) -> list[tuple[Gemeente, list[Ce
 
 def coverage_csv(rows) -> str:
     """The coverage matrix as CSV."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["gemeente", "cbs_code", *(label for label, _ in COLUMNS)])
-    for gemeente, cells in rows:
-        writer.writerow([gemeente.naam, gemeente.cbs_code, *(c.count for c in cells)])
-    return out.getvalue()
+    return csv_text(
+        ["gemeente", "cbs_code", *(label for label, _ in COLUMNS)],
+        ([gemeente.naam, gemeente.cbs_code, *(c.count for c in cells)] for gemeente, cells in rows),
+    )
 
 
 @dataclass(frozen=True)
@@ -110,18 +107,16 @@ def wachttijden(session: Session, gemeenten, today: date) -> list[tuple[Gemeente
 
 def wachttijden_csv(rows) -> str:
     """The wachttijd table as CSV."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
     header = ["gemeente", "cbs_code"]
     for ob in NIVEAUS_PER_OB:
         header += [f"OB{ob} aantal", f"OB{ob} mediaan weken", f"OB{ob} p90 weken"]
-    writer.writerow(header)
+    lines = []
     for gemeente, figures in rows:
         line = [gemeente.naam, gemeente.cbs_code]
         for f in figures:
             line += [f.n, "" if f.median is None else f.median, "" if f.p90 is None else f.p90]
-        writer.writerow(line)
-    return out.getvalue()
+        lines.append(line)
+    return csv_text(header, lines)
 
 
 def months_back(today: date, count: int) -> list[date]:

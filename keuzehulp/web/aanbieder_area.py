@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.routing import Route
 
+from keuzehulp import clock
 from keuzehulp.models import Aanbieder, Gebruiker
 from keuzehulp.models.twents_model import FUNCTIENIVEAUS, RuleViolation
 from keuzehulp.queries import load_profile
 from keuzehulp.services import profiel
 from keuzehulp.services.audit import Actor
 from keuzehulp.services.taxonomy import labels
+from keuzehulp.services.validation import whole_number
 from keuzehulp.web.auth import page, signed_in
 from keuzehulp.web.templating import datum
 from keuzehulp.web.visitor import see_other
@@ -42,7 +42,7 @@ def _form_page(
     conflict=None,
     status=200,
 ):
-    profile = load_profile(db, aanbieder.slug, date.today())
+    profile = load_profile(db, aanbieder.slug, clock.today())
     context = {
         "aanbieder": aanbieder,
         "profile": profile,
@@ -50,7 +50,7 @@ def _form_page(
         "version": version,
         "errors": errors or {},
         "conflict": conflict,
-        "fresh": profiel.freshness(aanbieder, date.today()),
+        "fresh": profiel.freshness(aanbieder, clock.today()),
     } | options(request)
     return page(request, "pages/aanbieder/profiel.html", context, status)
 
@@ -63,12 +63,12 @@ def profiel_bewerken(request: Request, db: Session, user: Gebruiker, form):
         return _form_page(request, db, aanbieder, profiel.snapshot(db, aanbieder), aanbieder.version)
     taxonomy = request.app.state.services.taxonomy
     values, errors = profiel.parse_form(form, taxonomy)
-    raw_version = str(form.get("version", ""))
-    version = int(raw_version) if raw_version.isdigit() else -1
+    version = whole_number(form.get("version"))
+    version = -1 if version is None else version
     if errors:
         return _form_page(request, db, aanbieder, values, version, errors=errors, status=400)
     try:
-        profiel.save(db, aanbieder.id, version, values, Actor.of(user), taxonomy, date.today())
+        profiel.save(db, aanbieder.id, version, values, Actor.of(user), taxonomy, clock.today())
     except profiel.Conflict:
         db.refresh(aanbieder)
         changes = [
@@ -89,11 +89,11 @@ def wachttijd_bevestigen(request: Request, db: Session, user: Gebruiker, form):
     """One click: the wachttijd is still right."""
     back = request.url_for("aanbieder_profiel").path
     try:
-        profiel.confirm_wachttijd(db, user.aanbieder_id, Actor.of(user), date.today())
+        profiel.confirm_wachttijd(db, user.aanbieder_id, Actor.of(user), clock.today())
     except RuleViolation as problem:
         return see_other(back, str(problem))
     db.commit()
-    return see_other(back, f"Bedankt. De wachttijd is bevestigd op {datum(date.today())}.")
+    return see_other(back, f"Bedankt. De wachttijd is bevestigd op {datum(clock.today())}.")
 
 
 def readable(request: Request, changes: list[tuple[str, object, object]]) -> list[tuple[str, str, str]]:

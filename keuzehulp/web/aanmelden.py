@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from keuzehulp.services.aanmeldingen import FIELDS, check_application, submit
+from keuzehulp.web.forms import read_form
 from keuzehulp.web.public import render
 
 
@@ -19,7 +20,7 @@ async def aanmelden(request: Request):
             "pages/aanmelden.html",
             {"values": dict.fromkeys(FIELDS, ""), "errors": {}, "klaar": False},
         )
-    form = await request.form()
+    form = await read_form(request)
     values, errors = check_application(form)
     if errors:
         return render(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -10,10 +11,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from keuzehulp import clock
+from keuzehulp.i18n import gettext
 from keuzehulp.queries import Profile, fetch_profiles
 from keuzehulp.search.engine import SearchResult, visitor_seed
-from keuzehulp.search.filters import InvalidSearch, parse_search
+from keuzehulp.search.filters import MAX_PER_PAGE, InvalidSearch, parse_search
 from keuzehulp.services.changelog import changes_with_aanbieders
+from keuzehulp.services.validation import published_link, whole_number
 from keuzehulp.web.openapi import openapi_document
 from keuzehulp.web.presenters import matching_contracts
 
@@ -30,7 +34,16 @@ async def aanbieders(request: Request) -> JSONResponse:
         search = parse_search(request.query_params, services.taxonomy)
     except InvalidSearch as error:
         return error_json(400, "Ongeldige zoekopdracht", error.details)
-    seed = visitor_seed(request.query_params.get("volgorde", "api"), date.today())
+    if "per_page" in request.query_params:
+        per_page = whole_number(request.query_params["per_page"], 1, MAX_PER_PAGE)
+        if per_page is None:
+            return error_json(
+                400,
+                "Ongeldige zoekopdracht",
+                {"per_page": f"Kies 1 tot en met {MAX_PER_PAGE} resultaten per pagina."},
+            )
+        search = replace(search, per_page=per_page)
+    seed = visitor_seed(request.query_params.get("volgorde", "api"), clock.today())
     result = services.search.search(services.index.snapshot(), search, seed)
     return JSONResponse(search_json(request, result))
 
@@ -46,6 +59,7 @@ def search_json(request: Request, result: SearchResult) -> dict:
         "sort": result.sort,
         "order": result.order_explanation,
         "suggestion": result.suggestion,
+        "notices": [gettext(notice) for notice in result.notices],
         "results": [
             {
                 "slug": hit.data["slug"],
@@ -94,7 +108,7 @@ def profile_json(profile: Profile) -> dict:
         "naam": a.naam,
         "kvk": a.kvk,
         "agb": a.agb,
-        "website": a.website,
+        "website": published_link(a.website),
         "email": a.email,
         "telefoon": a.telefoon,
         "beschrijving": a.beschrijving,
@@ -137,8 +151,8 @@ async def wijzigingen(request: Request) -> JSONResponse:
     services = request.app.state.services
     params = request.query_params
     errors = {}
-    sinds = params.get("sinds", "0")
-    if not sinds.isdigit():
+    sinds = whole_number(params.get("sinds", "0"))
+    if sinds is None:
         errors["sinds"] = "Geef een volgnummer (0 of hoger)."
     moment = None
     if params.get("sinds_tijd"):
@@ -154,15 +168,15 @@ async def wijzigingen(request: Request) -> JSONResponse:
 
     def load():
         with Session(services.engine) as session:
-            return changes_with_aanbieders(session, int(sinds), moment, FEED_LIMIT + 1)
+            return changes_with_aanbieders(session, sinds, moment, FEED_LIMIT + 1)
 
     rows = await run_in_threadpool(load)
     more = len(rows) > FEED_LIMIT
     rows = rows[:FEED_LIMIT]
     return JSONResponse(
         {
-            "sinds": int(sinds),
-            "tot": rows[-1][0].seq if rows else int(sinds),
+            "sinds": sinds,
+            "tot": rows[-1][0].seq if rows else sinds,
             "meer": more,
             "wijzigingen": [
                 {

@@ -43,6 +43,7 @@ from keuzehulp.web import (
     zorglandschap,
 )
 from keuzehulp.web.api_policy import APIPolicy, RateLimiter
+from keuzehulp.web.forms import ControlCharacterMiddleware
 from keuzehulp.web.language import LanguageMiddleware, request_language
 from keuzehulp.web.security import CSRF, CSRFMiddleware, SecurityHeadersMiddleware
 from keuzehulp.web.templating import make_templates, path_function
@@ -89,6 +90,7 @@ def _mail_loop(engine: Engine, settings: Settings, stop: threading.Event) -> Non
 def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     """Build the Starlette app; opens (or rebuilds) the search index before serving."""
     log_privacy.install()
+    settings.apply_clock()
     engine = engine or make_engine(settings.database_url)
     taxonomy = Taxonomy.load(engine)
     index = SearchIndex(settings.index_dir, engine)
@@ -143,6 +145,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         routes=routes,
         middleware=[
             Middleware(SecurityHeadersMiddleware),
+            Middleware(ControlCharacterMiddleware),
             Middleware(LanguageMiddleware),
             Middleware(CSRFMiddleware, csrf=state.csrf),
         ],
@@ -156,6 +159,10 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
 
 
 MESSAGES = {
+    400: (
+        N_("Dat ging niet goed"),
+        N_("Wat u verstuurde konden we niet lezen. Ga terug en probeer het nog eens."),
+    ),
     403: (N_("Geen toegang"), N_("U heeft geen toegang tot deze pagina.")),
     404: (
         N_("Pagina niet gevonden"),
@@ -169,7 +176,9 @@ OTHER_ERROR = (N_("Er ging iets mis"), N_("Probeer het later nog eens."))
 
 
 async def _http_error(request: Request, exc: HTTPException):
-    return error_response(request, exc.status_code, exc.detail)
+    response = error_response(request, exc.status_code, exc.detail)
+    response.headers.update(exc.headers or {})  # e.g. Allow on a 405
+    return response
 
 
 async def _server_error(request: Request, exc: Exception):

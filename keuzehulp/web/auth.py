@@ -26,6 +26,7 @@ from keuzehulp.models import Gebruiker
 from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services import accounts, login
 from keuzehulp.services.audit import SYSTEM, record
+from keuzehulp.web.forms import read_form
 from keuzehulp.web.public import render
 from keuzehulp.web.security import CSRF_COOKIE
 from keuzehulp.web.sessions import SESSION_COOKIE, current_session
@@ -69,7 +70,7 @@ def signed_in(*rollen: str) -> Callable:
     def decorate(handler: Callable) -> Callable:
         @wraps(handler)
         async def endpoint(request: Request):
-            form = await request.form(max_part_size=5 * 1024 * 1024) if request.method == "POST" else None
+            form = await read_form(request) if request.method == "POST" else None
             try:
                 return await run_in_threadpool(_guarded, handler, rollen, request, form)
             finally:
@@ -122,7 +123,7 @@ async def inloggen(request: Request):
             "pages/inloggen.html",
             {"email": "", "errors": {}, "volgende": request.query_params.get("volgende", "")},
         )
-    form = await request.form()
+    form = await read_form(request)
     return await run_in_threadpool(_inloggen_post, request, form)
 
 
@@ -149,7 +150,7 @@ def _inloggen_post(request: Request, form):
 
 async def tweede_stap(request: Request):
     """The TOTP code (and, the first time, setting up the authenticator app)."""
-    form = await request.form() if request.method == "POST" else None
+    form = await read_form(request) if request.method == "POST" else None
     return await run_in_threadpool(_tweede_stap, request, form)
 
 
@@ -228,7 +229,7 @@ async def wachtwoord_vergeten(request: Request):
         return render(
             request, "pages/wachtwoord_vergeten.html", {"email": "", "errors": {}, "verstuurd": False}
         )
-    form = await request.form()
+    form = await read_form(request)
     return await run_in_threadpool(_vergeten_post, request, str(form.get("email", ""))[:200])
 
 
@@ -254,7 +255,7 @@ def _vergeten_post(request: Request, email: str):
 
 async def wachtwoord_instellen(request: Request):
     """Choose a password with a single-use link from an invitation or reset e-mail."""
-    form = await request.form() if request.method == "POST" else None
+    form = await read_form(request) if request.method == "POST" else None
     return await run_in_threadpool(_instellen, request, form)
 
 

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from keuzehulp import clock
 from keuzehulp.models import (
     Aanbieder,
     Aanmelding,
@@ -23,13 +24,13 @@ from keuzehulp.models import (
     UitgaandBericht,
 )
 from keuzehulp.models.accounts import ROLLEN
-from keuzehulp.models.tables import utcnow
 from keuzehulp.models.twents_model import STATUS_NAMEN, RuleViolation
 from keuzehulp.services import aanmeldingen, importeren, tarieven
 from keuzehulp.services.aanbieders import change_status
 from keuzehulp.services.accounts import create_user, invite, set_active
 from keuzehulp.services.audit import Actor, audit_csv, record, search_audit
 from keuzehulp.services.consultatie import count_overdue
+from keuzehulp.services.validation import whole_number
 from keuzehulp.web.aanbieder_area import history_page
 from keuzehulp.web.auth import page, signed_in
 from keuzehulp.web.visitor import see_other
@@ -240,6 +241,7 @@ def importeren_start(request: Request, db: Session, user: Gebruiker, form):
             request, "pages/beheer/import.html", {"errors": errors, "recent": recent, "soort": soort}, 400
         )
     batch = ImportBatch(soort=soort, bestandsnaam=upload.filename[:200], inhoud=content, gebruiker_id=user.id)
+    batch.overzicht = importeren.plan_file(db, soort, batch.bestandsnaam, content, clock.today()).summary()
     db.add(batch)
     db.commit()
     return _redirect(request, "beheer_import_plan", batch_id=batch.id)
@@ -254,25 +256,43 @@ def _batch(db: Session, request: Request) -> ImportBatch:
 
 @signed_in("beheerder")
 def import_plan(request: Request, db: Session, user: Gebruiker, form):
-    """The dry run: added, changed, ended and every bad row with its line number."""
+    """The dry run: counts per gemeente first, then every bad row with its line number and what changes.
+
+    The summary was made once, at upload; the file is read again only to apply it."""
     batch = _batch(db, request)
-    plan = importeren.plan_file(db, batch.soort, batch.bestandsnaam, batch.inhoud, date.today())
-    return page(request, "pages/beheer/import_plan.html", {"batch": batch, "plan": plan}, 200)
+    if batch.overzicht is None:  # uploaded before summaries were stored
+        batch.overzicht = importeren.plan_file(
+            db, batch.soort, batch.bestandsnaam, batch.inhoud, clock.today()
+        ).summary()
+        db.add(batch)
+        db.commit()
+    return _plan_page(request, batch, batch.overzicht)
+
+
+def _plan_page(request: Request, batch: ImportBatch, plan: dict, error: str = "", status: int = 200):
+    return page(
+        request, "pages/beheer/import_plan.html", {"batch": batch, "plan": plan, "error": error}, status
+    )
 
 
 @signed_in("beheerder")
 def import_toepassen(request: Request, db: Session, user: Gebruiker, form):
-    """Apply a planned import in one transaction (planned again, so it reflects the current data)."""
+    """Apply a planned import in one transaction (planned again, so it reflects the current data).
+
+    A plan that ends more than a tenth of a gemeente's running lines needs the confirmation box."""
     batch = _batch(db, request)
-    plan = importeren.plan_file(db, batch.soort, batch.bestandsnaam, batch.inhoud, date.today())
+    plan = importeren.plan_file(db, batch.soort, batch.bestandsnaam, batch.inhoud, clock.today())
     if not plan.can_apply:
-        return page(request, "pages/beheer/import_plan.html", {"batch": batch, "plan": plan}, 400)
+        return _plan_page(request, batch, plan.summary(), status=400)
+    if plan.large_endings and form.get("bevestig_beeindigen") != "ja":
+        error = "Zet een vinkje om te bevestigen dat deze contractregels echt moeten eindigen."
+        return _plan_page(request, batch, plan.summary(), error, 400)
     actor = Actor.of(user)
     if batch.soort == "contracten":
         counts = importeren.apply_contracts(db, plan, actor, request.app.state.services.settings.public_url)
     else:
         counts = importeren.apply_resultaten(db, plan, actor)
-    batch.toegepast_op = utcnow()
+    batch.toegepast_op = clock.now()
     db.add(batch)
     db.commit()
     message = f"Import verwerkt: {importeren.summarise(counts)}."
@@ -324,7 +344,7 @@ def aanmelding_beoordelen(request: Request, db: Session, user: Gebruiker, form):
 
 def _blank_tarief() -> dict:
     """The new-tarief form's starting values: it starts today."""
-    return {"code": "", "bedrag": "", "vanaf": date.today().isoformat(), "tot": ""}
+    return {"code": "", "bedrag": "", "vanaf": clock.today().isoformat(), "tot": ""}
 
 
 def _tarieven_page(
@@ -399,8 +419,7 @@ def tarief_einde(request: Request, db: Session, user: Gebruiker, form):
 def logboek(request: Request, db: Session, user: Gebruiker, form):
     """The audit log, searchable, newest first."""
     q = request.query_params.get("q", "").strip()[:100]
-    raw_page = request.query_params.get("pagina", "1")
-    number = max(int(raw_page), 1) if raw_page.isdigit() else 1
+    number = whole_number(request.query_params.get("pagina"), 1, 100_000) or 1
     total, rows = search_audit(db, q, PAGE_SIZE, (number - 1) * PAGE_SIZE)
     context = {
         "rows": rows,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
+from keuzehulp import clock
 from keuzehulp.queries import Profile
 from keuzehulp.services.accounts import gemeente_ids
 from keuzehulp.services.tarieven import budget, current_tarieven, euros
@@ -34,7 +33,7 @@ def _number(text: str | None, upper: float) -> float | None:
 def _calculator(request: Request, profile: Profile, user) -> dict:
     with Session(request.app.state.services.engine) as db:
         own = gemeente_ids(db, user)
-        tarieven = current_tarieven(db, date.today())
+        tarieven = current_tarieven(db, clock.today())
     names = labels()
     options = {}
     for contract, gemeente in profile.contracten:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlencode
 
 from markupsafe import escape
@@ -12,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.routing import Route
 
+from keuzehulp import clock
 from keuzehulp.i18n import gettext, ngettext, seed_text
 from keuzehulp.models import Aanbieder
 from keuzehulp.queries import fetch_profiles
@@ -19,6 +19,7 @@ from keuzehulp.search.filters import SearchRequest
 from keuzehulp.search.snapshot import haversine_km
 from keuzehulp.services.resultaten import figures_for
 from keuzehulp.services.taxonomy import labels
+from keuzehulp.web.forms import read_form
 from keuzehulp.web.presenters import contract_matches
 from keuzehulp.web.public import parse_leniently, render
 from keuzehulp.web.sessions import viewer
@@ -98,7 +99,7 @@ def _doelen_gehaald(engine, ids: list[int]) -> list:
     """The newest 'doelen gehaald' (3.4) figure of each aanbieder, or None."""
     with Session(engine) as session:
         return [
-            next((f for f in figures_for(session, aid, date.today()) if f.indicator.code == "3.4"), None)
+            next((f for f in figures_for(session, aid, clock.today()) if f.indicator.code == "3.4"), None)
             for aid in ids
         ]
 
@@ -206,7 +207,7 @@ def comparison_rows(profiles, search: SearchRequest, taxonomy) -> list[dict]:
 async def lijst(request: Request):
     """Add to, remove from or empty the shortlist; back to where the visitor was."""
     services = request.app.state.services
-    form = await request.form()
+    form = await read_form(request)
     slug, actie = str(form.get("slug", "")), str(form.get("actie", ""))
     terug = str(form.get("terug", "/"))
     if not terug.startswith("/") or terug.startswith("//"):

@@ -7,7 +7,7 @@ beheerders; everyone else gets 404 on every URL, so ids cannot be guessed.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
@@ -15,16 +15,18 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 
+from keuzehulp import clock
 from keuzehulp.i18n import gettext
 from keuzehulp.models import Aanbieder, Consultatie, ConsultatieBericht, Gebruiker, Gemeente, Voorkeur
 from keuzehulp.models.consultatie import CONSULTATIE_STATUSES
-from keuzehulp.models.tables import utcnow
 from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services import consultatie as service
 from keuzehulp.services import login, voorkeuren
 from keuzehulp.services.accounts import gemeente_ids
 from keuzehulp.services.audit import Actor, record
+from keuzehulp.services.validation import whole_number
 from keuzehulp.web.auth import client_address, page, signed_in
+from keuzehulp.web.forms import read_form
 from keuzehulp.web.public import render
 from keuzehulp.web.visitor import see_other
 
@@ -95,9 +97,9 @@ def nieuw(request: Request, db: Session, user: Gebruiker, form):
 
 def _linked_voorkeur(db: Session, user: Gebruiker, aanbieder: Aanbieder, raw: str) -> Voorkeur | None:
     """The voorkeur to link: only one the user may see, for this same aanbieder."""
-    if not raw.isdigit():
+    if (voorkeur_id := whole_number(raw)) is None:
         return None
-    voorkeur = db.get(Voorkeur, int(raw))
+    voorkeur = db.get(Voorkeur, voorkeur_id)
     if voorkeur is None or voorkeur.aanbieder_id != aanbieder.id:
         return None
     return voorkeur if voorkeuren.may_see(db, user, voorkeur) else None
@@ -160,10 +162,10 @@ def _detail(
         "requester": db.get(Gebruiker, consultatie.aangevraagd_door),
         "messages": messages,
         "errors": errors or {},
-        "te_laat": service.is_overdue(consultatie, utcnow()),
+        "te_laat": service.is_overdue(consultatie, clock.now()),
         "leeftijdsgroepen": service.LEEFTIJDSGROEPEN,
         "urgenties": service.URGENTIES,
-        "today": date.today().isoformat(),
+        "today": clock.today().isoformat(),
         "typed": {k: str(v) for k, v in (form or {}).items() if k != "csrf_token"},
     }
     return page(request, "pages/consultatie/detail.html", context, status)
@@ -219,7 +221,7 @@ def actie(request: Request, db: Session, user: Gebruiker, form):
 
 async def voorkeur_form(request: Request):
     """'Ik wil hulp van deze aanbieder': a wish sent to the inwoner's wijkteam, never to the aanbieder."""
-    form = await request.form() if request.method == "POST" else None
+    form = await read_form(request) if request.method == "POST" else None
     return await run_in_threadpool(_voorkeur, request, form)
 
 
@@ -308,7 +310,7 @@ def voorkeur_detail(request: Request, db: Session, user: Gebruiker, form):
 @signed_in("beheerder")
 def beheer_overzicht(request: Request, db: Session, user: Gebruiker, form):
     """Response times per aanbieder and overdue requests."""
-    now: datetime = utcnow()
+    now: datetime = clock.now()
     context = {"rows": service.response_times(db, now), "te_laat": service.count_overdue(db, now)}
     return page(request, "pages/beheer/consultaties.html", context | inbox_context(request, db, user))
 

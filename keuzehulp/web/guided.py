@@ -10,6 +10,7 @@ from starlette.routing import Route
 from keuzehulp.i18n import other_language
 from keuzehulp.search.relax import relaxations
 from keuzehulp.services import keuzehulp as kh
+from keuzehulp.services.validation import whole_number
 from keuzehulp.web.language import switch_url
 from keuzehulp.web.public import render
 
@@ -19,9 +20,8 @@ async def keuzehulp(request: Request):
     services = request.app.state.services
     antwoorden, errors = kh.parse_antwoorden(request.query_params, services.taxonomy)
     step = antwoorden.first_open_step()
-    requested = request.query_params.get("stap", "")
-    if requested.isdigit() and 1 <= int(requested) <= step:
-        step = int(requested)
+    if requested := whole_number(request.query_params.get("stap"), 1, step):
+        step = requested
     if errors:
         step = 1 if "woonplaats" in errors else 3
     is_htmx = request.headers.get("hx-request") == "true"

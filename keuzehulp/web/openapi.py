@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import cache
 
 from keuzehulp.models.twents_model import DAKJES, NIVEAUS, PERCELEN
-from keuzehulp.search.filters import SORTS
+from keuzehulp.search.filters import MAX_PAGE, MAX_PER_PAGE, MAX_WACHTTIJD, PER_PAGE, SORTS
+from keuzehulp.services.validation import DATABASE_INT_MAX
 
 _nullable_str = {"type": ["string", "null"]}
 _nullable_int = {"type": ["integer", "null"]}
@@ -63,7 +64,7 @@ FACET_NAMES = [
 ]
 SEARCH_RESULT = {
     "type": "object",
-    "required": ["total", "page", "per_page", "pages", "sort", "order", "results", "facets"],
+    "required": ["total", "page", "per_page", "pages", "sort", "order", "notices", "results", "facets"],
     "properties": {
         "total": {"type": "integer", "minimum": 0},
         "page": {"type": "integer", "minimum": 1},
@@ -72,6 +73,11 @@ SEARCH_RESULT = {
         "sort": {"enum": list(SORTS)},
         "order": {"type": "string", "description": "The order used, in plain Dutch."},
         "suggestion": _nullable_str,
+        "notices": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Plain-language notes about the search, e.g. text without searchable words.",
+        },
         "results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchHit"}},
         "facets": {
             "type": "object",
@@ -202,7 +208,11 @@ SEARCH_PARAMETERS = [
     _param("taal", "Taal slug.", {"type": "string"}),
     _param("spoedhulp", "ja: offers ambulante spoedhulp.", {"enum": ["ja", "nee"]}),
     _param("resultaten", "ja: only aanbieders with outcome figures (n >= 10).", {"enum": ["ja", "nee"]}),
-    _param("max_wachttijd", "Wachttijd at most this many weeks.", {"type": "integer", "minimum": 0}),
+    _param(
+        "max_wachttijd",
+        "Wachttijd at most this many weeks.",
+        {"type": "integer", "minimum": 0, "maximum": MAX_WACHTTIJD},
+    ),
     _param("woonplaats", "Kern used as the point for sort=afstand.", {"type": "string"}),
     _param(
         "sort",
@@ -210,7 +220,12 @@ SEARCH_PARAMETERS = [
         "resultaat: Wilson lower bound of 'doelen gehaald' (3.4), best first.",
         {"enum": list(SORTS)},
     ),
-    _param("pagina", "Page, 20 results each.", {"type": "integer", "minimum": 1}),
+    _param("pagina", "Page number.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
+    _param(
+        "per_page",
+        f"Results per page (default {PER_PAGE}).",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+    ),
     _param("volgorde", "Any string: the seed of the neutral daily shuffle.", {"type": "string"}),
 ]
 
@@ -219,6 +234,16 @@ def _json(schema_name: str, description: str) -> dict:
     return {
         "description": description,
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}},
+    }
+
+
+def _responses(**specific: dict) -> dict:
+    """An operation's responses: its own, and those every GET of the API can give."""
+    return {
+        **{status.removeprefix("s"): response for status, response in specific.items()},
+        "304": {"description": "Not modified: the ETag sent in If-None-Match still holds."},
+        "429": _json("Error", "Too many requests from this address; see the Retry-After header."),
+        "500": _json("Error", "Something went wrong on our side; try again later."),
     }
 
 
@@ -241,10 +266,10 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "Search aanbieders with facets",
                     "parameters": SEARCH_PARAMETERS,
-                    "responses": {
-                        "200": _json("SearchResult", "Results, facet counts and the order used."),
-                        "400": _json("Error", "Invalid parameters, each explained in Dutch."),
-                    },
+                    "responses": _responses(
+                        s200=_json("SearchResult", "Results, facet counts and the order used."),
+                        s400=_json("Error", "Invalid parameters, each explained in Dutch."),
+                    ),
                 }
             },
             "/api/v1/wijzigingen": {
@@ -252,14 +277,16 @@ def openapi_document() -> dict:
                     "summary": "Changes for incremental harvesting, fed by the change log",
                     "parameters": [
                         _param(
-                            "sinds", "Sequence number: changes after it.", {"type": "integer", "minimum": 0}
+                            "sinds",
+                            "Sequence number: changes after it.",
+                            {"type": "integer", "minimum": 0, "maximum": DATABASE_INT_MAX},
                         ),
                         _param("sinds_tijd", "Only changes after this moment.", {"type": "string"}),
                     ],
-                    "responses": {
-                        "200": _json("Changes", "Changes, oldest first."),
-                        "400": _json("Error", "Invalid parameters."),
-                    },
+                    "responses": _responses(
+                        s200=_json("Changes", "Changes, oldest first."),
+                        s400=_json("Error", "Invalid parameters."),
+                    ),
                 }
             },
             "/api/v1/aanbieders/{slug}": {
@@ -268,11 +295,11 @@ def openapi_document() -> dict:
                     "parameters": [
                         {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
                     ],
-                    "responses": {
-                        "200": _json("Profile", "The profile with current contract scope."),
-                        "404": _json("Error", "Unknown aanbieder."),
-                        "410": _json("Error", "Aanbieder suspended or ended."),
-                    },
+                    "responses": _responses(
+                        s200=_json("Profile", "The profile with current contract scope."),
+                        s404=_json("Error", "Unknown aanbieder."),
+                        s410=_json("Error", "Aanbieder suspended or ended."),
+                    ),
                 }
             },
         },

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import date
 
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -12,8 +11,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from keuzehulp import clock
 from keuzehulp.services.hsds import export
 from keuzehulp.services.opendata import directory_csv
+from keuzehulp.services.validation import whole_number
 from keuzehulp.web.api import error_json
 from keuzehulp.web.public import render
 
@@ -32,7 +33,7 @@ async def hsds_bundle(request: Request) -> dict[str, list[dict]]:
 
         def build():
             with Session(services.engine) as session:
-                return export(session, services.taxonomy, date.today())
+                return export(session, services.taxonomy, clock.today())
 
         bundle = await run_in_threadpool(build)
         with _lock:
@@ -74,15 +75,12 @@ async def hsds_list(request: Request) -> JSONResponse:
         return JSONResponse(
             {"error": "Onbekende lijst", "details": {"kind": f"Kies uit {', '.join(KINDS)}."}}, 404
         )
-    page, per_page = (
-        request.query_params.get("page", "1"),
-        request.query_params.get("per_page", str(DEFAULT_PER_PAGE)),
-    )
-    if not (page.isdigit() and int(page) >= 1 and per_page.isdigit() and 1 <= int(per_page) <= MAX_PER_PAGE):
+    page = whole_number(request.query_params.get("page", "1"), 1)
+    per_page = whole_number(request.query_params.get("per_page", str(DEFAULT_PER_PAGE)), 1, MAX_PER_PAGE)
+    if page is None or per_page is None:
         details = {"page": "Een paginanummer vanaf 1.", "per_page": f"Tussen 1 en {MAX_PER_PAGE}."}
         return error_json(400, "Ongeldige parameters", details)
     items = (await hsds_bundle(request))["bundle"][kind]
-    page, per_page = int(page), int(per_page)
     total_pages = max(1, -(-len(items) // per_page))
     contents = items[(page - 1) * per_page : page * per_page]
     return JSONResponse(
@@ -126,7 +124,7 @@ async def csv_download(request: Request) -> Response:
 
     def build() -> str:
         with Session(services.engine) as session:
-            return directory_csv(session, date.today())
+            return directory_csv(session, clock.today())
 
     return Response(
         await run_in_threadpool(build),

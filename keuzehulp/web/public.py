@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
-from datetime import date
 from urllib.parse import urlencode
 
 import numpy as np
@@ -17,6 +16,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 from whoosh import query as wq
 
+from keuzehulp import clock
 from keuzehulp.i18n import current_language, gettext, other_language
 from keuzehulp.queries import fetch_profiles
 from keuzehulp.search.engine import visitor_seed
@@ -77,7 +77,7 @@ async def zoeken(request: Request):
     token, new_token = _order_token(request)
     search, errors = parse_leniently(request.query_params, services.taxonomy)
     snapshot = services.index.snapshot()
-    seed = visitor_seed(token, date.today())
+    seed = visitor_seed(token, clock.today())
     result = services.search.search(snapshot, search, seed)
     is_htmx = request.headers.get("hx-request") == "true"
     template = "partials/zoeken_fragment.html" if is_htmx else "pages/zoeken.html"
@@ -190,13 +190,13 @@ async def aanbieder(request: Request):
     if profile.aanbieder.status != "actief":
         return render(request, "pages/niet_beschikbaar.html", {"aanbieder": profile.aanbieder}, 410)
     figures = await run_in_threadpool(_figures, services.engine, profile.aanbieder.id)
-    context = {"profile": profile, "figures": figures, "fresh": freshness(profile.aanbieder, date.today())}
+    context = {"profile": profile, "figures": figures, "fresh": freshness(profile.aanbieder, clock.today())}
     return render(request, "pages/aanbieder.html", context | await wijkteam_context(request, profile))
 
 
 def _figures(engine, aanbieder_id: int) -> list:
     with Session(engine) as session:
-        return figures_for(session, aanbieder_id, date.today())
+        return figures_for(session, aanbieder_id, clock.today())
 
 
 routes = [

@@ -11,6 +11,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from keuzehulp.i18n import N_, gettext
+from keuzehulp.services.validation import whole_number
+from keuzehulp.web.forms import UNREADABLE_FORM, UnreadableForm, body_limit, parse_form, read_body
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
@@ -90,7 +94,12 @@ def set_csrf_cookie(response, new_value: str | None) -> None:
 
 
 class CSRFMiddleware:
-    """Refuses every unsafe request whose token (header X-CSRF-Token or form field) does not match."""
+    """Refuses every unsafe request whose token (header X-CSRF-Token or form field) does not match.
+
+    What can be refused without the body is refused before reading it: a body declared larger
+    than its limit (413) and a request without a CSRF cookie (403). The body is then read up to
+    its limit only, and a form that cannot be read is a 400.
+    """
 
     def __init__(self, app: ASGIApp, csrf: CSRF):
         self.app = app
@@ -100,7 +109,21 @@ class CSRFMiddleware:
         if scope["type"] != "http" or scope["method"] not in UNSAFE:
             await self.app(scope, receive, send)
             return
-        body = await Request(scope, receive).body()
+        request = Request(scope)
+        content_type = request.headers.get("content-type", "")
+        limit = body_limit(content_type)
+        declared = request.headers.get("content-length")
+        if declared is not None and whole_number(declared, 0, limit) is None:
+            await _refuse(scope, receive, send, 413, TOO_LARGE)
+            return
+        cookie = request.cookies.get(CSRF_COOKIE)
+        if not cookie:
+            await _refuse(scope, receive, send, 403, EXPIRED_FORM)
+            return
+        body = await read_body(receive, limit)
+        if body is None:
+            await _refuse(scope, receive, send, 413, TOO_LARGE)
+            return
         delivered = False
 
         async def replay() -> Message:
@@ -110,22 +133,33 @@ class CSRFMiddleware:
             delivered = True
             return {"type": "http.request", "body": body, "more_body": False}
 
-        request = Request(scope, replay)
         token = request.headers.get("x-csrf-token")
-        if token is None and request.headers.get("content-type", "").startswith(
+        if token is None and content_type.startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")
         ):
-            form = await request.form()
+            try:
+                form = await parse_form(Request(scope, replay))
+            except UnreadableForm:
+                await _refuse(scope, receive, send, 400, UNREADABLE_FORM)
+                return
             token = form.get(CSRF_FIELD)
             token = token if isinstance(token, str) else None
             await form.close()
             delivered = False
-        if not self.csrf.valid(request.cookies.get(CSRF_COOKIE), token):
-            response = PlainTextResponse(
-                "Dit formulier is verlopen of niet via deze website verstuurd. "
-                "Ga terug, laad de pagina opnieuw en probeer het nog eens.",
-                status_code=403,
-            )
-            await response(scope, receive, send)
+        if not self.csrf.valid(cookie, token):
+            await _refuse(scope, receive, send, 403, EXPIRED_FORM)
             return
         await self.app(scope, replay, send)
+
+
+EXPIRED_FORM = N_(
+    "Dit formulier is verlopen of niet via deze website verstuurd. "
+    "Ga terug, laad de pagina opnieuw en probeer het nog eens."
+)
+TOO_LARGE = N_("Wat u verstuurt is te groot. Een bestand mag hooguit 5 MB zijn, een formulier hooguit 1 MB.")
+
+
+async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, text: str) -> None:
+    """A plain refusal in the visitor's language (this runs inside the language middleware)."""
+    response = PlainTextResponse(gettext(text), status_code=status, headers={"Connection": "close"})
+    await response(scope, receive, send)

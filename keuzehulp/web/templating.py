@@ -18,6 +18,7 @@ from keuzehulp.i18n import N_
 from keuzehulp.models.twents_model import STATUS_NAMEN
 from keuzehulp.search.filters import to_params
 from keuzehulp.services.taxonomy import labels
+from keuzehulp.services.validation import published_link
 from keuzehulp.web.language import dutch_only, switch_url
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -113,6 +114,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["datum"] = datum
     env.filters["weken"] = weken
     env.filters["tijdstip"] = tijdstip
+    env.filters["link"] = published_link
     env.globals["search_url"] = search_url
     env.globals["labels"] = labels()
     env.globals["facet_labels"] = facet_labels

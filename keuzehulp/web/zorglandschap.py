@@ -3,17 +3,17 @@ CSV and SVG, all without JavaScript)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from markupsafe import Markup
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from keuzehulp import clock
 from keuzehulp.models import Gebruiker
 from keuzehulp.models.twents_model import NIVEAUS_PER_OB
 from keuzehulp.services import zorglandschap as service
+from keuzehulp.services.validation import whole_number
 from keuzehulp.web.auth import page, signed_in
 
 
@@ -30,8 +30,8 @@ def _coverage(request: Request):
 def _trend_choice(request: Request):
     taxonomy = request.app.state.services.taxonomy
     gemeente = taxonomy.gemeente(request.query_params.get("gemeente", "")) or taxonomy.gemeenten[0]
-    raw = request.query_params.get("ob", "1")
-    ob = int(raw) if raw.isdigit() and int(raw) in NIVEAUS_PER_OB else 1
+    ob = whole_number(request.query_params.get("ob", "1"))
+    ob = ob if ob in NIVEAUS_PER_OB else 1
     return gemeente, ob
 
 
@@ -39,12 +39,12 @@ def _trend_choice(request: Request):
 def overzicht(request: Request, db: Session, user: Gebruiker, form):
     """The dashboard: coverage matrix, wachttijd table and the trend for one gemeente and OB."""
     gemeente, ob = _trend_choice(request)
-    points = service.trend(db, gemeente, ob, date.today())
+    points = service.trend(db, gemeente, ob, clock.today())
     title = f"Wachttijd OB{ob} in {gemeente.naam}, per maand"
     context = {
         "columns": [label for label, _ in service.COLUMNS],
         "coverage": _coverage(request),
-        "wachttijden": service.wachttijden(db, request.app.state.services.taxonomy.gemeenten, date.today()),
+        "wachttijden": service.wachttijden(db, request.app.state.services.taxonomy.gemeenten, clock.today()),
         "obs": list(NIVEAUS_PER_OB),
         "trend_gemeente": gemeente,
         "trend_ob": ob,
@@ -64,7 +64,7 @@ def dekking_csv(request: Request, db: Session, user: Gebruiker, form):
 @signed_in("beheerder")
 def wachttijden_csv(request: Request, db: Session, user: Gebruiker, form):
     """The wachttijd table as CSV."""
-    rows = service.wachttijden(db, request.app.state.services.taxonomy.gemeenten, date.today())
+    rows = service.wachttijden(db, request.app.state.services.taxonomy.gemeenten, clock.today())
     return _csv(service.wachttijden_csv(rows), "wachttijden.csv")
 
 
@@ -72,7 +72,7 @@ def wachttijden_csv(request: Request, db: Session, user: Gebruiker, form):
 def trend_svg(request: Request, db: Session, user: Gebruiker, form):
     """The wachttijd trend of one gemeente and OB as an SVG file."""
     gemeente, ob = _trend_choice(request)
-    points = service.trend(db, gemeente, ob, date.today())
+    points = service.trend(db, gemeente, ob, clock.today())
     return Response(
         service.trend_svg(points, f"Wachttijd OB{ob} in {gemeente.naam}"), media_type="image/svg+xml"
     )

@@ -80,6 +80,10 @@ def test_beheerder_importeert_verbetert_en_verwerkt(page, writable_server, tmp_p
     page.get_by_role("button", name="Controleren").click()
     expect(page.get_by_role("status")).to_contain_text("7 nieuw")
     page.get_by_role("button", name="Verwerken").click()
+    expect(page.get_by_role("alert")).to_contain_text("Zet een vinkje")  # it ends many Haaksbergen lines
+    page.get_by_label("Ja, ik weet dat dit in").check()
+    screenshot(page, f"import-bevestigen-{backend}")
+    page.get_by_role("button", name="Verwerken").click()
     expect(page.locator(".melding")).to_contain_text("Import verwerkt: 7 toegevoegd")
     page.goto(f"{writable_server}/zoeken?gemeente=haaksbergen&q=Voorbeeld")
     expect(page.locator(".result-list")).to_contain_text("Voorbeeld Jeugdhulp Haaksbergen")

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
+from keuzehulp import clock
 from keuzehulp.models import (
     Aanbieder,
     Consultatie,
@@ -18,7 +19,6 @@ from keuzehulp.models import (
     UitgaandBericht,
     Voorkeur,
 )
-from keuzehulp.models.tables import utcnow
 from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services import consultatie as service
 from keuzehulp.services.accounts import hash_password
@@ -302,7 +302,7 @@ def test_herinnering_na_vijf_werkdagen_en_anonimiseren_na_bewaartermijn(small_cl
     login_as(small_client, "wijkteam")
     old_id = _request(small_client, small_world, aanbieder)
     late_id = _request(small_client, small_world, aanbieder)
-    now = utcnow()
+    now = clock.now()
     with Session(small_world.engine) as db:
         late = db.get(Consultatie, late_id)
         late.created_at = now - timedelta(days=10)

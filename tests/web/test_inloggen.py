@@ -9,8 +9,8 @@ import pyotp
 import pytest
 from sqlmodel import Session, select
 
+from keuzehulp import clock
 from keuzehulp.models import AuditRegel, EenmaligeToken, Gebruiker, Sessie, UitgaandBericht
-from keuzehulp.models.tables import utcnow
 from keuzehulp.services.accounts import digest
 from keuzehulp.services.demo_accounts import DEMO_TOTP_SECRET
 from tests.support.accounts import DEMO, csrf_token, login, login_as, post_form
@@ -84,7 +84,7 @@ def test_sessie_verloopt_na_inactiviteit(small_client, small_world):
     token = login_as(small_client, "aanbieder").cookies["kh_sessie"]
     with Session(small_world.engine) as db:
         row = db.get(Sessie, digest(token))
-        row.last_seen = utcnow() - timedelta(minutes=31)
+        row.last_seen = clock.now() - timedelta(minutes=31)
         db.add(row)
         db.commit()
     response = small_client.get("/aanbieder/profiel", follow_redirects=False)
@@ -211,7 +211,7 @@ def test_verlopen_herstellink_werkt_niet(small_client, small_world):
         row = db.exec(
             select(EenmaligeToken).where(EenmaligeToken.token_hash == digest(link.rsplit("/", 1)[1]))
         ).one()
-        row.verloopt_op = utcnow() - timedelta(minutes=1)
+        row.verloopt_op = clock.now() - timedelta(minutes=1)
         db.add(row)
         db.commit()
     response = small_client.get(link)
