@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from starlette.testclient import TestClient
 
+from keuzehulp import clock
 from keuzehulp.web.app import create_app
 from tests.support.postgres import PostgresServer
 from tests.support.world import DatabaseFactory, build_world
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today",
+        default=None,
+        help="Run the suite with the app's clock on this date (YYYY-MM-DD); default: the real date.",
+    )
+
+
+def pytest_configure(config):
+    if day := config.getoption("--today"):
+        clock.set_today(date.fromisoformat(day))
 
 
 @pytest.fixture(scope="session")

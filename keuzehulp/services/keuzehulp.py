@@ -7,6 +7,7 @@ never filters.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -164,6 +165,18 @@ def find_place(text: str, taxonomy: Taxonomy):
     return None
 
 
+def suggest_place(text: str, taxonomy: Taxonomy) -> str | None:
+    """The gemeente or woonplaats a mistyped or shortened name most likely means (Deldn, Gor), or None."""
+    wanted = _fold(text)
+    names = {_fold(place.naam): place.naam for place in (*taxonomy.gemeenten, *taxonomy.kernen)}
+    if len(wanted) >= 3:
+        starting = sorted(folded for folded in names if folded.startswith(wanted))
+        if starting:
+            return names[starting[0]]
+    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.75)
+    return names[close[0]] if close else None
+
+
 def match_specialisaties(text: str, taxonomy: Taxonomy) -> list:
     """Specialisaties named in everyday words ('prikkelgevoelig', 'ASS', 'schulden')."""
     folded = f" {_fold(text)} "
@@ -189,6 +202,8 @@ def parse_antwoorden(params, taxonomy: Taxonomy) -> tuple[Antwoorden, dict[str, 
             "We kennen '%(plaats)s' niet als gemeente of woonplaats in deze regio. "
             "Kies uw gemeente uit de lijst."
         ) % {"plaats": woonplaats}
+        if suggestion := suggest_place(woonplaats, taxonomy):
+            errors["woonplaats"] += " " + gettext("Bedoelde u %(plaats)s?") % {"plaats": suggestion}
     voor_wie = get("voor_wie")
     if voor_wie and voor_wie not in VOOR_WIE and voor_wie != ONBEKEND:
         voor_wie = ""

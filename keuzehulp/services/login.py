@@ -7,7 +7,7 @@ a new session (no fixation). Beheerders finish a second step (TOTP) before their
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 from sqlmodel import Session, delete, func, select
@@ -17,6 +17,7 @@ from keuzehulp.models import Gebruiker, LoginPoging, Sessie
 from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services.accounts import digest, normalise_email, password_matches
 from keuzehulp.services.audit import SYSTEM, Actor, record
+from keuzehulp.services.validation import whole_number
 
 THROTTLE_WINDOW = timedelta(minutes=15)
 ACCOUNT_LIMIT = 5
@@ -151,11 +152,14 @@ def totp_uri(secret: str, email: str) -> str:
 
 
 def totp_matches(secret: str | None, code: str, now: datetime | None = None) -> bool:
-    """Whether a 6-digit code fits the secret (one 30-second step of clock drift allowed)."""
+    """Whether a 6-digit code fits the secret (one 30-second step of clock drift allowed).
+
+    Codes follow the wall clock of the user's phone, so this reads real time, never the app's
+    settable clock."""
     code = code.strip().replace(" ", "")
-    if not secret or not code.isdigit() or len(code) != 6:
+    if not secret or whole_number(code, 0, 999_999) is None or len(code) != 6:
         return False
-    return pyotp.TOTP(secret).verify(code, for_time=now or clock.now(), valid_window=1)
+    return pyotp.TOTP(secret).verify(code, for_time=now or datetime.now(UTC), valid_window=1)
 
 
 def complete_second_step(session: Session, row: Sessie, user: Gebruiker, now: datetime | None = None) -> str:

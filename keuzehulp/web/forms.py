@@ -78,8 +78,8 @@ async def read_form(request: Request) -> FormData:
 
 
 class ControlCharacterMiddleware:
-    """Removes control characters from the path and query string before any handler sees them,
-    so no database is ever asked about a NUL byte (PostgreSQL refuses them)."""
+    """Removes control characters from the query string and replaces them in the path before any
+    handler sees them, so no database is ever asked about a NUL byte (PostgreSQL refuses them)."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -87,8 +87,8 @@ class ControlCharacterMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             path = scope["path"]
-            if _CONTROL.search(path):
-                path = clean_text(path)
+            if _CONTROL.search(path):  # no page has such a name: make it one that is simply not found
+                path = _CONTROL.sub("\ufffd", path)
                 scope = {**scope, "path": path, "raw_path": quote(path).encode()}
             query = scope.get("query_string", b"")
             if _RAW_CONTROL.search(query):

@@ -182,6 +182,9 @@ ERROR = {
 
 
 def _param(name: str, description: str, schema: dict, repeat: bool = False) -> dict:
+    """A query parameter; an empty value means 'not set' (as HTML forms send it), so it is allowed."""
+    if schema.get("type") != "string":
+        schema = {"anyOf": [schema, {"enum": [""]}]}
     if repeat:
         schema = {"type": "array", "items": schema}
     return {

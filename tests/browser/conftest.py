@@ -9,6 +9,7 @@ import httpx2
 import pytest
 from playwright.sync_api import sync_playwright
 
+from keuzehulp import clock
 from keuzehulp.serving import start_server, stop_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -29,6 +30,7 @@ def _serve(world):
         "KEUZEHULP_INDEX_DIR": str(world.index_dir),
         "KEUZEHULP_INDEX_POLL_SECONDS": "0",
         "KEUZEHULP_MAIL_SEND_SECONDS": "0",
+        "KEUZEHULP_TODAY": clock.today().isoformat(),  # the server runs on the suite's clock
     }
     process, port = start_server("keuzehulp.web.asgi:app", env, timeout=60)
     base = f"http://127.0.0.1:{port}"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
+from keuzehulp import clock
 from keuzehulp.models import Aanbieder, Resultaat
 from keuzehulp.search.filters import SearchRequest
 from tests.browser.conftest import screenshot, settled
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 def expected_count(world, **filters) -> int:
     with Session(world.engine) as session:
-        return sql_count(session, SearchRequest(**filters), date.today())
+        return sql_count(session, SearchRequest(**filters), clock.today())
 
 
 def status_text(count: int) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import itertools
 import shutil
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
 
+from keuzehulp import clock
 from keuzehulp.config import Settings
 from keuzehulp.db import make_engine, session_scope, upgrade
 from keuzehulp.search.engine import SearchEngine
@@ -81,7 +81,7 @@ def build_world(url: str, index_dir: Path, aanbieders: int = 0, seed: int = 7) -
     engine = make_engine(url)
     if aanbieders:
         with session_scope(engine) as session:
-            load_demo(session, aanbieders, seed, reference_date=date.today())
+            load_demo(session, aanbieders, seed, reference_date=clock.today())
     index = SearchIndex(index_dir, engine)
     index.rebuild()
     taxonomy = Taxonomy.load(engine)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlmodel import Session, func, select
 
+from keuzehulp import clock
 from keuzehulp.models import Aanbieder, Vestiging
 from keuzehulp.services.hsds import export, hsds_id
 from tests.support.hsds_schemas import validator
@@ -15,7 +14,7 @@ from tests.support.hsds_schemas import validator
 @pytest.fixture(scope="module")
 def bundle(demo_world):
     with Session(demo_world.engine) as session:
-        return export(session, demo_world.taxonomy, date.today())
+        return export(session, demo_world.taxonomy, clock.today())
 
 
 def test_organisaties_zijn_een_geldig_organization_package(bundle):
@@ -66,7 +65,7 @@ def test_export_klopt_met_de_database(bundle, demo_world):
 
 def test_ids_blijven_gelijk_tussen_exports(bundle, demo_world):
     with Session(demo_world.engine) as session:
-        again = export(session, demo_world.taxonomy, date.today())
+        again = export(session, demo_world.taxonomy, clock.today())
     assert [o["id"] for o in again["organizations"]] == [o["id"] for o in bundle["organizations"]]
     assert [s["id"] for s in again["services"]] == [s["id"] for s in bundle["services"]]
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import shutil
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
 
+from keuzehulp import clock
 from keuzehulp.db import session_scope
 from keuzehulp.models import Aanbieder, Contract
 from keuzehulp.search.filters import SearchRequest
@@ -95,7 +96,7 @@ def test_index_van_een_andere_database_wordt_vervangen(small_world, empty_world)
 
 def test_afgelopen_contract_verdwijnt_op_de_volgende_dag(small_world):
     """The index computes contract scope for a date; on a new day ended lines drop out."""
-    today = date.today()
+    today = clock.today()
     slug = first_actief(small_world)
     with session_scope(small_world.engine) as session:
         aanbieder = session.exec(select(Aanbieder).where(Aanbieder.slug == slug)).one()

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
+from keuzehulp import clock
 from keuzehulp.db import session_scope
 from keuzehulp.services.aanbieders import AanbiederData, ContractLine, ResultaatData, create_aanbieders
 from keuzehulp.services.resultaten import INDICATOREN, Figure, benchmarks, figures_for, wilson
@@ -90,9 +91,9 @@ def test_regionale_mediaan_over_aanbieders_met_dezelfde_ob_en_genoeg_clienten(em
             ],
         )
     with Session(empty_world.engine) as session:
-        assert benchmarks(session, 2, date.today()) == {("2026", "3.4"): pytest.approx(0.60)}
-        [shown] = figures_for(session, ids[0], date.today())
-        [hidden] = figures_for(session, ids[3], date.today())
+        assert benchmarks(session, 2, clock.today()) == {("2026", "3.4"): pytest.approx(0.60)}
+        [shown] = figures_for(session, ids[0], clock.today())
+        [hidden] = figures_for(session, ids[3], clock.today())
     assert shown.benchmark == pytest.approx(0.60) and shown.benchmark_ob == 2
     assert not hidden.shown
 

@@ -1,16 +1,27 @@
-"""The index answers exactly what the database answers, for any combination of filters."""
+"""The index answers exactly what the database answers: for any combination of filters, for the
+text, order, pages and woonplaats people type, and after random writes and a change of day."""
 
 from __future__ import annotations
 
+import random
+import re
 from dataclasses import replace
-from datetime import date
+from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from keuzehulp import clock
+from keuzehulp.db import session_scope
+from keuzehulp.models import Aanbieder, AanbiederSpecialisatie, Contract, Specialisatie
 from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
-from keuzehulp.search.filters import WACHTTIJD_OPTIONS, SearchRequest
+from keuzehulp.search.documents import iter_documents
+from keuzehulp.search.filters import SORTS, WACHTTIJD_OPTIONS, SearchRequest
+from keuzehulp.search.schema import dutch_analyzer
+from keuzehulp.services.aanbieders import set_status
+from keuzehulp.services.changelog import record_change
 from tests.support.sql_reference import facet_request, sql_count, sql_slugs
 
 GEMEENTEN = [
@@ -69,7 +80,7 @@ def index_slugs(world, request: SearchRequest) -> set[str]:
 @given(request=requests)
 def test_index_en_database_geven_dezelfde_aanbieders(demo_world, request):
     with Session(demo_world.engine) as session:
-        expected = sql_slugs(session, request, date.today())
+        expected = sql_slugs(session, request, clock.today())
     assert index_slugs(demo_world, request) == expected
 
 
@@ -81,15 +92,147 @@ def test_elke_facetteling_is_het_aantal_resultaten_na_klikken(demo_world, reques
         for facet, options in result.facets.items():
             for option in options:
                 clicked = facet_request(request, facet, option.value, demo_world.taxonomy)
-                assert option.count == sql_count(session, clicked, date.today()), (facet, option.value)
+                assert option.count == sql_count(session, clicked, clock.today()), (facet, option.value)
 
 
 def test_de_steekproef_is_niet_triviaal(demo_world):
     """Guards the property tests: the data set has hits and misses for typical filters."""
     with Session(demo_world.engine) as session:
-        everything = sql_count(session, SearchRequest(), date.today())
-        enschede_ob2_b = sql_count(session, SearchRequest(gemeente="GM0153", ob=2, niveau="B"), date.today())
-        dakje_3 = sql_count(session, SearchRequest(dakje="3"), date.today())
+        everything = sql_count(session, SearchRequest(), clock.today())
+        enschede_ob2_b = sql_count(session, SearchRequest(gemeente="GM0153", ob=2, niveau="B"), clock.today())
+        dakje_3 = sql_count(session, SearchRequest(dakje="3"), clock.today())
     assert everything > 250
     assert 5 < enschede_ob2_b < everything
     assert 0 < dakje_3 < 60
+
+
+# -- what users type: text, order, pages and woonplaats --------------------------------------------
+
+TEXT_FIELDS = ("naam", "specialisatie_text", "plaatsen", "beschrijving")
+WORDS = ["autisme", "angst", "gezin", "de", "en", "jeugd", "Enschede", "hengelo", "trauma", "zzyzx", "*", "ß"]
+typed = st.builds(
+    replace,
+    requests,
+    q=st.lists(st.sampled_from(WORDS), max_size=3).map(" ".join),
+    sort=st.sampled_from(["", *SORTS]),
+    woonplaats=maybe(["delden", "goor", "enschede", "vriezenveen"]),
+)
+
+
+def text_oracle(world) -> dict[str, set[str]]:
+    """Each actieve aanbieder's analysed words, read from its documents (not from the index)."""
+    analyse = dutch_analyzer()
+    with Session(world.engine) as session:
+        return {
+            doc["data"]["slug"]: {t.text for f in TEXT_FIELDS for t in analyse(str(doc.get(f, "")))}
+            for doc in iter_documents(session, clock.today())
+        }
+
+
+def text_matches(words_of: dict[str, set[str]], q: str) -> set[str]:
+    """Slugs whose words hold every searchable typed word (a word without index terms is ignored)."""
+    analyse = dutch_analyzer()
+    wanted = [terms for w in re.findall(r"\w+", q) if (terms := {t.text for t in analyse(w)})]
+    return {slug for slug, words in words_of.items() if all(terms & words for terms in wanted)}
+
+
+@pytest.fixture(scope="module")
+def demo_words(demo_world):
+    return text_oracle(demo_world)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
+@given(request=typed)
+def test_zoektekst_volgorde_en_paginas_kloppen_met_de_database(demo_world, demo_words, request):
+    with Session(demo_world.engine) as session:
+        expected = sql_slugs(session, request, clock.today()) & text_matches(demo_words, request.q)
+    result = demo_world.search.search(demo_world.index.snapshot(), request, seed=7)
+    hits = [hit.data for hit in result.hits]
+    assert result.total == len(expected) and {h["slug"] for h in hits} == expected
+    if result.sort == "naam":
+        keys = [h["naam"].casefold() for h in hits]
+        assert keys == sorted(keys) or len(set(keys)) < len(keys)
+    if result.sort == "wachttijd":
+        weeks = [h["wachttijd_weken"] for h in hits]
+        known = [w for w in weeks if w is not None]
+        assert known == sorted(known) and weeks[: len(known)] == known  # unknown last
+    if result.sort == "relevantie":
+        scores = [hit.score for hit in result.hits]
+        assert scores == sorted(scores, reverse=True)
+    if result.sort == "afstand":
+        distances = [hit.distance_km for hit in result.hits if hit.distance_km is not None]
+        assert distances == sorted(distances)
+    pages = [
+        demo_world.search.search(demo_world.index.snapshot(), replace(request, per_page=7, pagina=n), seed=7)
+        for n in range(1, 4)
+    ]
+    paged = [hit.data["slug"] for page in pages for hit in page.hits]
+    assert paged == [h["slug"] for h in hits][: len(paged)]  # pages are slices of one order
+
+
+# -- the incremental path: random writes and a change of day, applied through sync() ---------------
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_na_wijzigingen_en_een_nieuwe_dag_klopt_de_index_nog(small_world, seed):
+    """Rounds of random writes, each followed by a later day, applied incrementally through sync()."""
+    rng = random.Random(seed)
+    index = small_world.index
+    day = clock.today()
+    for _ in range(4):
+        _write(small_world, rng)
+        day += timedelta(days=rng.choice([0, 1, 31, 200]))
+        index.today = lambda day=day: day
+        index.sync()
+        with Session(small_world.engine) as session:
+            for _ in range(25):
+                request = _random_request(rng)
+                expected = sql_slugs(session, request, day)
+                result = small_world.search.search(index.snapshot(), request, seed=1)
+                assert {hit.data["slug"] for hit in result.hits} == expected, (request, day)
+
+
+def _random_request(rng: random.Random) -> SearchRequest:
+    pick = lambda values: rng.choice([None, *values])  # noqa: E731
+    return SearchRequest(
+        gemeente=pick(GEMEENTEN),
+        perceel=pick(PERCELEN),
+        ob=pick(OBS),
+        niveau=pick(NIVEAUS),
+        dakje=pick(DAKJES),
+        max_wachttijd=pick([1, 4, 12]),
+        per_page=ALL,
+    )
+
+
+def _write(world, rng: random.Random) -> None:
+    """A few writes as the services make them (each records its change in the log)."""
+    with session_scope(world.engine) as session:
+        aanbieders = session.exec(select(Aanbieder).order_by(Aanbieder.id)).all()
+        specialisaties = session.exec(select(Specialisatie).order_by(Specialisatie.id)).all()
+        for _ in range(rng.randint(1, 6)):
+            aanbieder, kind = (
+                rng.choice(aanbieders),
+                rng.choice(["wachttijd", "status", "einde", "specialisatie"]),
+            )
+            if kind == "status":
+                set_status(
+                    session, aanbieder.slug, "actief" if aanbieder.status != "actief" else "opgeschort"
+                )
+                continue
+            if kind == "wachttijd":
+                aanbieder.wachttijd_weken = rng.choice([None, 0, 3, 10, 25])
+            elif kind == "einde":
+                for contract in session.exec(select(Contract).where(Contract.aanbieder_id == aanbieder.id)):
+                    contract.geldig_tot = clock.today() + timedelta(days=rng.randint(0, 300))
+                    session.add(contract)
+            else:
+                spec = rng.choice(specialisaties)
+                link = session.get(AanbiederSpecialisatie, (aanbieder.id, spec.id))
+                if link:
+                    session.delete(link)
+                else:
+                    session.add(AanbiederSpecialisatie(aanbieder_id=aanbieder.id, specialisatie_id=spec.id))
+            session.add(aanbieder)
+            session.flush()
+            record_change(session, aanbieder.id, "test")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlmodel import Session, select
 
+from keuzehulp import clock
 from keuzehulp.db import session_scope
 from keuzehulp.models import Aanbieder, DakjeScope, Resultaat, Vestiging
 from keuzehulp.queries import load_profile
@@ -17,7 +16,7 @@ def test_profiel_toont_contracten_wachttijd_en_contact(demo_client, demo_world):
         aanbieder = session.exec(
             select(Aanbieder).where(Aanbieder.status == "actief", Aanbieder.wachttijd_weken > 1)
         ).first()
-        profile = load_profile(session, aanbieder.slug, date.today())
+        profile = load_profile(session, aanbieder.slug, clock.today())
     response = demo_client.get(f"/aanbieders/{aanbieder.slug}")
     assert response.status_code == 200
     text = response.text

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
+from keuzehulp import clock
 from keuzehulp.models import Aanbieder, AanbiederSpecialisatie, Gebruiker, Specialisatie, Vestiging
 from keuzehulp.services import profiel
 from tests.support.accounts import DEMO, csrf_token, login_as
@@ -71,7 +72,7 @@ def test_wachttijd_en_specialisatie_wijzigen_is_direct_zichtbaar_in_zoeken(small
     assert "opgeslagen" in small_client.get("/aanbieder/profiel").text
     with Session(small_world.engine) as db:
         stored = db.get(Aanbieder, aanbieder.id)
-        assert stored.wachttijd_weken == 3 and stored.wachttijd_bevestigd_op == date.today()
+        assert stored.wachttijd_weken == 3 and stored.wachttijd_bevestigd_op == clock.today()
     hits = small_client.get(
         "/api/v1/aanbieders", params={"specialisatie": new_spec, "max_wachttijd": 3}
     ).json()
@@ -142,7 +143,7 @@ def test_wachttijd_klopt_nog_en_historie(small_client, small_world):
     assert _submit(small_client, {"wachttijd_weken": "77", "telefoon": "053 333 33 33"}).status_code == 303
     with Session(small_world.engine) as db:
         aanbieder = db.get(Aanbieder, _own(small_world).id)
-        aanbieder.wachttijd_bevestigd_op = date.today() - timedelta(days=70)
+        aanbieder.wachttijd_bevestigd_op = clock.today() - timedelta(days=70)
         slug = aanbieder.slug
         db.add(aanbieder)
         db.commit()

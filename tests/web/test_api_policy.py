@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
+from keuzehulp import clock
 from keuzehulp.db import session_scope
 from keuzehulp.models import Aanbieder
 from keuzehulp.services.aanbieders import set_status
@@ -57,7 +56,7 @@ def test_wijzigingen_na_een_volgnummer_zijn_precies_de_nieuwe(small_client, smal
     with Session(small_world.engine) as session:
         before = last_seq(session)
         slugs = list(session.exec(select(Aanbieder.slug).where(Aanbieder.status == "actief").limit(2)))
-    moment = datetime.now(UTC)
+    moment = clock.now()
     with session_scope(small_world.engine) as session:
         set_status(session, slugs[0], "opgeschort")
         set_status(session, slugs[1], "beeindigd")

@@ -4,12 +4,13 @@ tarieven and the budget calculator, the audit log; a wijkteam sees only its own 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
 from sqlmodel import Session, create_engine, select
 
+from keuzehulp import clock
 from keuzehulp.config import PROJECT_ROOT
 from keuzehulp.models import Aanbieder, Aanmelding, AuditRegel, Gebruiker, Tarief, UitgaandBericht
 from keuzehulp.services.demo_accounts import demo_aanbieder
@@ -86,7 +87,9 @@ def test_import_via_de_website_met_controle_en_verwerken(small_client, small_wor
     assert plan.index("Per gemeente") < plan.index("Verwerken") < plan.index("<summary>Nieuw (7)")
     unconfirmed = post_form(small_client, plan_url + "/toepassen", token_page=plan_url)
     assert unconfirmed.status_code == 400 and "Zet een vinkje" in unconfirmed.text
-    applied = post_form(small_client, plan_url + "/toepassen", {"bevestig_beeindigen": "ja"}, token_page=plan_url)
+    applied = post_form(
+        small_client, plan_url + "/toepassen", {"bevestig_beeindigen": "ja"}, token_page=plan_url
+    )
     assert applied.status_code == 303
     assert "Import verwerkt: 7 toegevoegd" in small_client.get(plan_url).text
     hits = small_client.get(
@@ -192,9 +195,9 @@ def test_herinneringen_zijn_idempotent(small_world):
     from keuzehulp.services.jobs import queue_reminders
 
     with Session(small_world.engine) as db:
-        first = queue_reminders(db, date.today(), "http://test")
+        first = queue_reminders(db, clock.today(), "http://test")
         db.commit()
-        second = queue_reminders(db, date.today(), "http://test")
+        second = queue_reminders(db, clock.today(), "http://test")
     assert first > 0 and second == 0
 
 

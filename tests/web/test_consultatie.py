@@ -314,9 +314,9 @@ def test_herinnering_na_vijf_werkdagen_en_anonimiseren_na_bewaartermijn(small_cl
         db.commit()
     assert "Te laat" in small_client.get("/wijkteam").text
     settings = small_world.settings(mail_dir=tmp_path)
-    report = run_jobs(small_world.engine, settings, date.today())
+    report = run_jobs(small_world.engine, settings, clock.today())
     assert report.consultatie_herinneringen == 1 and report.geanonimiseerd == 2
-    assert run_jobs(small_world.engine, settings, date.today()).consultatie_herinneringen == 0
+    assert run_jobs(small_world.engine, settings, clock.today()).consultatie_herinneringen == 0
     with Session(small_world.engine) as db:
         voorkeur = db.exec(select(Voorkeur)).one()
         assert (voorkeur.naam, voorkeur.telefoon, voorkeur.email) == (

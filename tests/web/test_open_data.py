@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
+from keuzehulp import clock
 from keuzehulp.models import Aanbieder, Contract
 from keuzehulp.search.documents import current
 from keuzehulp.web.app import create_app
@@ -62,7 +62,7 @@ def test_csv_heeft_een_regel_per_contractregel(demo_client, demo_world):
             select(func.count())
             .select_from(Contract)
             .join(Aanbieder, Aanbieder.id == Contract.aanbieder_id)
-            .where(Aanbieder.status == "actief", current(Contract, date.today()))
+            .where(Aanbieder.status == "actief", current(Contract, clock.today()))
         ).one()
     assert len(rows) == expected
     assert set(rows[0]) >= {"aanbieder", "kvk", "gemeente", "perceel", "ob", "niveau", "wachttijd_weken"}

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from keuzehulp import clock
 from keuzehulp.models import Aanbieder, Contract, Gemeente
 from keuzehulp.search.documents import current
 
@@ -94,7 +94,9 @@ def test_vergelijking_zet_gegevens_naast_elkaar(demo_client, demo_world):
                 .select_from(Contract)
                 .join(Aanbieder, Aanbieder.id == Contract.aanbieder_id)
                 .join(Gemeente, Gemeente.id == Contract.gemeente_id)
-                .where(Aanbieder.slug == slug, Gemeente.cbs_code == "GM0153", current(Contract, date.today()))
+                .where(
+                    Aanbieder.slug == slug, Gemeente.cbs_code == "GM0153", current(Contract, clock.today())
+                )
             ).one()
             else "Nee"
             for slug in slugs

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from sqlmodel import Session
 
+from keuzehulp import clock
 from keuzehulp.search.engine import ORDER_VARIANTS, visitor_seed
 from keuzehulp.search.filters import SearchRequest
 from tests.support.http import cookie
@@ -25,7 +25,7 @@ def test_filter_op_gemeente_ob_en_niveau_geeft_de_juiste_aanbieders(demo_client,
     assert response.template.name == "pages/zoeken.html"
     request = SearchRequest(gemeente="GM0153", ob=2, niveau="B")
     with Session(demo_world.engine) as session:
-        expected = sql_slugs(session, request, date.today())
+        expected = sql_slugs(session, request, clock.today())
     assert response.context["result"].total == len(expected)
     shown = result_slugs(response.text)
     assert len(shown) == min(20, len(expected))
@@ -47,7 +47,7 @@ def test_facetten_tonen_exacte_aantallen_en_lege_opties_zijn_uitgeschakeld(demo_
     with Session(demo_world.engine) as session:
         for option in facets["ob"]:
             expected = sql_count(
-                session, SearchRequest(gemeente="GM0168", dakje="3", ob=int(option.value)), date.today()
+                session, SearchRequest(gemeente="GM0168", dakje="3", ob=int(option.value)), clock.today()
             )
             assert option.count == expected
     empty = [o for f in facets.values() for o in f if o.count == 0 and not o.selected]
@@ -93,7 +93,7 @@ def test_onbekende_specialisatie_en_te_lange_tekst(demo_client):
 
 
 def test_neutrale_volgorde_wordt_uitgelegd_en_is_per_bezoeker_anders(demo_client):
-    today = date.today()
+    today = clock.today()
     tokens = [c * 32 for c in "abcdef"]
     first_token = tokens[0]
     other_token = next(t for t in tokens if visitor_seed(t, today) != visitor_seed(first_token, today))
@@ -108,7 +108,7 @@ def test_neutrale_volgorde_wordt_uitgelegd_en_is_per_bezoeker_anders(demo_client
 
 
 def test_bezoekers_krijgen_verschillende_volgordes():
-    seeds = {visitor_seed(f"{n:032x}", date.today()) for n in range(400)}
+    seeds = {visitor_seed(f"{n:032x}", clock.today()) for n in range(400)}
     assert len(seeds) == ORDER_VARIANTS
 
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
+from keuzehulp import clock
 from keuzehulp.db import session_scope
 from keuzehulp.models import Gemeente, WachttijdMelding
 from keuzehulp.search.filters import SearchRequest
@@ -17,7 +18,7 @@ from keuzehulp.services.aanbieders import AanbiederData, ContractLine, create_aa
 from tests.support.accounts import login_as
 from tests.support.sql_reference import sql_count
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def test_dekking_is_gelijk_aan_de_telling_in_sql(demo_world):
