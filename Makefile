@@ -33,8 +33,8 @@ system-deps:
 test: $(STAMP) system-deps
 	$(BIN)/pytest
 
-## test-fast: everything except the browser tests
-test-fast: $(STAMP)
+## test-fast: everything except the browser tests (still on SQLite and PostgreSQL)
+test-fast: $(STAMP) system-deps
 	$(BIN)/pytest -m "not browser"
 
 ## bench: figures at 1k/10k/50k aanbieders

@@ -46,7 +46,12 @@ def serve(
     _print_demo_accounts()
 
     uvicorn.run(
-        "keuzehulp.web.asgi:app", host=host, port=port, workers=workers, proxy_headers=True, log_level="info"
+        "keuzehulp.web.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=False,  # the app trusts only KEUZEHULP_TRUSTED_PROXIES (see create_app)
+        log_level="info",
     )
 
 

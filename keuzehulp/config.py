@@ -112,6 +112,14 @@ class Settings:
         },
     )
 
+    trusted_proxies: str = field(
+        default="",
+        metadata={
+            "env": "KEUZEHULP_TRUSTED_PROXIES",
+            "help": "Comma-separated addresses of reverse proxies whose X-Forwarded-For and "
+            "X-Forwarded-Proto are believed; empty: none (the client address is the connection's).",
+        },
+    )
     today: str = field(
         default="",
         metadata={

@@ -11,6 +11,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
+SQLITE_BUSY_MS = 10_000  # how long a write waits for SQLite's one writer before it fails (then: 503)
+LOCK_WAIT_MS = 10_000  # the same for a row or table lock on PostgreSQL
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -23,7 +25,9 @@ def make_engine(database_url: str) -> Engine:
     """Create the engine; SQLite gets foreign keys and a busy timeout, its folder is created."""
     _ensure_sqlite_folder(database_url)
     if database_url.startswith("sqlite:///"):
-        engine = create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            database_url, connect_args={"timeout": SQLITE_BUSY_MS / 1000, "check_same_thread": False}
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
@@ -33,7 +37,9 @@ def make_engine(database_url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(database_url, pool_pre_ping=True)
+    # A lock held by another transaction is waited for this long, then the request gets a 503.
+    options = f"-c lock_timeout={LOCK_WAIT_MS}"
+    return create_engine(database_url, pool_pre_ping=True, connect_args={"options": options})
 
 
 @contextmanager

@@ -23,7 +23,13 @@ def start_server(target: str, env: dict[str, str], timeout: float = 120.0) -> tu
     """Run `uvicorn target` on 127.0.0.1 with extra environment; returns once it accepts connections."""
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen([*command, "--log-level", "warning", "--no-access-log"], env=os.environ | env)
+    options = [
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        "--no-proxy-headers",
+    ]  # the app decides (settings)
+    process = subprocess.Popen([*command, *options], env=os.environ | env)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
         try:

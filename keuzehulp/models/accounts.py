@@ -24,6 +24,7 @@ class Gebruiker(SQLModel, table=True):
     actief: bool = True
     password_hash: str | None = None
     totp_secret: str | None = None
+    totp_laatste_stap: int | None = None  # time step of the last accepted code: it is not accepted twice
     created_at: datetime = Field(default_factory=clock.now)
     laatst_ingelogd: datetime | None = None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -16,6 +17,7 @@ import numpy as np
 
 from keuzehulp.i18n import N_
 from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
+from keuzehulp.search.errors import IndexUnavailable
 from keuzehulp.search.filters import WACHTTIJD_OPTIONS, SearchRequest
 from keuzehulp.search.schema import dutch_analyzer
 from keuzehulp.search.snapshot import Snapshot
@@ -72,12 +74,19 @@ class SearchResult:
     notices: list[str] = field(default_factory=list)
 
     @property
+    def cache_size(self) -> int:
+        """An estimate of the bytes this result keeps alive in a cache."""
+        return 2_000 + 300 * sum(len(options) for options in self.facets.values()) + 500 * len(self.hits)
+
+    @property
     def pages(self) -> int:
         """Number of result pages."""
         return max(1, -(-self.total // self.request.per_page))
 
 
 ORDER_VARIANTS = 32
+MAX_WORDS = 10  # words of a text search that are looked up: each one costs index reads
+TOO_MANY_WORDS = N_("We zoeken op de eerste 10 woorden van uw zoektekst.")
 UNSEARCHABLE_TEXT = N_(
     "Uw zoektekst heeft geen woorden waarop we kunnen zoeken (zoals 'de', 'en' of losse tekens). "
     "We tonen alle aanbieders die bij uw keuzes passen. Probeer een ander woord, bijvoorbeeld 'autisme'."
@@ -112,6 +121,17 @@ def shuffle_keys(aids: np.ndarray, seed: int) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
+@contextmanager
+def _index_reads():
+    """Any failure to read the index files is IndexUnavailable (the index is then rebuilt)."""
+    try:
+        yield
+    except IndexUnavailable:
+        raise
+    except Exception as error:
+        raise IndexUnavailable(f"{type(error).__name__}: {error}") from error
+
+
 class SearchEngine:
     """Answers SearchRequests on the snapshots of one index, with the region's taxonomy."""
 
@@ -127,7 +147,7 @@ class SearchEngine:
         the field's weight times the word's rarity (idf), so a match in the naam counts most and
         rare words more than common ones. Plain and explainable; ties go to the neutral order.
         """
-        words = [tokens for tokens in (_analyse(w) for w in _WORD.findall(q)) if tokens]
+        words = [tokens for tokens in (_analyse(w) for w in _WORD.findall(q)[:MAX_WORDS]) if tokens]
         if not words:
             return None
 
@@ -198,7 +218,8 @@ class SearchEngine:
 
     def count(self, snapshot: Snapshot, request: SearchRequest) -> int:
         """Only the number of results (for suggestions and relaxations)."""
-        return int(np.count_nonzero(self._and(self._groups(snapshot, request))))
+        with _index_reads():
+            return int(np.count_nonzero(self._and(self._groups(snapshot, request))))
 
     @staticmethod
     def order_key(request: SearchRequest, seed: int) -> int:
@@ -208,7 +229,8 @@ class SearchEngine:
     def search(self, snapshot: Snapshot, request: SearchRequest, seed: int) -> SearchResult:
         """The page of results, facet counts and notices for a request."""
         key = ("search", request, self.order_key(request, seed))
-        return snapshot.memo(key, lambda: self._search(snapshot, request, seed))
+        with _index_reads():
+            return snapshot.memo(key, lambda: self._search(snapshot, request, seed))
 
     def _search(self, snapshot: Snapshot, r: SearchRequest, seed: int) -> SearchResult:
         groups = self._groups(snapshot, r)
@@ -220,6 +242,8 @@ class SearchEngine:
             notices.append(UNSEARCHABLE_TEXT)
             if sort == "relevantie":
                 sort = "willekeurig"
+        if len(_WORD.findall(r.q)) > MAX_WORDS:
+            notices.append(TOO_MANY_WORDS)
         point = self._reference_point(r)
         distances = snapshot.distance_from(*point) if point else None
         if sort == "afstand" and distances is None:
@@ -370,7 +394,7 @@ class SearchEngine:
 
     def _suggest(self, snapshot: Snapshot, r: SearchRequest) -> tuple[str | None, int]:
         """'Bedoelde u ...?' for text that matches nothing by itself, with the count it would give."""
-        words = _WORD.findall(r.q)
+        words = _WORD.findall(r.q)[:MAX_WORDS]
         corrected = []
         for word in words:
             options = snapshot.searcher.suggest("spelling", word.lower(), limit=1, maxdist=2)

@@ -14,7 +14,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, or_
@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from whoosh import index as whoosh_index
 
 from keuzehulp import clock
-from keuzehulp.models import Aanbieder, Contract, DakjeScope
+from keuzehulp.models import Aanbieder, ChangeLog, Contract, DakjeScope
 from keuzehulp.search.documents import iter_documents
 from keuzehulp.search.schema import build_schema
 from keuzehulp.search.segments import SegmentCache
@@ -43,6 +43,7 @@ class SearchIndex:
         self._index: whoosh_index.Index | None = None
         self._snapshot: Snapshot | None = None
         self._segments = SegmentCache()
+        self.broken = False  # set when reading failed; the sync loop heals it
 
     # -- state ------------------------------------------------------------------------------
 
@@ -194,8 +195,54 @@ class SearchIndex:
         return self._snapshot
 
     def is_ready(self) -> bool:
-        """Whether a readable index is open."""
-        return self._snapshot is not None
+        """Whether a whole index is open and has applied every change older than a few seconds."""
+        if self._snapshot is None or self.broken:
+            return False
+        with Session(self.engine) as session:
+            pending = session.exec(
+                select(ChangeLog.created_at)
+                .where(ChangeLog.seq > self.state()["last_seq"])
+                .order_by(ChangeLog.seq)
+                .limit(1)
+            ).first()
+        return pending is None or _aware(pending) > clock.now() - CATCH_UP_SECONDS
+
+    # -- healing ------------------------------------------------------------------------------
+
+    def report_broken(self) -> None:
+        """Reading the index failed: the next round of the sync loop rebuilds it."""
+        self.broken = True
+
+    def check(self) -> bool:
+        """Whether the live index on disk is whole: its folder is there and a fresh reader (no
+        caches) reads a little of every part. A deleted or overwritten index fails here."""
+        folder = self._current_dir()
+        if folder is None or not folder.is_dir() or self._index is None:
+            return False
+        try:
+            with whoosh_index.open_dir(folder).searcher() as searcher:
+                Snapshot(searcher, SegmentCache()).verify()
+        except Exception:
+            return False
+        return True
+
+    def heal(self) -> bool:
+        """Rebuild from the database when the index is not whole; True when it did. Until the new
+        index is live, searches use the old snapshot where it still reads."""
+        if not self.broken and self.check():
+            return False
+        self.broken = True
+        log.warning("Zoekindex is niet heel; opnieuw opbouwen uit de database.")
+        self.rebuild()
+        self.broken = False
+        return True
+
+
+CATCH_UP_SECONDS = timedelta(seconds=10)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _scope_changed_between(session: Session, before: date, today: date) -> set[int]:

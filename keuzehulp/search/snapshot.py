@@ -13,6 +13,7 @@ import threading
 import numpy as np
 from whoosh.searching import Searcher
 
+from keuzehulp.search.cache import ByteBoundedCache
 from keuzehulp.search.segments import (
     SegmentCache,
     read_column,
@@ -23,6 +24,9 @@ from keuzehulp.search.segments import (
 )
 
 EARTH_RADIUS_KM = 6371.0
+FREE_TEXT_FIELDS = frozenset({"naam", "specialisatie_text", "plaatsen", "beschrijving", "spelling"})
+MEMO_BYTES = 48 * 1024 * 1024
+TEXT_MASK_BYTES = 16 * 1024 * 1024
 
 
 class Snapshot:
@@ -44,7 +48,8 @@ class Snapshot:
         self._columns: dict[str, np.ndarray] = {}
         self._distances: dict[tuple[float, float], np.ndarray] = {}
         self._stored: dict[int, dict] = {}
-        self._memo: dict = {}
+        self._memo = ByteBoundedCache(MEMO_BYTES)
+        self._text_masks = ByteBoundedCache(TEXT_MASK_BYTES)
         live = np.zeros(self.size, dtype=bool)
         for leaf, offset, _ in self._leaves:
             ids = np.fromiter(leaf.all_doc_ids(), dtype=np.int64)
@@ -73,18 +78,31 @@ class Snapshot:
                 self.term_mask("scope", term)
 
     def term_mask(self, field: str, term: str) -> np.ndarray:
-        """Live documents that have `term` in `field`."""
+        """Live documents that have `term` in `field`.
+
+        Filter terms (scope, specialisatie, ...) are few and kept for the generation; words of
+        free text are countless, so their masks live in a bounded cache and are read from the
+        segments without keeping the postings."""
+        if field in FREE_TEXT_FIELDS:
+            return self._text_masks.get((field, term), lambda: self._read_mask(field, term, keep=False))
         key = (field, term)
         mask = self._masks.get(key)
         if mask is None:
-            mask = np.zeros(self.size, dtype=bool)
-            for leaf, offset, segid in self._leaves:
-                ids = self.segments.get((segid, "postings", field, term), read_posting_ids, leaf, field, term)
-                mask[ids + offset] = True
-            mask &= self.live
-            mask.flags.writeable = False
+            mask = self._read_mask(field, term, keep=True)
             with self._lock:
                 self._masks[key] = mask
+        return mask
+
+    def _read_mask(self, field: str, term: str, keep: bool) -> np.ndarray:
+        mask = np.zeros(self.size, dtype=bool)
+        for leaf, offset, segid in self._leaves:
+            if keep:
+                ids = self.segments.get((segid, "postings", field, term), read_posting_ids, leaf, field, term)
+            else:
+                ids = read_posting_ids(leaf, field, term)
+            mask[ids + offset] = True
+        mask &= self.live
+        mask.flags.writeable = False
         return mask
 
     def column(self, name: str) -> np.ndarray:
@@ -131,18 +149,10 @@ class Snapshot:
                 self._distances[key] = distances
         return distances
 
-    def memo(self, key, compute, limit: int = 1024):
-        """A value computed once per generation (text matches, whole search results)."""
-        try:
-            return self._memo[key]
-        except KeyError:
-            pass
-        value = compute()
-        with self._lock:
-            if len(self._memo) >= limit:
-                self._memo.clear()
-            self._memo[key] = value
-        return value
+    def memo(self, key, compute):
+        """A value computed once per generation while it stays in the bounded cache (text
+        matches, whole search results, rendered pages)."""
+        return self._memo.get(key, compute)
 
     def stored(self, docnum: int) -> dict:
         """The stored display data of one document."""

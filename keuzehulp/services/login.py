@@ -6,11 +6,13 @@ a new session (no fixation). Beheerders finish a second step (TOTP) before their
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
 
 import pyotp
-from sqlmodel import Session, delete, func, select
+from sqlalchemy import Engine, or_, update
+from sqlmodel import Session, delete, select
 
 from keuzehulp import clock
 from keuzehulp.models import Gebruiker, LoginPoging, Sessie
@@ -20,13 +22,16 @@ from keuzehulp.services.audit import SYSTEM, Actor, record
 from keuzehulp.services.validation import whole_number
 
 THROTTLE_WINDOW = timedelta(minutes=15)
-ACCOUNT_LIMIT = 5
-ADDRESS_LIMIT = 30
+ACCOUNT_LIMIT = 5  # failures of one account from one address before each try must wait longer
+ADDRESS_LIMIT = 30  # failures from one address, over all accounts
+CODE_LIMIT = 5  # wrong second-step codes before the half-signed-in session ends
+MAX_DELAY = timedelta(minutes=15)
 ABSOLUTE_LIFETIME = timedelta(hours=12)
 TOUCH_INTERVAL = timedelta(seconds=60)
 WRONG = "Het e-mailadres of het wachtwoord klopt niet."
 THROTTLED = (
-    "U heeft te vaak een verkeerd wachtwoord gebruikt. Wacht 15 minuten en probeer het dan opnieuw. "
+    "U heeft te vaak een verkeerd wachtwoord gebruikt. Wacht een paar minuten (hooguit 15) en probeer "
+    "het dan opnieuw. "
     "Wachtwoord vergeten? Vraag een nieuw wachtwoord aan."
 )
 
@@ -45,26 +50,58 @@ def attempt_key(kind: str, value: str) -> str:
     return f"{kind}:" + digest(value.strip().lower())[:40]
 
 
-def note_failure(session: Session, key: str, now: datetime | None = None) -> None:
-    """Remember one failed attempt under a key."""
-    session.add(LoginPoging(sleutel=key, at=now or clock.now()))
+def claim_attempt(
+    engine: Engine, key: str, limit: int, now: datetime | None = None, wait: bool = False
+) -> bool:
+    """Count one attempt under a key, atomically, and say whether it may go ahead.
 
-
-def too_many(session: Session, key: str, limit: int, now: datetime | None = None) -> bool:
-    """Whether a key has reached its limit of failures within the throttle window."""
+    The attempt is stored and committed before it is counted, so parallel attempts see each
+    other: of any number sent at once, at most `limit` go ahead. With `wait`, attempts past the
+    limit are not refused for the whole window but must wait longer each time (1, 2, 4 ...
+    minutes after the previous one, at most 15). A successful sign-in clears its key.
+    """
     now = now or clock.now()
-    query = select(func.count()).where(LoginPoging.sleutel == key, LoginPoging.at > now - THROTTLE_WINDOW)
-    return session.exec(query).one() >= limit
+    with Session(engine) as own:
+        own.add(LoginPoging(sleutel=key, at=now))
+        own.commit()
+        query = select(LoginPoging.at).where(
+            LoginPoging.sleutel == key, LoginPoging.at > now - THROTTLE_WINDOW
+        )
+        times = sorted(own.exec(query).all())
+    if len(times) <= limit:
+        return True
+    if not wait:
+        return False
+    previous = times[-2]  # the attempt before this one (or a parallel one)
+    delay = min(MAX_DELAY, timedelta(minutes=2 ** (len(times) - limit - 1)))
+    return now - _aware(previous) >= delay
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def clear_attempts(session: Session, key: str) -> None:
+    """Forget the attempts under a key (after a success)."""
+    session.exec(delete(LoginPoging).where(LoginPoging.sleutel == key))
 
 
 def authenticate(
     session: Session, email: str, password: str, address: str, now: datetime | None = None
 ) -> Gebruiker:
-    """The active user with this e-mail and password, or LoginRefused (throttled per account and address)."""
+    """The active user with this e-mail and password, or LoginRefused.
+
+    Throttled per account and address pair (growing waits) and per address (a hard limit): a
+    stranger's failures never lock the owner out of a sign-in from another address.
+    """
     now = now or clock.now()
-    account_key, address_key = attempt_key("account", email), attempt_key("adres", address)
-    if too_many(session, account_key, ACCOUNT_LIMIT, now) or too_many(
-        session, address_key, ADDRESS_LIMIT, now
+    engine = session.get_bind()
+    pair_key, address_key = (
+        attempt_key("account", f"{email.strip()}|{address}"),
+        attempt_key("adres", address),
+    )
+    if not claim_attempt(engine, address_key, ADDRESS_LIMIT, now) or not claim_attempt(
+        engine, pair_key, ACCOUNT_LIMIT, now, wait=True
     ):
         raise LoginRefused(THROTTLED)
     try:
@@ -73,13 +110,12 @@ def authenticate(
         email = ""
     user = session.exec(select(Gebruiker).where(Gebruiker.email == email)).first() if email else None
     if not password_matches(user.password_hash if user else None, password) or not user.actief:
-        note_failure(session, account_key, now)
-        note_failure(session, address_key, now)
         if user is not None:  # attempts on unknown addresses are not kept: they may be anyone's
             reason = "verkeerd wachtwoord" if user.actief else "account gedeactiveerd"
             record(session, SYSTEM, "inloggen mislukt", "gebruiker", user.id, omschrijving=reason)
         raise LoginRefused(WRONG)
-    session.exec(delete(LoginPoging).where(LoginPoging.sleutel == account_key))
+    clear_attempts(session, pair_key)
+    clear_attempts(session, address_key)
     return user
 
 
@@ -151,15 +187,35 @@ def totp_uri(secret: str, email: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name="Keuzehulp Twente")
 
 
-def totp_matches(secret: str | None, code: str, now: datetime | None = None) -> bool:
-    """Whether a 6-digit code fits the secret (one 30-second step of clock drift allowed).
+def totp_step(secret: str | None, code: str, now: datetime | None = None) -> int | None:
+    """The 30-second time step a 6-digit code belongs to, or None when it fits none (one step of
+    clock drift either way is allowed).
 
     Codes follow the wall clock of the user's phone, so this reads real time, never the app's
     settable clock."""
     code = code.strip().replace(" ", "")
     if not secret or whole_number(code, 0, 999_999) is None or len(code) != 6:
-        return False
-    return pyotp.TOTP(secret).verify(code, for_time=now or datetime.now(UTC), valid_window=1)
+        return None
+    totp, moment = pyotp.TOTP(secret), now or datetime.now(UTC)
+    current = totp.timecode(moment)
+    for step in (current, current - 1, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def use_totp_step(session: Session, user: Gebruiker, step: int) -> bool:
+    """Record a code's time step as used, atomically; False when it (or a later one) was used
+    already, so a seen code cannot sign in a second time."""
+    result = session.execute(
+        update(Gebruiker)
+        .where(
+            Gebruiker.id == user.id,
+            or_(Gebruiker.totp_laatste_stap.is_(None), Gebruiker.totp_laatste_stap < step),
+        )
+        .values(totp_laatste_stap=step)
+    )
+    return result.rowcount == 1
 
 
 def complete_second_step(session: Session, row: Sessie, user: Gebruiker, now: datetime | None = None) -> str:

@@ -286,20 +286,23 @@ def _replace_links(session: Session, aid: int, values: dict, taxonomy: Taxonomy)
 def _save_vestigingen(
     session: Session, aid: int, before: list[dict], rows: list[dict], taxonomy: Taxonomy
 ) -> None:
-    own = {v["id"] for v in before}
+    own = {v["id"]: v for v in before}
     kept = set()
     for row in rows:
         kern = taxonomy.kern(row["plaats"])
         values = {
             name: row[name] for name in (*VESTIGING_FIELDS, "rolstoeltoegankelijk", "beschermde_woonlocatie")
         }
-        values |= {"plaats": kern.naam, "gemeente_id": kern.gemeente_id, "lat": kern.lat, "lon": kern.lon}
+        values["plaats"] = kern.naam
+        place = {"gemeente_id": kern.gemeente_id, "lat": kern.lat, "lon": kern.lon}
         if row["id"] in own:  # an id from the form counts only when it is this aanbieder's own vestiging
             kept.add(row["id"])
+            if own[row["id"]]["plaats"] != kern.naam:  # coordinates follow a new plaats, never a re-save
+                values |= place
             session.execute(update(Vestiging).where(Vestiging.id == row["id"]).values(**values))
         else:
-            session.add(Vestiging(aanbieder_id=aid, **values))
-    removed = own - kept
+            session.add(Vestiging(aanbieder_id=aid, **values, **place))
+    removed = set(own) - kept
     if removed:
         session.execute(delete(Vestiging).where(Vestiging.aanbieder_id == aid, Vestiging.id.in_(removed)))
 

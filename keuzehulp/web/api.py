@@ -18,6 +18,7 @@ from keuzehulp.search.engine import SearchResult, visitor_seed
 from keuzehulp.search.filters import MAX_PER_PAGE, InvalidSearch, parse_search
 from keuzehulp.services.changelog import changes_with_aanbieders
 from keuzehulp.services.validation import published_link, whole_number
+from keuzehulp.web.links import absolute_url
 from keuzehulp.web.openapi import openapi_document
 from keuzehulp.web.presenters import matching_contracts
 
@@ -27,7 +28,7 @@ def error_json(status: int, error: str, details: dict) -> JSONResponse:
     return JSONResponse({"error": error, "details": details}, status_code=status)
 
 
-async def aanbieders(request: Request) -> JSONResponse:
+def aanbieders(request: Request) -> JSONResponse:
     """Search aanbieders with the filters of /zoeken; results, facets and the order used."""
     services = request.app.state.services
     try:
@@ -64,7 +65,7 @@ def search_json(request: Request, result: SearchResult) -> dict:
             {
                 "slug": hit.data["slug"],
                 "naam": hit.data["naam"],
-                "url": str(request.url_for("aanbieder", slug=hit.data["slug"])),
+                "url": absolute_url(request, "aanbieder", slug=hit.data["slug"]),
                 "plaatsen": hit.data["plaatsen"],
                 "specialisaties": hit.data["specialisaties"],
                 "wachttijd_weken": hit.data["wachttijd_weken"],
@@ -184,7 +185,7 @@ async def wijzigingen(request: Request) -> JSONResponse:
                     "aanbieder": slug,
                     "soort": "gewijzigd" if status == "actief" else "niet-beschikbaar",
                     "tijd": change.created_at.isoformat(),
-                    "url": str(request.url_for("api_aanbieder", slug=slug)),
+                    "url": absolute_url(request, "api_aanbieder", slug=slug),
                 }
                 for change, slug, status in rows
             ],

@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -17,11 +19,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from keuzehulp.config import PROJECT_ROOT, Settings
 from keuzehulp.db import make_engine
 from keuzehulp.i18n import N_, gettext, reset_language, set_language
 from keuzehulp.search.engine import SearchEngine
+from keuzehulp.search.errors import IndexUnavailable
 from keuzehulp.search.index import SearchIndex
 from keuzehulp.services.demo import is_demo
 from keuzehulp.services.mail import send_pending
@@ -47,6 +51,12 @@ from keuzehulp.web.forms import ControlCharacterMiddleware
 from keuzehulp.web.language import LanguageMiddleware, request_language
 from keuzehulp.web.security import CSRF, CSRFMiddleware, SecurityHeadersMiddleware
 from keuzehulp.web.templating import make_templates, path_function
+from keuzehulp.web.unavailable import (
+    RETRY_AFTER_SECONDS,
+    database_unavailable,
+    retry_fields,
+    search_unavailable,
+)
 
 log = logging.getLogger(__name__)
 
@@ -70,13 +80,23 @@ def services(request: Request) -> Services:
     return request.app.state.services
 
 
+HEALTH_CHECK_SECONDS = 10
+
+
 def _sync_loop(index: SearchIndex, interval: float, stop: threading.Event) -> None:
+    """Follow the change log; check the index is whole every few seconds and rebuild it when not
+    (or at once after a search could not read it)."""
+    checked = 0.0
     while not stop.wait(interval):
         try:
+            if index.broken or time.monotonic() - checked > HEALTH_CHECK_SECONDS:
+                checked = time.monotonic()
+                index.heal()
             index.refresh()
             index.sync()
-        except Exception:  # keep following the log; the next round retries
-            log.exception("Bijwerken van de zoekindex mislukt")
+        except Exception as error:  # the next round checks the index and heals it
+            log.warning("Bijwerken van de zoekindex mislukt (%s)", type(error).__name__)
+            index.report_broken()
 
 
 def _mail_loop(engine: Engine, settings: Settings, stop: threading.Event) -> None:
@@ -149,9 +169,17 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
             Middleware(LanguageMiddleware),
             Middleware(CSRFMiddleware, csrf=state.csrf),
         ],
-        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+        exception_handlers={
+            HTTPException: _http_error,
+            IndexUnavailable: _unavailable,
+            OperationalError: _unavailable,
+            InterfaceError: _unavailable,
+            Exception: _server_error,
+        },
         lifespan=lifespan,
     )
+    if settings.trusted_proxies:  # outermost, so every layer sees the real client address and scheme
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.state.services = state
     app.state.hsds_cache = {}
     state.templates.env.globals["path"] = path_function(app.router)
@@ -178,6 +206,20 @@ OTHER_ERROR = (N_("Er ging iets mis"), N_("Probeer het later nog eens."))
 async def _http_error(request: Request, exc: HTTPException):
     response = error_response(request, exc.status_code, exc.detail)
     response.headers.update(exc.headers or {})  # e.g. Allow on a 405
+    return response
+
+
+async def _unavailable(request: Request, exc: Exception):
+    if isinstance(exc, IndexUnavailable):
+        title, text = search_unavailable(request)
+    else:
+        title, text = database_unavailable(request, exc)
+    if request.url.path.startswith("/api/"):
+        response = JSONResponse({"error": title, "details": {"message": text}}, status_code=503)
+    else:
+        retry = {"retry": retry_fields(request), "retry_url": request.url.path}
+        response = public.render(request, "pages/storing.html", {"title": title, "text": text} | retry, 503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 

@@ -180,11 +180,13 @@ def _tweede_stap(request: Request, form):
         errors = {}
         if form is not None:
             key = login.attempt_key("code", user.email)
-            if login.too_many(db, key, login.ACCOUNT_LIMIT):
+            if not login.claim_attempt(db.get_bind(), key, login.CODE_LIMIT):
                 login.end_session(db, request.cookies.get(SESSION_COOKIE))
                 db.commit()
                 return see_other("/inloggen", login.THROTTLED)
-            if login.totp_matches(secret, str(form.get("code", ""))):
+            step = login.totp_step(secret, str(form.get("code", "")))
+            if step is not None and login.use_totp_step(db, user, step):
+                login.clear_attempts(db, key)
                 if user.totp_secret is None:
                     user.totp_secret = secret
                 token = login.complete_second_step(db, row, user)
@@ -192,7 +194,6 @@ def _tweede_stap(request: Request, form):
                 response = RedirectResponse(safe_next(volgende, user), status_code=303)
                 set_session_cookie(request, response, token)
                 return response
-            login.note_failure(db, key)
             record(db, SYSTEM, "tweede stap mislukt", "gebruiker", user.id)
             db.commit()
             errors["code"] = "Deze code klopt niet. Typ de 6 cijfers die uw app nu laat zien."
@@ -237,7 +238,7 @@ def _vergeten_post(request: Request, email: str):
     settings = _services(request).settings
     with Session(_services(request).engine) as db:
         key = login.attempt_key("herstel", client_address(request))
-        if login.too_many(db, key, login.ACCOUNT_LIMIT * 2):
+        if not login.claim_attempt(db.get_bind(), key, login.ACCOUNT_LIMIT * 2):
             errors = {
                 "email": "U vroeg te vaak een nieuw wachtwoord aan. Probeer het over 15 minuten opnieuw."
             }
@@ -247,7 +248,6 @@ def _vergeten_post(request: Request, email: str):
                 {"email": email, "errors": errors, "verstuurd": False},
                 429,
             )
-        login.note_failure(db, key)
         accounts.request_reset(db, email, settings.public_url)
         db.commit()
     return render(request, "pages/wachtwoord_vergeten.html", {"email": "", "errors": {}, "verstuurd": True})

@@ -257,7 +257,7 @@ def _voorkeur(request: Request, form):
                 )
             }
         key = login.attempt_key("voorkeur", client_address(request))
-        if not errors and login.too_many(db, key, VOORKEUR_LIMIT):
+        if not errors and not login.claim_attempt(db.get_bind(), key, VOORKEUR_LIMIT):
             errors = {
                 "naam": gettext(
                     "U heeft al een paar keer een voorkeur doorgegeven. "
@@ -266,7 +266,6 @@ def _voorkeur(request: Request, form):
             }
         if errors:
             return render(request, "pages/voorkeur.html", context | {"values": values, "errors": errors}, 400)
-        login.note_failure(db, key)  # counts submissions for the rate limit
         gemeente = gemeenten[values["gemeente"]]
         voorkeur = voorkeuren.submit(db, values, aanbieder, gemeente, _public_url(request))
         db.commit()

@@ -72,9 +72,11 @@ async def parse_form(request: Request) -> FormData:
 async def read_form(request: Request) -> FormData:
     """The request's form for a handler; a form we cannot read is a 400 with a Dutch message."""
     try:
-        return await parse_form(request)
+        form = await parse_form(request)
     except UnreadableForm:
         raise HTTPException(400, gettext(UNREADABLE_FORM)) from None
+    request.state.form = form  # for a "Probeer opnieuw" form if the database refuses (unavailable.py)
+    return form
 
 
 class ControlCharacterMiddleware:

@@ -15,7 +15,7 @@ from keuzehulp.web.language import switch_url
 from keuzehulp.web.public import render
 
 
-async def keuzehulp(request: Request):
+def keuzehulp(request: Request):
     """One question per step; the overview links to the matching search results."""
     services = request.app.state.services
     antwoorden, errors = kh.parse_antwoorden(request.query_params, services.taxonomy)

@@ -16,6 +16,7 @@ from keuzehulp.services.hsds import export
 from keuzehulp.services.opendata import directory_csv
 from keuzehulp.services.validation import whole_number
 from keuzehulp.web.api import error_json
+from keuzehulp.web.links import absolute_url
 from keuzehulp.web.public import render
 
 KINDS = ("organizations", "services", "taxonomies", "taxonomy_terms")
@@ -62,7 +63,7 @@ async def hsds_root(request: Request) -> JSONResponse:
     return JSONResponse(
         {
             "version": "3.0",
-            "profile": str(request.url_for("open_data")),
+            "profile": absolute_url(request, "open_data"),
             "openapi_url": "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json",
         }
     )

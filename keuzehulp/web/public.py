@@ -67,8 +67,11 @@ def _order_token(request: Request) -> tuple[str, bool]:
     return secrets.token_hex(16), True
 
 
-async def zoeken(request: Request):
+def zoeken(request: Request):
     """Search results with facets; the results fragment alone for htmx requests.
+
+    A plain function, so Starlette runs it in its thread pool: a slow search never holds up
+    the event loop (and with it every other request, health checks included).
 
     Pages are rendered once per index generation, search, order variant and kind (page or
     fragment); a repeated search costs a parse and a cache lookup.
@@ -158,7 +161,7 @@ def parse_leniently(params, taxonomy) -> tuple[SearchRequest, dict[str, str]]:
         return parse_search(QueryParams(kept), taxonomy), error.details
 
 
-async def suggesties(request: Request):
+def suggesties(request: Request):
     """Names of aanbieders that start like the typed text, in alphabetical order (htmx fragment)."""
     services = _services(request)
     typed = request.query_params.get("q", "")[:100]

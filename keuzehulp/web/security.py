@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from functools import lru_cache
@@ -14,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from keuzehulp.i18n import N_, gettext
 from keuzehulp.services.validation import whole_number
 from keuzehulp.web.forms import UNREADABLE_FORM, UnreadableForm, body_limit, parse_form, read_body
+from keuzehulp.web.sessions import SESSION_COOKIE
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -26,13 +28,14 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"permissions-policy", b"geolocation=(), camera=(), microphone=()"),
 ]
+HSTS = [(b"strict-transport-security", b"max-age=31536000; includeSubDomains")]  # only behind https
 CSRF_COOKIE = "kh_csrf"
 CSRF_FIELD = "csrf_token"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class SecurityHeadersMiddleware:
-    """Adds CSP (no inline scripts), nosniff, referrer policy and frame denial."""
+    """Adds CSP (no inline scripts), nosniff, referrer policy and frame denial; HSTS behind https."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -42,17 +45,22 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
 
+        extra = SECURITY_HEADERS + (HSTS if scope.get("scheme") == "https" else [])
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", []) if h[0] not in dict(SECURITY_HEADERS)]
-                message["headers"] = headers + SECURITY_HEADERS
+                headers = [h for h in message.get("headers", []) if h[0] not in dict(extra)]
+                message["headers"] = headers + extra
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
 class CSRF:
-    """Signed double-submit tokens: a cookie holds a random value, forms echo its signature."""
+    """Signed double-submit tokens: a cookie holds a random value, forms echo its signature.
+
+    Once signed in, the signature also covers the session, so a cookie and token pair that an
+    attacker made for themselves and planted in someone's browser does not work there."""
 
     def __init__(self, secret: str):
         self.serializer = URLSafeSerializer(secret, salt="csrf")
@@ -63,18 +71,27 @@ class CSRF:
         """A fresh random value for the CSRF cookie."""
         return secrets.token_urlsafe(24)
 
-    def token_for(self, cookie_value: str) -> str:
-        """The form token that matches a cookie value (memoised: signing costs more than a page)."""
-        return self._token_for(cookie_value)
+    def token_for(self, cookie_value: str, session: str | None = None) -> str:
+        """The form token that matches a cookie value and session (memoised: signing costs more
+        than a page)."""
+        return self._token_for(_bound(cookie_value, session))
 
-    def valid(self, cookie_value: str | None, token: str | None) -> bool:
-        """Whether a submitted token belongs to the cookie."""
+    def valid(self, cookie_value: str | None, token: str | None, session: str | None = None) -> bool:
+        """Whether a submitted token belongs to the cookie and the session."""
         if not cookie_value or not token:
             return False
         try:
-            return hmac.compare_digest(self.serializer.loads(token), cookie_value)
+            signed = self.serializer.loads(token)
         except BadSignature:
             return False
+        return isinstance(signed, str) and hmac.compare_digest(signed, _bound(cookie_value, session))
+
+
+def _bound(cookie_value: str, session: str | None) -> str:
+    """What a token signs: the cookie value, and a digest of the session cookie when signed in."""
+    if not session:
+        return cookie_value
+    return cookie_value + "|" + hashlib.sha256(session.encode()).hexdigest()[:32]
 
 
 def csrf_token(request) -> tuple[str, str | None]:
@@ -84,13 +101,14 @@ def csrf_token(request) -> tuple[str, str | None]:
     new_value = None
     if not value or len(value) > 64:
         value = new_value = csrf.new_cookie_value()
-    return csrf.token_for(value), new_value
+    return csrf.token_for(value, request.cookies.get(SESSION_COOKIE)), new_value
 
 
-def set_csrf_cookie(response, new_value: str | None) -> None:
-    """Store a new CSRF cookie value on the response (HttpOnly, SameSite=Lax)."""
+def set_csrf_cookie(request, response, new_value: str | None) -> None:
+    """Store a new CSRF cookie value on the response (HttpOnly, SameSite=Lax, Secure behind https)."""
     if new_value:
-        response.set_cookie(CSRF_COOKIE, new_value, httponly=True, samesite="lax")
+        secure = request.url.scheme == "https"
+        response.set_cookie(CSRF_COOKIE, new_value, httponly=True, samesite="lax", secure=secure)
 
 
 class CSRFMiddleware:
@@ -146,7 +164,7 @@ class CSRFMiddleware:
             token = token if isinstance(token, str) else None
             await form.close()
             delivered = False
-        if not self.csrf.valid(cookie, token):
+        if not self.csrf.valid(cookie, token, request.cookies.get(SESSION_COOKIE)):
             await _refuse(scope, receive, send, 403, EXPIRED_FORM)
             return
         await self.app(scope, replay, send)

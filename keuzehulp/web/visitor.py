@@ -27,6 +27,7 @@ MARKERS = {
 
 @dataclass
 class Visitor:
+    request: Request
     csrf: str
     new_csrf_cookie: str | None
     vergelijk_aantal: int
@@ -47,7 +48,7 @@ class Visitor:
 
     def finish(self, response) -> None:
         """Set or clear the cookies this page view changed."""
-        set_csrf_cookie(response, self.new_csrf_cookie)
+        set_csrf_cookie(self.request, response, self.new_csrf_cookie)
         if self.melding is not None:
             response.delete_cookie(MESSAGE_COOKIE)
 
@@ -69,7 +70,9 @@ def visitor(request: Request) -> Visitor:
     """The per-visitor values of this request."""
     token, new_cookie = csrf_token(request)
     raw = request.cookies.get(MESSAGE_COOKIE)
-    return Visitor(token, new_cookie, len(read_shortlist(request)), unquote(raw)[:300] if raw else None)
+    return Visitor(
+        request, token, new_cookie, len(read_shortlist(request)), unquote(raw)[:300] if raw else None
+    )
 
 
 def message_html(text: str | None) -> Markup:

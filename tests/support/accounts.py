@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pyotp
 
@@ -27,8 +28,12 @@ def login(client, email: str, password: str, totp_secret: str | None = None):
     """Sign in (and do the second step when a TOTP secret is given); returns the last response."""
     response = post_form(client, "/inloggen", {"email": email, "wachtwoord": password})
     if totp_secret and response.headers.get("location", "").startswith("/inloggen/code"):
-        code = pyotp.TOTP(totp_secret).now()
-        response = post_form(client, "/inloggen/code", {"code": code}, token_page="/inloggen/code")
+        totp = pyotp.TOTP(totp_secret)
+        step = totp.timecode(datetime.now(UTC))
+        for code in (totp.generate_otp(step), totp.generate_otp(step + 1)):  # a used code is refused
+            response = post_form(client, "/inloggen/code", {"code": code}, token_page="/inloggen/code")
+            if response.status_code == 303:
+                break
     return response
 
 

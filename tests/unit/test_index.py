@@ -114,3 +114,24 @@ def test_afgelopen_contract_verdwijnt_op_de_volgende_dag(small_world):
     index.sync()
     assert not any(slug in slugs(small_world, index, r) for r in scoped)
     assert index.state()["scope_date"] == day["value"].isoformat()
+
+
+def test_zoekwoorden_laten_geen_onbegrensd_geheugen_achter(small_world, monkeypatch):
+    """Free text leaves nothing in the shared segment cache, and its masks stay within a budget."""
+    import random
+    import string
+
+    from keuzehulp.search import snapshot as snapshot_module
+
+    monkeypatch.setattr(snapshot_module, "TEXT_MASK_BYTES", 20_000)
+    small_world.index.rebuild()  # a snapshot made with the small budget
+    snapshot = small_world.index.snapshot()
+    small_world.search.search(snapshot, SearchRequest(q="warm"), seed=1)  # facet masks: few, kept
+    segments_before = len(snapshot.segments._data)
+    rng = random.Random(4)
+    for _ in range(150):
+        words = " ".join("".join(rng.choices(string.ascii_lowercase, k=7)) for _ in range(5))
+        small_world.search.search(snapshot, SearchRequest(q=words), seed=1)
+    assert len(snapshot.segments._data) == segments_before  # no postings of typed words kept
+    assert 0 < snapshot._text_masks.used <= 20_000
+    assert snapshot._memo.used <= snapshot._memo.budget

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import Session, select
 
 from keuzehulp import clock
 from keuzehulp.db import session_scope
 from keuzehulp.models import Aanbieder, DakjeScope, Resultaat, Vestiging
+from keuzehulp.models.periods import current
 from keuzehulp.queries import load_profile
 from keuzehulp.services.aanbieders import set_status
+from keuzehulp.services.taxonomy import labels
 
 
 def test_profiel_toont_contracten_wachttijd_en_contact(demo_client, demo_world):
@@ -43,10 +47,25 @@ def test_adres_van_beschermde_woonlocatie_is_nooit_zichtbaar(demo_client, demo_w
 
 
 def test_dakjes_staan_in_de_contractmatrix(demo_client, demo_world):
+    """The matrix's 'Wonen en verblijf' column names exactly the aanbieder's current dakjes."""
+    names = {str(code): term["naam"] for code, term in labels()["dakjes"].items()}
     with Session(demo_world.engine) as session:
-        dakje = session.exec(select(DakjeScope).where(DakjeScope.dakje == "2")).first()
-        slug = session.get(Aanbieder, dakje.aanbieder_id).slug
-    assert "Verblijf met actief toezicht" in demo_client.get(f"/aanbieders/{slug}").text
+        rows = session.exec(
+            select(DakjeScope.aanbieder_id, DakjeScope.dakje).where(current(DakjeScope, clock.today()))
+        )
+        per_aanbieder: dict[int, set[str]] = {}
+        for aanbieder_id, code in rows:
+            per_aanbieder.setdefault(aanbieder_id, set()).add(code)
+        aanbieder_id, own = next(
+            (a, d) for a, d in sorted(per_aanbieder.items()) if "2" in d and d != set(names)
+        )
+        slug = session.get(Aanbieder, aanbieder_id).slug
+    matrix = re.search(
+        r'<table class="matrix">.*?</table>', demo_client.get(f"/aanbieders/{slug}").text, re.S
+    )
+    cells = re.findall(r"</ul>\s*</td>\s*<td>(.*?)</td>", matrix.group(0), re.S)
+    shown = {item for cell in cells for item in re.findall(r"<li>(.*?)</li>", cell)}
+    assert shown == {names[d] for d in own}
 
 
 def test_onbekende_aanbieder_geeft_een_nederlandse_404(demo_client):

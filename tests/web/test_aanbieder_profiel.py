@@ -179,3 +179,40 @@ def test_freshness_regel():
     assert day_57.wachttijd_verouderd and not day_57.profiel_verouderd
     aanbieder.wachttijd_weken = None
     assert not profiel.freshness(aanbieder, date(2026, 6, 1)).wachttijd_verouderd  # nothing to confirm
+
+
+def _stored(world, aanbieder_id: int) -> dict:
+    """Every stored value of an aanbieder, its vestigingen and its links, as plain data."""
+    from keuzehulp.models import AanbiederDoelgroep, AanbiederTaal
+
+    with Session(world.engine) as db:
+        aanbieder = db.get(Aanbieder, aanbieder_id).model_dump()
+        vestigingen = [
+            v.model_dump() for v in db.exec(select(Vestiging).where(Vestiging.aanbieder_id == aanbieder_id))
+        ]
+        links = {
+            model.__name__: sorted(
+                tuple(sorted(r.model_dump().items()))
+                for r in db.exec(select(model).where(model.aanbieder_id == aanbieder_id))
+            )
+            for model in (AanbiederSpecialisatie, AanbiederDoelgroep, AanbiederTaal)
+        }
+    confirmed = ("version", "updated_at", "wachttijd_bevestigd_op", "profiel_bevestigd_op")  # saving confirms
+    return {
+        "aanbieder": {k: v for k, v in aanbieder.items() if k not in confirmed},
+        "vestigingen": sorted(vestigingen, key=lambda v: v["id"]),
+        **links,
+    }
+
+
+def test_opslaan_zonder_wijzigingen_verandert_niets(small_client, small_world):
+    aanbieder = _own(small_world)
+    with Session(small_world.engine) as db:  # a vestiging not on its kern's centre, as real data has
+        vestiging = db.exec(select(Vestiging).where(Vestiging.aanbieder_id == aanbieder.id)).first()
+        vestiging.lat, vestiging.lon = vestiging.lat + 0.00431, vestiging.lon - 0.00217
+        db.add(vestiging)
+        db.commit()
+    before = _stored(small_world, aanbieder.id)
+    login_as(small_client, "aanbieder")
+    assert _submit(small_client, {}).status_code == 303
+    assert _stored(small_world, aanbieder.id) == before

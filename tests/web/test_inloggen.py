@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from keuzehulp import clock
 from keuzehulp.models import AuditRegel, EenmaligeToken, Gebruiker, Sessie, UitgaandBericht
+from keuzehulp.services import login as login_service
 from keuzehulp.services.accounts import digest
 from keuzehulp.services.demo_accounts import DEMO_TOTP_SECRET
 from tests.support.accounts import DEMO, csrf_token, login, login_as, post_form
@@ -153,7 +154,7 @@ def test_verkeerd_wachtwoord_en_afremmen_per_account(small_client):
         assert account.email in response.text  # the typed address is kept
     blocked = login(small_client, account.email, account.password)
     assert blocked.status_code == 400
-    assert "Wacht 15 minuten" in blocked.text
+    assert "Wacht een paar minuten" in blocked.text
 
 
 def test_onbekend_adres_krijgt_dezelfde_melding(small_client):
@@ -279,10 +280,16 @@ def test_geen_wachtwoorden_tokens_of_adressen_in_de_logs(small_client, small_wor
         token_page=link,
     )
     token = link.rsplit("/", 1)[1]
+    # The test client writes no access log; write the lines uvicorn would for these requests.
+    access = logging.getLogger("uvicorn.access")
+    for path in ("/inloggen", link, f"/inloggen?email={account.email}"):
+        access.info('%s - "%s %s HTTP/%s" %d', "192.0.2.7:51234", "POST", path, "1.1", 303)
     app_records = [r for r in caplog.records if not r.name.startswith("httpx")]  # the test client's own log
+    assert len([r for r in app_records if r.name == "uvicorn.access"]) == 3
     text = "".join(r.getMessage() for r in app_records)
     for secret in (account.email, "verkeerd-wachtwoord-1", account.password, "nog een lange zin 42", token):
         assert secret not in text
+    assert "192.0.2.7" not in text
 
 
 def test_volgende_pagina_na_inloggen_blijft_op_deze_website(small_client):
@@ -342,3 +349,61 @@ def test_sessiecookie_is_secure_achter_https_en_ingelogde_paginas_hebben_de_beve
         page.headers["x-content-type-options"] == "nosniff"
         and page.headers["referrer-policy"] == "same-origin"
     )
+
+
+def test_pogingen_worden_atomair_geteld_ook_tegelijk(small_world):
+    """Of 25 attempts at once, at most 5 go ahead (each is stored before it is counted; attempts
+    that see each other may both be refused, never both let through)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    key = login_service.attempt_key("account", "tegelijk@example.nl|192.0.2.1")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        allowed = list(pool.map(lambda _: login_service.claim_attempt(small_world.engine, key, 5), range(25)))
+    assert 1 <= allowed.count(True) <= 5
+    assert not login_service.claim_attempt(small_world.engine, key, 5)  # and the next one waits
+
+
+def test_een_vreemde_sluit_de_eigenaar_niet_buiten(small_world):
+    account, now = DEMO["beheerder"], clock.now()
+    with Session(small_world.engine) as db:
+        for _ in range(8):
+            with pytest.raises(login_service.LoginRefused):
+                login_service.authenticate(db, account.email, "geraden-wachtwoord", "198.51.100.66", now)
+            db.commit()
+        with pytest.raises(login_service.LoginRefused, match="Wacht"):  # the stranger waits, even when right
+            login_service.authenticate(db, account.email, account.password, "198.51.100.66", now)
+        db.rollback()
+        owner = login_service.authenticate(db, account.email, account.password, "203.0.113.9", now)
+        assert owner.email == account.email
+
+
+def test_wachttijd_groeit_na_te_veel_fouten(small_world):
+    key, start = "account:test-groei", clock.now()
+    engine = small_world.engine
+    assert all(login_service.claim_attempt(engine, key, 5, start, wait=True) for _ in range(5))
+    late = [start + timedelta(seconds=s) for s in (30, 180, 200, 690)]
+    assert not login_service.claim_attempt(engine, key, 5, late[0], wait=True)  # 6th: wait 1 minute
+    assert login_service.claim_attempt(engine, key, 5, late[1], wait=True)  # 7th, 2.5 min later: waited 2
+    assert not login_service.claim_attempt(engine, key, 5, late[2], wait=True)  # 8th: must wait 4
+    assert login_service.claim_attempt(engine, key, 5, late[3], wait=True)  # 9th, 8 min after the 8th
+
+
+def test_een_gebruikte_code_werkt_geen_tweede_keer(small_client):
+    account = DEMO["beheerder"]
+    totp = pyotp.TOTP(DEMO_TOTP_SECRET)
+    step = totp.timecode(datetime.now(UTC))
+    login(small_client, account.email, account.password)
+    first = post_form(
+        small_client, "/inloggen/code", {"code": totp.generate_otp(step)}, token_page="/inloggen/code"
+    )
+    assert first.status_code == 303
+    post_form(small_client, "/uitloggen", token_page="/beheer")
+    login(small_client, account.email, account.password)
+    replay = post_form(
+        small_client, "/inloggen/code", {"code": totp.generate_otp(step)}, token_page="/inloggen/code"
+    )
+    assert replay.status_code == 400 and "klopt niet" in replay.text
+    fresh = post_form(
+        small_client, "/inloggen/code", {"code": totp.generate_otp(step + 1)}, token_page="/inloggen/code"
+    )
+    assert fresh.status_code == 303

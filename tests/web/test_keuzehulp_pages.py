@@ -90,7 +90,7 @@ def test_zoeken_zonder_resultaten_biedt_een_versoepeling(demo_client):
 def test_informatiepaginas(demo_client):
     over = demo_client.get("/over")
     assert over.status_code == 200 and "Geen aanbieder betaalt voor een betere plek" in over.text
-    assert "Toegankelijkheid" in demo_client.get("/toegankelijkheid").text
+    assert "<h1>Toegankelijkheid</h1>" in demo_client.get("/toegankelijkheid").text
     privacy = demo_client.get("/privacy").text
     for cookie_name in ["kh_volgorde", "kh_vergelijk", "kh_csrf", "kh_melding"]:
         assert cookie_name in privacy

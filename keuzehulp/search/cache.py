@@ -1,0 +1,55 @@
+"""A thread-safe least-recently-used cache bounded by an estimate of the bytes it holds.
+
+Used for what searches leave behind (text matches, whole results, rendered pages), whose number
+grows with every distinct search: a count limit alone would let large entries eat the memory.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+import numpy as np
+
+
+def size_of(value) -> int:
+    """A cheap estimate of the bytes a cached value keeps alive."""
+    if isinstance(value, np.ndarray):
+        return value.nbytes + 100
+    if isinstance(value, bytes | str):
+        return len(value) + 50
+    if isinstance(value, tuple | list):
+        return sum(size_of(item) for item in value) + 60
+    return getattr(value, "cache_size", None) or sys.getsizeof(value)
+
+
+class ByteBoundedCache:
+    """Keeps the most recently used values within `budget` bytes."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.used = 0
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, compute: Callable[[], object]):
+        """The value for key, computed once while it stays cached."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key][0]
+        value = compute()
+        size = size_of(value)
+        with self._lock:
+            if key not in self._items and size <= self.budget:
+                self._items[key] = (value, size)
+                self.used += size
+                while self.used > self.budget:
+                    _, (_, dropped) = self._items.popitem(last=False)
+                    self.used -= dropped
+        return value
+
+    def __len__(self) -> int:
+        return len(self._items)
