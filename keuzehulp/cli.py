@@ -44,6 +44,8 @@ def serve(
     import uvicorn
 
     _print_demo_accounts()
+    # Links in e-mails and the API point at this server unless a public address is set.
+    os.environ.setdefault("KEUZEHULP_PUBLIC_URL", f"http://{host}:{port}")
 
     uvicorn.run(
         "keuzehulp.web.asgi:app",

@@ -86,7 +86,9 @@ class SearchResult:
 
 ORDER_VARIANTS = 32
 MAX_WORDS = 10  # words of a text search that are looked up: each one costs index reads
-TOO_MANY_WORDS = N_("We zoeken op de eerste 10 woorden van uw zoektekst.")
+TOO_MANY_WORDS = N_(
+    "We zoeken op de eerste 10 woorden van uw zoektekst (woorden als 'de' en 'voor' tellen niet mee)."
+)
 UNSEARCHABLE_TEXT = N_(
     "Uw zoektekst heeft geen woorden waarop we kunnen zoeken (zoals 'de', 'en' of losse tekens). "
     "We tonen alle aanbieders die bij uw keuzes passen. Probeer een ander woord, bijvoorbeeld 'autisme'."
@@ -96,6 +98,11 @@ UNSEARCHABLE_TEXT = N_(
 def _analyse(word: str) -> list[str]:
     """The index terms of one typed word (none for a stop word)."""
     return [token.text for token in _ANALYZER(word)]
+
+
+def _searchable(q: str) -> list[list[str]]:
+    """The index terms of the first MAX_WORDS words that have any (stop words are skipped first)."""
+    return [tokens for tokens in (_analyse(w) for w in _WORD.findall(q)) if tokens][:MAX_WORDS]
 
 
 def visitor_seed(token: str, day: date) -> int:
@@ -147,7 +154,7 @@ class SearchEngine:
         the field's weight times the word's rarity (idf), so a match in the naam counts most and
         rare words more than common ones. Plain and explainable; ties go to the neutral order.
         """
-        words = [tokens for tokens in (_analyse(w) for w in _WORD.findall(q)[:MAX_WORDS]) if tokens]
+        words = _searchable(q)
         if not words:
             return None
 
@@ -242,7 +249,7 @@ class SearchEngine:
             notices.append(UNSEARCHABLE_TEXT)
             if sort == "relevantie":
                 sort = "willekeurig"
-        if len(_WORD.findall(r.q)) > MAX_WORDS:
+        if len([w for w in _WORD.findall(r.q) if _analyse(w)]) > MAX_WORDS:
             notices.append(TOO_MANY_WORDS)
         point = self._reference_point(r)
         distances = snapshot.distance_from(*point) if point else None
@@ -394,11 +401,12 @@ class SearchEngine:
 
     def _suggest(self, snapshot: Snapshot, r: SearchRequest) -> tuple[str | None, int]:
         """'Bedoelde u ...?' for text that matches nothing by itself, with the count it would give."""
-        words = _WORD.findall(r.q)[:MAX_WORDS]
+        words = [w for w in _WORD.findall(r.q) if _analyse(w)][:MAX_WORDS]  # stop words are not corrected
         corrected = []
         for word in words:
-            options = snapshot.searcher.suggest("spelling", word.lower(), limit=1, maxdist=2)
-            corrected.append(options[0] if options else word.lower())
+            options = snapshot.searcher.suggest("spelling", word.lower(), limit=3, maxdist=2)
+            useful = [o for o in options if len(o) >= 3 and _analyse(o)]  # never 'en', 'de', ...
+            corrected.append(useful[0] if useful and len(word) >= 3 else word.lower())
         suggestion = " ".join(corrected)
         if suggestion == " ".join(words).lower():
             return None, 0

@@ -15,6 +15,7 @@ from keuzehulp.services.validation import (
     PHONE_ERROR,
     WEBSITE_ERROR,
     normalise_kvk,
+    normalise_website,
     valid_phone,
     valid_website,
 )
@@ -34,6 +35,7 @@ def check_application(form) -> tuple[dict, dict[str, str]]:
         errors["kvk"] = str(problem)
     if values["telefoon"] and not valid_phone(values["telefoon"]):
         errors["telefoon"] = PHONE_ERROR
+    values["website"] = normalise_website(values["website"])
     if values["website"] and not valid_website(values["website"]):
         errors["website"] = WEBSITE_ERROR
     if not values["contactpersoon"]:

@@ -35,6 +35,7 @@ from keuzehulp.services.validation import (
     PHONE_ERROR,
     WEBSITE_ERROR,
     normalise_postcode,
+    normalise_website,
     valid_phone,
     valid_website,
     whole_number,
@@ -111,6 +112,7 @@ def parse_form(form, taxonomy: Taxonomy) -> tuple[dict, dict[str, str]]:
         errors["email"] = "Vul een geldig e-mailadres in, zoals info@organisatie.nl."
     if text["telefoon"] and not valid_phone(text["telefoon"]):
         errors["telefoon"] = PHONE_ERROR
+    text["website"] = normalise_website(text["website"])
     if text["website"] and not valid_website(text["website"]):
         errors["website"] = WEBSITE_ERROR
 

@@ -20,16 +20,28 @@ def whole_number(text, minimum: int = 0, maximum: int = DATABASE_INT_MAX) -> int
     return number if minimum <= number <= maximum else None
 
 
-_PHONE_CHARACTERS = re.compile(r"[0-9 +()\-.]{10,25}")
+_PHONE_CHARACTERS = re.compile(r"[0-9 +()\-.]{8,25}")
 _WEBSITE = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", re.IGNORECASE)
 PHONE_ERROR = "Vul een telefoonnummer in met 10 cijfers, zoals 053 123 45 67."
 WEBSITE_ERROR = "Vul het hele adres van de website in, beginnend met https://"
 
 
 def valid_phone(text: str) -> bool:
-    """A phone number as people write one: 10 to 13 digits, with spaces, dashes, dots, + or ()."""
-    digits = sum(c.isascii() and c.isdigit() for c in text)
-    return bool(_PHONE_CHARACTERS.fullmatch(text)) and 10 <= digits <= 13
+    """A phone number as people write one: 10 to 13 digits (or a service number such as
+    0800-1234), with spaces, dashes, dots, + or ()."""
+    digits = "".join(c for c in text if c.isascii() and c.isdigit())
+    if not _PHONE_CHARACTERS.fullmatch(text):
+        return False
+    service = digits.startswith(("0800", "0900", "0906", "0909")) and len(digits) in (8, 11)
+    return service or 10 <= len(digits) <= 13
+
+
+def normalise_website(text: str) -> str:
+    """A typed website with https:// added when it was left off (www.voorbeeld.nl)."""
+    text = text.strip()
+    if text and "://" not in text and ":" not in text.split("/")[0] and "." in text.split("/")[0]:
+        return "https://" + text
+    return text
 
 
 def valid_website(text: str) -> bool:

@@ -449,35 +449,35 @@ routes = [
     Route("/beheer/aanbieders/{slug}/historie", aanbieder_historie, name="beheer_aanbieder_historie"),
     Route("/beheer/gebruikers", gebruikers, methods=["GET", "POST"], name="beheer_gebruikers"),
     Route(
-        "/beheer/gebruikers/{user_id:int}/actief",
+        "/beheer/gebruikers/{user_id:id}/actief",
         gebruiker_actief,
         methods=["POST"],
         name="beheer_gebruiker_actief",
     ),
     Route(
-        "/beheer/gebruikers/{user_id:int}/uitnodigen",
+        "/beheer/gebruikers/{user_id:id}/uitnodigen",
         gebruiker_uitnodigen,
         methods=["POST"],
         name="beheer_gebruiker_uitnodigen",
     ),
     Route("/beheer/import", importeren_start, methods=["GET", "POST"], name="beheer_import"),
-    Route("/beheer/import/{batch_id:int}", import_plan, name="beheer_import_plan"),
+    Route("/beheer/import/{batch_id:id}", import_plan, name="beheer_import_plan"),
     Route(
-        "/beheer/import/{batch_id:int}/toepassen",
+        "/beheer/import/{batch_id:id}/toepassen",
         import_toepassen,
         methods=["POST"],
         name="beheer_import_toepassen",
     ),
     Route("/beheer/aanmeldingen", aanmeldingen_lijst, name="beheer_aanmeldingen"),
     Route(
-        "/beheer/aanmeldingen/{aanmelding_id:int}",
+        "/beheer/aanmeldingen/{aanmelding_id:id}",
         aanmelding_beoordelen,
         methods=["POST"],
         name="beheer_aanmelding",
     ),
     Route("/beheer/tarieven", tarieven_beheer, methods=["GET", "POST"], name="beheer_tarieven"),
     Route(
-        "/beheer/tarieven/{tarief_id:int}/einde", tarief_einde, methods=["POST"], name="beheer_tarief_einde"
+        "/beheer/tarieven/{tarief_id:id}/einde", tarief_einde, methods=["POST"], name="beheer_tarief_einde"
     ),
     Route("/beheer/logboek", logboek, name="beheer_audit"),
     Route("/beheer/logboek.csv", logboek_csv, name="beheer_audit_csv"),

@@ -317,14 +317,12 @@ def beheer_overzicht(request: Request, db: Session, user: Gebruiker, form):
 routes = [
     Route("/wijkteam/consultatie/nieuw", nieuw, methods=["GET", "POST"], name="consultatie_nieuw"),
     Route("/aanbieder/consultaties", aanbieder_inbox, name="aanbieder_consultaties"),
-    Route("/consultaties/{consultatie_id:int}", detail, name="consultatie"),
-    Route(
-        "/consultaties/{consultatie_id:int}/bericht", bericht, methods=["POST"], name="consultatie_bericht"
-    ),
-    Route("/consultaties/{consultatie_id:int}/{actie}", actie, methods=["POST"], name="consultatie_actie"),
+    Route("/consultaties/{consultatie_id:id}", detail, name="consultatie"),
+    Route("/consultaties/{consultatie_id:id}/bericht", bericht, methods=["POST"], name="consultatie_bericht"),
+    Route("/consultaties/{consultatie_id:id}/{actie}", actie, methods=["POST"], name="consultatie_actie"),
     Route("/aanbieders/{slug}/voorkeur", voorkeur_form, methods=["GET", "POST"], name="voorkeur"),
     Route(
-        "/wijkteam/voorkeuren/{voorkeur_id:int}",
+        "/wijkteam/voorkeuren/{voorkeur_id:id}",
         voorkeur_detail,
         methods=["GET", "POST"],
         name="voorkeur_detail",

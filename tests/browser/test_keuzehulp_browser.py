@@ -93,3 +93,15 @@ def test_drie_aanbieders_vergelijken(page, live_server, backend):
         row = page.locator(".vergelijk-tabel tbody tr", has=page.locator("th", has_text=label))
         assert row.locator("td").count() == 3
     screenshot(page, f"vergelijken-1280-{backend}")
+
+
+def test_een_verkeerd_getypte_woonplaats_toont_de_fout_en_een_suggestie(page, live_server, backend):
+    """With htmx the 400 answer is shown in place (not silently dropped), with the typed text kept."""
+    page.goto(f"{live_server}/keuzehulp")
+    page.evaluate("window.nogSteedsDezelfdePagina = true")
+    page.get_by_label("Waar woont u?").fill("Deldn")
+    page.get_by_label("Waar woont u?").press("Enter")
+    expect(page.locator(".error-summary")).to_contain_text("Bedoelde u Delden?")
+    expect(page.get_by_label("Waar woont u?")).to_have_value("Deldn")
+    assert page.evaluate("window.nogSteedsDezelfdePagina") is True  # swapped in place by htmx
+    screenshot(page, f"keuzehulp-woonplaats-fout-{backend}")

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
+import re
+import time
+import zipfile
 from datetime import date, timedelta
 
 import pytest
@@ -158,3 +162,67 @@ def test_resultaten_importeren(small_world):
             select(Resultaat).where(Resultaat.aanbieder_id == aanbieder.id, Resultaat.periode == "2027")
         ).one()
         assert (row.teller, row.noemer) == (8, 10)
+
+
+def _workbook(rows) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _rewrite_sheet(xlsx: bytes, change) -> bytes:
+    """The workbook with its first sheet's XML changed (to make the files attackers send)."""
+    source, out = zipfile.ZipFile(io.BytesIO(xlsx)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, change(data) if item.filename == "xl/worksheets/sheet1.xml" else data)
+    return out.getvalue()
+
+
+def test_ieder_bestand_krijgt_een_nederlandse_melding(empty_world):
+    register = SAMPLE.decode("utf-8")
+    for content, name in (
+        (os.urandom(5000), "register.csv"),
+        (b"\x00\x01\x02binary" * 100, "register.txt"),
+        (b"", "register.csv"),
+        (b"PK\x03\x04 not really a zip", "register.csv"),
+    ):
+        plan = _plan(empty_world, content, name)
+        assert plan.errors and plan.errors[0][0] in (0, 1), name
+    for encoding in ("utf-8-sig", "utf-16", "utf-16-le", "cp1252"):
+        text = register.replace("Voorbeeld Jeugdhulp", "Voorbeeld Jeugdhülp")
+        assert _plan(empty_world, text.encode(encoding)).errors == [], encoding
+    renamed = _workbook(
+        [
+            HEADER.strip().split(";"),
+            [90000011, "Excel Zorg", "GM0153", "jeugd", 2, "C", None, "2026-01-01", None],
+        ]
+    )
+    assert _plan(empty_world, renamed, name="register.csv").added  # read as the Excel file it is
+
+
+def test_xlsx_bommen_worden_snel_en_zuinig_geweigerd_of_gelezen(empty_world):
+    rows = [
+        HEADER.strip().split(";"),
+        [90000011, "Excel Zorg", "GM0153", "jeugd", 2, "C", None, "2026-01-01", None],
+    ]
+    claims_huge = _rewrite_sheet(
+        _workbook(rows),
+        lambda xml: re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:XFD1048576"', xml),
+    )
+    started = time.monotonic()
+    assert _plan(empty_world, claims_huge, name="register.xlsx").added  # the claimed size is ignored
+    assert time.monotonic() - started < 5
+    padded = _rewrite_sheet(
+        _workbook(rows), lambda xml: xml.replace(b"<sheetData>", b"<sheetData>" + b" " * 60_000_000)
+    )
+    assert len(padded) < 1_000_000  # a small upload that unpacks to 60 MB
+    started = time.monotonic()
+    assert "uitgepakt groter dan 50 MB" in _plan(empty_world, padded, name="register.xlsx").errors[0][1]
+    assert time.monotonic() - started < 5
+    wide = _workbook([[f"k{i}" for i in range(500)]])
+    assert _plan(empty_world, wide, name="register.xlsx").errors  # 50 columns are read, no more

@@ -29,3 +29,48 @@ def test_agb_is_optioneel_maar_dan_8_cijfers():
     assert normalise_agb("12345678") == "12345678"
     with pytest.raises(RuleViolation, match="AGB-code"):
         normalise_agb("123")
+
+
+def test_telefoonnummers_zoals_mensen_ze_schrijven():
+    from keuzehulp.services.validation import valid_phone
+
+    for good in (
+        "053 123 45 67",
+        "06-12345678",
+        "+31 6 1234 5678",
+        "(053) 1234567",
+        "0800-1234",
+        "0900 123 4567",
+    ):
+        assert valid_phone(good), good
+    for bad in ("12", "0800-12", "053 123", "javascript:1", "1" * 20, "06-1234567８"):
+        assert not valid_phone(bad), bad
+
+
+def test_websites_alleen_http_en_https_en_https_erbij_als_het_ontbreekt():
+    from keuzehulp.services.validation import normalise_website, published_link, valid_website
+
+    assert normalise_website("www.voorbeeld.nl") == "https://www.voorbeeld.nl"
+    assert normalise_website("voorbeeld.nl/over-ons") == "https://voorbeeld.nl/over-ons"
+    assert normalise_website("javascript:alert(1)") == "javascript:alert(1)"
+    assert valid_website("https://voorbeeld.nl/pad?x=1") and valid_website("http://voorbeeld.nl")
+    for bad in (
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "ftp://voorbeeld.nl",
+        "https://",
+        "https://localhost",
+        "//x.nl",
+    ):
+        assert not valid_website(bad), bad
+        assert published_link(bad) is None
+
+
+def test_csv_cellen_die_een_formule_zouden_zijn_worden_tekst():
+    from keuzehulp.services.csvfile import csv_text
+
+    rows = [['=HYPERLINK("http://x")', "+1+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3", "\tx", "gewoon", 5, -3]]
+    lines = csv_text(["a", "b", "c", "d", "e", "f", "g", "h"], rows).splitlines()
+    cells = lines[1].split(";")
+    assert all(cell.startswith(("'", "\"'")) for cell in cells[:5]), cells
+    assert cells[5:] == ["gewoon", "5", "-3"]  # numbers stay numbers

@@ -58,7 +58,11 @@ def _fill(path: str, route: Route, draw) -> str:
     def value(match):
         name = match.group(1)
         kind = type(route.param_convertors[name]).__name__
-        return draw(hostile_int) if kind == "IntegerConvertor" else quote(draw(hostile_text), safe="") or "x"
+        return (
+            draw(hostile_int)
+            if kind in ("IntegerConvertor", "DatabaseIdConvertor")
+            else quote(draw(hostile_text), safe="") or "x"
+        )
 
     return re.sub(r"{(\w+)(?::\w+)?}", value, path)
 
@@ -102,7 +106,7 @@ def test_geen_enkele_openbare_pagina_geeft_een_serverfout(client, public_routes,
 def test_elke_route_met_vaste_vijandige_tekst(client, public_routes):
     """Every route once with each fixed hostile value as free text and in every parameter."""
     for path, _route in public_routes:
-        filled = re.sub(r"{(\w+)(?::\w+)?}", lambda m: "1" if ":int" in m.group(0) else "a%00b", path)
+        filled = re.sub(r"{(\w+)(?::\w+)?}", lambda m: "1" if ":id" in m.group(0) else "a%00b", path)
         for value in HOSTILE:
             _check(client, filled, [("q", value), ("gemeente", value), ("pagina", value)])
 

@@ -195,3 +195,17 @@ def test_zoekpagina_blijft_onder_100_kb_zonder_de_statische_bestanden(demo_clien
         page = demo_client.get("/zoeken", params={"lang": language})
         assert page.status_code == 200 and page.text.count('class="result"') == 20
         assert len(page.content) < 100_000, (language, len(page.content))
+
+
+def test_stopwoorden_tellen_niet_mee_en_worden_nooit_voorgesteld(demo_world):
+    snapshot = demo_world.index.snapshot()
+    sentence = (
+        "ik zoek hulp voor mijn zoon van twaalf jaar met een vorm van autisme"  # 14 words, 6 stop words
+    )
+    result = demo_world.search.search(snapshot, SearchRequest(q=sentence), seed=1)
+    assert not any("eerste 10 woorden" in notice for notice in result.notices)
+    for q in ("ab", "xq", "autisne de"):
+        suggestion = demo_world.search.search(snapshot, SearchRequest(q=q), seed=1).suggestion
+        assert suggestion is None or all(
+            len(word) >= 3 and word not in ("en", "de") for word in suggestion.split()
+        )
