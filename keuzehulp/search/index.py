@@ -111,19 +111,23 @@ class SearchIndex:
             self.index_dir.mkdir(parents=True, exist_ok=True)
             folder = self.index_dir / f"gen-{time.time_ns()}"
             folder.mkdir()
-            ix = whoosh_index.create_in(folder, build_schema())
-            today = self.today()
-            with Session(self.engine) as session:
-                seq = last_seq(session)  # read first: changes during the build are applied after
-                total = session.exec(select(Aanbieder.id).where(Aanbieder.status == "actief")).all()
-                writer = ix.writer(limitmb=256, procs=2, multisegment=True)
-                count = 0
-                for document in iter_documents(session, today):
-                    writer.add_document(**document)
-                    count += 1
-                    if progress and count % 500 == 0:
-                        progress(count, len(total))
-                writer.commit()
+            try:
+                ix = whoosh_index.create_in(folder, build_schema())
+                today = self.today()
+                with Session(self.engine) as session:
+                    seq = last_seq(session)  # read first: changes during the build are applied after
+                    total = session.exec(select(Aanbieder.id).where(Aanbieder.status == "actief")).all()
+                    writer = ix.writer(limitmb=256, procs=2, multisegment=True)
+                    count = 0
+                    for document in iter_documents(session, today):
+                        writer.add_document(**document)
+                        count += 1
+                        if progress and count % 500 == 0:
+                            progress(count, len(total))
+                    writer.commit()
+            except BaseException:  # e.g. the database went away: leave no half-built generation
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
             if progress:
                 progress(count, len(total))
             tmp = self.index_dir / "current.tmp"
@@ -228,8 +232,13 @@ class SearchIndex:
 
     def heal(self) -> bool:
         """Rebuild from the database when the index is not whole; True when it did. Until the new
-        index is live, searches use the old snapshot where it still reads."""
-        if not self.broken and self.check():
+        index is live, searches use the old snapshot where it still reads. When the files are
+        whole after a failed read, the index is opened afresh instead."""
+        if self.check():
+            if self.broken:
+                with self._write_lock:
+                    self._open_existing()
+                self.broken = False
             return False
         self.broken = True
         log.warning("Zoekindex is niet heel; opnieuw opbouwen uit de database.")

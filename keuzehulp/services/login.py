@@ -115,7 +115,9 @@ def authenticate(
             record(session, SYSTEM, "inloggen mislukt", "gebruiker", user.id, omschrijving=reason)
         raise LoginRefused(WRONG)
     clear_attempts(session, pair_key)
-    clear_attempts(session, address_key)
+    # A success does not count against the address, but does not wipe its failures either (or
+    # signing in to one's own account would reset a password-spraying count).
+    session.exec(delete(LoginPoging).where(LoginPoging.sleutel == address_key, LoginPoging.at == now))
     return user
 
 

@@ -23,12 +23,16 @@ SEARCH_TEXT = N_(
 )
 
 
+SECRET_FIELDS = ("csrf_token", "wachtwoord", "herhaal", "code", "geheim")  # never written into a page
+
+
 def retry_fields(request: Request) -> list[tuple[str, str]]:
-    """The typed values of the form this request sent (no files, no token), to send again."""
+    """The typed values of the form this request sent, to send again: no files, no token and no
+    password or second-step code."""
     form = getattr(request.state, "form", None)
     if form is None or request.method != "POST":
         return []
-    return [(k, v) for k, v in form.multi_items() if isinstance(v, str) and k != "csrf_token"]
+    return [(k, v) for k, v in form.multi_items() if isinstance(v, str) and k not in SECRET_FIELDS]
 
 
 def database_unavailable(request: Request, error: Exception) -> tuple[str, str]:

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 from keuzehulp import clock
-from keuzehulp.models import AuditRegel, EenmaligeToken, Gebruiker, Sessie, UitgaandBericht
+from keuzehulp.models import AuditRegel, EenmaligeToken, Gebruiker, LoginPoging, Sessie, UitgaandBericht
 from keuzehulp.services import login as login_service
 from keuzehulp.services.accounts import digest
 from keuzehulp.services.demo_accounts import DEMO_TOTP_SECRET
@@ -407,3 +407,17 @@ def test_een_gebruikte_code_werkt_geen_tweede_keer(small_client):
         small_client, "/inloggen/code", {"code": totp.generate_otp(step + 1)}, token_page="/inloggen/code"
     )
     assert fresh.status_code == 303
+
+
+def test_gelukte_inlog_telt_niet_mee_maar_wist_de_fouten_van_het_adres_niet(small_world):
+    account, now = DEMO["wijkteam"], clock.now()
+    address_key = login_service.attempt_key("adres", "192.0.2.44")
+    with Session(small_world.engine) as db:
+        with pytest.raises(login_service.LoginRefused):
+            login_service.authenticate(db, "iemand.anders@example.nl", "fout", "192.0.2.44", now)
+        login_service.authenticate(
+            db, account.email, account.password, "192.0.2.44", now + timedelta(seconds=1)
+        )
+        db.commit()
+        rows = db.exec(select(LoginPoging).where(LoginPoging.sleutel == address_key)).all()
+    assert len(rows) == 1  # the failure stays, the success is not counted

@@ -128,3 +128,22 @@ def test_vergrendelde_database_geeft_503_met_de_getypte_waarden_en_herstelt(smal
         assert again.status_code == 200 and "ontvangen" in again.text.lower()
     engine.dispose()
     other.dispose()
+
+
+def test_opnieuw_proberen_schrijft_nooit_een_wachtwoord_in_de_pagina():
+    from starlette.datastructures import FormData
+    from starlette.requests import Request
+
+    from keuzehulp.web.unavailable import retry_fields
+
+    request = Request({"type": "http", "method": "POST", "headers": [], "state": {}})
+    request.state.form = FormData(
+        [
+            ("email", "a@b.nl"),
+            ("wachtwoord", "geheim-1234"),
+            ("csrf_token", "t"),
+            ("code", "123456"),
+            ("naam", "x"),
+        ]
+    )
+    assert retry_fields(request) == [("email", "a@b.nl"), ("naam", "x")]
