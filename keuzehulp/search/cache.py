@@ -51,5 +51,8 @@ class ByteBoundedCache:
                     self.used -= dropped
         return value
 
+    def __contains__(self, key) -> bool:
+        return key in self._items
+
     def __len__(self) -> int:
         return len(self._items)

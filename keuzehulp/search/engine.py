@@ -233,6 +233,10 @@ class SearchEngine:
         """The part of the seed that changes the order of this request's results."""
         return 0 if request.effective_sort == "naam" else seed
 
+    def is_cached(self, snapshot: Snapshot, request: SearchRequest, seed: int) -> bool:
+        """Whether search() would answer from the snapshot's cache, without computing."""
+        return snapshot.has(("search", request, self.order_key(request, seed)))
+
     def search(self, snapshot: Snapshot, request: SearchRequest, seed: int) -> SearchResult:
         """The page of results, facet counts and notices for a request."""
         key = ("search", request, self.order_key(request, seed))

@@ -149,6 +149,10 @@ class Snapshot:
                 self._distances[key] = distances
         return distances
 
+    def has(self, key) -> bool:
+        """Whether memo(key) would answer from the cache (a lookup, nothing computed)."""
+        return key in self._memo
+
     def memo(self, key, compute):
         """A value computed once per generation while it stays in the bounded cache (text
         matches, whole search results, rendered pages)."""

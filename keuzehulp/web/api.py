@@ -28,8 +28,10 @@ def error_json(status: int, error: str, details: dict) -> JSONResponse:
     return JSONResponse({"error": error, "details": details}, status_code=status)
 
 
-def aanbieders(request: Request) -> JSONResponse:
-    """Search aanbieders with the filters of /zoeken; results, facets and the order used."""
+async def aanbieders(request: Request) -> JSONResponse:
+    """Search aanbieders with the filters of /zoeken; results, facets and the order used.
+
+    A repeated search is a cache lookup on the event loop; a new one runs in the thread pool."""
     services = request.app.state.services
     try:
         search = parse_search(request.query_params, services.taxonomy)
@@ -45,7 +47,11 @@ def aanbieders(request: Request) -> JSONResponse:
             )
         search = replace(search, per_page=per_page)
     seed = visitor_seed(request.query_params.get("volgorde", "api"), clock.today())
-    result = services.search.search(services.index.snapshot(), search, seed)
+    snapshot = services.index.snapshot()
+    if services.search.is_cached(snapshot, search, seed):
+        result = services.search.search(snapshot, search, seed)
+    else:
+        result = await run_in_threadpool(services.search.search, snapshot, search, seed)
     return JSONResponse(search_json(request, result))
 
 

@@ -67,23 +67,38 @@ def _order_token(request: Request) -> tuple[str, bool]:
     return secrets.token_hex(16), True
 
 
-def zoeken(request: Request):
+async def zoeken(request: Request):
     """Search results with facets; the results fragment alone for htmx requests.
 
-    A plain function, so Starlette runs it in its thread pool: a slow search never holds up
-    the event loop (and with it every other request, health checks included).
-
     Pages are rendered once per index generation, search, order variant and kind (page or
-    fragment); a repeated search costs a parse and a cache lookup.
+    fragment); a repeated search costs a parse and a cache lookup, answered on the event loop.
+    Anything that must be computed runs in the thread pool, so a slow search never holds up
+    other requests (health checks included).
     """
     services = _services(request)
-    token, new_token = _order_token(request)
     search, errors = parse_leniently(request.query_params, services.taxonomy)
     snapshot = services.index.snapshot()
+    token, new_token = _order_token(request)
     seed = visitor_seed(token, clock.today())
+    template = (
+        "partials/zoeken_fragment.html"
+        if request.headers.get("hx-request") == "true"
+        else "pages/zoeken.html"
+    )
+    page_key = ("page", template, search, services.search.order_key(search, seed), current_language())
+    work = (request, search, errors, snapshot, seed, template, page_key)
+    if errors or not snapshot.has(page_key):
+        response = await run_in_threadpool(_search_page, *work)
+    else:
+        response = _search_page(*work)
+    if new_token:
+        response.set_cookie(ORDER_COOKIE, token, max_age=86400, httponly=True, samesite="lax")
+    return response
+
+
+def _search_page(request, search, errors, snapshot, seed, template, page_key):
+    services = _services(request)
     result = services.search.search(snapshot, search, seed)
-    is_htmx = request.headers.get("hx-request") == "true"
-    template = "partials/zoeken_fragment.html" if is_htmx else "pages/zoeken.html"
     context = marker_context() | {
         "search": search,
         "result": result,
@@ -105,21 +120,13 @@ def zoeken(request: Request):
     def render_pieces() -> list[bytes]:
         return split_at_markers(render_page())
 
-    if errors:
-        pieces = render_pieces()
-    else:
-        pieces = snapshot.memo(
-            ("page", template, search, services.search.order_key(search, seed), current_language()),
-            render_pieces,
-        )
+    pieces = render_pieces() if errors else snapshot.memo(page_key, render_pieces)
     person = visitor(request)
     response = RenderedTemplateResponse(
         person.personalise(pieces), template, context, status_code=400 if errors else 200
     )
     person.finish(response)
     response.headers["Vary"] = "HX-Request"
-    if new_token:
-        response.set_cookie(ORDER_COOKIE, token, max_age=86400, httponly=True, samesite="lax")
     return response
 
 
