@@ -75,7 +75,9 @@ VERBLIJF = {
     ),
     "begeleid": Choice("2", N_("Ja, wonen met begeleiders die er dag en nacht zijn")),
     "beschermd": Choice(
-        "3", N_("Ja, een veilige, gesloten plek"), N_("Als iemand een gevaar is voor zichzelf of anderen.")
+        "3",
+        N_("Ja, een beschermde plek (besloten)"),
+        N_("Als iemand een gevaar is voor zichzelf of anderen."),
     ),
     "pleegzorg": Choice(
         "0-A",
