@@ -13,6 +13,7 @@ from functools import cache
 from sqlmodel import Session, select
 
 from keuzehulp.models import Aanbieder, Contract, Gebruiker, GebruikerGemeente, Gemeente, Tarief
+from keuzehulp.models.periods import current
 from keuzehulp.services.accounts import hash_password
 from keuzehulp.services.audit import SYSTEM, record
 from keuzehulp.services.tarieven import OB_CODES
@@ -44,22 +45,29 @@ def _demo_hash(password: str) -> str:
     return hash_password(password)
 
 
-def demo_aanbieder(session: Session) -> Aanbieder | None:
-    """The demo aanbieder whose account is created: the first active one with a contract in Enschede."""
+def demo_aanbieder(session: Session, today: date) -> Aanbieder | None:
+    """The demo aanbieder account's aanbieder: the first active one with a current OB contract in
+    Enschede (the demo wijkteam's gemeente), so the two demo accounts can work together."""
     query = (
         select(Aanbieder)
         .join(Contract, Contract.aanbieder_id == Aanbieder.id)
         .join(Gemeente, Gemeente.id == Contract.gemeente_id)
-        .where(Aanbieder.status == "actief", Gemeente.cbs_code == "GM0153", Contract.ob.is_not(None))
+        .where(
+            Aanbieder.status == "actief",
+            Gemeente.cbs_code == "GM0153",
+            Contract.ob.is_not(None),
+            current(Contract, today),
+        )
         .order_by(Aanbieder.id)
     )
     return session.exec(query).first()
 
 
 def ensure_demo_accounts(session: Session, today: date) -> list[tuple[DemoAccount, str]]:
-    """Create the missing demo accounts and demo tarieven; returns (account, what it is for)."""
+    """Create the missing demo accounts and demo tarieven, and link the demo aanbieder account to
+    an aanbieder with a current Enschede contract today; returns (account, what it is for)."""
     enschede = session.exec(select(Gemeente).where(Gemeente.cbs_code == "GM0153")).one()
-    aanbieder = demo_aanbieder(session)
+    aanbieder = demo_aanbieder(session, today)
     created = []
     for account in DEMO_ACCOUNTS:
         if account.rol == "aanbieder" and aanbieder is None:
@@ -79,6 +87,18 @@ def ensure_demo_accounts(session: Session, today: date) -> list[tuple[DemoAccoun
             if account.rol == "wijkteam":
                 session.add(GebruikerGemeente(gebruiker_id=user.id, gemeente_id=enschede.id))
             record(session, SYSTEM, "demo-account aangemaakt", "gebruiker", user.id, na={"rol": account.rol})
+        elif account.rol == "aanbieder" and user.aanbieder_id != aanbieder.id:  # its contract ended
+            record(
+                session,
+                SYSTEM,
+                "demo-account gekoppeld",
+                "gebruiker",
+                user.id,
+                voor={"aanbieder_id": user.aanbieder_id},
+                na={"aanbieder_id": aanbieder.id},
+            )
+            user.aanbieder_id = aanbieder.id
+            session.add(user)
         purpose = {
             "beheerder": "regio",
             "wijkteam": "Enschede",

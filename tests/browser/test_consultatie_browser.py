@@ -8,6 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlmodel import Session
 
+from keuzehulp import clock
 from keuzehulp.services.demo_accounts import demo_aanbieder
 from tests.browser.conftest import screenshot
 from tests.browser.test_ingelogd_browser import sign_in
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 def _prepare(world) -> tuple[str, str]:
     with Session(world.engine) as db:
-        aanbieder = demo_aanbieder(db)
+        aanbieder = demo_aanbieder(db, clock.today())
         aanbieder.consultatie_functieniveaus = ["HBO", "WO"]
         db.add(aanbieder)
         db.commit()

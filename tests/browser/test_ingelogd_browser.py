@@ -9,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
+from keuzehulp import clock
 from keuzehulp.config import PROJECT_ROOT
 from keuzehulp.models import AanbiederSpecialisatie, Specialisatie
 from keuzehulp.services.demo_accounts import DEMO_TOTP_SECRET, demo_aanbieder
@@ -35,7 +36,7 @@ def test_aanbieder_past_wachttijd_en_specialisatie_aan_en_zoeken_toont_het(
     page, writable_server, small_world, backend
 ):
     with Session(small_world.engine) as db:
-        aanbieder = demo_aanbieder(db)
+        aanbieder = demo_aanbieder(db, clock.today())
         own = set(
             db.exec(
                 select(AanbiederSpecialisatie.specialisatie_id).where(
@@ -92,7 +93,7 @@ def test_beheerder_importeert_verbetert_en_verwerkt(page, writable_server, tmp_p
 @pytest.mark.parametrize("width", [375, 1280])
 def test_axe_op_ingelogde_paginas(browser, writable_server, small_world, width, backend):
     with Session(small_world.engine) as db:
-        slug = demo_aanbieder(db).slug
+        slug = demo_aanbieder(db, clock.today()).slug
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     axe = Axe()

@@ -230,7 +230,7 @@ def test_tarieven_en_budget_voor_het_wijkteam(small_client, small_world):
     assert f'value="{too_early}" aria-invalid="true"' in refused.text  # the typed date is kept
     with Session(small_world.engine) as db:
         assert db.get(Tarief, running.id).geldig_tot is None
-        aanbieder = demo_aanbieder(db)
+        aanbieder = demo_aanbieder(db, clock.today())
         hourly = {t.code: t.bedrag_centen for t in db.exec(select(Tarief).where(Tarief.soort == "ob"))}
     small_client.cookies.clear()
     assert (
@@ -332,3 +332,35 @@ def test_aanbieder_account_kiezen_op_naam_of_kvk(small_client, small_world):
     with Session(small_world.engine) as db:
         kvk_user = db.exec(select(Gebruiker).where(Gebruiker.email == "kvk@aanbieder.example")).one()
     assert kvk_user.aanbieder_id == other.id
+
+
+def test_demo_aanbieder_heeft_altijd_een_lopend_contract_in_de_gemeente_van_het_demo_wijkteam(small_world):
+    from keuzehulp.models import Contract, Gemeente
+    from keuzehulp.models.periods import current
+    from keuzehulp.services.demo_accounts import ensure_demo_accounts
+
+    today = clock.today()
+
+    def enschede_lines(db, aanbieder_id):
+        query = (
+            select(Contract)
+            .join(Gemeente, Gemeente.id == Contract.gemeente_id)
+            .where(
+                Contract.aanbieder_id == aanbieder_id, Gemeente.cbs_code == "GM0153", current(Contract, today)
+            )
+        )
+        return db.exec(query).all()
+
+    with Session(small_world.engine) as db:
+        user = db.exec(select(Gebruiker).where(Gebruiker.email == DEMO["aanbieder"].email)).one()
+        first = user.aanbieder_id
+        lines = enschede_lines(db, first)
+        assert lines
+        for line in lines:  # the contract ends; the next start links the account to another aanbieder
+            line.geldig_tot = today - timedelta(days=1)
+            db.add(line)
+        db.commit()
+        ensure_demo_accounts(db, today)
+        db.commit()
+        relinked = db.get(Gebruiker, user.id).aanbieder_id
+        assert relinked != first and enschede_lines(db, relinked)

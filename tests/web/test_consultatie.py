@@ -59,7 +59,7 @@ def _user(world, email: str, rol: str, gemeente: str | None = None, aanbieder_id
 
 def _target(world) -> Aanbieder:
     with Session(world.engine) as db:
-        aanbieder = demo_aanbieder(db)
+        aanbieder = demo_aanbieder(db, clock.today())
         aanbieder.consultatie_functieniveaus = ["HBO", "WO"]
         db.add(aanbieder)
         db.commit()
