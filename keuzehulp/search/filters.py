@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from keuzehulp.i18n import gettext
-from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
+from keuzehulp.models.twents_model import DAKJES, NIVEAUS, NIVEAUS_PER_OB, OBS, PERCELEN
 from keuzehulp.services.taxonomy import Taxonomy
 from keuzehulp.services.validation import whole_number
 
@@ -40,6 +41,7 @@ class SearchRequest:
     sort: str = ""
     pagina: int = 1
     per_page: int = field(default=PER_PAGE)
+    from_text: tuple[str, ...] = ()  # filters read from the typed text ("OB2B"), to say so
 
     @property
     def effective_sort(self) -> str:
@@ -71,6 +73,31 @@ def _all(params, name: str) -> list[str]:
     return [v.strip() for v in values if v and v.strip()]
 
 
+_LETTER_CODE = re.compile(
+    r"\b(?:ob\s*([1-4])(?:\s*(?:niveau\s*)?([a-e]))?|([1-4])([a-e])|niveau\s*([a-e]))\b", re.IGNORECASE
+)
+
+
+def _letter_code(q: str) -> dict:
+    """Filters for what a letter from the wijkteam says, typed as text: 'OB2B', 'OB 2 niveau B',
+    '2B', 'ob2' or 'niveau B'. The code is taken out of the text; from_text says what was read."""
+    match = _LETTER_CODE.search(q)
+    if match is None:
+        return {}
+    ob_text = match.group(1) or match.group(3)
+    niveau = (match.group(2) or match.group(4) or match.group(5) or "").upper()
+    ob = int(ob_text) if ob_text else None
+    if ob is not None and niveau and niveau not in NIVEAUS_PER_OB[ob]:
+        niveau = ""  # 'OB3D' does not exist: keep the OB only
+    found = {"q": " ".join((q[: match.start()] + " " + q[match.end() :]).split())}
+    if ob is not None:
+        found["ob"] = ob
+    if niveau:
+        found["niveau"] = niveau
+    found["from_text"] = tuple(name for name in ("ob", "niveau") if name in found)
+    return found
+
+
 def parse_search(params, taxonomy: Taxonomy) -> SearchRequest:
     """Turn query parameters into a SearchRequest, or raise InvalidSearch listing every bad one."""
     errors: dict[str, str] = {}
@@ -82,6 +109,8 @@ def parse_search(params, taxonomy: Taxonomy) -> SearchRequest:
             "max": MAX_QUERY_LENGTH
         }
     values["q"] = q[:MAX_QUERY_LENGTH]
+    if not _first(params, "ob") and not _first(params, "niveau"):
+        values.update(_letter_code(values["q"]))
 
     if raw := _first(params, "gemeente"):
         gemeente = taxonomy.gemeente(raw)

@@ -20,7 +20,7 @@ from keuzehulp.services.changelog import changes_with_aanbieders
 from keuzehulp.services.validation import published_link, whole_number
 from keuzehulp.web.links import absolute_url
 from keuzehulp.web.openapi import openapi_document
-from keuzehulp.web.presenters import matching_contracts
+from keuzehulp.web.presenters import letter_code_notice, matching_contracts
 
 
 def error_json(status: int, error: str, details: dict) -> JSONResponse:
@@ -66,7 +66,7 @@ def search_json(request: Request, result: SearchResult) -> dict:
         "sort": result.sort,
         "order": result.order_explanation,
         "suggestion": result.suggestion,
-        "notices": [gettext(notice) for notice in result.notices],
+        "notices": [n for n in (letter_code_notice(search),) if n] + [gettext(n) for n in result.notices],
         "results": [
             {
                 "slug": hit.data["slug"],

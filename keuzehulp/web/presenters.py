@@ -53,3 +53,17 @@ def contract_summary(data: dict, request: SearchRequest, gemeente_namen: dict[st
     else:
         where = ngettext("%(num)s gemeente", "%(num)s gemeenten", len(gemeenten)) % {"num": len(gemeenten)}
     return [gettext("Gecontracteerd in %(waar)s") % {"waar": where}] + parts
+
+
+def letter_code_notice(search: SearchRequest) -> str | None:
+    """What was read from a letter code in the typed text ('OB2B'), in plain words."""
+    if "ob" in search.from_text and "niveau" in search.from_text:
+        return gettext("We zoeken op ondersteuningsbehoefte %(ob)s, niveau %(niveau)s.") % {
+            "ob": search.ob,
+            "niveau": search.niveau,
+        }
+    if "ob" in search.from_text:
+        return gettext("We zoeken op ondersteuningsbehoefte %(ob)s.") % {"ob": search.ob}
+    if "niveau" in search.from_text:
+        return gettext("We zoeken op niveau %(niveau)s.") % {"niveau": search.niveau}
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import pytest
 from sqlmodel import Session
 
 from keuzehulp import clock
@@ -209,3 +210,33 @@ def test_stopwoorden_tellen_niet_mee_en_worden_nooit_voorgesteld(demo_world):
         assert suggestion is None or all(
             len(word) >= 3 and word not in ("en", "de") for word in suggestion.split()
         )
+
+
+@pytest.mark.parametrize(
+    ("typed", "ob", "niveau", "rest"),
+    [
+        ("OB2B", 2, "B", ""),
+        ("OB 2 niveau B", 2, "B", ""),
+        ("2b", 2, "B", ""),
+        ("ob2", 2, None, ""),
+        ("autisme OB4 E", 4, "E", "autisme"),
+        ("OB3D", 3, None, ""),  # D does not go with OB3
+        ("niveau C", None, "C", ""),
+    ],
+)
+def test_de_code_uit_de_brief_wordt_een_filter(demo_client, typed, ob, niveau, rest):
+    response = demo_client.get("/zoeken", params={"q": typed})
+    search = response.context["search"]
+    assert (search.ob, search.niveau, search.q) == (ob, niveau, rest)
+    expected = (
+        "We zoeken op " + (f"ondersteuningsbehoefte {ob}" if ob else "") + (", " if ob and niveau else "")
+    )
+    expected += f"niveau {niveau}" if niveau else ""
+    assert expected + "." in response.text
+    api = demo_client.get("/api/v1/aanbieders", params={"q": typed}).json()
+    assert expected + "." in api["notices"]
+
+
+def test_een_gekozen_filter_gaat_voor_de_code_in_de_tekst(demo_client):
+    search = demo_client.get("/zoeken", params={"q": "OB2B", "ob": "1"}).context["search"]
+    assert (search.ob, search.niveau, search.q, search.from_text) == (1, None, "OB2B", ())
