@@ -72,6 +72,7 @@ class SearchResult:
     suggestion: str | None = None
     suggestion_total: int = 0
     notices: list[str] = field(default_factory=list)
+    left_out_words: tuple[str, ...] = ()  # typed words that no aanbieder has (see _text)
 
     @property
     def cache_size(self) -> int:
@@ -100,9 +101,24 @@ def _analyse(word: str) -> list[str]:
     return [token.text for token in _ANALYZER(word)]
 
 
-def _searchable(q: str) -> list[list[str]]:
-    """The index terms of the first MAX_WORDS words that have any (stop words are skipped first)."""
-    return [tokens for tokens in (_analyse(w) for w in _WORD.findall(q)) if tokens][:MAX_WORDS]
+def _searchable(q: str) -> list[tuple[str, list[str]]]:
+    """(typed word, its index terms) for the first MAX_WORDS words that have any (stop words are
+    skipped first)."""
+    analysed = ((word, _analyse(word)) for word in _WORD.findall(q))
+    return [(word, tokens) for word, tokens in analysed if tokens][:MAX_WORDS]
+
+
+def _edits(a: str, b: str) -> int:
+    """The fewest single-letter changes (insert, delete, replace, swap two neighbours) that turn
+    a into b: 'angts' is one swap from 'angst'."""
+    rows = [list(range(len(b) + 1))] + [[i] + [0] * len(b) for i in range(1, len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
+    return rows[-1][-1]
 
 
 def visitor_seed(token: str, day: date) -> int:
@@ -147,21 +163,25 @@ class SearchEngine:
 
     # -- masks ----------------------------------------------------------------------------------
 
-    def _text(self, snapshot: Snapshot, q: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """Mask and scores of documents matching every word of the text, or None without text.
+    def _text(self, snapshot: Snapshot, q: str) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]] | None:
+        """Mask and scores of documents matching every word of the text, and the typed words left
+        out; None without text.
 
-        A word matches when its stem is in any text field. The score adds, per matching field,
-        the field's weight times the word's rarity (idf), so a match in the naam counts most and
-        rare words more than common ones. Plain and explainable; ties go to the neutral order.
+        A word matches when its stem is in any text field. A word that no aanbieder has at all
+        ('zoon', 'twaalf' in a whole sentence) is left out, as long as another word does match,
+        so a sentence still finds what its real words say; the page names the words left out.
+        The score adds, per matching field, the field's weight times the word's rarity (idf), so
+        a match in the naam counts most and rare words more than common ones. Plain and
+        explainable; ties go to the neutral order.
         """
         words = _searchable(q)
         if not words:
             return None
 
         def compute():
-            mask = snapshot.live.copy()
             scores = np.zeros(snapshot.size, dtype=np.float64)
-            for tokens in words:
+            word_masks = []
+            for word, tokens in words:
                 word_mask = np.zeros(snapshot.size, dtype=bool)
                 for field_name, weight in TEXT_FIELDS.items():
                     for token in tokens:
@@ -170,10 +190,15 @@ class SearchEngine:
                         if frequency:
                             word_mask |= term
                             scores += term * (weight * (1.0 + math.log(snapshot.size / (frequency + 1) + 1)))
+                word_masks.append((word, word_mask))
+            found = [mask for _, mask in word_masks if mask.any()]
+            mask = snapshot.live.copy() if found else np.zeros(snapshot.size, dtype=bool)
+            for word_mask in found:
                 mask &= word_mask
-            return mask, scores
+            left_out = tuple(word for word, word_mask in word_masks if found and not word_mask.any())
+            return mask, scores, left_out
 
-        return snapshot.memo(("text", tuple(map(tuple, words))), compute)
+        return snapshot.memo(("text", tuple((w, tuple(t)) for w, t in words)), compute)
 
     def _groups(self, snapshot: Snapshot, r: SearchRequest) -> dict[str, np.ndarray]:
         """One mask per independent filter group; their AND is the result set."""
@@ -281,6 +306,7 @@ class SearchEngine:
             sort=sort,
             order_explanation=ORDER_EXPLANATIONS[sort],
             notices=notices,
+            left_out_words=text[2] if text is not None else (),
         )
         if result.total == 0 and text is not None and not text[0].any():
             result.suggestion, result.suggestion_total = self._suggest(snapshot, r)
@@ -407,10 +433,15 @@ class SearchEngine:
         """'Bedoelde u ...?' for text that matches nothing by itself, with the count it would give."""
         words = [w for w in _WORD.findall(r.q) if _analyse(w)][:MAX_WORDS]  # stop words are not corrected
         corrected = []
-        for word in words:
-            options = snapshot.searcher.suggest("spelling", word.lower(), limit=3, maxdist=2)
-            useful = [o for o in options if len(o) >= 3 and _analyse(o)]  # never 'en', 'de', ...
-            corrected.append(useful[0] if useful and len(word) >= 3 else word.lower())
+        for word in (w.lower() for w in words):
+            # Short words get one edit at most ('pgb' is not 'lvb'); the closest option wins.
+            maxdist = 1 if len(word) <= 4 else 2
+            options = snapshot.searcher.suggest("spelling", word, limit=5, maxdist=maxdist)
+            useful = sorted(
+                (o for o in options if len(o) >= 3 and _analyse(o)),  # never 'en', 'de', ...
+                key=lambda option: _edits(word, option),
+            )
+            corrected.append(useful[0] if useful and len(word) >= 3 else word)
         suggestion = " ".join(corrected)
         if suggestion == " ".join(words).lower():
             return None, 0

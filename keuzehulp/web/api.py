@@ -12,7 +12,6 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from keuzehulp import clock
-from keuzehulp.i18n import gettext
 from keuzehulp.queries import Profile, fetch_profiles
 from keuzehulp.search.engine import SearchResult, visitor_seed
 from keuzehulp.search.filters import MAX_PER_PAGE, InvalidSearch, parse_search
@@ -20,7 +19,7 @@ from keuzehulp.services.changelog import changes_with_aanbieders
 from keuzehulp.services.validation import published_link, whole_number
 from keuzehulp.web.links import absolute_url
 from keuzehulp.web.openapi import openapi_document
-from keuzehulp.web.presenters import letter_code_notice, matching_contracts
+from keuzehulp.web.presenters import matching_contracts, search_notices
 
 
 def error_json(status: int, error: str, details: dict) -> JSONResponse:
@@ -66,7 +65,7 @@ def search_json(request: Request, result: SearchResult) -> dict:
         "sort": result.sort,
         "order": result.order_explanation,
         "suggestion": result.suggestion,
-        "notices": [n for n in (letter_code_notice(search),) if n] + [gettext(n) for n in result.notices],
+        "notices": search_notices(search, result),
         "results": [
             {
                 "slug": hit.data["slug"],

@@ -67,3 +67,21 @@ def letter_code_notice(search: SearchRequest) -> str | None:
     if "niveau" in search.from_text:
         return gettext("We zoeken op niveau %(niveau)s.") % {"niveau": search.niveau}
     return None
+
+
+def left_out_notice(words: tuple[str, ...]) -> str | None:
+    """Which typed words were not searched for, because no aanbieder has them."""
+    if not words:
+        return None
+    return ngettext(
+        "We zochten niet op het woord %(woorden)s: geen aanbieder gebruikt het.",
+        "We zochten niet op de woorden %(woorden)s: geen aanbieder gebruikt ze.",
+        len(words),
+    ) % {"woorden": ", ".join(f"'{word}'" for word in words)}
+
+
+def search_notices(search: SearchRequest, result) -> list[str]:
+    """Every plain-language note about a search, translated: letter code, left-out words and the
+    engine's own notices."""
+    notes = [letter_code_notice(search), left_out_notice(result.left_out_words)]
+    return [note for note in notes if note] + [gettext(notice) for notice in result.notices]

@@ -34,7 +34,7 @@ from keuzehulp.services.profiel import freshness
 from keuzehulp.services.resultaten import figures_for
 from keuzehulp.web.budget import wijkteam_context
 from keuzehulp.web.language import switch_url
-from keuzehulp.web.presenters import contract_summary, letter_code_notice
+from keuzehulp.web.presenters import contract_summary, search_notices
 from keuzehulp.web.visitor import marker_context, split_at_markers, visitor
 
 ORDER_COOKIE = "kh_volgorde"
@@ -101,7 +101,7 @@ def _search_page(request, search, errors, snapshot, seed, template, page_key):
     result = services.search.search(snapshot, search, seed)
     context = marker_context() | {
         "search": search,
-        "letter_code": letter_code_notice(search),
+        "notices": search_notices(search, result),
         "result": result,
         "errors": errors,
         "sorts": SORTS,

@@ -130,10 +130,15 @@ def text_oracle(world) -> dict[str, set[str]]:
 
 
 def text_matches(words_of: dict[str, set[str]], q: str) -> set[str]:
-    """Slugs whose words hold every searchable typed word (a word without index terms is ignored)."""
+    """Slugs whose words hold every searchable typed word. A word without index terms (a stop word)
+    is ignored; so is a word that no aanbieder has, as long as another word is found somewhere."""
     analyse = dutch_analyzer()
-    wanted = [terms for w in re.findall(r"\w+", q) if (terms := {t.text for t in analyse(w)})]
-    return {slug for slug, words in words_of.items() if all(terms & words for terms in wanted)}
+    wanted = [terms for w in re.findall(r"\w+", q) if (terms := {t.text for t in analyse(w)})][:10]
+    everything = set().union(*words_of.values())
+    found = [terms for terms in wanted if terms & everything]
+    if wanted and not found:
+        return set()
+    return {slug for slug, words in words_of.items() if all(terms & words for terms in found)}
 
 
 @pytest.fixture(scope="module")

@@ -240,3 +240,31 @@ def test_de_code_uit_de_brief_wordt_een_filter(demo_client, typed, ob, niveau, r
 def test_een_gekozen_filter_gaat_voor_de_code_in_de_tekst(demo_client):
     search = demo_client.get("/zoeken", params={"q": "OB2B", "ob": "1"}).context["search"]
     assert (search.ob, search.niveau, search.q, search.from_text) == (1, None, "OB2B", ())
+
+
+def test_woorden_die_geen_aanbieder_heeft_vallen_weg_met_een_melding(demo_client):
+    body = demo_client.get("/api/v1/aanbieders", params={"q": "zoonlief autisme"}).json()
+    alone = demo_client.get("/api/v1/aanbieders", params={"q": "autisme"}).json()
+    assert body["total"] == alone["total"] > 0
+    assert "We zochten niet op het woord 'zoonlief': geen aanbieder gebruikt het." in body["notices"]
+    nothing = demo_client.get("/api/v1/aanbieders", params={"q": "zoonlief"}).json()
+    assert nothing["total"] == 0  # with no word found at all, nothing is left to search for
+
+
+@pytest.mark.parametrize(
+    ("english", "specialisatie"),
+    [("parenting", "opvoeding"), ("debts", "schulden"), ("anxiety", "angst"), ("day care", "dagbesteding")],
+)
+def test_engelse_woorden_vinden_de_specialisatie(demo_world, english, specialisatie):
+    snapshot, everything = demo_world.index.snapshot(), 100_000
+    found = demo_world.search.search(snapshot, SearchRequest(q=english, per_page=everything), seed=1)
+    direct = demo_world.search.search(
+        snapshot, SearchRequest(specialisatie=(specialisatie,), per_page=everything), 1
+    )
+    assert direct.total > 0 and {h.data["slug"] for h in direct.hits} <= {h.data["slug"] for h in found.hits}
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("autisne", "autisme"), ("angts", "angst"), ("pgb", None)])
+def test_bedoelde_u_kiest_het_dichtstbijzijnde_echte_woord(demo_world, typed, meant):
+    result = demo_world.search.search(demo_world.index.snapshot(), SearchRequest(q=typed), seed=1)
+    assert result.suggestion == meant
