@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import threading
@@ -81,6 +82,7 @@ def services(request: Request) -> Services:
 
 
 HEALTH_CHECK_SECONDS = 10
+SHUTDOWN_WAIT_SECONDS = 30
 
 
 def _sync_loop(index: SearchIndex, interval: float, stop: threading.Event) -> None:
@@ -130,16 +132,20 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        stop = threading.Event()
+        stop, threads = threading.Event(), []
         if settings.index_poll_seconds > 0:
-            thread = threading.Thread(
-                target=_sync_loop, args=(index, settings.index_poll_seconds, stop), daemon=True
+            threads.append(
+                threading.Thread(target=_sync_loop, args=(index, settings.index_poll_seconds, stop))
             )
-            thread.start()
         if settings.mail_send_seconds > 0:
-            threading.Thread(target=_mail_loop, args=(engine, settings, stop), daemon=True).start()
+            threads.append(threading.Thread(target=_mail_loop, args=(engine, settings, stop)))
+        for thread in threads:
+            thread.daemon = True
+            thread.start()
         yield
         stop.set()
+        for thread in threads:  # let a round in progress finish, so no connection is left open
+            await asyncio.to_thread(thread.join, SHUTDOWN_WAIT_SECONDS)
 
     api_policy = Middleware(
         APIPolicy, limiter=RateLimiter(settings.api_rate_limit), version=index.data_version

@@ -36,11 +36,11 @@ def retry_fields(request: Request) -> list[tuple[str, str]]:
 
 
 def database_unavailable(request: Request, error: Exception) -> tuple[str, str]:
-    """Title and text for a database that refuses; the pool is emptied so the next request
-    gets fresh connections once the database is back."""
+    """Title and text for a database that refuses. Nothing else is needed to recover: a
+    connection that lost the database is invalidated by SQLAlchemy and replaced on next use
+    (and checked with pre-ping on PostgreSQL)."""
     log.warning("Database weigert (%s): 503", type(error).__name__)
     request.app.state.write_failed_at = time.monotonic()  # /readyz says so for a while
-    request.app.state.services.engine.dispose()
     return gettext(TITLE), gettext(DATABASE_TEXT)
 
 
