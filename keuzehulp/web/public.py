@@ -97,6 +97,7 @@ async def zoeken(request: Request):
 
 
 def _search_page(request, search, errors, snapshot, seed, template, page_key):
+    """The search page or fragment for this visitor, from the cached rendering when there is one."""
     services = _services(request)
     result = services.search.search(snapshot, search, seed)
     context = marker_context() | {
