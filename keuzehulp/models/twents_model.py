@@ -5,6 +5,8 @@ Labels and descriptions live in seed/twents_model.yaml; this module holds only w
 
 from __future__ import annotations
 
+from datetime import date
+
 PERCELEN = ("jeugd", "wmo", "dyslexie")
 OBS = (1, 2, 3, 4)
 NIVEAUS = ("A", "B", "C", "D", "E")
@@ -65,17 +67,24 @@ def check_contract(perceel: str, ob: int | None, niveau: str | None) -> None:
 
 
 def check_contract_set(lines: list[tuple[str, int | None, str | None]]) -> None:
-    """Rules across one aanbieder's contract lines in one gemeente (E excludes A/B/C for OB4)."""
-    ob4 = {niveau for perceel, ob, niveau in lines if ob == 4}
-    if "E" in ob4 and ob4 & {"A", "B", "C"}:
+    """Rules across all of one aanbieder's contract lines: an aanbieder contracted for niveau E
+    (medicatiecontrole by medisch specialisten in ziekenhuizen) delivers no A, B or C at all."""
+    niveaus = {niveau for _, _, niveau in lines}
+    if "E" in niveaus and niveaus & {"A", "B", "C"}:
         raise RuleViolation(
-            "Een aanbieder met niveau E (medicatiecontrole) levert geen niveau A, B of C "
-            "bij ondersteuningsbehoefte 4."
+            "Een aanbieder met niveau E (medicatiecontrole door een medisch specialist) levert "
+            "geen niveau A, B of C, ook niet bij een andere ondersteuningsbehoefte."
         )
 
 
+def overlaps(start: date, end: date | None, other_start: date, other_end: date | None) -> bool:
+    """Whether two validity periods share at least one day (None: open-ended)."""
+    return (end is None or other_start <= end) and (other_end is None or start <= other_end)
+
+
 def check_dakje(dakje: str, has_ob_contract: bool) -> None:
-    """Dakje 1-3 needs an OB contract in the same gemeente; pleegzorg and gezinshuis may stand alone."""
+    """Dakje 1-3 needs an OB contract in the same gemeente for the same days; pleegzorg and
+    gezinshuis may stand alone."""
     if dakje not in DAKJES:
         raise RuleViolation(f"Onbekend dakje '{dakje}'. Kies uit: {', '.join(DAKJES)}.")
     if dakje in ("1", "2", "3") and not has_ob_contract:

@@ -38,6 +38,7 @@ from keuzehulp.models.twents_model import (
     check_contract,
     check_contract_set,
     check_dakje,
+    overlaps,
 )
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.changelog import record_change
@@ -127,11 +128,14 @@ def validate(data: AanbiederData) -> None:
         check_contract(line.perceel, line.ob, line.niveau)
         if line.geldig_tot is not None and line.geldig_tot < line.geldig_vanaf:
             raise RuleViolation("Een contract kan niet eindigen voordat het begint.")
-        per_gemeente[line.gemeente].append((line.perceel, line.ob, line.niveau))
-    for lines in per_gemeente.values():
-        check_contract_set(lines)
+        per_gemeente[line.gemeente].append(line)
+    check_contract_set([(line.perceel, line.ob, line.niveau) for line in data.contracten])
     for dakje in data.dakjes:
-        has_ob = any(ob is not None for _, ob, _ in per_gemeente.get(dakje.gemeente, []))
+        has_ob = any(
+            line.ob is not None
+            and overlaps(line.geldig_vanaf, line.geldig_tot, dakje.geldig_vanaf, dakje.geldig_tot)
+            for line in per_gemeente.get(dakje.gemeente, [])
+        )
         check_dakje(dakje.dakje, has_ob)
     for _, soort in data.maatregelhulp:
         if soort not in MAATREGELHULP:

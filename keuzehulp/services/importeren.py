@@ -35,6 +35,7 @@ from keuzehulp.models.twents_model import (
     check_contract,
     check_contract_set,
     check_dakje,
+    overlaps,
 )
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.changelog import record_change
@@ -406,21 +407,30 @@ def plan_contracts(session: Session, rows: list[tuple[int, dict]], today: date) 
 
 
 def _check_sets(lines, today: date, plan: Plan) -> None:
-    """Twents-model rules over each aanbieder x gemeente, for lines that are running or still to come."""
-    groups: dict[tuple[str, str], list[_RegisterLine]] = defaultdict(list)
-    for line in lines:
-        if line.tot is None or line.tot >= today:
-            groups[(line.kvk, line.gemeente)].append(line)
-    for group in groups.values():
-        contracts = [(c.perceel, c.ob, c.niveau) for c in group if not c.dakje]
-        first = min(c.line for c in group)
+    """Twents-model rules over lines that are running or still to come: per aanbieder (niveau E)
+    and per aanbieder x gemeente (a dakje 1-3 needs an OB contract for the same days)."""
+    running = [line for line in lines if line.tot is None or line.tot >= today]
+    per_aanbieder: dict[str, list[_RegisterLine]] = defaultdict(list)
+    ob_lines: dict[tuple[str, str], list[_RegisterLine]] = defaultdict(list)
+    for line in running:
+        per_aanbieder[line.kvk].append(line)
+        if line.ob is not None:
+            ob_lines[(line.kvk, line.gemeente)].append(line)
+    for kvk, group in per_aanbieder.items():
         try:
-            check_contract_set(contracts)
-            for line in group:
-                if line.dakje:
-                    check_dakje(line.dakje, any(ob is not None for _, ob, _ in contracts))
+            check_contract_set([(c.perceel, c.ob, c.niveau) for c in group if not c.dakje])
         except RuleViolation as problem:
-            plan.errors.append((first, f"{problem} (KvK {group[0].kvk}, {group[0].gemeente})"))
+            plan.errors.append((min(c.line for c in group), f"{problem} (KvK {kvk})"))
+    for line in running:
+        if not line.dakje:
+            continue
+        has_ob = any(
+            overlaps(c.vanaf, c.tot, line.vanaf, line.tot) for c in ob_lines[(line.kvk, line.gemeente)]
+        )
+        try:
+            check_dakje(line.dakje, has_ob)
+        except RuleViolation as problem:
+            plan.errors.append((line.line, f"{problem} (KvK {line.kvk}, {line.gemeente})"))
 
 
 def _existing_lines(session: Session, gemeenten: dict[int, Gemeente]) -> dict[tuple, tuple[str, object]]:

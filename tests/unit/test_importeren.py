@@ -226,3 +226,17 @@ def test_xlsx_bommen_worden_snel_en_zuinig_geweigerd_of_gelezen(empty_world):
     assert time.monotonic() - started < 5
     wide = _workbook([[f"k{i}" for i in range(500)]])
     assert _plan(empty_world, wide, name="register.xlsx").errors  # 50 columns are read, no more
+
+
+def test_dakje_vraagt_een_ob_contract_voor_dezelfde_dagen_en_e_sluit_abc_uit(empty_world):
+    ob_2027 = "90000021;Verblijf Twente;GM0153;jeugd;2;B;;2027-01-01;2027-06-30\n"
+    dakje_late = "90000021;Verblijf Twente;GM0153;;;;2;2027-07-01;\n"
+    plan = _plan(empty_world, (HEADER + ob_2027 + dakje_late).encode())
+    assert any("Dakje 2 kan alleen" in message and line == 3 for line, message in plan.errors)
+    dakje_same = "90000021;Verblijf Twente;GM0153;;;;2;2027-03-01;2027-06-30\n"
+    assert _plan(empty_world, (HEADER + ob_2027 + dakje_same).encode()).errors == []
+    e_and_a = (
+        "90000022;Kinderziekenhuis;GM0153;jeugd;4;E;;2026-01-01;\n"
+        "90000022;Kinderziekenhuis;GM0164;jeugd;1;A;;2026-01-01;\n"  # another gemeente: still not allowed
+    )
+    assert any("niveau E" in message for _, message in _plan(empty_world, (HEADER + e_and_a).encode()).errors)

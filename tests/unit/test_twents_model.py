@@ -39,10 +39,21 @@ def test_verboden_contractregels_krijgen_een_nederlandse_uitleg(perceel, ob, niv
         check_contract(perceel, ob, niveau)
 
 
-def test_e_aanbieder_levert_geen_a_b_of_c_bij_ob4():
-    check_contract_set([("jeugd", 4, "E"), ("jeugd", 1, "A")])
-    with pytest.raises(RuleViolation, match="niveau E"):
-        check_contract_set([("jeugd", 4, "E"), ("jeugd", 4, "B")])
+def test_e_aanbieder_levert_helemaal_geen_a_b_of_c():
+    check_contract_set([("jeugd", 4, "E"), ("jeugd", 1, "D")])  # D is combinable
+    for other in (("jeugd", 4, "B"), ("jeugd", 1, "A"), ("wmo", 2, "C")):
+        with pytest.raises(RuleViolation, match="niveau E"):
+            check_contract_set([("jeugd", 4, "E"), other])
+
+
+def test_perioden_overlappen():
+    from datetime import date
+
+    from keuzehulp.models.twents_model import overlaps
+
+    jan, jun, dec = date(2027, 1, 1), date(2027, 6, 30), date(2027, 12, 31)
+    assert overlaps(jan, jun, jun, None) and overlaps(jan, None, dec, dec)
+    assert not overlaps(jan, jun, date(2027, 7, 1), dec)
 
 
 def test_dakje_1_tot_3_vraagt_een_ob_contract_maar_pleegzorg_niet():
