@@ -18,8 +18,18 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from keuzehulp import clock
-from keuzehulp.models import Aanbieder, Consultatie, ConsultatieBericht, Gebruiker, GebruikerGemeente, Gelezen
+from keuzehulp.models import (
+    Aanbieder,
+    Consultatie,
+    ConsultatieBericht,
+    Contract,
+    DakjeScope,
+    Gebruiker,
+    GebruikerGemeente,
+    Gelezen,
+)
 from keuzehulp.models.consultatie import CONSULTATIE_STATUSES
+from keuzehulp.models.periods import current
 from keuzehulp.models.twents_model import NIVEAUS_PER_OB, RuleViolation
 from keuzehulp.services.accounts import gemeente_ids
 from keuzehulp.services.audit import Actor, record
@@ -34,6 +44,7 @@ LEEFTIJDSGROEPEN = {
     "23+": "23 jaar of ouder",
 }
 URGENTIES = {"normaal": "Normaal", "hoog": "Met spoed (binnen een paar dagen)"}
+AANBIEDER_KIEST = "aanbieder kiest"  # functieniveau left to the aanbieder: consultatie is always offered
 ANSWER_WORKDAYS = 5
 MAX_TEXT = 2000
 _NINE_DIGITS = re.compile(r"(?<![0-9])([0-9][ .]?){8}[0-9](?![0-9])")
@@ -120,14 +131,26 @@ def check_request(
         errors["leeftijdsgroep"] = "Kies de leeftijd van de inwoner."
     if values["obniveau"] and values["obniveau"] not in ob_niveau_options():
         errors["obniveau"] = "Kies een OB en niveau uit de lijst, of 'Weet ik nog niet'."
-    if values["functieniveau"] not in aanbieder.consultatie_functieniveaus:
-        errors["functieniveau"] = "Kies een functieniveau dat deze aanbieder heeft."
+    if values["functieniveau"] not in (AANBIEDER_KIEST, *aanbieder.consultatie_functieniveaus):
+        errors["functieniveau"] = (
+            "Kies een functieniveau dat deze aanbieder heeft, of laat de aanbieder kiezen."
+        )
     if values["urgentie"] not in URGENTIES:
         errors["urgentie"] = "Kies hoe snel u antwoord nodig heeft."
     needs_confirmation = any(contact_warning(text[n]) for n in ("vraag", "geprobeerd")) and not form.get(
         "zeker"
     )
     return values, errors, needs_confirmation
+
+
+def contracted_gemeenten(session: Session, aanbieder_id: int, today: date) -> set[int]:
+    """Gemeenten where the aanbieder has a current contract or dakje line: consultatie is part of
+    every contract (verplichte dienstverlening), so these are where a wijkteam may ask for it."""
+    ids: set[int] = set()
+    for model in (Contract, DakjeScope):
+        query = select(model.gemeente_id).where(model.aanbieder_id == aanbieder_id, current(model, today))
+        ids |= set(session.exec(query))
+    return ids
 
 
 def ob_niveau_options() -> dict[str, str]:

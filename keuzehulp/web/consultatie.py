@@ -59,6 +59,7 @@ def _request_page(request, aanbieder, values, gemeenten, errors=None, confirm=Fa
         "obniveaus": list(service.ob_niveau_options().items()),
         "urgenties": list(service.URGENTIES.items()),
         "warning": service.CONTACT_WARNING if confirm else "",
+        "aanbieder_kiest": service.AANBIEDER_KIEST,
     }
     return page(request, "pages/consultatie/nieuw.html", context, status)
 
@@ -70,7 +71,8 @@ def nieuw(request: Request, db: Session, user: Gebruiker, form):
     aanbieder = db.exec(select(Aanbieder).where(Aanbieder.slug == str(params.get("aanbieder", "")))).first()
     if aanbieder is None or aanbieder.status != "actief":
         raise HTTPException(404, gettext("Deze aanbieder bestaat niet of is nu niet beschikbaar."))
-    gemeenten = _own_gemeenten(db, user)
+    contracted = service.contracted_gemeenten(db, aanbieder.id, clock.today())
+    gemeenten = {gid: naam for gid, naam in _own_gemeenten(db, user).items() if gid in contracted}
     voorkeur = _linked_voorkeur(db, user, aanbieder, str(params.get("voorkeur", "")))
     if form is None:
         first = str(voorkeur.gemeente_id) if voorkeur else str(next(iter(gemeenten), ""))
@@ -80,6 +82,8 @@ def nieuw(request: Request, db: Session, user: Gebruiker, form):
             "voorkeur": str(voorkeur.id) if voorkeur else "",
         }
         return _request_page(request, aanbieder, values, gemeenten)
+    if not gemeenten:  # no contract in any of the user's gemeenten: nothing to ask
+        return _request_page(request, aanbieder, {}, gemeenten, status=400)
     values, errors, confirm = service.check_request(form, aanbieder, gemeenten)
     values["voorkeur"] = str(voorkeur.id) if voorkeur else ""
     if errors or confirm:

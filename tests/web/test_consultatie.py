@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from keuzehulp import clock
 from keuzehulp.models import (
@@ -341,3 +341,39 @@ def test_beheerder_ziet_reactietijden_en_inzage_staat_in_het_logboek(small_clien
     assert aanbieder.naam in overview and f"Vraag {consultatie_id}" in overview
     assert small_client.get(f"/consultaties/{consultatie_id}").status_code == 200
     assert "consultatie bekeken" in small_client.get("/beheer/logboek").text
+
+
+def test_consultatie_hoort_bij_elk_contract_ook_zonder_opgegeven_functieniveau(small_client, small_world):
+    aanbieder = _target(small_world)
+    with Session(small_world.engine) as db:
+        stored = db.get(Aanbieder, aanbieder.id)
+        stored.consultatie_functieniveaus = []  # nothing stated: it can still be asked
+        db.add(stored)
+        db.commit()
+    login_as(small_client, "wijkteam")
+    form = small_client.get(f"/wijkteam/consultatie/nieuw?aanbieder={aanbieder.slug}").text
+    assert "Laat de aanbieder kiezen" in form
+    consultatie_id = _request(small_client, small_world, aanbieder, {"functieniveau": "aanbieder kiest"})
+    assert "De aanbieder kiest" in small_client.get(f"/consultaties/{consultatie_id}").text
+
+
+def test_geen_consultatie_bij_een_aanbieder_zonder_contract_in_de_gemeente(small_client, small_world):
+    from keuzehulp.models import Contract, DakjeScope
+
+    aanbieder = _target(small_world)
+    with Session(small_world.engine) as db:
+        for model in (Contract, DakjeScope):
+            for line in db.exec(select(model).where(model.aanbieder_id == aanbieder.id)):
+                line.geldig_tot = clock.today() - timedelta(days=1)
+                db.add(line)
+        db.commit()
+        enschede = db.exec(select(Gemeente.id).where(Gemeente.cbs_code == "GM0153")).one()
+        before = db.exec(select(func.count()).select_from(Consultatie)).one()
+    login_as(small_client, "wijkteam")
+    page = f"/wijkteam/consultatie/nieuw?aanbieder={aanbieder.slug}"
+    assert "heeft nu geen contract in uw gemeente" in small_client.get(page).text
+    data = REQUEST | {"aanbieder": aanbieder.slug, "gemeente_id": str(enschede)}
+    refused = post_form(small_client, "/wijkteam/consultatie/nieuw", data, token_page=page)
+    assert refused.status_code == 400
+    with Session(small_world.engine) as db:
+        assert db.exec(select(func.count()).select_from(Consultatie)).one() == before
