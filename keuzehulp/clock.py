@@ -15,7 +15,12 @@ _offset = timedelta(0)
 
 def now() -> datetime:
     """Timezone-aware now (UTC), for timestamps."""
-    return datetime.now(UTC) + _offset
+    return wall_now() + _offset
+
+
+def wall_now() -> datetime:
+    """The real time, never moved: for what must match other clocks (TOTP codes on a phone)."""
+    return datetime.now(UTC)
 
 
 def today() -> date:

@@ -14,7 +14,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, or_
@@ -209,7 +209,7 @@ class SearchIndex:
                 .order_by(ChangeLog.seq)
                 .limit(1)
             ).first()
-        return pending is None or _aware(pending) > clock.now() - CATCH_UP_SECONDS
+        return pending is None or pending > clock.now() - CATCH_UP_SECONDS
 
     # -- healing ------------------------------------------------------------------------------
 
@@ -248,10 +248,6 @@ class SearchIndex:
 
 
 CATCH_UP_SECONDS = timedelta(seconds=10)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _scope_changed_between(session: Session, before: date, today: date) -> set[int]:

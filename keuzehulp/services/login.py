@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pyotp
 from sqlalchemy import Engine, or_, update
@@ -74,11 +74,7 @@ def claim_attempt(
         return False
     previous = times[-2]  # the attempt before this one (or a parallel one)
     delay = min(MAX_DELAY, timedelta(minutes=2 ** (len(times) - limit - 1)))
-    return now - _aware(previous) >= delay
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return now - previous >= delay
 
 
 def clear_attempts(session: Session, key: str) -> None:
@@ -198,7 +194,7 @@ def totp_step(secret: str | None, code: str, now: datetime | None = None) -> int
     code = code.strip().replace(" ", "")
     if not secret or whole_number(code, 0, 999_999) is None or len(code) != 6:
         return None
-    totp, moment = pyotp.TOTP(secret), now or datetime.now(UTC)
+    totp, moment = pyotp.TOTP(secret), now or clock.wall_now()
     current = totp.timecode(moment)
     for step in (current, current - 1, current + 1):
         if hmac.compare_digest(totp.generate_otp(step), code):

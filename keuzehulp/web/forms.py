@@ -22,6 +22,7 @@ UNREADABLE_FORM = N_(
     "Ga terug en probeer het nog eens."
 )
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_RAW_CONTROL = re.compile(rb"%(?:[01][0-9a-fA-F]|7[fF])|[\x00-\x1f\x7f]")  # in a raw query string
 
 
 def body_limit(content_type: str) -> int:
@@ -100,6 +101,3 @@ class ControlCharacterMiddleware:
                 cleaned = urlencode([(clean_text(k), clean_text(v)) for k, v in pairs])
                 scope = {**scope, "query_string": cleaned.encode()}
         await self.app(scope, receive, send)
-
-
-_RAW_CONTROL = re.compile(rb"%(?:[01][0-9a-fA-F]|7[fF])|[\x00-\x1f\x7f]")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 import pyotp
 
+from keuzehulp import clock
 from keuzehulp.services.demo_accounts import DEMO_ACCOUNTS, DEMO_TOTP_SECRET
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -29,7 +29,7 @@ def login(client, email: str, password: str, totp_secret: str | None = None):
     response = post_form(client, "/inloggen", {"email": email, "wachtwoord": password})
     if totp_secret and response.headers.get("location", "").startswith("/inloggen/code"):
         totp = pyotp.TOTP(totp_secret)
-        step = totp.timecode(datetime.now(UTC))
+        step = totp.timecode(clock.wall_now())
         for code in (totp.generate_otp(step), totp.generate_otp(step + 1)):  # a used code is refused
             response = post_form(client, "/inloggen/code", {"code": code}, token_page="/inloggen/code")
             if response.status_code == 303:

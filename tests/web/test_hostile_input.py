@@ -5,14 +5,17 @@ parameters. Never a 5xx: always a page or JSON that explains, on SQLite and Post
 from __future__ import annotations
 
 import re
+from contextlib import ExitStack
 from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlmodel import Session, select
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
+from keuzehulp.models import Aanbieder
 from keuzehulp.web.app import create_app
 from keuzehulp.web.openapi import SEARCH_PARAMETERS
 from tests.support.accounts import csrf_token, login_as
@@ -161,10 +164,6 @@ def test_openbare_formulieren_met_vijandige_invoer(small_client, small_world, da
 
 
 def _some_slug(world) -> str:
-    from sqlmodel import Session, select
-
-    from keuzehulp.models import Aanbieder
-
     with Session(world.engine) as db:
         return db.exec(
             select(Aanbieder.slug).where(Aanbieder.status == "actief").order_by(Aanbieder.id)
@@ -173,12 +172,12 @@ def _some_slug(world) -> str:
 
 @pytest.fixture
 def signed_in_clients(small_world):
-    clients = []
-    for rol in ("beheerder", "wijkteam", "aanbieder"):
-        client = TestClient(create_app(small_world.settings(api_rate_limit=0), engine=small_world.engine))
-        client.__enter__()
-        login_as(client, rol)
-        clients.append(client)
-    yield clients
-    for client in clients:
-        client.__exit__(None, None, None)
+    """One signed-in client per role."""
+    with ExitStack() as stack:
+        clients = []
+        for rol in ("beheerder", "wijkteam", "aanbieder"):
+            app = create_app(small_world.settings(api_rate_limit=0), engine=small_world.engine)
+            client = stack.enter_context(TestClient(app))
+            login_as(client, rol)
+            clients.append(client)
+        yield clients
