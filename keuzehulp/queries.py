@@ -135,7 +135,7 @@ def load_profile(session: Session, slug: str, today: date) -> Profile | None:
             session.exec(
                 select(Maatregelhulp, Gemeente)
                 .join(Gemeente, Gemeente.id == Maatregelhulp.gemeente_id)
-                .where(Maatregelhulp.aanbieder_id == aid)
+                .where(Maatregelhulp.aanbieder_id == aid, current(Maatregelhulp, today))
                 .order_by(Gemeente.naam, Maatregelhulp.soort)
             )
         ),

@@ -80,6 +80,7 @@ class Aanbieder(SQLModel, table=True):
     )
     diagnostiek: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     ambulante_spoedhulp: bool = False
+    coordinatiepunt: bool = False  # connected to the regional coördinatiepunt triage en spoedhulp
     werkvormen: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     version: int = 1
     created_at: datetime = Field(default_factory=clock.now)
@@ -142,13 +143,16 @@ class DakjeScope(SQLModel, table=True):
 
 
 class Maatregelhulp(SQLModel, table=True):
-    """Maatregelhulp a gecertificeerde instelling is contracted for in a gemeente."""
+    """Maatregelhulp an aanbieder is contracted for in a gemeente: jeugdbescherming and
+    jeugdreclassering (gecertificeerde instellingen) or Jeugdzorgplus (gesloten accommodatie)."""
 
-    __table_args__ = (UniqueConstraint("aanbieder_id", "gemeente_id", "soort"),)
+    __table_args__ = (UniqueConstraint("aanbieder_id", "gemeente_id", "soort", "geldig_vanaf"),)
     id: int | None = Field(default=None, primary_key=True)
     aanbieder_id: int = Field(foreign_key="aanbieder.id", index=True)
     gemeente_id: int = Field(foreign_key="gemeente.id")
     soort: str
+    geldig_vanaf: date
+    geldig_tot: date | None = None
 
 
 class Resultaat(SQLModel, table=True):

@@ -17,6 +17,15 @@ NIVEAUS_PER_OB = {
     4: ("A", "B", "C", "E"),
 }
 DAKJES = ("0-A", "0-B", "1", "2", "3")
+# The percelen a dakje belongs to: pleegzorg and gezinshuis are jeugdhulp; 003 names dakje 1 and 2
+# for jeugd and Wmo and is silent on dakje 3, which is taken as both.
+DAKJE_PERCELEN = {
+    "0-A": ("jeugd",),
+    "0-B": ("jeugd",),
+    "1": ("jeugd", "wmo"),
+    "2": ("jeugd", "wmo"),
+    "3": ("jeugd", "wmo"),
+}
 # Dakjes whose woonlocaties are never shown with an address (pleegzorg, gezinshuis, groups).
 PROTECTED_DAKJES = ("0-A", "0-B", "2", "3")
 FUNCTIENIVEAUS = ("MBO", "HBO", "WO", "WO++")
@@ -82,12 +91,39 @@ def overlaps(start: date, end: date | None, other_start: date, other_end: date |
     return (end is None or other_start <= end) and (other_end is None or start <= other_end)
 
 
-def check_dakje(dakje: str, has_ob_contract: bool) -> None:
-    """Dakje 1-3 needs an OB contract in the same gemeente for the same days; pleegzorg and
-    gezinshuis may stand alone."""
+def dakjes_for(perceel: str | None) -> tuple[str, ...]:
+    """The dakjes that belong to a perceel (all of them without one)."""
+    return tuple(d for d in DAKJES if perceel is None or perceel in DAKJE_PERCELEN[d])
+
+
+def check_dakje(dakje: str, ob_percelen: set[str]) -> None:
+    """Dakje 1-3 needs an OB contract of a perceel the dakje belongs to, in the same gemeente for
+    the same days (`ob_percelen`: the percelen of those OB contracts); pleegzorg and gezinshuis
+    may stand alone."""
     if dakje not in DAKJES:
         raise RuleViolation(f"Onbekend dakje '{dakje}'. Kies uit: {', '.join(DAKJES)}.")
-    if dakje in ("1", "2", "3") and not has_ob_contract:
+    if dakje in ("1", "2", "3") and not ob_percelen & set(DAKJE_PERCELEN[dakje]):
         raise RuleViolation(
-            f"Dakje {dakje} kan alleen bij een contract voor een ondersteuningsbehoefte in dezelfde gemeente."
+            f"Dakje {dakje} kan alleen bij een contract voor een ondersteuningsbehoefte (jeugd of Wmo)"
+            " in dezelfde gemeente, in dezelfde periode."
+        )
+
+
+def check_maatregelhulp(soort: str) -> None:
+    """Raise RuleViolation for an unknown kind of maatregelhulp."""
+    if soort not in MAATREGELHULP:
+        raise RuleViolation(f"Onbekende maatregelhulp '{soort}'. Kies uit: {', '.join(MAATREGELHULP)}.")
+
+
+def check_spoedhulp(ambulante_spoedhulp: bool, coordinatiepunt: bool, percelen: set[str]) -> None:
+    """Ambulante spoedhulp is part of OB Jeugd, and who offers it is connected to the regional
+    coördinatiepunt triage en spoedhulp."""
+    if not ambulante_spoedhulp:
+        return
+    if "jeugd" not in percelen:
+        raise RuleViolation("Ambulante spoedhulp hoort bij jeugdhulp: er is geen contract voor jeugd.")
+    if not coordinatiepunt:
+        raise RuleViolation(
+            "Wie ambulante spoedhulp biedt, is aangesloten op het coördinatiepunt triage en spoedhulp."
+            " Dat is niet vastgelegd."
         )

@@ -32,12 +32,13 @@ from keuzehulp.models import (
     WachttijdMelding,
 )
 from keuzehulp.models.twents_model import (
-    MAATREGELHULP,
     STATUSES,
     RuleViolation,
     check_contract,
     check_contract_set,
     check_dakje,
+    check_maatregelhulp,
+    check_spoedhulp,
     overlaps,
 )
 from keuzehulp.services.audit import Actor, record
@@ -59,6 +60,14 @@ class ContractLine:
 class DakjeLine:
     gemeente: str
     dakje: str
+    geldig_vanaf: date
+    geldig_tot: date | None = None
+
+
+@dataclass
+class MaatregelLine:
+    gemeente: str
+    soort: str
     geldig_vanaf: date
     geldig_tot: date | None = None
 
@@ -103,6 +112,7 @@ class AanbiederData:
     consultatie_functieniveaus: list[str] = field(default_factory=list)
     diagnostiek: list[str] = field(default_factory=list)
     ambulante_spoedhulp: bool = False
+    coordinatiepunt: bool = False
     werkvormen: list[str] = field(default_factory=list)
     specialisaties: list[str] = field(default_factory=list)
     doelgroepen: list[str] = field(default_factory=list)
@@ -110,7 +120,7 @@ class AanbiederData:
     vestigingen: list[VestigingData] = field(default_factory=list)
     contracten: list[ContractLine] = field(default_factory=list)
     dakjes: list[DakjeLine] = field(default_factory=list)
-    maatregelhulp: list[tuple[str, str]] = field(default_factory=list)  # (gemeente, soort)
+    maatregelhulp: list[MaatregelLine] = field(default_factory=list)
     resultaten: list[ResultaatData] = field(default_factory=list)
     wachttijd_historie: list[tuple[date, int]] = field(default_factory=list)  # earlier confirmations
 
@@ -131,15 +141,18 @@ def validate(data: AanbiederData) -> None:
         per_gemeente[line.gemeente].append(line)
     check_contract_set([(line.perceel, line.ob, line.niveau) for line in data.contracten])
     for dakje in data.dakjes:
-        has_ob = any(
-            line.ob is not None
-            and overlaps(line.geldig_vanaf, line.geldig_tot, dakje.geldig_vanaf, dakje.geldig_tot)
+        ob_percelen = {
+            line.perceel
             for line in per_gemeente.get(dakje.gemeente, [])
-        )
-        check_dakje(dakje.dakje, has_ob)
-    for _, soort in data.maatregelhulp:
-        if soort not in MAATREGELHULP:
-            raise RuleViolation(f"Onbekende maatregelhulp '{soort}'.")
+            if line.ob is not None
+            and overlaps(line.geldig_vanaf, line.geldig_tot, dakje.geldig_vanaf, dakje.geldig_tot)
+        }
+        check_dakje(dakje.dakje, ob_percelen)
+    check_spoedhulp(
+        data.ambulante_spoedhulp, data.coordinatiepunt, {line.perceel for line in data.contracten}
+    )
+    for line in data.maatregelhulp:
+        check_maatregelhulp(line.soort)
     for vestiging in data.vestigingen:
         vestiging.postcode = normalise_postcode(vestiging.postcode)
 
@@ -184,6 +197,7 @@ def create_aanbieders(session: Session, items: list[AanbiederData]) -> list[int]
             consultatie_functieniveaus=data.consultatie_functieniveaus,
             diagnostiek=data.diagnostiek,
             ambulante_spoedhulp=data.ambulante_spoedhulp,
+            coordinatiepunt=data.coordinatiepunt,
             werkvormen=data.werkvormen,
             created_at=now,
             updated_at=now,
@@ -241,8 +255,14 @@ def create_aanbieders(session: Session, items: list[AanbiederData]) -> list[int]
             for d in data.dakjes
         ]
         rows["maatregelhulp"] += [
-            {"aanbieder_id": aid, "gemeente_id": ids.get("gemeente", g), "soort": soort}
-            for g, soort in data.maatregelhulp
+            {
+                "aanbieder_id": aid,
+                "gemeente_id": ids.get("gemeente", m.gemeente),
+                "soort": m.soort,
+                "geldig_vanaf": m.geldig_vanaf,
+                "geldig_tot": m.geldig_tot,
+            }
+            for m in data.maatregelhulp
         ]
         rows["resultaat"] += [
             {

@@ -21,6 +21,7 @@ from keuzehulp.services.aanbieders import (
     AanbiederData,
     ContractLine,
     DakjeLine,
+    MaatregelLine,
     ResultaatData,
     VestigingData,
     create_aanbieders,
@@ -105,9 +106,10 @@ class DemoGenerator:
             else self.today - timedelta(days=rng.randint(0, 120)),
             consultatie_functieniveaus=self._functieniveaus(kind),
             diagnostiek=self._diagnostiek(kind),
-            ambulante_spoedhulp="jeugd" in percelen
-            and kind in ("jeugd", "behandeling")
-            and rng.random() < 0.2,
+            ambulante_spoedhulp=(
+                spoedhulp := "jeugd" in percelen and kind in ("jeugd", "behandeling") and rng.random() < 0.2
+            ),
+            coordinatiepunt=spoedhulp,  # spoedhulp needs the coördinatiepunt
             werkvormen=werkvormen,
             wachttijd_historie=self._wachttijd_historie(slug, wachttijd),
             specialisaties=specialisaties,
@@ -116,7 +118,11 @@ class DemoGenerator:
             vestigingen=self._vestigingen(kind, groot, home, werkgebied, dakjes),
             contracten=contracten,
             dakjes=dakjes,
-            maatregelhulp=[(g, s) for g in werkgebied for s in MAATREGELHULP] if kind == "gi" else [],
+            maatregelhulp=[
+                MaatregelLine(g, s, CONTRACT_START, CONTRACT_END) for g in werkgebied for s in MAATREGELHULP
+            ]
+            if kind == "gi"
+            else [],
             resultaten=self._resultaten() if "jeugd" in percelen else [],
         )
 

@@ -424,11 +424,13 @@ def _check_sets(lines, today: date, plan: Plan) -> None:
     for line in running:
         if not line.dakje:
             continue
-        has_ob = any(
-            overlaps(c.vanaf, c.tot, line.vanaf, line.tot) for c in ob_lines[(line.kvk, line.gemeente)]
-        )
+        ob_percelen = {
+            c.perceel
+            for c in ob_lines[(line.kvk, line.gemeente)]
+            if overlaps(c.vanaf, c.tot, line.vanaf, line.tot)
+        }
         try:
-            check_dakje(line.dakje, has_ob)
+            check_dakje(line.dakje, ob_percelen)
         except RuleViolation as problem:
             plan.errors.append((line.line, f"{problem} (KvK {line.kvk}, {line.gemeente})"))
 

@@ -57,10 +57,29 @@ def test_perioden_overlappen():
 
 
 def test_dakje_1_tot_3_vraagt_een_ob_contract_maar_pleegzorg_niet():
-    check_dakje("0-A", has_ob_contract=False)
-    check_dakje("0-B", has_ob_contract=False)
-    check_dakje("2", has_ob_contract=True)
+    check_dakje("0-A", set())
+    check_dakje("0-B", set())
+    check_dakje("2", {"wmo"})
     with pytest.raises(RuleViolation, match="Dakje 3 kan alleen"):
-        check_dakje("3", has_ob_contract=False)
+        check_dakje("3", set())
     with pytest.raises(RuleViolation, match="Onbekend dakje"):
-        check_dakje("4", has_ob_contract=True)
+        check_dakje("4", {"jeugd"})
+
+
+def test_pleegzorg_en_gezinshuis_zijn_jeugd():
+    from keuzehulp.models.twents_model import dakjes_for
+
+    assert dakjes_for("wmo") == ("1", "2", "3")
+    assert dakjes_for("jeugd") == ("0-A", "0-B", "1", "2", "3")
+    assert dakjes_for("dyslexie") == ()
+
+
+def test_ambulante_spoedhulp_hoort_bij_jeugd_en_het_coordinatiepunt():
+    from keuzehulp.models.twents_model import check_spoedhulp
+
+    check_spoedhulp(True, True, {"jeugd"})
+    check_spoedhulp(False, False, {"wmo"})
+    with pytest.raises(RuleViolation, match="hoort bij jeugdhulp"):
+        check_spoedhulp(True, True, {"wmo"})
+    with pytest.raises(RuleViolation, match="coördinatiepunt"):
+        check_spoedhulp(True, False, {"jeugd"})
