@@ -52,6 +52,16 @@ class Profile:
     resultaten: list[Resultaat]
 
     @property
+    def is_public(self) -> bool:
+        """Shown to inwoners: actief with a current contract line (see models.periods.public)."""
+        return self.aanbieder.status == "actief" and bool(self.gemeente_ids)
+
+    @property
+    def gemeente_ids(self) -> set[int]:
+        """Gemeenten with a current contract line of this aanbieder."""
+        return {g.id for _, g in (*self.contracten, *self.dakjes, *self.maatregelhulp)}
+
+    @property
     def public_vestigingen(self) -> list[dict]:
         """Vestigingen as they may be shown: protected woonlocaties with their plaats only."""
         shown = []

@@ -23,7 +23,7 @@ from keuzehulp.models import (
     Taal,
     Vestiging,
 )
-from keuzehulp.models.periods import current
+from keuzehulp.models.periods import current, public
 from keuzehulp.search.tokens import RESULTATEN_TOKEN, contract_tokens, dakje_token, spoed_token
 from keuzehulp.services.resultaten import sortable_lower_bound
 
@@ -45,12 +45,12 @@ def _grouped(session: Session, query) -> dict[int, list]:
 
 
 def iter_documents(session: Session, today: date, ids: Iterable[int] | None = None) -> Iterator[dict]:
-    """Documents for the actieve aanbieders among `ids` (all when None), in batches."""
+    """Documents for the public aanbieders among `ids` (all when None), in batches."""
     gemeenten = {g.id: g for g in session.exec(select(Gemeente))}
     specialisaties = {s.id: s for s in session.exec(select(Specialisatie))}
     doelgroepen = {d.id: d.slug for d in session.exec(select(Doelgroep))}
     talen = {t.id: t.slug for t in session.exec(select(Taal))}
-    query = select(Aanbieder.id).where(Aanbieder.status == "actief").order_by(Aanbieder.id)
+    query = select(Aanbieder.id).where(public(today)).order_by(Aanbieder.id)
     all_ids = list(session.exec(query))
     if ids is not None:
         wanted = set(ids)

@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 
 from keuzehulp.i18n import N_
-from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
+from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN, dakjes_for
 from keuzehulp.search.errors import IndexUnavailable
 from keuzehulp.search.filters import WACHTTIJD_OPTIONS, SearchRequest
 from keuzehulp.search.schema import dutch_analyzer
@@ -226,10 +226,17 @@ class SearchEngine:
         if any((r.gemeente, r.perceel, r.ob, r.niveau)):
             groups["scope"] = snapshot.term_mask("scope", scope_token(r.gemeente, r.perceel, r.ob, r.niveau))
         if r.dakje:
-            groups["dakje"] = snapshot.term_mask("scope", dakje_token(r.gemeente, r.dakje))
+            groups["dakje"] = SearchEngine._dakje_mask(snapshot, r, r.dakje)
         if r.spoedhulp:
             groups["spoedhulp"] = snapshot.term_mask("scope", spoed_token(r.gemeente))
         return groups
+
+    @staticmethod
+    def _dakje_mask(snapshot: Snapshot, r: SearchRequest, dakje: str) -> np.ndarray:
+        """Aanbieders with the dakje in the gemeente; none when it does not belong to the chosen
+        perceel (pleegzorg and gezinshuis are jeugdhulp)."""
+        mask = snapshot.term_mask("scope", dakje_token(r.gemeente, dakje))
+        return mask if dakje in dakjes_for(r.perceel) else np.zeros_like(mask)
 
     def _wachttijd_mask(self, snapshot: Snapshot, weeks: int) -> np.ndarray:
         def compute():
@@ -372,10 +379,9 @@ class SearchEngine:
         facets["niveau"] = [replace(scope_option(n, n, niveau=n), selected=n == r.niveau) for n in NIVEAUS]
         base = self._and(groups, skip=("dakje",))
         facets["dakje"] = [
-            FacetOption(
-                d, d, count(base, snapshot.term_mask("scope", dakje_token(r.gemeente, d))), d == r.dakje
-            )
+            FacetOption(d, d, count(base, self._dakje_mask(snapshot, r, d)), d == r.dakje)
             for d in DAKJES
+            if d in dakjes_for(r.perceel) or d == r.dakje
         ]
         everything = self._and(groups)
         facets["specialisatie"] = [

@@ -22,7 +22,8 @@ from sqlmodel import Session, select
 from whoosh import index as whoosh_index
 
 from keuzehulp import clock
-from keuzehulp.models import Aanbieder, ChangeLog, Contract, DakjeScope
+from keuzehulp.models import Aanbieder, ChangeLog
+from keuzehulp.models.periods import CONTRACT_MODELS, public
 from keuzehulp.search.documents import iter_documents
 from keuzehulp.search.schema import build_schema
 from keuzehulp.search.segments import SegmentCache
@@ -116,7 +117,7 @@ class SearchIndex:
                 today = self.today()
                 with Session(self.engine) as session:
                     seq = last_seq(session)  # read first: changes during the build are applied after
-                    total = session.exec(select(Aanbieder.id).where(Aanbieder.status == "actief")).all()
+                    total = session.exec(select(Aanbieder.id).where(public(today))).all()
                     writer = ix.writer(limitmb=256, procs=2, multisegment=True)
                     count = 0
                     for document in iter_documents(session, today):
@@ -251,9 +252,9 @@ CATCH_UP_SECONDS = timedelta(seconds=10)
 
 
 def _scope_changed_between(session: Session, before: date, today: date) -> set[int]:
-    """Aanbieders whose contract or dakje lines started or ended between two days."""
+    """Aanbieders whose contract, dakje or maatregelhulp lines started or ended between two days."""
     ids: set[int] = set()
-    for model in (Contract, DakjeScope):
+    for model in CONTRACT_MODELS:
         query = select(model.aanbieder_id).where(
             or_(
                 (model.geldig_vanaf > before) & (model.geldig_vanaf <= today),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Session, func, select
 
 from keuzehulp.models import Aanbieder, ChangeLog
+from keuzehulp.models.periods import public
 
 
 def record_change(session: Session, aanbieder_id: int, reden: str) -> None:
@@ -23,10 +26,10 @@ def last_seq(session: Session) -> int:
     return session.exec(select(func.coalesce(func.max(ChangeLog.seq), 0))).one()
 
 
-def changes_with_aanbieders(session: Session, seq: int, moment=None, limit: int = 500) -> list:
-    """(change, slug, status) after a sequence number and, if given, after a moment; oldest first."""
+def changes_with_aanbieders(session: Session, seq: int, today: date, moment=None, limit: int = 500) -> list:
+    """(change, slug, public on `today`) after a sequence number and, if given, a moment; oldest first."""
     query = (
-        select(ChangeLog, Aanbieder.slug, Aanbieder.status)
+        select(ChangeLog, Aanbieder.slug, public(today))
         .join(Aanbieder, Aanbieder.id == ChangeLog.aanbieder_id)
         .where(ChangeLog.seq > seq)
         .order_by(ChangeLog.seq)

@@ -22,14 +22,12 @@ from keuzehulp.models import (
     Aanbieder,
     Consultatie,
     ConsultatieBericht,
-    Contract,
-    DakjeScope,
     Gebruiker,
     GebruikerGemeente,
     Gelezen,
 )
 from keuzehulp.models.consultatie import CONSULTATIE_STATUSES
-from keuzehulp.models.periods import current
+from keuzehulp.models.periods import CONTRACT_MODELS, current
 from keuzehulp.models.twents_model import NIVEAUS_PER_OB, RuleViolation
 from keuzehulp.services.accounts import gemeente_ids
 from keuzehulp.services.audit import Actor, record
@@ -144,10 +142,10 @@ def check_request(
 
 
 def contracted_gemeenten(session: Session, aanbieder_id: int, today: date) -> set[int]:
-    """Gemeenten where the aanbieder has a current contract or dakje line: consultatie is part of
+    """Gemeenten where the aanbieder has a current contract line: consultatie is part of
     every contract (verplichte dienstverlening), so these are where a wijkteam may ask for it."""
     ids: set[int] = set()
-    for model in (Contract, DakjeScope):
+    for model in CONTRACT_MODELS:
         query = select(model.gemeente_id).where(model.aanbieder_id == aanbieder_id, current(model, today))
         ids |= set(session.exec(query))
     return ids

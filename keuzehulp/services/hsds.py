@@ -19,6 +19,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from keuzehulp.models import Aanbieder
+from keuzehulp.models.periods import public
 from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
 from keuzehulp.queries import load_profile
 from keuzehulp.services.resultaten import MIN_N
@@ -266,7 +267,7 @@ def _outcomes(profile) -> list[dict]:
 def export(session: Session, taxonomy: Taxonomy, today: date) -> dict[str, list[dict]]:
     """All HSDS objects: organizations (with nested locations), services, and the taxonomy."""
     organizations, services = [], []
-    slugs = session.exec(select(Aanbieder.slug).where(Aanbieder.status == "actief").order_by(Aanbieder.id))
+    slugs = session.exec(select(Aanbieder.slug).where(public(today)).order_by(Aanbieder.id))
     for slug in list(slugs):
         profile = load_profile(session, slug, today)
         a = profile.aanbieder

@@ -39,7 +39,7 @@ from keuzehulp.models.twents_model import (
 )
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.changelog import record_change
-from keuzehulp.services.resultaten import INDICATOREN
+from keuzehulp.services.resultaten import INDICATOREN, JEUGD_INDICATOREN
 from keuzehulp.services.taxonomy import slugify
 from keuzehulp.services.validation import normalise_kvk, whole_number
 
@@ -577,6 +577,7 @@ def plan_resultaten(session: Session, rows: list[tuple[int, dict]]) -> Plan:
     for aanbieder in session.exec(select(Aanbieder).order_by(Aanbieder.id)):
         by_kvk.setdefault(aanbieder.kvk, aanbieder)
     existing = {(r.aanbieder_id, r.periode, r.indicator): r for r in session.exec(select(Resultaat))}
+    jeugd = set(session.exec(select(Contract.aanbieder_id).where(Contract.perceel == "jeugd")))
     seen: dict[tuple, int] = {}
     for number, row in rows:
         try:
@@ -597,6 +598,11 @@ def plan_resultaten(session: Session, rows: list[tuple[int, dict]]) -> Plan:
                 raise RuleViolation(
                     f"Indicator '{row.get('indicator', '')}' bestaat niet. "
                     f"Kies uit: {', '.join(INDICATOREN)}."
+                )
+            if indicator in JEUGD_INDICATOREN and aanbieder.id not in jeugd:
+                raise RuleViolation(
+                    f"Indicator {indicator} (doelrealisatie) hoort bij jeugdhulp, en {aanbieder.naam}"
+                    " heeft geen contract voor jeugd."
                 )
             teller, noemer = whole_number(row.get("teller")), whole_number(row.get("noemer"), 1)
             if teller is None or noemer is None or teller > noemer:

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from keuzehulp.i18n import N_, gettext
-from keuzehulp.models.twents_model import DAKJES, NIVEAUS_PER_OB
+from keuzehulp.models.twents_model import DAKJES, NIVEAUS_PER_OB, dakjes_for
 from keuzehulp.search.filters import SearchRequest
 from keuzehulp.services.taxonomy import Taxonomy
 
@@ -88,6 +88,16 @@ VERBLIJF = {
         "0-B", N_("Ja, in een gezinshuis"), N_("Ook dit regelt het wijkteam met het expertisecentrum.")
     ),
 }
+
+
+PERCEEL_VOOR = {"kind": "jeugd", "volwassene": "wmo", "oudere": "wmo"}  # jongvolwassenen: either
+
+
+def verblijf_choices(voor_wie: str) -> dict[str, Choice]:
+    """The answers to 'ergens anders wonen?' that fit who the help is for: pleegzorg and
+    gezinshuis are jeugdhulp, so adults are not offered them."""
+    fitting = dakjes_for(PERCEEL_VOOR.get(voor_wie))
+    return {key: choice for key, choice in VERBLIJF.items() if not choice.value or choice.value in fitting}
 
 
 @dataclass(frozen=True)
@@ -264,10 +274,8 @@ def to_search(antwoorden: Antwoorden, taxonomy: Taxonomy) -> Uitkomst:
                     gettext("%(plaats)s hoort bij de gemeente %(gemeente)s.")
                     % {"plaats": antwoorden.woonplaats, "gemeente": gemeente.naam}
                 )
-    if antwoorden.voor_wie == "kind":
-        values["perceel"] = "jeugd"
-    elif antwoorden.voor_wie in ("volwassene", "oudere"):
-        values["perceel"] = "wmo"
+    if perceel := PERCEEL_VOOR.get(antwoorden.voor_wie):
+        values["perceel"] = perceel
     if antwoorden.voor_wie == "oudere":
         values["doelgroep"] = "ouderen"
     elif antwoorden.voor_wie == "jongvolwassene":

@@ -47,6 +47,11 @@ INDICATOREN = {  # names and sentence parts are translated where they are shown
 }
 
 
+# Doelrealisatie (3.1-3.4) is the national outcome set for jeugdhulp that 003 adopts: these are not
+# imported, shown or compared for an aanbieder without a jeugd contract.
+JEUGD_INDICATOREN = ("3.1", "3.2", "3.3", "3.4")
+
+
 def wilson(teller: int, noemer: int, z: float = Z95) -> tuple[float, float]:
     """95% Wilson score interval of a proportion."""
     p = teller / noemer
@@ -113,11 +118,15 @@ class Figure:
 
 
 def main_ob(session: Session, aanbieder_id: int, today: date) -> int | None:
-    """The ondersteuningsbehoefte most of the aanbieder's current contract lines are for."""
+    """The ondersteuningsbehoefte most of the aanbieder's current jeugd contract lines are for
+    (outcomes are compared within jeugdhulp); None without a current jeugd OB contract."""
     obs = Counter(
         session.exec(
             select(Contract.ob).where(
-                Contract.aanbieder_id == aanbieder_id, Contract.ob.is_not(None), current(Contract, today)
+                Contract.aanbieder_id == aanbieder_id,
+                Contract.perceel == "jeugd",
+                Contract.ob.is_not(None),
+                current(Contract, today),
             )
         )
     )
@@ -125,8 +134,13 @@ def main_ob(session: Session, aanbieder_id: int, today: date) -> int | None:
 
 
 def benchmarks(session: Session, ob: int, today: date) -> dict[tuple[str, str], float]:
-    """Median rate per (periode, indicator) over aanbieders with an OB contract, counting n >= MIN_N only."""
-    with_ob = select(Contract.aanbieder_id).where(Contract.ob == ob, current(Contract, today)).distinct()
+    """Median rate per (periode, indicator) over aanbieders with a jeugd contract for the OB,
+    counting n >= MIN_N only."""
+    with_ob = (
+        select(Contract.aanbieder_id)
+        .where(Contract.perceel == "jeugd", Contract.ob == ob, current(Contract, today))
+        .distinct()
+    )
     rates: dict[tuple[str, str], list[float]] = defaultdict(list)
     query = select(Resultaat).where(Resultaat.aanbieder_id.in_(with_ob), Resultaat.noemer >= MIN_N)
     for row in session.exec(query):
@@ -154,7 +168,9 @@ def figures_for(session: Session, aanbieder_id: int, today: date) -> list[Figure
             ob,
         )
         for r in rows
-        if r.indicator in INDICATOREN and r.noemer > 0
+        if r.indicator in INDICATOREN
+        and r.noemer > 0
+        and (ob is not None or r.indicator not in JEUGD_INDICATOREN)
     ]
 
 

@@ -7,7 +7,7 @@ is involved). Personal data is kept minimal and removed after the retention peri
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -17,7 +17,7 @@ from keuzehulp.models import Aanbieder, Consultatie, ConsultatieBericht, Gebruik
 from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services.accounts import gemeente_ids, normalise_email
 from keuzehulp.services.audit import SYSTEM, Actor, record
-from keuzehulp.services.consultatie import contains_bsn, wijkteam_recipients
+from keuzehulp.services.consultatie import contains_bsn, contracted_gemeenten, wijkteam_recipients
 from keuzehulp.services.mail import queue_mail
 from keuzehulp.services.validation import valid_phone
 
@@ -91,13 +91,15 @@ def submit(
     )
     session.add(voorkeur)
     session.flush()
+    contracted = is_contracted(session, voorkeur, clock.today())
+    warning = "" if contracted else f"Let op: deze aanbieder heeft nu geen contract in {gemeente.naam}.\n"
     for address in wijkteam_recipients(session, gemeente.id):
         queue_mail(
             session,
             address,
             f"Nieuwe voorkeur van een inwoner ({voorkeur.referentie})",
             f"Hallo,\n\nEen inwoner van {gemeente.naam} heeft een voorkeur voor een aanbieder doorgegeven.\n"
-            f"Log in om het te lezen:\n{public_url.rstrip('/')}/wijkteam/voorkeuren/{voorkeur.id}\n",
+            f"{warning}Log in om het te lezen:\n{public_url.rstrip('/')}/wijkteam/voorkeuren/{voorkeur.id}\n",
         )
     if voorkeur.email:
         queue_mail(
@@ -115,9 +117,25 @@ def submit(
                 "aanbieder": aanbieder.naam,
                 "wijkteam": gemeente.toegang_naam,
                 "referentie": voorkeur.referentie,
-            },
+            }
+            + ("" if contracted else "\n" + not_contracted_text(aanbieder.naam, gemeente.naam) + "\n"),
         )
     return voorkeur
+
+
+def not_contracted_text(aanbieder: str, gemeente: str) -> str:
+    """What an inwoner reads when the aanbieder has no contract in their gemeente."""
+    return gettext(
+        "Let op: %(aanbieder)s heeft geen contract met de gemeente %(gemeente)s. Dan kan het wijkteam "
+        "de hulp van deze aanbieder meestal niet regelen. Het wijkteam bespreekt met u welke aanbieders "
+        "wel kunnen. Soms kan het wel met een persoonsgebonden budget (pgb)."
+    ) % {"aanbieder": aanbieder, "gemeente": gemeente}
+
+
+def is_contracted(session: Session, voorkeur: Voorkeur, today: date) -> bool:
+    """Whether the aanbieder has a current contract in the inwoner's gemeente. Without one the
+    wijkteam cannot arrange its help as zorg in natura (a pgb may still allow it)."""
+    return voorkeur.gemeente_id in contracted_gemeenten(session, voorkeur.aanbieder_id, today)
 
 
 def may_see(session: Session, user: Gebruiker, voorkeur: Voorkeur) -> bool:

@@ -99,7 +99,7 @@ async def aanbieder(request: Request) -> JSONResponse:
     [profile] = await fetch_profiles(services.engine, [slug])
     if profile is None:
         return error_json(404, "Aanbieder niet gevonden", {"slug": f"Er is geen aanbieder '{slug}'."})
-    if profile.aanbieder.status != "actief":
+    if not profile.is_public:
         return error_json(
             410, "Aanbieder niet beschikbaar", {"slug": "Deze aanbieder is nu niet beschikbaar."}
         )
@@ -174,7 +174,7 @@ async def wijzigingen(request: Request) -> JSONResponse:
 
     def load():
         with Session(services.engine) as session:
-            return changes_with_aanbieders(session, sinds, moment, FEED_LIMIT + 1)
+            return changes_with_aanbieders(session, sinds, clock.today(), moment, FEED_LIMIT + 1)
 
     rows = await run_in_threadpool(load)
     more = len(rows) > FEED_LIMIT
@@ -188,11 +188,11 @@ async def wijzigingen(request: Request) -> JSONResponse:
                 {
                     "seq": change.seq,
                     "aanbieder": slug,
-                    "soort": "gewijzigd" if status == "actief" else "niet-beschikbaar",
+                    "soort": "gewijzigd" if shown else "niet-beschikbaar",
                     "tijd": change.created_at.isoformat(),
                     "url": absolute_url(request, "api_aanbieder", slug=slug),
                 }
-                for change, slug, status in rows
+                for change, slug, shown in rows
             ],
         }
     )

@@ -1,4 +1,5 @@
-"""The budget calculator wijkteams see on profiles: uurtarief x uren x weken, or etmaaltarief x dagen."""
+"""What wijkteams see on profiles and comparisons: the budget calculator (uurtarief x uren x weken,
+or etmaaltarief x dagen), and whether consultatie can be asked (a contract in their gemeenten)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,29 @@ from keuzehulp.web.sessions import viewer
 
 
 async def wijkteam_context(request: Request, profile: Profile) -> dict:
-    """For a signed-in wijkteam user: the budget calculator and the consultatie button."""
+    """For a signed-in wijkteam user: the budget calculator, and the consultatie button when the
+    aanbieder has a contract in one of the wijkteam's gemeenten."""
     user = await viewer(request)
     if user is None or user.rol != "wijkteam":
-        return {"budget": None, "wijkteam": False}
-    return {"budget": await run_in_threadpool(_calculator, request, profile, user), "wijkteam": True}
+        return {"budget": None, "wijkteam": False, "consultatie": False}
+    budget = await run_in_threadpool(_calculator, request, profile, user)
+    askable = await askable_slugs(request, [profile])
+    return {"budget": budget, "wijkteam": True, "consultatie": profile.aanbieder.slug in askable}
+
+
+async def askable_slugs(request: Request, profiles: list[Profile]) -> set[str]:
+    """The aanbieders a signed-in wijkteam user may ask for consultatie: those with a current
+    contract in one of the user's gemeenten. Empty for everyone else."""
+    user = await viewer(request)
+    if user is None or user.rol != "wijkteam":
+        return set()
+    own = await run_in_threadpool(_own_gemeenten, request, user)
+    return {p.aanbieder.slug for p in profiles if own & p.gemeente_ids}
+
+
+def _own_gemeenten(request: Request, user) -> set[int]:
+    with Session(request.app.state.services.engine) as db:
+        return set(gemeente_ids(db, user))
 
 
 def _number(text: str | None, upper: float) -> float | None:

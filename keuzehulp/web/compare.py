@@ -14,11 +14,13 @@ from starlette.routing import Route
 from keuzehulp import clock
 from keuzehulp.i18n import gettext, ngettext, seed_text
 from keuzehulp.models import Aanbieder
+from keuzehulp.models.periods import public
 from keuzehulp.queries import fetch_profiles
 from keuzehulp.search.filters import SearchRequest
 from keuzehulp.search.snapshot import haversine_km
 from keuzehulp.services.resultaten import figures_for
 from keuzehulp.services.taxonomy import labels
+from keuzehulp.web.budget import askable_slugs
 from keuzehulp.web.forms import read_form
 from keuzehulp.web.presenters import contract_matches
 from keuzehulp.web.public import parse_leniently, render
@@ -38,9 +40,7 @@ from keuzehulp.web.visitor import flash, message_html, visitor
 def _active_names(engine, slugs: list[str]) -> dict[str, str]:
     with Session(engine) as session:
         rows = session.exec(
-            select(Aanbieder.slug, Aanbieder.naam).where(
-                Aanbieder.slug.in_(slugs), Aanbieder.status == "actief"
-            )
+            select(Aanbieder.slug, Aanbieder.naam).where(Aanbieder.slug.in_(slugs), public(clock.today()))
         )
         return dict(rows.all())
 
@@ -66,7 +66,7 @@ async def vergelijken(request: Request):
     search, _ = parse_leniently(context, services.taxonomy)
 
     profiles = await fetch_profiles(services.engine, slugs)
-    available = [p for p in profiles if p is not None and p.aanbieder.status == "actief"]
+    available = [p for p in profiles if p is not None and p.is_public]
     unknown = [slug for slug in slugs if slug not in {p.aanbieder.slug for p in available}]
     if unknown:
         messages.append(
@@ -90,6 +90,7 @@ async def vergelijken(request: Request):
         "search": search,
         "share_query": urlencode([("a", p.aanbieder.slug) for p in profiles] + context.multi_items()),
         "wijkteam": getattr(await viewer(request), "rol", None) == "wijkteam",
+        "askable": await askable_slugs(request, profiles),
         "by_outcome": by_outcome,
     }
     return render(request, "pages/vergelijken.html", context)

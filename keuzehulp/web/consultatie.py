@@ -19,6 +19,7 @@ from keuzehulp import clock
 from keuzehulp.i18n import gettext
 from keuzehulp.models import Aanbieder, Consultatie, ConsultatieBericht, Gebruiker, Gemeente, Voorkeur
 from keuzehulp.models.consultatie import CONSULTATIE_STATUSES
+from keuzehulp.models.periods import public
 from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services import consultatie as service
 from keuzehulp.services import login, voorkeuren
@@ -233,11 +234,15 @@ def _voorkeur(request: Request, form):
     services = request.app.state.services
     gemeenten = {g.slug: g for g in services.taxonomy.gemeenten}
     with Session(services.engine, expire_on_commit=False) as db:
-        aanbieder = db.exec(select(Aanbieder).where(Aanbieder.slug == request.path_params["slug"])).first()
-        if aanbieder is None or aanbieder.status != "actief":
+        today = clock.today()
+        query = select(Aanbieder).where(Aanbieder.slug == request.path_params["slug"], public(today))
+        aanbieder = db.exec(query).first()
+        if aanbieder is None:
             raise HTTPException(404, gettext("We kennen geen beschikbare aanbieder met dit adres."))
+        contracted = service.contracted_gemeenten(db, aanbieder.id, today)
         context = {
             "aanbieder": aanbieder,
+            "contract_gemeenten": [g.naam for g in gemeenten.values() if g.id in contracted],
             "gemeenten": list(gemeenten.values()),
             "errors": {},
             "bevestiging": None,
@@ -273,11 +278,13 @@ def _voorkeur(request: Request, form):
         gemeente = gemeenten[values["gemeente"]]
         voorkeur = voorkeuren.submit(db, values, aanbieder, gemeente, _public_url(request))
         db.commit()
-        return render(
-            request,
-            "pages/voorkeur.html",
-            context | {"values": values, "bevestiging": voorkeur, "gemeente": gemeente},
+        warning = (
+            None
+            if gemeente.id in contracted
+            else voorkeuren.not_contracted_text(aanbieder.naam, gemeente.naam)
         )
+        confirmation = {"bevestiging": voorkeur, "gemeente": gemeente, "waarschuwing": warning}
+        return render(request, "pages/voorkeur.html", context | {"values": values} | confirmation)
 
 
 @signed_in("wijkteam", "beheerder")
@@ -302,6 +309,7 @@ def voorkeur_detail(request: Request, db: Session, user: Gebruiker, form):
         "v": voorkeur,
         "aanbieder": db.get(Aanbieder, voorkeur.aanbieder_id),
         "gemeente": db.get(Gemeente, voorkeur.gemeente_id),
+        "gecontracteerd": voorkeuren.is_contracted(db, voorkeur, clock.today()),
         "linked": linked,
     }
     return page(request, "pages/consultatie/voorkeur_detail.html", context)

@@ -199,7 +199,7 @@ async def aanbieder(request: Request):
     if profile is None:
         unknown = gettext("We kennen geen aanbieder met dit adres. Zoek de aanbieder opnieuw.")
         raise HTTPException(404, unknown)
-    if profile.aanbieder.status != "actief":
+    if not profile.is_public:
         return render(request, "pages/niet_beschikbaar.html", {"aanbieder": profile.aanbieder}, 410)
     figures = await run_in_threadpool(_figures, services.engine, profile.aanbieder.id)
     context = {"profile": profile, "figures": figures, "fresh": freshness(profile.aanbieder, clock.today())}

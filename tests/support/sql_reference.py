@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select
 
 from keuzehulp.models import (
     Aanbieder,
@@ -16,10 +16,12 @@ from keuzehulp.models import (
     DakjeScope,
     Doelgroep,
     Gemeente,
+    Maatregelhulp,
     Resultaat,
     Specialisatie,
     Taal,
 )
+from keuzehulp.models.twents_model import DAKJE_PERCELEN
 from keuzehulp.search.filters import SearchRequest
 from keuzehulp.services.resultaten import INDICATOREN, MIN_N
 
@@ -36,7 +38,13 @@ def _gemeente(model, code: str | None):
 
 def conditions(r: SearchRequest, today: date) -> list:
     """WHERE conditions on Aanbieder for every filter of the request (text excluded)."""
-    where = [Aanbieder.status == "actief"]
+    contracted = or_(
+        *(
+            exists().where(model.aanbieder_id == Aanbieder.id, _valid(model, today))
+            for model in (Contract, DakjeScope, Maatregelhulp)
+        )
+    )
+    where = [Aanbieder.status == "actief", contracted]  # only contracted aanbieders are public
     if any((r.gemeente, r.perceel, r.ob, r.niveau)):
         clauses = [
             Contract.aanbieder_id == Aanbieder.id,
@@ -50,6 +58,8 @@ def conditions(r: SearchRequest, today: date) -> list:
         if r.niveau:
             clauses.append(Contract.niveau == r.niveau)
         where.append(exists().where(*clauses))
+    if r.dakje and r.perceel and r.perceel not in DAKJE_PERCELEN[r.dakje]:
+        where.append(false())  # pleegzorg and gezinshuis are jeugdhulp
     if r.dakje:
         where.append(
             exists().where(

@@ -7,6 +7,7 @@ from sqlmodel import Session, func, select
 
 from keuzehulp import clock
 from keuzehulp.models import Aanbieder, Vestiging
+from keuzehulp.models.periods import public
 from keuzehulp.services.hsds import export, hsds_id
 from tests.support.hsds_schemas import validator
 
@@ -45,12 +46,8 @@ def test_locaties_en_organisaties_passen_los_ook(bundle):
 
 def test_export_klopt_met_de_database(bundle, demo_world):
     with Session(demo_world.engine) as session:
-        actief = session.exec(
-            select(func.count()).select_from(Aanbieder).where(Aanbieder.status == "actief")
-        ).one()
-        sample = session.exec(
-            select(Aanbieder).where(Aanbieder.status == "actief").order_by(Aanbieder.id)
-        ).first()
+        actief = session.exec(select(func.count()).select_from(Aanbieder).where(public(clock.today()))).one()
+        sample = session.exec(select(Aanbieder).where(public(clock.today())).order_by(Aanbieder.id)).first()
     assert len(bundle["organizations"]) == actief
     exported = next(o for o in bundle["organizations"] if o["id"] == hsds_id("organization", sample.id))
     assert (exported["name"], exported["tax_id"], exported["x_keuzehulp_slug"]) == (

@@ -164,6 +164,27 @@ def test_resultaten_importeren(small_world):
         assert (row.teller, row.noemer) == (8, 10)
 
 
+def test_doelrealisatie_alleen_voor_aanbieders_met_een_jeugdcontract(small_world):
+    with Session(small_world.engine) as db:
+        jeugd = select(Contract.aanbieder_id).where(Contract.perceel == "jeugd")
+        wmo_only = db.exec(
+            select(Aanbieder).join(Contract).where(Contract.perceel == "wmo", Aanbieder.id.not_in(jeugd))
+        ).first()
+    content = (
+        "kvk,periode,indicator,teller,noemer\n"
+        f"{wmo_only.kvk},2027,uitval,1,10\n"
+        f"{wmo_only.kvk},2027,3.4,8,10\n"
+    ).encode()
+    plan = _plan(small_world, content, soort="resultaten")
+    assert plan.errors == [
+        (
+            3,
+            f"Indicator 3.4 (doelrealisatie) hoort bij jeugdhulp, en {wmo_only.naam}"
+            " heeft geen contract voor jeugd.",
+        )
+    ]
+
+
 def _workbook(rows) -> bytes:
     workbook = Workbook()
     for row in rows:

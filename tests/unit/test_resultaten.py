@@ -148,3 +148,20 @@ def _expected_bound(rows) -> int:
     z, p = 1.959963984540054, k / n
     low = (p + z * z / (2 * n) - z * ((p * (1 - p) + z * z / (4 * n)) / n) ** 0.5) / (1 + z * z / n)
     return round(low * 10000)
+
+
+def test_doelrealisatie_is_jeugd_en_wordt_alleen_binnen_jeugd_vergeleken(empty_world):
+    wmo_only = AanbiederData(
+        slug="wmo",
+        naam="Wmo",
+        kvk="12345679",
+        contracten=[ContractLine("GM0153", "wmo", 2, "A", START)],
+        resultaten=[ResultaatData("2026", "3.4", 9, 10, "test"), ResultaatData("2026", "uitval", 1, 10)],
+    )
+    with session_scope(empty_world.engine) as session:
+        ids = create_aanbieders(session, [make("a", 2, 5, 10), make("b", 2, 7, 10), wmo_only])
+    with Session(empty_world.engine) as session:
+        # the Wmo aanbieder's 3.4 is not in the jeugd median, and not shown for it
+        assert benchmarks(session, 2, clock.today()) == {("2026", "3.4"): pytest.approx(0.60)}
+        shown = figures_for(session, ids[2], clock.today())
+    assert [f.indicator.code for f in shown] == ["uitval"] and shown[0].benchmark is None

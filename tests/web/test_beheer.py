@@ -12,7 +12,17 @@ from sqlmodel import Session, create_engine, select
 
 from keuzehulp import clock
 from keuzehulp.config import PROJECT_ROOT
-from keuzehulp.models import Aanbieder, Aanmelding, AuditRegel, Gebruiker, Tarief, UitgaandBericht
+from keuzehulp.models import (
+    Aanbieder,
+    Aanmelding,
+    AuditRegel,
+    Contract,
+    Gebruiker,
+    Gemeente,
+    Tarief,
+    UitgaandBericht,
+)
+from keuzehulp.services.changelog import record_change
 from keuzehulp.services.demo_accounts import demo_aanbieder
 from keuzehulp.services.mail import send_pending
 from tests.support.accounts import DEMO, csrf_token, login_as, post_form
@@ -23,6 +33,14 @@ def _active_slug(world) -> str:
         return db.exec(
             select(Aanbieder.slug).where(Aanbieder.status == "actief").order_by(Aanbieder.id)
         ).first()
+
+
+def _public_names(client) -> set[str]:
+    """The names of every aanbieder in search without filters that is also in the HSDS export."""
+    search = client.get("/api/v1/aanbieders", params={"per_page": 100}).json()
+    hsds = client.get("/open-data/hsds/organizations", params={"per_page": 100}).json()
+    assert search["total"] <= 100 and hsds["total_items"] <= 100
+    return {r["naam"] for r in search["results"]} & {o["name"] for o in hsds["contents"]}
 
 
 def test_opschorten_haalt_de_aanbieder_direct_uit_zoeken_met_reden_in_het_logboek(small_client, small_world):
@@ -125,7 +143,27 @@ def test_aanmelding_is_pas_openbaar_na_accepteren(small_client, small_world):
         token_page="/beheer/aanmeldingen",
     )
     assert response.status_code == 303
+    # Accepted is not contracted: nothing is public until a contract line names the aanbieder.
+    assert small_client.get("/aanbieders/nieuwe-zorg-twente").status_code == 410
+    assert small_client.get("/api/v1/aanbieders/nieuwe-zorg-twente").status_code == 410
+    assert "Nieuwe Zorg Twente" not in _public_names(small_client)
+    with Session(small_world.engine) as db:
+        aanbieder = db.exec(select(Aanbieder).where(Aanbieder.kvk == "87654321")).one()
+        db.add(
+            Contract(
+                aanbieder_id=aanbieder.id,
+                gemeente_id=db.exec(select(Gemeente.id).where(Gemeente.cbs_code == "GM0153")).one(),
+                perceel="wmo",
+                ob=1,
+                niveau="A",
+                geldig_vanaf=clock.today(),
+            )
+        )
+        record_change(db, aanbieder.id, "contractregister")
+        db.commit()
+    small_client.app.state.services.index.sync()
     assert small_client.get("/aanbieders/nieuwe-zorg-twente").status_code == 200
+    assert "Nieuwe Zorg Twente" in _public_names(small_client)
     with Session(small_world.engine) as db:
         user = db.exec(select(Gebruiker).where(Gebruiker.email == "iemand@nieuwezorg.example")).one()
         assert user.rol == "aanbieder"

@@ -377,3 +377,62 @@ def test_geen_consultatie_bij_een_aanbieder_zonder_contract_in_de_gemeente(small
     assert refused.status_code == 400
     with Session(small_world.engine) as db:
         assert db.exec(select(func.count()).select_from(Consultatie)).one() == before
+
+
+def _contract_only_in_hengelo(world, aanbieder: Aanbieder) -> None:
+    """End every contract line of the aanbieder yesterday and give it one in Hengelo only."""
+    from keuzehulp.models import Contract, DakjeScope, Maatregelhulp
+
+    with Session(world.engine) as db:
+        for model in (Contract, DakjeScope, Maatregelhulp):
+            for line in db.exec(select(model).where(model.aanbieder_id == aanbieder.id)):
+                line.geldig_tot = clock.today() - timedelta(days=1)
+                db.add(line)
+        hengelo = db.exec(select(Gemeente.id).where(Gemeente.cbs_code == "GM0164")).one()
+        db.add(
+            Contract(
+                aanbieder_id=aanbieder.id,
+                gemeente_id=hengelo,
+                perceel="jeugd",
+                ob=2,
+                niveau="B",
+                geldig_vanaf=clock.today(),
+            )
+        )
+        db.commit()
+
+
+def test_voorkeur_voor_een_aanbieder_zonder_contract_in_de_gemeente_zegt_dat(small_client, small_world):
+    aanbieder = _target(small_world)
+    _contract_only_in_hengelo(small_world, aanbieder)  # VOORKEUR comes from Enschede
+    page = f"/aanbieders/{aanbieder.slug}/voorkeur"
+    assert "heeft een contract met deze gemeenten: Hengelo." in small_client.get(page).text
+    sent = post_form(small_client, page, VOORKEUR, token_page=page)
+    assert sent.status_code == 200 and "heeft geen contract met de gemeente Enschede" in sent.text
+    reference = re.search(r"KH-[A-Z2-9]{6}", sent.text).group(0)
+    with Session(small_world.engine) as db:
+        voorkeur = db.exec(select(Voorkeur).where(Voorkeur.referentie == reference)).one()
+        mails = {
+            m.aan: m.tekst
+            for m in db.exec(select(UitgaandBericht).where(UitgaandBericht.onderwerp.contains(reference)))
+        }
+    assert "geen contract met de gemeente Enschede" in mails["sanne@example.nl"]
+    assert "geen contract in Enschede" in mails[DEMO["wijkteam"].email]
+    login_as(small_client, "wijkteam")
+    detail = small_client.get(f"/wijkteam/voorkeuren/{voorkeur.id}").text
+    assert "heeft nu geen contract in Enschede" in detail and "Consultatie aanvragen bij" not in detail
+    profile = small_client.get(f"/aanbieders/{aanbieder.slug}").text
+    assert "Consultatie kan niet" in profile and "/wijkteam/consultatie/nieuw?" not in profile
+    compare = small_client.get("/vergelijken", params={"a": aanbieder.slug}).text
+    assert "geen contract in uw gemeente" in compare and "/wijkteam/consultatie/nieuw?" not in compare
+
+
+def test_voorkeur_binnen_het_contract_heeft_geen_waarschuwing(small_client, small_world):
+    aanbieder = _target(small_world)
+    page = f"/aanbieders/{aanbieder.slug}/voorkeur"
+    sent = post_form(small_client, page, VOORKEUR, token_page=page)
+    assert sent.status_code == 200 and "geen contract" not in sent.text
+    login_as(small_client, "wijkteam")
+    assert "/wijkteam/consultatie/nieuw?" in small_client.get(f"/aanbieders/{aanbieder.slug}").text
+    compare = small_client.get("/vergelijken", params={"a": aanbieder.slug}).text
+    assert "/wijkteam/consultatie/nieuw?" in compare

@@ -94,3 +94,17 @@ def test_informatiepaginas(demo_client):
     privacy = demo_client.get("/privacy").text
     for cookie_name in ["kh_volgorde", "kh_vergelijk", "kh_csrf", "kh_melding"]:
         assert cookie_name in privacy
+
+
+def test_pleeggezin_en_gezinshuis_alleen_voor_kinderen_en_jongeren(demo_client):
+    step = "/keuzehulp?woonplaats=Delden&besluit=onbekend&voor_wie="
+    for voor_wie, offered in (
+        ("kind", True),
+        ("jongvolwassene", True),
+        ("volwassene", False),
+        ("oudere", False),
+    ):
+        text = demo_client.get(step + voor_wie).text
+        assert "Stap 4 van 5" in text
+        assert ('value="pleegzorg"' in text) == offered and ('value="gezinshuis"' in text) == offered
+        assert 'value="logeren"' in text

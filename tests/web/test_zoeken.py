@@ -268,3 +268,23 @@ def test_engelse_woorden_vinden_de_specialisatie(demo_world, english, specialisa
 def test_bedoelde_u_kiest_het_dichtstbijzijnde_echte_woord(demo_world, typed, meant):
     result = demo_world.search.search(demo_world.index.snapshot(), SearchRequest(q=typed), seed=1)
     assert result.suggestion == meant
+
+
+def test_pleegzorg_en_gezinshuis_zijn_jeugdhulp(demo_client, demo_world):
+    from sqlmodel import select
+
+    from keuzehulp.models import Contract, DakjeScope
+
+    with Session(demo_world.engine) as session:  # the data has aanbieders with Wmo and pleegzorg
+        both = session.exec(
+            select(DakjeScope.aanbieder_id)
+            .join(Contract, Contract.aanbieder_id == DakjeScope.aanbieder_id)
+            .where(DakjeScope.dakje == "0-A", Contract.perceel == "wmo")
+        ).first()
+    assert both is not None
+    wmo = demo_client.get("/api/v1/aanbieders", params={"perceel": "wmo", "dakje": "0-A"}).json()
+    assert wmo["total"] == 0
+    jeugd = demo_client.get("/api/v1/aanbieders", params={"perceel": "jeugd", "dakje": "0-A"}).json()
+    assert jeugd["total"] > 0
+    facets = demo_client.get("/zoeken", params={"perceel": "wmo"}).context["result"].facets
+    assert [o.value for o in facets["dakje"]] == ["1", "2", "3"]
