@@ -18,6 +18,7 @@ import codecs
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, select
 
 from keuzehulp import clock
-from keuzehulp.models import Aanbieder, Contract, DakjeScope, Gemeente, Resultaat
+from keuzehulp.models import Aanbieder, Contract, DakjeScope, Gemeente, Maatregelhulp, Resultaat
 from keuzehulp.models.twents_model import (
     DAKJES,
     PERCELEN,
@@ -35,25 +36,17 @@ from keuzehulp.models.twents_model import (
     check_contract,
     check_contract_set,
     check_dakje,
+    check_maatregelhulp,
     overlaps,
 )
+from keuzehulp.services import kenmerken
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.changelog import record_change
+from keuzehulp.services.kenmerken import Kenmerken
 from keuzehulp.services.resultaten import INDICATOREN, JEUGD_INDICATOREN
 from keuzehulp.services.taxonomy import slugify
 from keuzehulp.services.validation import normalise_kvk, whole_number
 
-CONTRACT_COLUMNS = (
-    "kvk",
-    "naam",
-    "gemeente",
-    "perceel",
-    "ob",
-    "niveau",
-    "dakje",
-    "geldig_vanaf",
-    "geldig_tot",
-)
 RESULTAAT_COLUMNS = ("kvk", "periode", "indicator", "teller", "noemer", "bron")
 ALIASES = {
     "kvk_nummer": "kvk",
@@ -66,6 +59,8 @@ ALIASES = {
     "tot": "geldig_tot",
     "e_mail": "email",
     "e_mailadres": "email",
+    "spoedhulp": "ambulante_spoedhulp",
+    "coordinatiepunt_triage_en_spoedhulp": "coordinatiepunt",
 }
 _PERIODE = re.compile(r"^20[0-9]{2}(-(H[12]|Q[1-4]))?$")
 MAX_ROWS = 100_000
@@ -239,7 +234,8 @@ def _xlsx_table(content: bytes) -> Iterator[list]:
 
 
 def _column_name(cell) -> str:
-    name = re.sub(r"[^a-z0-9]+", "_", str(cell).strip().lower()).strip("_")
+    plain = unicodedata.normalize("NFKD", str(cell)).encode("ascii", "ignore").decode()  # coördinatiepunt
+    name = re.sub(r"[^a-z0-9]+", "_", plain.strip().lower()).strip("_")
     return ALIASES.get(name, name)
 
 
@@ -282,14 +278,18 @@ class _RegisterLine:
     ob: int | None
     niveau: str | None
     dakje: str | None
+    maatregel: str | None
     vanaf: date
     tot: date | None
     email: str
+    kenmerken: Kenmerken
 
     @property
     def key(self) -> tuple:
         if self.dakje:
             return ("dakje", self.kvk, self.gemeente, self.dakje, self.vanaf)
+        if self.maatregel:
+            return ("maatregel", self.kvk, self.gemeente, self.maatregel, self.vanaf)
         return ("contract", self.kvk, self.gemeente, self.perceel, self.ob, self.niveau, self.vanaf)
 
 
@@ -305,7 +305,8 @@ def _parse_register_row(line: int, row: dict[str, str], gemeenten: set[str]) -> 
         )
     perceel = row.get("perceel", "").strip().lower()
     dakje = row.get("dakje", "").strip().upper() or None
-    if perceel not in PERCELEN and not (dakje and not perceel):
+    maatregel = row.get("maatregelhulp", "").strip().lower() or None
+    if perceel not in PERCELEN and not ((dakje or maatregel) and not perceel):
         raise RuleViolation(
             f"Perceel '{row.get('perceel', '')}' bestaat niet. Kies uit: {', '.join(PERCELEN)}."
         )
@@ -316,7 +317,13 @@ def _parse_register_row(line: int, row: dict[str, str], gemeenten: set[str]) -> 
     ob = whole_number(ob_text, 1, 4) if ob_text else None
     if ob_text and ob is None:
         raise RuleViolation(f"OB '{row.get('ob', '')}' is geen nummer van 1 tot en met 4.")
-    if dakje:
+    if maatregel:
+        check_maatregelhulp(maatregel)
+        if ob is not None or niveau or dakje:
+            raise RuleViolation(
+                "Een regel met maatregelhulp heeft geen OB, niveau of dakje. Zet die op een eigen regel."
+            )
+    elif dakje:
         if dakje not in DAKJES:
             raise RuleViolation(f"Dakje '{dakje}' bestaat niet. Kies uit: {', '.join(DAKJES)}.")
         if ob is not None or niveau:
@@ -335,7 +342,19 @@ def _parse_register_row(line: int, row: dict[str, str], gemeenten: set[str]) -> 
     if email and "@" not in email:
         raise RuleViolation(f"E-mailadres '{email}' klopt niet.")
     return _RegisterLine(
-        line, kvk, row.get("naam", "").strip(), gemeente, perceel, ob, niveau, dakje, vanaf, tot, email
+        line,
+        kvk,
+        row.get("naam", "").strip(),
+        gemeente,
+        perceel,
+        ob,
+        niveau,
+        dakje,
+        maatregel,
+        vanaf,
+        tot,
+        email,
+        kenmerken.parse_row(row),
     )
 
 
@@ -374,13 +393,15 @@ def plan_contracts(session: Session, rows: list[tuple[int, dict]], today: date) 
             continue
         new_kvks.add(line.kvk)
         plan.new_aanbieders.append(f"{line.naam} (KvK {line.kvk})")
+    existing = _existing_lines(session, {g.id: g for g in gemeenten.values()})
+    covered = {line.gemeente for line in lines.values()}
+    percelen = _percelen_after(lines.values(), existing, covered, today)
+    _plan_kenmerken(_stated_kenmerken(lines.values(), plan), aanbieders, percelen, plan)
     if plan.errors:
         plan.errors.sort()
         return plan
 
-    existing = _existing_lines(session, {g.id: g for g in gemeenten.values()})
     yesterday = today - timedelta(days=1)
-    covered = {line.gemeente for line in lines.values()}
     plan.gemeenten = {code: GemeentePlan(gemeenten[code].naam) for code in sorted(covered)}
     for key, line in lines.items():
         label, counts = _label(line, gemeenten[line.gemeente].naam), plan.gemeenten[line.gemeente]
@@ -406,6 +427,53 @@ def plan_contracts(session: Session, rows: list[tuple[int, dict]], today: date) 
     return plan
 
 
+def _stated_kenmerken(lines, plan: Plan) -> dict[str, tuple[_RegisterLine, Kenmerken]]:
+    """Per KvK: its first line and the kenmerken its rows state together (a contradiction is a bad row)."""
+    stated: dict[str, tuple[_RegisterLine, Kenmerken]] = {}
+    for line in lines:
+        if line.kenmerken == Kenmerken():
+            continue
+        first, so_far = stated.get(line.kvk, (line, Kenmerken()))
+        try:
+            stated[line.kvk] = (first, kenmerken.combine(so_far, line.kenmerken))
+        except RuleViolation as problem:
+            plan.errors.append((line.line, str(problem)))
+    return stated
+
+
+def _percelen_after(lines, existing: dict, covered: set[str], today: date) -> dict[str, set[str]]:
+    """Per KvK: the percelen of the contract lines running (or to come) once the file is applied."""
+    percelen: dict[str, set[str]] = defaultdict(set)
+    for line in lines:
+        if not (line.dakje or line.maatregel) and (line.tot is None or line.tot >= today):
+            percelen[line.kvk].add(line.perceel)
+    for key, (_, row) in existing.items():
+        if (
+            key[0] == "contract"
+            and key[2] not in covered
+            and (row.geldig_tot is None or row.geldig_tot >= today)
+        ):
+            percelen[key[1]].add(row.perceel)
+    return percelen
+
+
+def _plan_kenmerken(stated: dict, aanbieders: dict[str, Aanbieder], percelen: dict, plan: Plan) -> None:
+    """What the register changes in the kenmerken of each aanbieder, checked against its contracts."""
+    for kvk, (first, said) in stated.items():
+        aanbieder = aanbieders.get(kvk)
+        before = Kenmerken.of(aanbieder) if aanbieder else Kenmerken(False, False, ())
+        after = said.over(before)
+        try:
+            kenmerken.check(after, percelen[kvk])
+        except RuleViolation as problem:
+            plan.errors.append((first.line, f"{problem} (KvK {kvk})"))
+            continue
+        if after != before:
+            naam = aanbieder.naam if aanbieder else first.naam
+            plan.changed.append(f"{naam} ({kvk}): {', '.join(after.changes_from(before).describe())}")
+            plan._actions.append(("kenmerken", kvk, said))
+
+
 def _check_sets(lines, today: date, plan: Plan) -> None:
     """Twents-model rules over lines that are running or still to come: per aanbieder (niveau E)
     and per aanbieder x gemeente (a dakje 1-3 needs an OB contract for the same days)."""
@@ -418,7 +486,7 @@ def _check_sets(lines, today: date, plan: Plan) -> None:
             ob_lines[(line.kvk, line.gemeente)].append(line)
     for kvk, group in per_aanbieder.items():
         try:
-            check_contract_set([(c.perceel, c.ob, c.niveau) for c in group if not c.dakje])
+            check_contract_set([(c.perceel, c.ob, c.niveau) for c in group if not (c.dakje or c.maatregel)])
         except RuleViolation as problem:
             plan.errors.append((min(c.line for c in group), f"{problem} (KvK {kvk})"))
     for line in running:
@@ -455,6 +523,13 @@ def _existing_lines(session: Session, gemeenten: dict[int, Gemeente]) -> dict[tu
         gemeente = gemeenten[row.gemeente_id]
         key = ("dakje", kvk, gemeente.cbs_code, row.dakje, row.geldig_vanaf)
         existing[key] = (_describe(naam, kvk, gemeente.naam, _what("", None, None, row.dakje)), row)
+    query = select(Maatregelhulp, Aanbieder.kvk, Aanbieder.naam).join(
+        Aanbieder, Aanbieder.id == Maatregelhulp.aanbieder_id
+    )
+    for row, kvk, naam in session.exec(query):
+        gemeente = gemeenten[row.gemeente_id]
+        key = ("maatregel", kvk, gemeente.cbs_code, row.soort, row.geldig_vanaf)
+        existing[key] = (_describe(naam, kvk, gemeente.naam, f"maatregelhulp {row.soort}"), row)
     return existing
 
 
@@ -469,9 +544,12 @@ def _what(perceel: str, ob: int | None, niveau: str | None, dakje: str | None) -
 
 
 def _label(line: _RegisterLine, gemeente_naam: str) -> str:
-    return _describe(
-        line.naam or line.kvk, line.kvk, gemeente_naam, _what(line.perceel, line.ob, line.niveau, line.dakje)
+    what = (
+        f"maatregelhulp {line.maatregel}"
+        if line.maatregel
+        else _what(line.perceel, line.ob, line.niveau, line.dakje)
     )
+    return _describe(line.naam or line.kvk, line.kvk, gemeente_naam, what)
 
 
 def _d(value: date | None) -> str:
@@ -490,7 +568,7 @@ def apply_contracts(session: Session, plan: Plan, actor: Actor, public_url: str)
         by_kvk.setdefault(aanbieder.kvk, aanbieder)
     touched: set[int] = set()
     invitations = 0
-    for action in plan._actions:
+    for action in sorted(plan._actions, key=lambda a: a[0] == "kenmerken"):  # new aanbieders first
         kind = action[0]
         if kind == "add":
             line = action[1]
@@ -510,8 +588,14 @@ def apply_contracts(session: Session, plan: Plan, actor: Actor, public_url: str)
             }
             if line.dakje:
                 session.add(DakjeScope(dakje=line.dakje, **values))
+            elif line.maatregel:
+                session.add(Maatregelhulp(soort=line.maatregel, **values))
             else:
                 session.add(Contract(perceel=line.perceel, ob=line.ob, niveau=line.niveau, **values))
+            touched.add(aanbieder.id)
+        elif kind == "kenmerken":
+            aanbieder = by_kvk[action[1]]
+            kenmerken.store(session, actor, aanbieder, action[2], "contractregister")
             touched.add(aanbieder.id)
         elif kind == "set_end":
             row, tot = action[1], action[2]

@@ -20,16 +20,19 @@ from keuzehulp.models import (
     GebruikerGemeente,
     Gemeente,
     ImportBatch,
+    Maatregelhulp,
     Tarief,
     UitgaandBericht,
 )
 from keuzehulp.models.accounts import ROLLEN
-from keuzehulp.models.twents_model import STATUS_NAMEN, RuleViolation
-from keuzehulp.services import aanmeldingen, importeren, tarieven
+from keuzehulp.models.periods import current
+from keuzehulp.models.twents_model import DIAGNOSTIEK, STATUS_NAMEN, RuleViolation
+from keuzehulp.services import aanmeldingen, importeren, kenmerken, tarieven
 from keuzehulp.services.aanbieders import change_status
 from keuzehulp.services.accounts import create_user, invite, set_active
 from keuzehulp.services.audit import Actor, audit_csv, record, search_audit
 from keuzehulp.services.consultatie import count_overdue
+from keuzehulp.services.kenmerken import Kenmerken
 from keuzehulp.services.validation import whole_number
 from keuzehulp.web.aanbieder_area import history_page
 from keuzehulp.web.auth import page, signed_in
@@ -83,15 +86,23 @@ def aanbieder_detail(request: Request, db: Session, user: Gebruiker, form):
 
 
 def _aanbieder_page(request: Request, db: Session, aanbieder: Aanbieder, errors=None, typed=None):
-    """The aanbieder's beheer page; after an error the chosen status and reason come back."""
+    """The aanbieder's beheer page; after an error the chosen status, reason or kenmerken come back."""
     users = db.exec(select(Gebruiker).where(Gebruiker.aanbieder_id == aanbieder.id)).all()
     typed = typed or {}
+    maatregelhulp = db.exec(
+        select(Maatregelhulp, Gemeente)
+        .join(Gemeente, Gemeente.id == Maatregelhulp.gemeente_id)
+        .where(Maatregelhulp.aanbieder_id == aanbieder.id, current(Maatregelhulp, clock.today()))
+        .order_by(Gemeente.naam, Maatregelhulp.soort)
+    ).all()
     context = {
         "aanbieder": aanbieder,
         "users": users,
         "errors": errors or {},
         "reden": typed.get("reden", ""),
         "gekozen": typed.get("status", ""),
+        "kenmerken": typed.get("kenmerken", Kenmerken.of(aanbieder)),
+        "maatregelhulp": maatregelhulp,
     }
     return page(request, "pages/beheer/aanbieder.html", context, 400 if errors else 200)
 
@@ -109,6 +120,26 @@ def aanbieder_status(request: Request, db: Session, user: Gebruiker, form):
     db.commit()
     word = "weer actief" if status == "actief" else STATUS_NAMEN[status]
     return _redirect(request, "beheer_aanbieder", f"{aanbieder.naam} is nu {word}.", slug=aanbieder.slug)
+
+
+@signed_in("beheerder")
+def aanbieder_kenmerken(request: Request, db: Session, user: Gebruiker, form):
+    """Set ambulante spoedhulp (with the coördinatiepunt) and diagnostiek, as the contract says."""
+    aanbieder = _aanbieder(db, request.path_params["slug"])
+    chosen = form.getlist("kenmerk")
+    said = Kenmerken(
+        "ambulante_spoedhulp" in chosen,
+        "coordinatiepunt" in chosen,
+        tuple(d for d in DIAGNOSTIEK if d in form.getlist("diagnostiek")),
+    )
+    try:
+        kenmerken.check(said, kenmerken.running_percelen(db, aanbieder.id, clock.today()))
+    except RuleViolation as problem:
+        return _aanbieder_page(request, db, aanbieder, {"kenmerk": str(problem)}, {"kenmerken": said})
+    changed = kenmerken.store(db, Actor.of(user), aanbieder, said, "beheer")
+    db.commit()
+    message = "De kenmerken zijn opgeslagen." if changed else "Er was niets veranderd."
+    return _redirect(request, "beheer_aanbieder", message, slug=aanbieder.slug)
 
 
 @signed_in("beheerder")
@@ -445,6 +476,12 @@ routes = [
     Route("/beheer/aanbieders/{slug}", aanbieder_detail, name="beheer_aanbieder"),
     Route(
         "/beheer/aanbieders/{slug}/status", aanbieder_status, methods=["POST"], name="beheer_aanbieder_status"
+    ),
+    Route(
+        "/beheer/aanbieders/{slug}/kenmerken",
+        aanbieder_kenmerken,
+        methods=["POST"],
+        name="beheer_aanbieder_kenmerken",
     ),
     Route("/beheer/aanbieders/{slug}/historie", aanbieder_historie, name="beheer_aanbieder_historie"),
     Route("/beheer/gebruikers", gebruikers, methods=["GET", "POST"], name="beheer_gebruikers"),

@@ -261,3 +261,64 @@ def test_dakje_vraagt_een_ob_contract_voor_dezelfde_dagen_en_e_sluit_abc_uit(emp
         "90000022;Kinderziekenhuis;GM0164;jeugd;1;A;;2026-01-01;\n"  # another gemeente: still not allowed
     )
     assert any("niveau E" in message for _, message in _plan(empty_world, (HEADER + e_and_a).encode()).errors)
+
+
+KENMERKEN_HEADER = (
+    "KvK;Naam;Gemeente;Perceel;OB;Niveau;Dakje;Maatregelhulp;Geldig vanaf;Geldig tot;"
+    "Ambulante spoedhulp;Coördinatiepunt;Diagnostiek\n"
+)
+
+
+def test_spoedhulp_diagnostiek_en_maatregelhulp_komen_uit_het_register(empty_world):
+    from keuzehulp.models import Maatregelhulp
+
+    content = (
+        KENMERKEN_HEADER
+        + "90000011;GI Twente;GM0153;;;;;ots-kort;2026-01-01;;;;\n"
+        + "90000011;GI Twente;GM0153;;;;;jeugdzorgplus;2026-01-01;2027-12-31;;;\n"
+        + "90000012;Spoed Jeugd;GM0153;jeugd;1;B;;;2026-01-01;;ja;ja;enkelvoudig en integraal\n"
+        + "90000012;Spoed Jeugd;GM0153;jeugd;2;B;;;2026-01-01;;;;\n"
+    ).encode()
+    plan = _plan(empty_world, content)
+    assert plan.errors == []
+    assert any("maatregelhulp ots-kort" in a for a in plan.added)
+    assert plan.changed == [
+        "Spoed Jeugd (90000012): ambulante spoedhulp ja, aangesloten op het coördinatiepunt ja,"
+        " diagnostiek enkelvoudig en integraal"
+    ]
+    _apply(empty_world, content)
+    with Session(empty_world.engine) as db:
+        spoed = db.exec(select(Aanbieder).where(Aanbieder.kvk == "90000012")).one()
+        assert (spoed.ambulante_spoedhulp, spoed.coordinatiepunt) == (True, True)
+        assert spoed.diagnostiek == ["enkelvoudig", "integraal"]
+        soorten = db.exec(select(Maatregelhulp.soort).order_by(Maatregelhulp.soort)).all()
+        assert soorten == ["jeugdzorgplus", "ots-kort"]
+    assert not _plan(empty_world, content).can_apply  # the same file again changes nothing
+    # empty cells keep what is stored; a file without the maatregelhulp line ends it
+    later = content.replace(b"ja;ja;enkelvoudig en integraal", b";;geen").replace(
+        b"90000011;GI Twente;GM0153;;;;;ots-kort;2026-01-01;;;;\n", b""
+    )
+    plan = _plan(empty_world, later)
+    assert plan.changed == ["Spoed Jeugd (90000012): diagnostiek geen"]
+    assert [e for e in plan.ended if "ots-kort" in e]
+
+
+def test_foute_kenmerken_met_regelnummer(empty_world):
+    content = (
+        KENMERKEN_HEADER
+        + "90000021;A;GM0153;wmo;1;A;;;2026-01-01;;ja;ja;\n"  # 2: spoedhulp without jeugd
+        + "90000022;B;GM0153;jeugd;1;A;;;2026-01-01;;ja;nee;\n"  # 3: not connected
+        + "90000023;C;GM0153;jeugd;1;A;;;2026-01-01;;misschien;;\n"  # 4: not ja/nee
+        + "90000024;D;GM0153;jeugd;1;A;;;2026-01-01;;;;soms\n"  # 5: unknown diagnostiek
+        + "90000025;E;GM0153;;;;;ots-heel-lang;2026-01-01;;;;\n"  # 6: unknown maatregelhulp
+        + "90000026;F;GM0153;jeugd;1;A;;voogdij;2026-01-01;;;;\n"  # 7: maatregelhulp with an OB
+        + "90000027;G;GM0153;jeugd;1;A;;;2026-01-01;;;;integraal\n"
+        + "90000027;G;GM0153;jeugd;1;B;;;2026-01-01;;;;enkelvoudig\n"  # 9: contradicts line 8
+    ).encode()
+    plan = _plan(empty_world, content)
+    assert [line for line, _ in plan.errors] == [2, 3, 4, 5, 6, 7, 9]
+    messages = dict(plan.errors)
+    assert "hoort bij jeugdhulp" in messages[2] and "coördinatiepunt" in messages[3]
+    assert "'ja' of 'nee'" in messages[4] and "enkelvoudig, integraal, beide of geen" in messages[5]
+    assert "Onbekende maatregelhulp" in messages[6] and "geen OB, niveau of dakje" in messages[7]
+    assert "iets anders over diagnostiek" in messages[9]

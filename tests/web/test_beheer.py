@@ -402,3 +402,44 @@ def test_demo_aanbieder_heeft_altijd_een_lopend_contract_in_de_gemeente_van_het_
         db.commit()
         relinked = db.get(Gebruiker, user.id).aanbieder_id
         assert relinked != first and enschede_lines(db, relinked)
+
+
+def test_beheer_legt_spoedhulp_en_diagnostiek_vast_volgens_het_contract(small_client, small_world):
+    with Session(small_world.engine) as db:
+        jeugd = select(Contract.aanbieder_id).where(
+            Contract.perceel == "jeugd", Contract.geldig_tot > clock.today()
+        )
+        aanbieder = db.exec(
+            select(Aanbieder).where(
+                Aanbieder.id.in_(jeugd),
+                Aanbieder.status == "actief",
+                Aanbieder.ambulante_spoedhulp.is_(False),
+            )
+        ).first()
+    login_as(small_client, "beheerder")
+    page = f"/beheer/aanbieders/{aanbieder.slug}"
+    assert "Contractkenmerken" in small_client.get(page).text
+    url = f"{page}/kenmerken"
+    refused = post_form(
+        small_client, url, {"kenmerk": "ambulante_spoedhulp", "diagnostiek": "integraal"}, token_page=page
+    )
+    assert refused.status_code == 400 and "coördinatiepunt" in refused.text
+    assert re.search(r'value="ambulante_spoedhulp" checked', refused.text)  # what was ticked comes back
+    assert re.search(r'value="integraal" checked', refused.text)
+    saved = post_form(
+        small_client,
+        url,
+        {"kenmerk": ["ambulante_spoedhulp", "coordinatiepunt"], "diagnostiek": "integraal"},
+        token_page=page,
+    )
+    assert saved.status_code == 303
+    with Session(small_world.engine) as db:
+        stored = db.get(Aanbieder, aanbieder.id)
+        assert (stored.ambulante_spoedhulp, stored.coordinatiepunt, stored.diagnostiek) == (
+            True,
+            True,
+            ["integraal"],
+        )
+    hits = small_client.get("/api/v1/aanbieders", params={"spoedhulp": "ja", "per_page": 100}).json()
+    assert aanbieder.slug in [r["slug"] for r in hits["results"]]
+    assert "kenmerken gewijzigd" in small_client.get("/beheer/logboek", params={"q": aanbieder.slug}).text
