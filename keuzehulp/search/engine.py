@@ -365,12 +365,16 @@ class SearchEngine:
             FacetOption(g.slug, g.naam, gemeente_count(g.cbs_code), g.cbs_code == r.gemeente)
             for g in self.taxonomy.gemeenten
         ]
-        base = self._and(groups, skip=("scope",))
+        base = self._and(groups, skip=("scope", "dakje"))
 
         def scope_option(value, label, **change):
             changed = replace(r, **change)
-            token = scope_token(changed.gemeente, changed.perceel, changed.ob, changed.niveau)
-            return FacetOption(value, label, count(base, snapshot.term_mask("scope", token)), False)
+            mask = snapshot.term_mask(
+                "scope", scope_token(changed.gemeente, changed.perceel, changed.ob, changed.niveau)
+            )
+            if r.dakje:  # whether the dakje fits depends on the perceel
+                mask = mask & self._dakje_mask(snapshot, changed, r.dakje)
+            return FacetOption(value, label, count(base, mask), False)
 
         facets["perceel"] = [
             replace(scope_option(p, p, perceel=p), selected=p == r.perceel) for p in PERCELEN
