@@ -24,7 +24,7 @@ from keuzehulp.models import (
     Vestiging,
 )
 from keuzehulp.models.periods import current, public
-from keuzehulp.search.tokens import RESULTATEN_TOKEN, contract_tokens, dakje_token, spoed_token
+from keuzehulp.search.tokens import RESULTATEN_TOKEN, dakje_token, scope_token, spoed_token
 from keuzehulp.services.resultaten import sortable_lower_bound
 
 BATCH = 1000
@@ -136,15 +136,10 @@ def build_document(
     resultaten: list[tuple[str, str, int, int]] = (),
 ) -> dict:
     """The Whoosh document of one aanbieder."""
-    scope: set[str] = set()
-    for line in contracts:
-        scope |= contract_tokens(*line)
-    for gemeente, dakje in dakjes:
-        scope |= {dakje_token(gemeente, dakje), dakje_token(None, dakje)}
+    scope = {scope_token(*line) for line in contracts}
+    scope |= {dakje_token(gemeente, dakje) for gemeente, dakje in dakjes}
     if aanbieder.ambulante_spoedhulp:
-        for gemeente, perceel, _, _ in contracts:
-            if perceel == "jeugd":
-                scope |= {spoed_token(gemeente), spoed_token(None)}
+        scope |= {spoed_token(gemeente) for gemeente, perceel, _, _ in contracts if perceel == "jeugd"}
     doelen, has_figures = sortable_lower_bound(resultaten)
     if has_figures:
         scope.add(RESULTATEN_TOKEN)

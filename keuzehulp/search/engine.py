@@ -224,18 +224,18 @@ class SearchEngine:
         """The groups that depend on the gemeente: contract scope, dakje and spoedhulp."""
         groups = {}
         if any((r.gemeente, r.perceel, r.ob, r.niveau)):
-            groups["scope"] = snapshot.term_mask("scope", scope_token(r.gemeente, r.perceel, r.ob, r.niveau))
+            groups["scope"] = snapshot.scope_mask(scope_token(r.gemeente, r.perceel, r.ob, r.niveau))
         if r.dakje:
             groups["dakje"] = SearchEngine._dakje_mask(snapshot, r, r.dakje)
         if r.spoedhulp:
-            groups["spoedhulp"] = snapshot.term_mask("scope", spoed_token(r.gemeente))
+            groups["spoedhulp"] = snapshot.scope_mask(spoed_token(r.gemeente))
         return groups
 
     @staticmethod
     def _dakje_mask(snapshot: Snapshot, r: SearchRequest, dakje: str) -> np.ndarray:
         """Aanbieders with the dakje in the gemeente; none when it does not belong to the chosen
         perceel (pleegzorg and gezinshuis are jeugdhulp)."""
-        mask = snapshot.term_mask("scope", dakje_token(r.gemeente, dakje))
+        mask = snapshot.scope_mask(dakje_token(r.gemeente, dakje))
         return mask if dakje in dakjes_for(r.perceel) else np.zeros_like(mask)
 
     def _wachttijd_mask(self, snapshot: Snapshot, weeks: int) -> np.ndarray:
@@ -369,8 +369,8 @@ class SearchEngine:
 
         def scope_option(value, label, **change):
             changed = replace(r, **change)
-            mask = snapshot.term_mask(
-                "scope", scope_token(changed.gemeente, changed.perceel, changed.ob, changed.niveau)
+            mask = snapshot.scope_mask(
+                scope_token(changed.gemeente, changed.perceel, changed.ob, changed.niveau)
             )
             if r.dakje:  # whether the dakje fits depends on the perceel
                 mask = mask & self._dakje_mask(snapshot, changed, r.dakje)
@@ -414,7 +414,7 @@ class SearchEngine:
             FacetOption(
                 "ja",
                 N_("Ambulante spoedhulp"),
-                count(base, snapshot.term_mask("scope", spoed_token(r.gemeente))),
+                count(base, snapshot.scope_mask(spoed_token(r.gemeente))),
                 r.spoedhulp,
             )
         ]

@@ -22,6 +22,7 @@ from keuzehulp.search.segments import (
     read_posting_ids,
     segment_id,
 )
+from keuzehulp.search.tokens import ANY, matches
 
 EARTH_RADIUS_KM = 6371.0
 FREE_TEXT_FIELDS = frozenset({"naam", "specialisatie_text", "plaatsen", "beschrijving", "spelling"})
@@ -63,7 +64,7 @@ class Snapshot:
         for docnum in range(min(self.size, 3)):
             if self.live[docnum]:
                 self.stored(docnum)
-        self.term_mask("scope", "*:*:*:*")
+        self.scope_mask("*:*:*:*")
 
     def warm(self) -> None:
         """Read what nearly every search needs, so the first visitors do not wait for it."""
@@ -73,9 +74,14 @@ class Snapshot:
         self.naam_rank()
         for leaf, _, segid in self._leaves:
             self.segments.get((segid, "coords"), read_coords, leaf)
-        for term in self.reader.field_terms("scope") if self._leaves else ():
-            if term.startswith("*:") or term.count("*") == 3:
-                self.term_mask("scope", term)
+        for token in self._scope_tokens():  # the patterns without a gemeente: every search page
+            parts = token.split(":")
+            if len(parts) == 4:
+                _, perceel, ob, niveau = parts
+                for pattern in {f"*:{perceel}:{ob}:{niveau}", f"*:{perceel}:{ob}:*", f"*:{perceel}:*:*"}:
+                    self.scope_mask(pattern)
+                self.scope_mask(f"{parts[0]}:*:*:*")
+        self.scope_mask("*:*:*:*")
 
     def term_mask(self, field: str, term: str) -> np.ndarray:
         """Live documents that have `term` in `field`.
@@ -92,6 +98,32 @@ class Snapshot:
             with self._lock:
                 self._masks[key] = mask
         return mask
+
+    def scope_mask(self, pattern: str) -> np.ndarray:
+        """Live documents with a scope token that answers `pattern` ('*' parts match any value):
+        the union of the specific tokens' masks, kept for the generation."""
+        if ANY not in pattern.split(":"):
+            return self.term_mask("scope", pattern)
+        key = ("scope-pattern", pattern)
+        mask = self._masks.get(key)
+        if mask is None:
+            mask = np.zeros(self.size, dtype=bool)
+            for token in self._scope_tokens():
+                if matches(pattern, token):
+                    mask |= self.term_mask("scope", token)
+            mask.flags.writeable = False
+            with self._lock:
+                self._masks[key] = mask
+        return mask
+
+    def _scope_tokens(self) -> list[str]:
+        """Every specific scope token in this generation."""
+        tokens = self._columns.get("scope-tokens")
+        if tokens is None:
+            tokens = list(self.reader.field_terms("scope")) if self._leaves else []
+            with self._lock:
+                self._columns["scope-tokens"] = tokens
+        return tokens
 
     def _read_mask(self, field: str, term: str, keep: bool) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)

@@ -1,20 +1,19 @@
-"""Keyword tokens that encode contract scope, so one term answers one filter combination.
+"""Keyword tokens that encode contract scope.
 
-A contract line (gemeente G, perceel P, OB x, niveau y) yields a token for every subset of those
-four values, with '*' for a value left open: 'GM0153:jeugd:OB2:B', 'GM0153:*:OB2:*', '*:*:*:B', ...
-Dakjes yield 'GM0153:D2' and '*:D2'; ambulante spoedhulp with a jeugd contract 'GM0153:SPOED'.
+The index holds one specific token per contract line, 'GM0153:jeugd:OB2:B' (a dyslexie line,
+without OB and niveau: 'GM0153:dyslexie:*:*'), per dakje 'GM0153:D2', and 'GM0153:SPOED' for
+ambulante spoedhulp with a jeugd contract. A search asks a pattern in the same shape, with '*'
+for a value left open ('*:*:OB2:*'); the snapshot answers it as the union of the specific tokens
+it matches (see Snapshot.scope_mask), so a document carries a few tokens, not every combination.
 """
 
 from __future__ import annotations
-
-from functools import cache
-from itertools import product
 
 ANY = "*"
 
 
 def scope_token(gemeente: str | None, perceel: str | None, ob: int | None, niveau: str | None) -> str:
-    """The token for one filter combination; None means 'any'."""
+    """The token of a contract line, or the pattern of a filter combination (None: any)."""
     return ":".join(
         [
             gemeente or ANY,
@@ -38,12 +37,7 @@ def spoed_token(gemeente: str | None) -> str:
     return f"{gemeente or ANY}:SPOED"
 
 
-@cache
-def contract_tokens(gemeente: str, perceel: str, ob: int | None, niveau: str | None) -> frozenset[str]:
-    """Every token a contract line answers to."""
-    return frozenset(
-        {
-            scope_token(g, p, o, n)
-            for g, p, o, n in product((gemeente, None), (perceel, None), (ob, None), (niveau, None))
-        }
-    )
+def matches(pattern: str, token: str) -> bool:
+    """Whether a specific token answers a pattern: each part equal, or '*' in the pattern."""
+    parts, values = pattern.split(":"), token.split(":")
+    return len(parts) == len(values) and all(p in (ANY, v) for p, v in zip(parts, values, strict=True))
