@@ -18,7 +18,7 @@ import numpy as np
 from keuzehulp.i18n import N_
 from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN, dakjes_for
 from keuzehulp.search.errors import IndexUnavailable
-from keuzehulp.search.filters import WACHTTIJD_OPTIONS, SearchRequest
+from keuzehulp.search.filters import PER_PAGE, WACHTTIJD_OPTIONS, SearchRequest
 from keuzehulp.search.schema import dutch_analyzer
 from keuzehulp.search.snapshot import Snapshot
 from keuzehulp.search.tokens import RESULTATEN_TOKEN, dakje_token, scope_token, spoed_token
@@ -75,14 +75,32 @@ class SearchResult:
     left_out_words: tuple[str, ...] = ()  # typed words that no aanbieder has (see _text)
 
     @property
-    def cache_size(self) -> int:
-        """An estimate of the bytes this result keeps alive in a cache."""
-        return 2_000 + 300 * sum(len(options) for options in self.facets.values()) + 500 * len(self.hits)
-
-    @property
     def pages(self) -> int:
         """Number of result pages."""
         return max(1, -(-self.total // self.request.per_page))
+
+
+@dataclass
+class Matches:
+    """What a search's filters and text select, whatever the order or page."""
+
+    docnums: np.ndarray
+    facets: dict[str, list[FacetOption]]
+    text: tuple[np.ndarray, np.ndarray, tuple[str, ...]] | None
+    notices: tuple[str, ...]
+    suggestion: str | None = None
+    suggestion_total: int = 0
+
+    @property
+    def cache_size(self) -> int:
+        """An estimate of the bytes this keeps alive in a cache."""
+        text = self.text[0].nbytes + self.text[1].nbytes if self.text is not None else 0
+        return 2_000 + self.docnums.nbytes + text + 300 * sum(len(o) for o in self.facets.values())
+
+
+def _filters(request: SearchRequest) -> SearchRequest:
+    """The request without what only orders or pages its results: the key of its result set."""
+    return replace(request, sort="", pagina=1, per_page=PER_PAGE, from_text=())
 
 
 ORDER_VARIANTS = 32
@@ -198,7 +216,7 @@ class SearchEngine:
             left_out = tuple(word for word, word_mask in word_masks if found and not word_mask.any())
             return mask, scores, left_out
 
-        return snapshot.memo(("text", tuple((w, tuple(t)) for w, t in words)), compute)
+        return snapshot.memo("text", tuple((w, tuple(t)) for w, t in words), compute)
 
     def _groups(self, snapshot: Snapshot, r: SearchRequest) -> dict[str, np.ndarray]:
         """One mask per independent filter group; their AND is the result set."""
@@ -243,7 +261,7 @@ class SearchEngine:
             wachttijd = snapshot.column("wachttijd")
             return (wachttijd >= 0) & (wachttijd <= weeks) & snapshot.live
 
-        return snapshot.memo(("wachttijd", weeks), compute)
+        return snapshot.memo("masks", ("wachttijd", weeks), compute)
 
     @staticmethod
     def _and(groups: dict[str, np.ndarray], skip: tuple[str, ...] = ()) -> np.ndarray:
@@ -266,58 +284,70 @@ class SearchEngine:
         return 0 if request.effective_sort == "naam" else seed
 
     def is_cached(self, snapshot: Snapshot, request: SearchRequest, seed: int) -> bool:
-        """Whether search() would answer from the snapshot's cache, without computing."""
-        return snapshot.has(("search", request, self.order_key(request, seed)))
+        """Whether search() would answer from the snapshot's caches, without computing."""
+        filters = _filters(request)
+        return snapshot.has("matches", filters) and snapshot.has(
+            "order", (filters, request.effective_sort, self.order_key(request, seed))
+        )
 
     def search(self, snapshot: Snapshot, request: SearchRequest, seed: int) -> SearchResult:
-        """The page of results, facet counts and notices for a request."""
-        key = ("search", request, self.order_key(request, seed))
-        with _index_reads():
-            return snapshot.memo(key, lambda: self._search(snapshot, request, seed))
+        """The page of results, facet counts and notices for a request.
 
-    def _search(self, snapshot: Snapshot, r: SearchRequest, seed: int) -> SearchResult:
-        groups = self._groups(snapshot, r)
-        matches = self._and(groups)
-        docnums = np.flatnonzero(matches)
-        sort, notices = r.effective_sort, []
-        text = self._text(snapshot, r.q)
-        if r.q and text is None:
-            notices.append(UNSEARCHABLE_TEXT)
-            if sort == "relevantie":
+        The result set and its facet counts are computed once per filter combination, whatever
+        the order and page; each order of it once per order variant; a page is a slice of that."""
+        filters = _filters(request)
+        with _index_reads():
+            matches = snapshot.memo("matches", filters, lambda: self._matches(snapshot, request))
+            sort, notices = request.effective_sort, list(matches.notices)
+            if request.q and matches.text is None and sort == "relevantie":
                 sort = "willekeurig"
-        if len([w for w in _WORD.findall(r.q) if _analyse(w)]) > MAX_WORDS:
-            notices.append(TOO_MANY_WORDS)
-        point = self._reference_point(r)
-        distances = snapshot.distance_from(*point) if point else None
-        if sort == "afstand" and distances is None:
-            sort = "willekeurig"
-            notices.append(N_("Kies een gemeente of woonplaats om op afstand te sorteren."))
-        ordered = self._order(snapshot, docnums, sort, seed, distances, text)
-        start = (r.pagina - 1) * r.per_page
-        page = ordered[start : start + r.per_page]
-        hits = [
-            Hit(
-                data=snapshot.stored(int(d))["data"],
-                score=float(text[1][d]) if text is not None else None,
-                distance_km=(
-                    float(distances[d]) if distances is not None and np.isfinite(distances[d]) else None
-                ),
+            point = self._reference_point(request)
+            distances = snapshot.distance_from(*point) if point else None
+            if sort == "afstand" and distances is None:
+                sort = "willekeurig"
+                notices.append(N_("Kies een gemeente of woonplaats om op afstand te sorteren."))
+            ordered = snapshot.memo(
+                "order",
+                (filters, sort, self.order_key(request, seed)),
+                lambda: self._order(snapshot, matches.docnums, sort, seed, distances, matches.text),
             )
-            for d in page
-        ]
-        result = SearchResult(
-            request=r,
-            total=int(docnums.size),
+            start = (request.pagina - 1) * request.per_page
+            hits = [
+                Hit(
+                    data=snapshot.stored(int(d))["data"],
+                    score=float(matches.text[1][d]) if matches.text is not None else None,
+                    distance_km=(
+                        float(distances[d]) if distances is not None and np.isfinite(distances[d]) else None
+                    ),
+                )
+                for d in ordered[start : start + request.per_page]
+            ]
+        return SearchResult(
+            request=request,
+            total=int(matches.docnums.size),
             hits=hits,
-            facets=self._facets(snapshot, r, groups),
+            facets=matches.facets,
             sort=sort,
             order_explanation=ORDER_EXPLANATIONS[sort],
+            suggestion=matches.suggestion,
+            suggestion_total=matches.suggestion_total,
             notices=notices,
-            left_out_words=text[2] if text is not None else (),
+            left_out_words=matches.text[2] if matches.text is not None else (),
         )
-        if result.total == 0 and text is not None and not text[0].any():
-            result.suggestion, result.suggestion_total = self._suggest(snapshot, r)
-        return result
+
+    def _matches(self, snapshot: Snapshot, r: SearchRequest) -> Matches:
+        groups = self._groups(snapshot, r)
+        docnums = np.flatnonzero(self._and(groups))
+        text = self._text(snapshot, r.q)
+        notices = []
+        if r.q and text is None:
+            notices.append(UNSEARCHABLE_TEXT)
+        if len([w for w in _WORD.findall(r.q) if _analyse(w)]) > MAX_WORDS:
+            notices.append(TOO_MANY_WORDS)
+        matches = Matches(docnums, self._facets(snapshot, r, groups), text, tuple(notices))
+        if docnums.size == 0 and text is not None and not text[0].any():
+            matches.suggestion, matches.suggestion_total = self._suggest(snapshot, r)
+        return matches
 
     def _reference_point(self, r: SearchRequest) -> tuple[float, float] | None:
         if r.woonplaats and (kern := self.taxonomy.kern(r.woonplaats)):

@@ -26,8 +26,17 @@ from keuzehulp.search.tokens import ANY, matches
 
 EARTH_RADIUS_KM = 6371.0
 FREE_TEXT_FIELDS = frozenset({"naam", "specialisatie_text", "plaatsen", "beschrijving", "spelling"})
-MEMO_BYTES = 48 * 1024 * 1024
-TEXT_MASK_BYTES = 16 * 1024 * 1024
+MB = 1024 * 1024
+TEXT_MASK_BYTES = 16 * MB
+# What searches leave behind, one LRU per kind, each bounded in bytes (never cleared whole):
+CACHE_BUDGETS = {
+    "text": 16 * MB,  # matches and scores of typed text
+    "masks": 4 * MB,  # derived filter masks (wachttijd)
+    "matches": 24 * MB,  # result sets with facet counts, whatever the order or page
+    "order": 16 * MB,  # result sets in one order (per sort and order variant)
+    "page": 32 * MB,  # rendered pages without their result cards
+    "card": 16 * MB,  # rendered result cards
+}
 
 
 class Snapshot:
@@ -49,7 +58,7 @@ class Snapshot:
         self._columns: dict[str, np.ndarray] = {}
         self._distances: dict[tuple[float, float], np.ndarray] = {}
         self._stored: dict[int, dict] = {}
-        self._memo = ByteBoundedCache(MEMO_BYTES)
+        self._caches = {kind: ByteBoundedCache(budget) for kind, budget in CACHE_BUDGETS.items()}
         self._text_masks = ByteBoundedCache(TEXT_MASK_BYTES)
         live = np.zeros(self.size, dtype=bool)
         for leaf, offset, _ in self._leaves:
@@ -181,14 +190,14 @@ class Snapshot:
                 self._distances[key] = distances
         return distances
 
-    def has(self, key) -> bool:
-        """Whether memo(key) would answer from the cache (a lookup, nothing computed)."""
-        return key in self._memo
+    def has(self, kind: str, key) -> bool:
+        """Whether memo(kind, key) would answer from the cache (a lookup, nothing computed)."""
+        return key in self._caches[kind]
 
-    def memo(self, key, compute):
-        """A value computed once per generation while it stays in the bounded cache (text
-        matches, whole search results, rendered pages)."""
-        return self._memo.get(key, compute)
+    def memo(self, kind: str, key, compute):
+        """A value computed once per generation while it stays in the bounded cache of its kind
+        (see CACHE_BUDGETS)."""
+        return self._caches[kind].get(key, compute)
 
     def stored(self, docnum: int) -> dict:
         """The stored display data of one document."""

@@ -87,7 +87,7 @@ async def zoeken(request: Request):
     )
     page_key = ("page", template, search, services.search.order_key(search, seed), current_language())
     work = (request, search, errors, snapshot, seed, template, page_key)
-    if errors or not snapshot.has(page_key):
+    if errors or not snapshot.has("page", page_key):
         response = await run_in_threadpool(_search_page, *work)
     else:
         response = _search_page(*work)
@@ -122,7 +122,7 @@ def _search_page(request, search, errors, snapshot, seed, template, page_key):
     def render_pieces() -> list[bytes]:
         return split_at_markers(render_page())
 
-    pieces = render_pieces() if errors else snapshot.memo(page_key, render_pieces)
+    pieces = render_pieces() if errors else snapshot.memo("page", page_key, render_pieces)
     person = visitor(request)
     response = RenderedTemplateResponse(
         person.personalise(pieces), template, context, status_code=400 if errors else 200

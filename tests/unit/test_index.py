@@ -134,4 +134,23 @@ def test_zoekwoorden_laten_geen_onbegrensd_geheugen_achter(small_world, monkeypa
         small_world.search.search(snapshot, SearchRequest(q=words), seed=1)
     assert len(snapshot.segments._data) == segments_before  # no postings of typed words kept
     assert 0 < snapshot._text_masks.used <= 20_000
-    assert snapshot._memo.used <= snapshot._memo.budget
+    assert all(cache.used <= cache.budget for cache in snapshot._caches.values())
+    assert snapshot._caches["matches"].used > 0
+
+
+def test_een_volgorde_of_pagina_hergebruikt_de_resultaatset(small_world):
+    """The result set and its facets are computed once per filter combination: another order,
+    page or visitor reuses them, and each order of them is kept per order variant."""
+    snapshot = small_world.index.snapshot()
+    matches, orders = snapshot._caches["matches"], snapshot._caches["order"]
+    first = small_world.search.search(snapshot, SearchRequest(perceel="jeugd", per_page=5), seed=1)
+    before = (len(matches), len(orders))
+    for change in ({"pagina": 2}, {"sort": "naam"}, {"sort": "wachttijd", "pagina": 3}):
+        result = small_world.search.search(
+            snapshot, SearchRequest(perceel="jeugd", per_page=5, **change), seed=2
+        )
+        assert result.total == first.total and result.facets == first.facets
+    assert len(matches) == before[0]  # no new result sets
+    assert len(orders) == before[1] + 3  # seed 2 (neutral), naam, wachttijd
+    again = small_world.search.search(snapshot, SearchRequest(perceel="jeugd", per_page=5), seed=1)
+    assert [h.data["slug"] for h in again.hits] == [h.data["slug"] for h in first.hits]
