@@ -1,21 +1,27 @@
 """Beheer: suspend (search follows at once), imports through the web, applications, users,
-tarieven and the budget calculator, the audit log; a wijkteam sees only its own gemeenten."""
+tarieven and the budget calculator, the audit log; a wijkteam sees only its own gemeenten, with
+jeugd and Wmo apart."""
 
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
 from sqlmodel import Session, create_engine, select
+from starlette.testclient import TestClient
 
 from keuzehulp import clock
 from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.db import session_scope
 from keuzehulp.models import Aanbieder, Aanmelding, AuditRegel, Gebruiker, Tarief, UitgaandBericht
+from keuzehulp.services.aanbieders import AanbiederData, ContractLine, create_aanbieders
 from keuzehulp.services.demo_accounts import demo_aanbieder
 from keuzehulp.services.mail import send_pending
-from tests.support.accounts import DEMO, csrf_token, login_as, post_form
+from keuzehulp.web.app import create_app
+from tests.support.accounts import DEMO, PASSWORD, add_user, csrf_token, login, login_as, post_form
 
 
 def _active_slug(world) -> str:
@@ -245,6 +251,39 @@ def test_tarieven_en_budget_voor_het_wijkteam(small_client, small_world):
     cents = hourly[code[3:]] * 30
     expected = f"€ {cents // 100:,}".replace(",", ".") + f",{cents % 100:02d}"
     assert f"Budget: <strong>{expected}</strong>" in result.text
+
+
+@contextmanager
+def _wijkteam_in_enschede(world, aanbieders: list[AanbiederData]):
+    """A client signed in as a wijkteam for Enschede, on a world with just these aanbieders."""
+    with session_scope(world.engine) as session:
+        create_aanbieders(session, aanbieders)
+    world.index.rebuild()
+    add_user(world, "wijkteam@example.nl", "wijkteam", gemeente="GM0153")
+    with TestClient(create_app(world.settings(), engine=world.engine)) as client:
+        assert login(client, "wijkteam@example.nl", PASSWORD).status_code == 303
+        yield client
+
+
+def _contracted(slug: str, *lines: tuple[str, int, str]) -> AanbiederData:
+    since = clock.today() - timedelta(days=30)
+    contracten = [ContractLine("GM0153", perceel, ob, niveau, since) for perceel, ob, niveau in lines]
+    return AanbiederData(slug=slug, naam=slug.title(), kvk="12345678", contracten=contracten)
+
+
+def test_wijkteam_telt_jeugd_en_wmo_apart(empty_world):
+    aanbieders = [_contracted("jeugd", ("jeugd", 1, "A")), _contracted("wmo", ("wmo", 1, "A"))]
+    with _wijkteam_in_enschede(empty_world, aanbieders) as client:
+        html = client.get("/wijkteam").text
+    links = re.findall(
+        r'<a class="tag" href="/zoeken\?gemeente=enschede&amp;perceel=([^"]+)">[^<:]+: (\d+)</a>', html
+    )
+    counts = {query.replace("&amp;", "&"): int(count) for query, count in links}
+    assert counts["jeugd&ob=1&niveau=A"] == 1 and counts["wmo&ob=1&niveau=A"] == 1  # not 2 and 2
+    assert counts["jeugd&ob=1&niveau=B"] == 0 and counts["dyslexie"] == 0
+    assert len(counts) == 15 + 8 + 1  # jeugd OB1-OB4, Wmo OB1-OB2 with their niveaus, and dyslexie
+    assert not any(query.startswith(("wmo&ob=3", "wmo&ob=4")) for query in counts)
+    assert "Volwassenen (Wmo)" in html and "Wmo OB1: Praktische ondersteuning" in html
 
 
 def test_wijkteam_ziet_alleen_de_eigen_gemeenten(small_client):
