@@ -2,7 +2,8 @@
 
 Figures with fewer than MIN_N cliënten are not shown (unreliable and possibly identifying). Each
 shown figure has its n, period, a 95% Wilson interval and the regional median of aanbieders with
-the same ondersteuningsbehoefte, with one plain sentence that never claims more than the interval.
+the same perceel and ondersteuningsbehoefte (jeugd OB1 and Wmo OB1 are different markets), with one
+plain sentence that never claims more than the interval.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class Figure:
     noemer: int
     bron: str
     benchmark: float | None
-    benchmark_ob: int | None
+    benchmark_scope: tuple[str, int] | None  # (perceel, OB) of the aanbieders in the benchmark
 
     @property
     def shown(self) -> bool:
@@ -112,21 +113,23 @@ class Figure:
         return f"{text} {comparisons[self.comparison]}" if self.comparison in comparisons else text
 
 
-def main_ob(session: Session, aanbieder_id: int, today: date) -> int | None:
-    """The ondersteuningsbehoefte most of the aanbieder's current contract lines are for."""
-    obs = Counter(
-        session.exec(
-            select(Contract.ob).where(
-                Contract.aanbieder_id == aanbieder_id, Contract.ob.is_not(None), current(Contract, today)
-            )
-        )
+def main_scope(session: Session, aanbieder_id: int, today: date) -> tuple[str, int] | None:
+    """The (perceel, ondersteuningsbehoefte) most of the aanbieder's current contract lines are for."""
+    query = select(Contract.perceel, Contract.ob).where(
+        Contract.aanbieder_id == aanbieder_id, Contract.ob.is_not(None), current(Contract, today)
     )
-    return min(obs, key=lambda ob: (-obs[ob], ob)) if obs else None
+    scopes = Counter((perceel, ob) for perceel, ob in session.exec(query))
+    return min(scopes, key=lambda scope: (-scopes[scope], scope[1], scope[0])) if scopes else None
 
 
-def benchmarks(session: Session, ob: int, today: date) -> dict[tuple[str, str], float]:
-    """Median rate per (periode, indicator) over aanbieders with an OB contract, counting n >= MIN_N only."""
-    with_ob = select(Contract.aanbieder_id).where(Contract.ob == ob, current(Contract, today)).distinct()
+def benchmarks(session: Session, perceel: str, ob: int, today: date) -> dict[tuple[str, str], float]:
+    """Median rate per (periode, indicator) over aanbieders with a contract for this perceel and OB,
+    counting n >= MIN_N only."""
+    with_ob = (
+        select(Contract.aanbieder_id)
+        .where(Contract.perceel == perceel, Contract.ob == ob, current(Contract, today))
+        .distinct()
+    )
     rates: dict[tuple[str, str], list[float]] = defaultdict(list)
     query = select(Resultaat).where(Resultaat.aanbieder_id.in_(with_ob), Resultaat.noemer >= MIN_N)
     for row in session.exec(query):
@@ -139,8 +142,8 @@ def figures_for(session: Session, aanbieder_id: int, today: date) -> list[Figure
     rows = list(session.exec(select(Resultaat).where(Resultaat.aanbieder_id == aanbieder_id)))
     if not rows:
         return []
-    ob = main_ob(session, aanbieder_id, today)
-    medians = benchmarks(session, ob, today) if ob is not None else {}
+    scope = main_scope(session, aanbieder_id, today)
+    medians = benchmarks(session, *scope, today) if scope is not None else {}
     order = list(INDICATOREN)
     rows.sort(key=lambda r: (_reverse(r.periode), order.index(r.indicator) if r.indicator in order else 99))
     return [
@@ -151,7 +154,7 @@ def figures_for(session: Session, aanbieder_id: int, today: date) -> list[Figure
             r.noemer,
             r.bron,
             medians.get((r.periode, r.indicator)),
-            ob,
+            scope,
         )
         for r in rows
         if r.indicator in INDICATOREN and r.noemer > 0

@@ -24,7 +24,7 @@ def test_wilson_interval_bekende_waarden():
 
 
 def figure(code: str, teller: int, noemer: int, benchmark: float | None) -> Figure:
-    return Figure(INDICATOREN[code], "2026", teller, noemer, "test", benchmark, 2)
+    return Figure(INDICATOREN[code], "2026", teller, noemer, "test", benchmark, ("jeugd", 2))
 
 
 def test_onder_de_10_clienten_geen_cijfer():
@@ -68,17 +68,17 @@ def test_zin_in_het_engels():
     )
 
 
-def make(slug: str, ob: int, teller: int, noemer: int) -> AanbiederData:
+def make(slug: str, ob: int, teller: int, noemer: int, perceel: str = "jeugd") -> AanbiederData:
     return AanbiederData(
         slug=slug,
         naam=slug.title(),
         kvk="12345678",
-        contracten=[ContractLine("GM0153", "jeugd", ob, "A", START)],
+        contracten=[ContractLine("GM0153", perceel, ob, "A", START)],
         resultaten=[ResultaatData("2026", "3.4", teller, noemer, "test")],
     )
 
 
-def test_regionale_mediaan_over_aanbieders_met_dezelfde_ob_en_genoeg_clienten(empty_world):
+def test_regionale_mediaan_over_aanbieders_met_hetzelfde_perceel_en_ob_en_genoeg_clienten(empty_world):
     with session_scope(empty_world.engine) as session:
         ids = create_aanbieders(
             session,
@@ -88,13 +88,18 @@ def test_regionale_mediaan_over_aanbieders_met_dezelfde_ob_en_genoeg_clienten(em
                 make("c", 2, 9, 10),  # 0.90
                 make("d", 2, 1, 9),  # too few: not in the median
                 make("e", 3, 10, 10),  # other OB: not in the median
+                make("f", 2, 1, 10, perceel="wmo"),  # Wmo OB2: another market, its own median
+                make("g", 2, 3, 10, perceel="wmo"),
             ],
         )
     with Session(empty_world.engine) as session:
-        assert benchmarks(session, 2, clock.today()) == {("2026", "3.4"): pytest.approx(0.60)}
+        assert benchmarks(session, "jeugd", 2, clock.today()) == {("2026", "3.4"): pytest.approx(0.60)}
+        assert benchmarks(session, "wmo", 2, clock.today()) == {("2026", "3.4"): pytest.approx(0.20)}
         [shown] = figures_for(session, ids[0], clock.today())
         [hidden] = figures_for(session, ids[3], clock.today())
-    assert shown.benchmark == pytest.approx(0.60) and shown.benchmark_ob == 2
+        [wmo] = figures_for(session, ids[5], clock.today())
+    assert shown.benchmark == pytest.approx(0.60) and shown.benchmark_scope == ("jeugd", 2)
+    assert wmo.benchmark == pytest.approx(0.20) and wmo.benchmark_scope == ("wmo", 2)
     assert not hidden.shown
 
 
