@@ -25,8 +25,9 @@ def _own_gemeenten(db: Session, user: Gebruiker) -> list[Gemeente]:
     return list(db.exec(select(Gemeente).where(Gemeente.id.in_(ids)).order_by(Gemeente.naam)))
 
 
-def _matrix(services, gemeente: Gemeente) -> tuple[dict[str, list[tuple[int, list[tuple[str, Cell]]]]], Cell]:
-    """Aanbieders in the gemeente per perceel -> OB -> niveau (jeugd and Wmo apart), and for dyslexie."""
+def _matrix(services, gemeente: Gemeente) -> tuple[dict, Cell]:
+    """Aanbieders in the gemeente per perceel: {perceel: [(OB, [(niveau, Cell)])]} for jeugd and Wmo
+    apart, and the Cell for dyslexie."""
     snapshot = services.index.snapshot()
 
     def cell(**filters) -> Cell:
