@@ -115,10 +115,11 @@ class Herinnering(SQLModel, table=True):
 
 
 class Tarief(SQLModel, table=True):
-    """The regional price of an OB/niveau (per hour) or a dakje (per etmaal) for a period."""
+    """The regional price of a perceel x OB x niveau (per hour) or a dakje (per etmaal) for a period."""
 
     id: int | None = Field(default=None, primary_key=True)
     soort: str  # "ob" or "dakje"
+    perceel: str | None = None  # "jeugd" or "wmo" for an OB; None for a dakje (one price for both)
     code: str  # "1A".."4E" or a dakje "1".."3", "0-A", "0-B"
     bedrag_centen: int
     geldig_vanaf: date

@@ -16,6 +16,10 @@ NIVEAUS_PER_OB = {
     3: ("A", "B", "C"),
     4: ("A", "B", "C", "E"),
 }
+# OB1 and OB2 exist for jeugd and Wmo, OB3 and OB4 for jeugd only; dyslexie (EED) has no OB.
+OBS_PER_PERCEEL = {"jeugd": (1, 2, 3, 4), "wmo": (1, 2), "dyslexie": ()}
+PERCEEL_OBS = tuple((perceel, ob) for perceel, obs in OBS_PER_PERCEEL.items() for ob in obs)
+OB_SCOPES = tuple((perceel, ob, niveau) for perceel, ob in PERCEEL_OBS for niveau in NIVEAUS_PER_OB[ob])
 DAKJES = ("0-A", "0-B", "1", "2", "3")
 # The percelen a dakje belongs to: pleegzorg and gezinshuis are jeugdhulp; 003 names dakje 1 and 2
 # for jeugd and Wmo and is silent on dakje 3, which is taken as both.
@@ -68,7 +72,7 @@ def check_contract(perceel: str, ob: int | None, niveau: str | None) -> None:
         return
     if ob not in OBS:
         raise RuleViolation(f"Ondersteuningsbehoefte moet 1, 2, 3 of 4 zijn, niet '{ob}'.")
-    if ob in (3, 4) and perceel != "jeugd":
+    if ob not in OBS_PER_PERCEEL[perceel]:
         raise RuleViolation(f"Ondersteuningsbehoefte {ob} bestaat alleen voor jeugd, niet voor {perceel}.")
     if niveau not in NIVEAUS_PER_OB[ob]:
         allowed = ", ".join(NIVEAUS_PER_OB[ob])

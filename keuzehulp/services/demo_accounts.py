@@ -14,9 +14,9 @@ from sqlmodel import Session, select
 
 from keuzehulp.models import Aanbieder, Contract, Gebruiker, GebruikerGemeente, Gemeente, Tarief
 from keuzehulp.models.periods import current
+from keuzehulp.models.twents_model import OB_SCOPES
 from keuzehulp.services.accounts import hash_password
 from keuzehulp.services.audit import SYSTEM, record
-from keuzehulp.services.tarieven import OB_CODES
 
 DEMO_TOTP_SECRET = "KEUZEHULPDEMOBEHEERTWENTE2345672"
 
@@ -36,7 +36,10 @@ DEMO_ACCOUNTS = (
     ),
     DemoAccount("aanbieder", "aanbieder@demo.keuzehulp.nl", "demo-aanbieder-twente", "Demo aanbieder"),
 )
-DEMO_HOURLY = {"A": 52_00, "B": 68_00, "C": 84_00, "D": 41_00, "E": 112_00}
+DEMO_HOURLY = {
+    "jeugd": {"A": 52_00, "B": 68_00, "C": 84_00, "D": 41_00, "E": 112_00},
+    "wmo": {"A": 49_00, "B": 63_00, "C": 78_00, "D": 38_00},
+}
 DEMO_ETMAAL = {"0-A": 45_00, "0-B": 95_00, "1": 165_00, "2": 290_00, "3": 420_00}
 
 
@@ -107,8 +110,13 @@ def ensure_demo_accounts(session: Session, today: date) -> list[tuple[DemoAccoun
         created.append((account, purpose[account.rol]))
     if session.exec(select(Tarief.id)).first() is None:
         start = date(today.year, 1, 1)
-        for code in OB_CODES:
-            session.add(Tarief(soort="ob", code=code, bedrag_centen=DEMO_HOURLY[code[1]], geldig_vanaf=start))
+        for perceel, ob, niveau in OB_SCOPES:
+            cents = DEMO_HOURLY[perceel][niveau]
+            session.add(
+                Tarief(
+                    soort="ob", perceel=perceel, code=f"{ob}{niveau}", bedrag_centen=cents, geldig_vanaf=start
+                )
+            )
         for dakje, cents in DEMO_ETMAAL.items():
             session.add(Tarief(soort="dakje", code=dakje, bedrag_centen=cents, geldig_vanaf=start))
     return created

@@ -2,7 +2,8 @@
 
 Figures with fewer than MIN_N cliënten are not shown (unreliable and possibly identifying). Each
 shown figure has its n, period, a 95% Wilson interval and the regional median of aanbieders with
-the same ondersteuningsbehoefte, with one plain sentence that never claims more than the interval.
+the same perceel and ondersteuningsbehoefte (jeugd OB1 and Wmo OB1 are different markets), with one
+plain sentence that never claims more than the interval.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ class Figure:
     noemer: int
     bron: str
     benchmark: float | None
-    benchmark_ob: int | None
+    benchmark_scope: tuple[str, int] | None  # (perceel, OB) of the aanbieders in the benchmark
 
     @property
     def shown(self) -> bool:
@@ -117,28 +118,26 @@ class Figure:
         return f"{text} {comparisons[self.comparison]}" if self.comparison in comparisons else text
 
 
-def main_ob(session: Session, aanbieder_id: int, today: date) -> int | None:
-    """The ondersteuningsbehoefte most of the aanbieder's current jeugd contract lines are for
-    (outcomes are compared within jeugdhulp); None without a current jeugd OB contract."""
-    obs = Counter(
-        session.exec(
-            select(Contract.ob).where(
-                Contract.aanbieder_id == aanbieder_id,
-                Contract.perceel == "jeugd",
-                Contract.ob.is_not(None),
-                current(Contract, today),
-            )
-        )
+def main_scope(
+    session: Session, aanbieder_id: int, today: date, perceel: str | None = None
+) -> tuple[str, int] | None:
+    """The (perceel, ondersteuningsbehoefte) most of the aanbieder's current contract lines are
+    for, within one perceel when given."""
+    query = select(Contract.perceel, Contract.ob).where(
+        Contract.aanbieder_id == aanbieder_id, Contract.ob.is_not(None), current(Contract, today)
     )
-    return min(obs, key=lambda ob: (-obs[ob], ob)) if obs else None
+    if perceel is not None:
+        query = query.where(Contract.perceel == perceel)
+    scopes = Counter((perceel, ob) for perceel, ob in session.exec(query))
+    return min(scopes, key=lambda scope: (-scopes[scope], scope[1], scope[0])) if scopes else None
 
 
-def benchmarks(session: Session, ob: int, today: date) -> dict[tuple[str, str], float]:
-    """Median rate per (periode, indicator) over aanbieders with a jeugd contract for the OB,
+def benchmarks(session: Session, perceel: str, ob: int, today: date) -> dict[tuple[str, str], float]:
+    """Median rate per (periode, indicator) over aanbieders with a contract for this perceel and OB,
     counting n >= MIN_N only."""
     with_ob = (
         select(Contract.aanbieder_id)
-        .where(Contract.perceel == "jeugd", Contract.ob == ob, current(Contract, today))
+        .where(Contract.perceel == perceel, Contract.ob == ob, current(Contract, today))
         .distinct()
     )
     rates: dict[tuple[str, str], list[float]] = defaultdict(list)
@@ -149,29 +148,26 @@ def benchmarks(session: Session, ob: int, today: date) -> dict[tuple[str, str], 
 
 
 def figures_for(session: Session, aanbieder_id: int, today: date) -> list[Figure]:
-    """All figures of an aanbieder, newest period first, in the order of INDICATOREN."""
+    """All figures of an aanbieder, newest period first, in the order of INDICATOREN. Doelrealisatie
+    (3.1-3.4) is shown only with a current jeugd contract, and compared within jeugdhulp."""
     rows = list(session.exec(select(Resultaat).where(Resultaat.aanbieder_id == aanbieder_id)))
     if not rows:
         return []
-    ob = main_ob(session, aanbieder_id, today)
-    medians = benchmarks(session, ob, today) if ob is not None else {}
+    scopes = {"all": main_scope(session, aanbieder_id, today)}
+    scopes["jeugd"] = main_scope(session, aanbieder_id, today, "jeugd")
+    medians = {kind: benchmarks(session, *scope, today) if scope else {} for kind, scope in scopes.items()}
     order = list(INDICATOREN)
     rows.sort(key=lambda r: (_reverse(r.periode), order.index(r.indicator) if r.indicator in order else 99))
-    return [
-        Figure(
-            INDICATOREN[r.indicator],
-            r.periode,
-            r.teller,
-            r.noemer,
-            r.bron,
-            medians.get((r.periode, r.indicator)),
-            ob,
+    figures = []
+    for r in rows:
+        kind = "jeugd" if r.indicator in JEUGD_INDICATOREN else "all"
+        if r.indicator not in INDICATOREN or r.noemer <= 0 or (kind == "jeugd" and scopes["jeugd"] is None):
+            continue
+        median = medians[kind].get((r.periode, r.indicator))
+        figures.append(
+            Figure(INDICATOREN[r.indicator], r.periode, r.teller, r.noemer, r.bron, median, scopes[kind])
         )
-        for r in rows
-        if r.indicator in INDICATOREN
-        and r.noemer > 0
-        and (ob is not None or r.indicator not in JEUGD_INDICATOREN)
-    ]
+    return figures
 
 
 def _reverse(periode: str) -> tuple:

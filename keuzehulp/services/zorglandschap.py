@@ -1,8 +1,10 @@
-"""The zorglandschap for beheerders: coverage per gemeente, wachttijden per gemeente x OB and
-their trend, as tables (with CSV) and an SVG chart.
+"""The zorglandschap for beheerders: coverage per gemeente, wachttijden per gemeente x perceel x OB
+and their trend, as tables (with CSV) and an SVG chart.
 
 Coverage counts come from the search index with the same filters as /zoeken, so a cell's number
-is exactly what a click on it shows. Wachttijden use confirmed values younger than 8 weeks only.
+is exactly what a click on it shows (the wijkteam's matrix uses the same cells). Jeugd OB1 and Wmo
+OB1 are different markets, so every OB figure is per perceel. Wachttijden use confirmed values
+younger than 8 weeks only.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from itertools import groupby
 from urllib.parse import urlencode
 
 from markupsafe import escape
@@ -17,17 +20,45 @@ from sqlmodel import Session, select
 
 from keuzehulp.models import Aanbieder, Contract, Gemeente, WachttijdMelding
 from keuzehulp.models.periods import current
-from keuzehulp.models.twents_model import DAKJES, NIVEAUS_PER_OB
+from keuzehulp.models.twents_model import DAKJES, OB_SCOPES, PERCEEL_OBS
 from keuzehulp.search.filters import SearchRequest, to_params
 from keuzehulp.services.csvfile import csv_text
 from keuzehulp.services.profiel import STALE_AFTER_DAYS
+from keuzehulp.services.taxonomy import labels
+
+TREND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: its group (a perceel's name, or empty), its own label and its search filters."""
+
+    group: str
+    label: str
+    filters: dict
+
+    @property
+    def name(self) -> str:
+        """The full name, as in the CSV header: 'Jeugd OB1 A', 'Dakje 1'."""
+        return f"{self.group} {self.label}".strip()
+
+
+def _perceel(perceel: str) -> str:
+    return labels()["percelen"][perceel]["naam"]
+
 
 COLUMNS = (
-    [(f"OB{ob} {n}", {"ob": ob, "niveau": n}) for ob, niveaus in NIVEAUS_PER_OB.items() for n in niveaus]
-    + [(f"Dakje {d}", {"dakje": d}) for d in DAKJES]
-    + [("Spoedhulp", {"spoedhulp": True})]
+    [Column(_perceel(p), f"OB{ob} {n}", {"perceel": p, "ob": ob, "niveau": n}) for p, ob, n in OB_SCOPES]
+    + [Column("", _perceel("dyslexie"), {"perceel": "dyslexie"})]
+    + [Column("", f"Dakje {d}", {"dakje": d}) for d in DAKJES]
+    + [Column("", "Spoedhulp", {"spoedhulp": True})]
 )
-TREND_MONTHS = 12
+WAIT_COLUMNS = [Column(_perceel(p), f"OB{ob}", {"perceel": p, "ob": ob}) for p, ob in PERCEEL_OBS]
+
+
+def column_groups(columns) -> list[tuple[str, list[Column]]]:
+    """Neighbouring columns of the same group together, for a two-row table header."""
+    return [(group, list(members)) for group, members in groupby(columns, key=lambda c: c.group)]
 
 
 @dataclass(frozen=True)
@@ -36,24 +67,25 @@ class Cell:
     url: str
 
 
+def count_cell(search_engine, snapshot, gemeente: Gemeente, filters: dict) -> Cell:
+    """The number of active aanbieders in a gemeente that match `filters`, and the search showing them."""
+    request = replace(SearchRequest(gemeente=gemeente.cbs_code), **filters)
+    url = "/zoeken?" + urlencode(to_params(replace(request, gemeente=gemeente.slug)))
+    return Cell(search_engine.count(snapshot, request), url)
+
+
 def coverage(search_engine, snapshot, gemeenten) -> list[tuple[Gemeente, list[Cell]]]:
-    """Per gemeente, the number of active aanbieders for each OB x niveau, dakje and spoedhulp."""
-    rows = []
-    for gemeente in gemeenten:
-        cells = []
-        for _, change in COLUMNS:
-            request = replace(SearchRequest(gemeente=gemeente.cbs_code), **change)
-            params = to_params(replace(request, gemeente=gemeente.slug))
-            url = "/zoeken?" + urlencode(params)
-            cells.append(Cell(search_engine.count(snapshot, request), url))
-        rows.append((gemeente, cells))
-    return rows
+    """Per gemeente, the number of active aanbieders for each COLUMNS entry."""
+    return [
+        (gemeente, [count_cell(search_engine, snapshot, gemeente, c.filters) for c in COLUMNS])
+        for gemeente in gemeenten
+    ]
 
 
 def coverage_csv(rows) -> str:
     """The coverage matrix as CSV."""
     return csv_text(
-        ["gemeente", "cbs_code", *(label for label, _ in COLUMNS)],
+        ["gemeente", "cbs_code", *(c.name for c in COLUMNS)],
         ([gemeente.naam, gemeente.cbs_code, *(c.count for c in cells)] for gemeente, cells in rows),
     )
 
@@ -73,21 +105,22 @@ def _figure(weeks: list[int]) -> WaitFigure:
     return WaitFigure(len(ordered), statistics.median(ordered), p90)
 
 
-def _contracted(session: Session, today: date) -> dict[tuple[int, int], set[int]]:
-    """(gemeente id, OB) -> ids of active aanbieders with a current contract line."""
+def _contracted(session: Session, today: date) -> dict[tuple[int, str, int], set[int]]:
+    """(gemeente id, perceel, OB) -> ids of active aanbieders with a current contract line."""
     query = (
-        select(Contract.gemeente_id, Contract.ob, Contract.aanbieder_id)
+        select(Contract.gemeente_id, Contract.perceel, Contract.ob, Contract.aanbieder_id)
         .join(Aanbieder, Aanbieder.id == Contract.aanbieder_id)
         .where(Aanbieder.status == "actief", Contract.ob.is_not(None), current(Contract, today))
     )
-    groups: dict[tuple[int, int], set[int]] = {}
-    for gemeente_id, ob, aanbieder_id in session.exec(query):
-        groups.setdefault((gemeente_id, ob), set()).add(aanbieder_id)
+    groups: dict[tuple[int, str, int], set[int]] = {}
+    for gemeente_id, perceel, ob, aanbieder_id in session.exec(query):
+        groups.setdefault((gemeente_id, perceel, ob), set()).add(aanbieder_id)
     return groups
 
 
 def wachttijden(session: Session, gemeenten, today: date) -> list[tuple[Gemeente, list[WaitFigure]]]:
-    """Per gemeente and OB: median and p90 of confirmed wachttijden no older than 8 weeks."""
+    """Per gemeente and WAIT_COLUMNS (perceel x OB): median and p90 of confirmed wachttijden no
+    older than 8 weeks."""
     fresh_since = today - timedelta(days=STALE_AFTER_DAYS)
     weeks = dict(
         session.exec(
@@ -100,7 +133,13 @@ def wachttijden(session: Session, gemeenten, today: date) -> list[tuple[Gemeente
     )
     groups = _contracted(session, today)
     return [
-        (g, [_figure([weeks[a] for a in groups.get((g.id, ob), ()) if a in weeks]) for ob in NIVEAUS_PER_OB])
+        (
+            g,
+            [
+                _figure([weeks[a] for a in groups.get((g.id, p, ob), ()) if a in weeks])
+                for p, ob in PERCEEL_OBS
+            ],
+        )
         for g in gemeenten
     ]
 
@@ -108,8 +147,8 @@ def wachttijden(session: Session, gemeenten, today: date) -> list[tuple[Gemeente
 def wachttijden_csv(rows) -> str:
     """The wachttijd table as CSV."""
     header = ["gemeente", "cbs_code"]
-    for ob in NIVEAUS_PER_OB:
-        header += [f"OB{ob} aantal", f"OB{ob} mediaan weken", f"OB{ob} p90 weken"]
+    for c in WAIT_COLUMNS:
+        header += [f"{c.name} aantal", f"{c.name} mediaan weken", f"{c.name} p90 weken"]
     lines = []
     for gemeente, figures in rows:
         line = [gemeente.naam, gemeente.cbs_code]
@@ -128,9 +167,12 @@ def months_back(today: date, count: int) -> list[date]:
     return months[::-1]
 
 
-def trend(session: Session, gemeente: Gemeente, ob: int, today: date) -> list[tuple[date, WaitFigure]]:
-    """Per month: median and p90 of the wachttijden confirmed that month by aanbieders contracted now."""
-    aanbieders = _contracted(session, today).get((gemeente.id, ob), set())
+def trend(
+    session: Session, gemeente: Gemeente, perceel: str, ob: int, today: date
+) -> list[tuple[date, WaitFigure]]:
+    """Per month: median and p90 of the wachttijden confirmed that month by aanbieders contracted
+    now for this perceel and OB."""
+    aanbieders = _contracted(session, today).get((gemeente.id, perceel, ob), set())
     months = months_back(today, TREND_MONTHS)
     per_month: dict[date, list[int]] = {m: [] for m in months}
     if aanbieders:

@@ -33,6 +33,7 @@ from keuzehulp.services.accounts import create_user, invite, set_active
 from keuzehulp.services.audit import Actor, audit_csv, record, search_audit
 from keuzehulp.services.consultatie import count_overdue
 from keuzehulp.services.kenmerken import Kenmerken
+from keuzehulp.services.taxonomy import labels
 from keuzehulp.services.validation import whole_number
 from keuzehulp.web.aanbieder_area import history_page
 from keuzehulp.web.auth import page, signed_in
@@ -375,21 +376,24 @@ def aanmelding_beoordelen(request: Request, db: Session, user: Gebruiker, form):
 
 def _blank_tarief() -> dict:
     """The new-tarief form's starting values: it starts today."""
-    return {"code": "", "bedrag": "", "vanaf": clock.today().isoformat(), "tot": ""}
+    return {"perceel": "", "code": "", "bedrag": "", "vanaf": clock.today().isoformat(), "tot": ""}
 
 
 def _tarieven_page(
     request: Request, db: Session, values: dict, errors: dict, status: int = 200, einde: dict | None = None
 ):
     """The tarieven page; `einde` keeps a refused end date with its message: {id, tot, fout}."""
-    rows = db.exec(select(Tarief).order_by(Tarief.soort.desc(), Tarief.code, Tarief.geldig_vanaf)).all()
+    order = (Tarief.soort.desc(), Tarief.perceel, Tarief.code, Tarief.geldig_vanaf)
+    rows = db.exec(select(Tarief).order_by(*order)).all()
     context = {
         "rows": rows,
         "values": values,
         "errors": errors,
         "einde": einde or {},
+        "percelen": [(p, labels()["percelen"][p]["naam"]) for p in tarieven.OB_PERCELEN],
         "codes": [("ob:" + c, f"OB{c[0]} niveau {c[1]} (per uur)") for c in tarieven.OB_CODES]
         + [("dakje:" + d, f"Dakje {d} (per etmaal)") for d in tarieven.DAKJES],
+        "product": tarieven.product_name,
         "euros": tarieven.euros,
         "eenheid": tarieven.EENHEID,
     }
@@ -398,10 +402,10 @@ def _tarieven_page(
 
 @signed_in("beheerder")
 def tarieven_beheer(request: Request, db: Session, user: Gebruiker, form):
-    """Regional tarieven per OB/niveau and dakje, with validity dates."""
+    """Regional tarieven per perceel x OB x niveau and per dakje, with validity dates."""
     if form is None:
         return _tarieven_page(request, db, _blank_tarief(), {})
-    values = {name: str(form.get(name, "")).strip()[:40] for name in ("code", "bedrag", "vanaf", "tot")}
+    values = {name: str(form.get(name, "")).strip()[:40] for name in _blank_tarief()}
     errors = {}
     soort, _, code = values["code"].partition(":")
     try:
@@ -418,9 +422,11 @@ def tarieven_beheer(request: Request, db: Session, user: Gebruiker, form):
         errors["vanaf"] = "Kies de datum waarop het tarief ingaat."
     if not errors:
         try:
-            tarieven.add_tarief(db, Actor.of(user), soort, code, cents, dates["vanaf"], dates["tot"])
+            tarieven.add_tarief(
+                db, Actor.of(user), soort, values["perceel"], code, cents, dates["vanaf"], dates["tot"]
+            )
         except RuleViolation as problem:
-            errors["code"] = str(problem)
+            errors[problem.field or "code"] = str(problem)
     if errors:
         db.rollback()
         return _tarieven_page(request, db, values, errors, 400)

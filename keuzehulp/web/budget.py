@@ -1,5 +1,8 @@
 """What wijkteams see on profiles and comparisons: the budget calculator (uurtarief x uren x weken,
-or etmaaltarief x dagen), and whether consultatie can be asked (a contract in their gemeenten)."""
+or etmaaltarief x dagen), and whether consultatie can be asked (a contract in their gemeenten).
+
+The products are the aanbieder's contract lines in the wijkteam's gemeenten, so an OB product
+carries its perceel and gets the tarief of that perceel (jeugd and Wmo differ)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from starlette.requests import Request
 from keuzehulp import clock
 from keuzehulp.queries import Profile
 from keuzehulp.services.accounts import gemeente_ids
-from keuzehulp.services.tarieven import budget, current_tarieven, euros
+from keuzehulp.services.tarieven import budget, current_tarieven, euros, product_name
 from keuzehulp.services.taxonomy import labels
 from keuzehulp.web.sessions import viewer
 
@@ -58,22 +61,18 @@ def _calculator(request: Request, profile: Profile, user) -> dict:
     for contract, gemeente in profile.contracten:
         if gemeente.id in own and contract.ob is not None:
             code = f"{contract.ob}{contract.niveau}"
-            options[f"ob-{code}"] = (
-                f"OB{contract.ob} niveau {contract.niveau} "
+            options[f"ob-{contract.perceel}-{code}"] = (
+                f"{product_name('ob', contract.perceel, code)} "
                 f"({names['ondersteuningsbehoeften'][contract.ob]['naam'].lower()}), per uur",
-                "ob",
-                code,
+                ("ob", contract.perceel, code),
             )
     for dakje, gemeente in profile.dakjes:
         if gemeente.id in own:
             options[f"dakje-{dakje.dakje}"] = (
                 f"{names['dakjes'][dakje.dakje]['naam']}, per etmaal",
-                "dakje",
-                dakje.dakje,
+                ("dakje", None, dakje.dakje),
             )
-    choices = [
-        (key, text, tarieven.get((soort, code))) for key, (text, soort, code) in sorted(options.items())
-    ]
+    choices = [(key, text, tarieven.get(product)) for key, (text, product) in sorted(options.items())]
     params = request.query_params
     chosen = params.get("budget_code", "")
     result = error = None
@@ -81,8 +80,8 @@ def _calculator(request: Request, profile: Profile, user) -> dict:
         if chosen not in options:
             error = "Kies een product uit de lijst."
         else:
-            _, soort, code = options[chosen]
-            tarief = tarieven.get((soort, code))
+            _, product = options[chosen]
+            soort, tarief = product[0], tarieven.get(product)
             uren, weken, dagen = (_number(params.get(k), 10000) for k in ("uren", "weken", "dagen"))
             if tarief is None:
                 error = "Voor dit product is nog geen tarief vastgesteld."

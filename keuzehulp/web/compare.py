@@ -174,6 +174,7 @@ def comparison_rows(profiles, search: SearchRequest, taxonomy) -> list[dict]:
     if any((search.gemeente, search.perceel, search.ob, search.niveau)):
         parts = [
             gemeente.naam if gemeente else None,
+            seed_text(labels()["percelen"][search.perceel]["naam"]) if search.perceel else None,
             f"OB{search.ob}" if search.ob else None,
             gettext("niveau %(niveau)s") % {"niveau": search.niveau} if search.niveau else None,
         ]

@@ -5,19 +5,17 @@ A wijkteam user sees only the gemeenten it works for; asking for another gemeent
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from sqlmodel import Session, select
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 
 from keuzehulp.models import Gebruiker, Gemeente
-from keuzehulp.models.twents_model import NIVEAUS_PER_OB
-from keuzehulp.search.filters import parse_search
+from keuzehulp.models.twents_model import NIVEAUS_PER_OB, PERCEEL_OBS
 from keuzehulp.services.accounts import gemeente_ids
 from keuzehulp.services.consultatie import read_moments
 from keuzehulp.services.voorkeuren import for_wijkteam
+from keuzehulp.services.zorglandschap import Cell, count_cell
 from keuzehulp.web.auth import page, signed_in
 from keuzehulp.web.consultatie import inbox_context
 
@@ -27,10 +25,25 @@ def _own_gemeenten(db: Session, user: Gebruiker) -> list[Gemeente]:
     return list(db.exec(select(Gemeente).where(Gemeente.id.in_(ids)).order_by(Gemeente.naam)))
 
 
+def _matrix(services, gemeente: Gemeente) -> tuple[dict, Cell]:
+    """Aanbieders in the gemeente per perceel: {perceel: [(OB, [(niveau, Cell)])]} for jeugd and Wmo
+    apart, and the Cell for dyslexie."""
+    snapshot = services.index.snapshot()
+
+    def cell(**filters) -> Cell:
+        return count_cell(services.search, snapshot, gemeente, filters)
+
+    matrix: dict[str, list] = {}
+    for perceel, ob in PERCEEL_OBS:
+        cells = [(n, cell(perceel=perceel, ob=ob, niveau=n)) for n in NIVEAUS_PER_OB[ob]]
+        matrix.setdefault(perceel, []).append((ob, cells))
+    return matrix, cell(perceel="dyslexie")
+
+
 @signed_in("wijkteam")
 def start(request: Request, db: Session, user: Gebruiker, form):
-    """The wijkteam's inbox (consultaties and voorkeuren) and its gemeenten with aanbieders per OB/niveau."""
-    services = request.app.state.services
+    """The wijkteam's inbox (consultaties and voorkeuren) and its gemeenten with aanbieders per
+    perceel, OB and niveau."""
     own = _own_gemeenten(db, user)
     wanted = request.query_params.get("gemeente", "")
     if wanted and wanted not in {g.cbs_code for g in own}:
@@ -38,20 +51,12 @@ def start(request: Request, db: Session, user: Gebruiker, form):
             403, "U werkt niet voor deze gemeente. U ziet alleen de gemeenten van uw wijkteam."
         )
     chosen = next((g for g in own if g.cbs_code == wanted), own[0] if own else None)
-    matrix = []
-    if chosen is not None:
-        snapshot = services.index.snapshot()
-        for ob, niveaus in NIVEAUS_PER_OB.items():
-            cells = []
-            for niveau in niveaus:
-                params = {"gemeente": chosen.slug, "ob": str(ob), "niveau": niveau}
-                count = services.search.count(snapshot, parse_search(params, services.taxonomy))
-                cells.append((niveau, count, "/zoeken?" + urlencode(params)))
-            matrix.append((ob, cells))
+    matrix, dyslexie = _matrix(request.app.state.services, chosen) if chosen else ({}, None)
     context = {
         "gemeenten": own,
         "gekozen": chosen,
         "matrix": matrix,
+        "dyslexie": dyslexie,
         "voorkeuren": for_wijkteam(db, user),
         "voorkeur_gelezen": read_moments(db, user, "voorkeur"),
     }

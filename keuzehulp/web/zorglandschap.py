@@ -1,5 +1,5 @@
-"""/beheer/zorglandschap: coverage per gemeente, wachttijden per gemeente x OB and their trend (HTML,
-CSV and SVG, all without JavaScript)."""
+"""/beheer/zorglandschap: coverage per gemeente, wachttijden per gemeente x perceel x OB and their
+trend (HTML, CSV and SVG, all without JavaScript)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from starlette.routing import Route
 
 from keuzehulp import clock
 from keuzehulp.models import Gebruiker
-from keuzehulp.models.twents_model import NIVEAUS_PER_OB
 from keuzehulp.services import zorglandschap as service
-from keuzehulp.services.validation import whole_number
 from keuzehulp.web.auth import page, signed_in
+
+# The trend's choice of perceel x OB, as one value: "jeugd-1" .. "wmo-2".
+TREND_CHOICES = {f"{c.filters['perceel']}-{c.filters['ob']}": c for c in service.WAIT_COLUMNS}
 
 
 def _csv(text: str, name: str) -> Response:
@@ -27,27 +28,30 @@ def _coverage(request: Request):
     return service.coverage(services.search, services.index.snapshot(), services.taxonomy.gemeenten)
 
 
-def _trend_choice(request: Request):
+def _trend(request: Request, db: Session):
+    """The chosen gemeente, perceel x OB (the first ones when unknown) and that trend's points."""
     taxonomy = request.app.state.services.taxonomy
     gemeente = taxonomy.gemeente(request.query_params.get("gemeente", "")) or taxonomy.gemeenten[0]
-    ob = whole_number(request.query_params.get("ob", "1"))
-    ob = ob if ob in NIVEAUS_PER_OB else 1
-    return gemeente, ob
+    key = request.query_params.get("hulp", "")
+    key = key if key in TREND_CHOICES else next(iter(TREND_CHOICES))
+    column = TREND_CHOICES[key]
+    points = service.trend(db, gemeente, column.filters["perceel"], column.filters["ob"], clock.today())
+    return gemeente, key, f"Wachttijd {column.name} in {gemeente.naam}", points
 
 
 @signed_in("beheerder")
 def overzicht(request: Request, db: Session, user: Gebruiker, form):
-    """The dashboard: coverage matrix, wachttijd table and the trend for one gemeente and OB."""
-    gemeente, ob = _trend_choice(request)
-    points = service.trend(db, gemeente, ob, clock.today())
-    title = f"Wachttijd OB{ob} in {gemeente.naam}, per maand"
+    """The dashboard: coverage matrix, wachttijd table and the trend for one gemeente, perceel and OB."""
+    gemeente, key, title, points = _trend(request, db)
+    title += ", per maand"
     context = {
-        "columns": [label for label, _ in service.COLUMNS],
+        "column_groups": service.column_groups(service.COLUMNS),
         "coverage": _coverage(request),
+        "wait_groups": service.column_groups(service.WAIT_COLUMNS),
         "wachttijden": service.wachttijden(db, request.app.state.services.taxonomy.gemeenten, clock.today()),
-        "obs": list(NIVEAUS_PER_OB),
+        "trend_choices": [(k, c.name) for k, c in TREND_CHOICES.items()],
         "trend_gemeente": gemeente,
-        "trend_ob": ob,
+        "trend_hulp": key,
         "trend": points,
         "trend_svg": Markup(service.trend_svg(points, title)),
         "trend_title": title,
@@ -70,12 +74,9 @@ def wachttijden_csv(request: Request, db: Session, user: Gebruiker, form):
 
 @signed_in("beheerder")
 def trend_svg(request: Request, db: Session, user: Gebruiker, form):
-    """The wachttijd trend of one gemeente and OB as an SVG file."""
-    gemeente, ob = _trend_choice(request)
-    points = service.trend(db, gemeente, ob, clock.today())
-    return Response(
-        service.trend_svg(points, f"Wachttijd OB{ob} in {gemeente.naam}"), media_type="image/svg+xml"
-    )
+    """The wachttijd trend of one gemeente, perceel and OB as an SVG file."""
+    _, _, title, points = _trend(request, db)
+    return Response(service.trend_svg(points, title), media_type="image/svg+xml")
 
 
 routes = [

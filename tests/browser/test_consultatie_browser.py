@@ -13,7 +13,7 @@ from keuzehulp.services.demo_accounts import demo_aanbieder
 from tests.browser.conftest import screenshot
 from tests.browser.test_ingelogd_browser import sign_in
 from tests.browser.test_zoeken_browser import _violations
-from tests.web.test_consultatie import PASSWORD, _user
+from tests.support.accounts import PASSWORD, add_user
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +80,7 @@ def test_consultatie_van_wijkteam_naar_aanbieder_en_terug(browser, writable_serv
 
 def test_voorkeur_van_inwoner_komt_bij_het_juiste_wijkteam(browser, writable_server, small_world, backend):
     slug, naam = _prepare(small_world)
-    _user(small_world, "wijkteam.hengelo@example.nl", "wijkteam", gemeente="GM0164")
+    add_user(small_world, "wijkteam.hengelo@example.nl", "wijkteam", gemeente="GM0164")
     context = browser.new_context(viewport={"width": 375, "height": 800})
     page = context.new_page()
     page.goto(f"{writable_server}/aanbieders/{slug}")

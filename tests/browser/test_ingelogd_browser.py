@@ -123,7 +123,7 @@ def test_axe_op_ingelogde_paginas(browser, writable_server, small_world, width, 
     context.clear_cookies()
     sign_in(page, writable_server, "wijkteam")
     audit("wijkteam", "/wijkteam")
-    audit("profiel-budget", f"/aanbieders/{slug}?budget_code=ob-1A&uren=2&weken=10")
+    audit("profiel-budget", f"/aanbieders/{slug}?budget_code=ob-jeugd-1A&uren=2&weken=10")
     context.clear_cookies()
     sign_in(page, writable_server, "beheerder")
     for name, path in [

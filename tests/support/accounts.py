@@ -1,16 +1,36 @@
-"""Signing in with the TestClient: read the CSRF token from a page, post forms, log in per role."""
+"""Signing in with the TestClient: read the CSRF token from a page, post forms, log in per role, add users."""
 
 from __future__ import annotations
 
 import re
 
 import pyotp
+from sqlmodel import Session, select
 
 from keuzehulp import clock
+from keuzehulp.models import Gebruiker, GebruikerGemeente, Gemeente
+from keuzehulp.services.accounts import hash_password
 from keuzehulp.services.demo_accounts import DEMO_ACCOUNTS, DEMO_TOTP_SECRET
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 DEMO = {account.rol: account for account in DEMO_ACCOUNTS}
+PASSWORD = "een lang test wachtwoord"
+
+
+def add_user(
+    world, email: str, rol: str, gemeente: str | None = None, aanbieder_id: int | None = None
+) -> None:
+    """A user with PASSWORD (a wijkteam for the gemeente with this CBS code)."""
+    with Session(world.engine) as db:
+        user = Gebruiker(
+            email=email, rol=rol, password_hash=hash_password(PASSWORD), aanbieder_id=aanbieder_id
+        )
+        db.add(user)
+        db.flush()
+        if gemeente:
+            gemeente_id = db.exec(select(Gemeente.id).where(Gemeente.cbs_code == gemeente)).one()
+            db.add(GebruikerGemeente(gebruiker_id=user.id, gemeente_id=gemeente_id))
+        db.commit()
 
 
 def csrf_token(client, path: str = "/inloggen") -> str:

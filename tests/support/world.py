@@ -64,6 +64,13 @@ class DatabaseFactory:
         engine.dispose()
         self._template = str(path) if self.backend == "sqlite" else "kh_template"
 
+    def blank_url(self) -> str:
+        """A new database without any schema, for testing migrations."""
+        name = f"kh_{next(_names)}"
+        if self.backend == "sqlite":
+            return f"sqlite:///{self.workdir / name}.db"
+        return self.postgres.create_database(name)
+
     def new_url(self) -> str:
         """A new database with schema and taxonomy, no aanbieders."""
         if self._template is None:

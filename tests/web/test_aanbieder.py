@@ -12,6 +12,7 @@ from keuzehulp.models import Aanbieder, DakjeScope, Resultaat, Vestiging
 from keuzehulp.models.periods import current
 from keuzehulp.queries import load_profile
 from keuzehulp.services.aanbieders import set_status
+from keuzehulp.services.resultaten import main_scope
 from keuzehulp.services.taxonomy import labels
 
 
@@ -98,10 +99,13 @@ def test_profiel_toont_resultaten_als_grafiek_met_tekst_en_tabel(demo_client, de
             .join(Resultaat, Aanbieder.id == Resultaat.aanbieder_id)
             .where(Aanbieder.status == "actief", Resultaat.noemer < 10)
         ).first()
-    _, aanbieder = rows[0]
+        _, aanbieder = rows[0]
+        perceel, ob = main_scope(session, aanbieder.id, clock.today())
     text = demo_client.get(f"/aanbieders/{aanbieder.slug}").text
     assert '<svg class="grafiek"' in text and "<title id=" in text and "<desc id=" in text
     assert "Alle resultaten in cijfers" in text
+    voor = "kinderen en jongeren" if perceel == "jeugd" else "volwassenen (Wmo)"
+    assert f"andere aanbieders met ondersteuningsbehoefte {ob} voor {voor}." in text  # same perceel and OB
     assert "van de 10 cliënten" in text
     assert "Wat betekent deze cijfers?" in text
     few_text = demo_client.get(f"/aanbieders/{few.slug}").text

@@ -1,17 +1,21 @@
 """Beheer: suspend (search follows at once), imports through the web, applications, users,
-tarieven and the budget calculator, the audit log; a wijkteam sees only its own gemeenten."""
+tarieven (per perceel) and the budget calculator, the audit log; a wijkteam sees only its own
+gemeenten, with jeugd and Wmo apart."""
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from contextlib import contextmanager
+from datetime import date, timedelta
 from email import message_from_bytes, policy
 
 import pytest
 from sqlmodel import Session, create_engine, select
+from starlette.testclient import TestClient
 
 from keuzehulp import clock
 from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.db import session_scope
 from keuzehulp.models import (
     Aanbieder,
     Aanmelding,
@@ -22,10 +26,15 @@ from keuzehulp.models import (
     Tarief,
     UitgaandBericht,
 )
+from keuzehulp.models.twents_model import PERCEEL_OBS
+from keuzehulp.services.aanbieders import AanbiederData, ContractLine, create_aanbieders
+from keuzehulp.services.audit import SYSTEM
 from keuzehulp.services.changelog import record_change
 from keuzehulp.services.demo_accounts import demo_aanbieder
 from keuzehulp.services.mail import send_pending
-from tests.support.accounts import DEMO, csrf_token, login_as, post_form
+from keuzehulp.services.tarieven import add_tarief
+from keuzehulp.web.app import create_app
+from tests.support.accounts import DEMO, PASSWORD, add_user, csrf_token, login, login_as, post_form
 
 
 def _active_slug(world) -> str:
@@ -244,10 +253,10 @@ def test_tarieven_en_budget_voor_het_wijkteam(small_client, small_world):
     overlap = post_form(
         small_client,
         "/beheer/tarieven",
-        {"code": "ob:1A", "bedrag": "60,00", "vanaf": "2026-06-01"},
+        {"perceel": "wmo", "code": "ob:1A", "bedrag": "60,00", "vanaf": "2026-06-01"},
         token_page="/beheer/tarieven",
     )
-    assert overlap.status_code == 400 and "Er is al een tarief voor 1A" in overlap.text
+    assert overlap.status_code == 400 and "Er is al een tarief voor Wmo OB1 niveau A" in overlap.text
     bad = post_form(
         small_client,
         "/beheer/tarieven",
@@ -269,20 +278,106 @@ def test_tarieven_en_budget_voor_het_wijkteam(small_client, small_world):
     with Session(small_world.engine) as db:
         assert db.get(Tarief, running.id).geldig_tot is None
         aanbieder = demo_aanbieder(db, clock.today())
-        hourly = {t.code: t.bedrag_centen for t in db.exec(select(Tarief).where(Tarief.soort == "ob"))}
+        tarieven = db.exec(select(Tarief).where(Tarief.soort == "ob")).all()
+        hourly = {f"ob-{t.perceel}-{t.code}": t.bedrag_centen for t in tarieven}
     small_client.cookies.clear()
     assert (
         "Budget berekenen" not in small_client.get(f"/aanbieders/{aanbieder.slug}").text
     )  # not for inwoners
     login_as(small_client, "wijkteam")
     html = small_client.get(f"/aanbieders/{aanbieder.slug}").text
-    code = re.search(r'<option value="(ob-\d[A-E])"', html).group(1)
+    code = re.search(r'<option value="(ob-(?:jeugd|wmo)-\d[A-E])"', html).group(1)
     result = small_client.get(
         f"/aanbieders/{aanbieder.slug}", params={"budget_code": code, "uren": "3", "weken": "10"}
     )
-    cents = hourly[code[3:]] * 30
+    cents = hourly[code] * 30
     expected = f"€ {cents // 100:,}".replace(",", ".") + f",{cents % 100:02d}"
     assert f"Budget: <strong>{expected}</strong>" in result.text
+
+
+def test_tarief_voor_wmo_ob3_of_een_dakje_met_perceel_wordt_geweigerd(small_client, small_world):
+    login_as(small_client, "beheerder")
+    page = small_client.get("/beheer/tarieven").text
+    assert "Jeugd OB1 niveau A" in page and "Wmo OB2 niveau D" in page and "Wmo OB3" not in page
+    wmo_ob3 = post_form(
+        small_client,
+        "/beheer/tarieven",
+        {"perceel": "wmo", "code": "ob:3A", "bedrag": "91,50", "vanaf": "2030-01-01"},
+        token_page="/beheer/tarieven",
+    )
+    assert wmo_ob3.status_code == 400
+    assert "Ondersteuningsbehoefte 3 bestaat alleen voor jeugd, niet voor wmo." in wmo_ob3.text
+    assert '<option value="wmo" selected>' in wmo_ob3.text  # every typed value is kept
+    assert '<option value="ob:3A" selected>' in wmo_ob3.text
+    assert 'value="91,50"' in wmo_ob3.text and 'value="2030-01-01"' in wmo_ob3.text
+    assert 'id="perceel" name="perceel" aria-describedby="perceel-hint perceel-fout" aria-invalid="true"' in (
+        wmo_ob3.text
+    )
+    refusals = {
+        ("", "ob:1A"): "Kies bij een OB het perceel: jeugd of Wmo.",
+        ("jeugd", "dakje:1"): "Een dakje heeft één tarief, voor jeugd en Wmo samen.",
+    }
+    for (perceel, code), message in refusals.items():
+        data = {"perceel": perceel, "code": code, "bedrag": "10", "vanaf": "2030-01-01"}
+        refused = post_form(small_client, "/beheer/tarieven", data, token_page="/beheer/tarieven")
+        assert refused.status_code == 400 and message in refused.text
+    with Session(small_world.engine) as db:
+        assert not db.exec(select(Tarief).where(Tarief.geldig_vanaf >= date(2030, 1, 1))).all()
+        demo = {(t.perceel, int(t.code[0])) for t in db.exec(select(Tarief).where(Tarief.soort == "ob"))}
+    assert demo == set(PERCEEL_OBS)  # demo tarieven: jeugd OB1-OB4 and Wmo OB1-OB2
+
+
+@contextmanager
+def _wijkteam_in_enschede(world, aanbieders: list[AanbiederData]):
+    """A client signed in as a wijkteam for Enschede, on a world with just these aanbieders."""
+    with session_scope(world.engine) as session:
+        create_aanbieders(session, aanbieders)
+    world.index.rebuild()
+    add_user(world, "wijkteam@example.nl", "wijkteam", gemeente="GM0153")
+    with TestClient(create_app(world.settings(), engine=world.engine)) as client:
+        assert login(client, "wijkteam@example.nl", PASSWORD).status_code == 303
+        yield client
+
+
+def _contracted(slug: str, *lines: tuple[str, int, str]) -> AanbiederData:
+    since = clock.today() - timedelta(days=30)
+    contracten = [ContractLine("GM0153", perceel, ob, niveau, since) for perceel, ob, niveau in lines]
+    return AanbiederData(slug=slug, naam=slug.title(), kvk="12345678", contracten=contracten)
+
+
+def test_budget_gebruikt_het_tarief_van_het_perceel(empty_world):
+    since = clock.today() - timedelta(days=30)
+    with session_scope(empty_world.engine) as session:
+        add_tarief(session, SYSTEM, "ob", "jeugd", "1A", 50_00, since, None)
+        add_tarief(session, SYSTEM, "ob", "wmo", "1A", 40_00, since, None)
+    beide = _contracted("beide", ("jeugd", 1, "A"), ("wmo", 1, "A"))
+    with _wijkteam_in_enschede(empty_world, [beide]) as client:
+        html = client.get("/aanbieders/beide").text
+        assert "Jeugd OB1 niveau A (praktische ondersteuning), per uur: € 50,00" in html
+        assert "Wmo OB1 niveau A (praktische ondersteuning), per uur: € 40,00" in html
+        budgets = {
+            code: client.get(
+                "/aanbieders/beide", params={"budget_code": code, "uren": "3", "weken": "10"}
+            ).text
+            for code in ("ob-jeugd-1A", "ob-wmo-1A")
+        }
+    assert "Budget: <strong>€ 1.500,00</strong>" in budgets["ob-jeugd-1A"]
+    assert "Budget: <strong>€ 1.200,00</strong>" in budgets["ob-wmo-1A"]
+
+
+def test_wijkteam_telt_jeugd_en_wmo_apart(empty_world):
+    aanbieders = [_contracted("jeugd", ("jeugd", 1, "A")), _contracted("wmo", ("wmo", 1, "A"))]
+    with _wijkteam_in_enschede(empty_world, aanbieders) as client:
+        html = client.get("/wijkteam").text
+    links = re.findall(
+        r'<a class="tag" href="/zoeken\?gemeente=enschede&amp;perceel=([^"]+)">[^<:]+: (\d+)</a>', html
+    )
+    counts = {query.replace("&amp;", "&"): int(count) for query, count in links}
+    assert counts["jeugd&ob=1&niveau=A"] == 1 and counts["wmo&ob=1&niveau=A"] == 1  # not 2 and 2
+    assert counts["jeugd&ob=1&niveau=B"] == 0 and counts["dyslexie"] == 0
+    assert len(counts) == 15 + 8 + 1  # jeugd OB1-OB4, Wmo OB1-OB2 with their niveaus, and dyslexie
+    assert not any(query.startswith(("wmo&ob=3", "wmo&ob=4")) for query in counts)
+    assert "Volwassenen (Wmo)" in html and "Wmo OB1: Praktische ondersteuning" in html
 
 
 def test_wijkteam_ziet_alleen_de_eigen_gemeenten(small_client):

@@ -14,19 +14,15 @@ from keuzehulp.models import (
     Aanbieder,
     Consultatie,
     Gebruiker,
-    GebruikerGemeente,
     Gemeente,
     UitgaandBericht,
     Voorkeur,
 )
 from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services import consultatie as service
-from keuzehulp.services.accounts import hash_password
 from keuzehulp.services.demo_accounts import demo_aanbieder
 from keuzehulp.services.jobs import run_jobs
-from tests.support.accounts import DEMO, csrf_token, login, login_as, post_form
-
-PASSWORD = "een lang test wachtwoord"
+from tests.support.accounts import DEMO, PASSWORD, add_user, csrf_token, login, login_as, post_form
 
 
 def test_bsn_elfproef_en_contactgegevens():
@@ -42,19 +38,6 @@ def test_werkdagen():
     friday = date(2026, 11, 20)
     assert service.add_workdays(friday, 5) == date(2026, 11, 27)
     assert service.add_workdays(date(2026, 11, 23), 5) == date(2026, 11, 30)
-
-
-def _user(world, email: str, rol: str, gemeente: str | None = None, aanbieder_id: int | None = None) -> None:
-    with Session(world.engine) as db:
-        user = Gebruiker(
-            email=email, rol=rol, password_hash=hash_password(PASSWORD), aanbieder_id=aanbieder_id
-        )
-        db.add(user)
-        db.flush()
-        if gemeente:
-            gemeente_id = db.exec(select(Gemeente.id).where(Gemeente.cbs_code == gemeente)).one()
-            db.add(GebruikerGemeente(gebruiker_id=user.id, gemeente_id=gemeente_id))
-        db.commit()
 
 
 def _target(world) -> Aanbieder:
@@ -184,8 +167,8 @@ def test_andere_gemeente_en_andere_aanbieder_krijgen_404(small_client, small_wor
     consultatie_id = _request(small_client, small_world, aanbieder)
     with Session(small_world.engine) as db:
         other_aanbieder = db.exec(select(Aanbieder.id).where(Aanbieder.id != aanbieder.id)).first()
-    _user(small_world, "wijkteam.hengelo@example.nl", "wijkteam", gemeente="GM0164")
-    _user(small_world, "andere.aanbieder@example.nl", "aanbieder", aanbieder_id=other_aanbieder)
+    add_user(small_world, "wijkteam.hengelo@example.nl", "wijkteam", gemeente="GM0164")
+    add_user(small_world, "andere.aanbieder@example.nl", "aanbieder", aanbieder_id=other_aanbieder)
     for email in ("wijkteam.hengelo@example.nl", "andere.aanbieder@example.nl"):
         small_client.cookies.clear()
         assert login(small_client, email, PASSWORD).status_code == 303
@@ -213,7 +196,7 @@ def test_twee_tegelijk_accepteren_een_wint(small_world):
         )
         db.commit()
         consultatie_id = created.id
-    _user(small_world, "collega@aanbieder.example", "aanbieder", aanbieder_id=aanbieder.id)
+    add_user(small_world, "collega@aanbieder.example", "aanbieder", aanbieder_id=aanbieder.id)
     with Session(small_world.engine) as first, Session(small_world.engine) as second:
         user_a = first.exec(select(Gebruiker).where(Gebruiker.email == DEMO["aanbieder"].email)).one()
         user_b = second.exec(select(Gebruiker).where(Gebruiker.email == "collega@aanbieder.example")).one()
@@ -241,7 +224,7 @@ VOORKEUR = {
 
 def test_voorkeur_gaat_naar_het_wijkteam_van_de_gemeente_en_niet_naar_de_aanbieder(small_client, small_world):
     aanbieder = _target(small_world)
-    _user(small_world, "wijkteam.hengelo@example.nl", "wijkteam", gemeente="GM0164")
+    add_user(small_world, "wijkteam.hengelo@example.nl", "wijkteam", gemeente="GM0164")
     page = f"/aanbieders/{aanbieder.slug}/voorkeur"
     no_consent = post_form(small_client, page, VOORKEUR | {"toestemming": ""}, token_page=page)
     assert no_consent.status_code == 400 and "Geef toestemming" in no_consent.text

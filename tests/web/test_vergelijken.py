@@ -165,3 +165,15 @@ def test_vergelijking_onthoudt_de_gemeente_van_de_zoekopdracht(small_client, sma
     )
     own = small_client.get("/vergelijken", params={"gemeente": "almelo"})
     assert any(row["label"].startswith("Contract voor Almelo") for row in own.context["rows"])
+
+
+def test_vergelijking_noemt_het_perceel_van_de_zoekopdracht(demo_client, demo_world):
+    """Wmo OB1 is another market than jeugd OB1: the row says which one it checks."""
+    slugs = actieve_slugs(demo_world, 2)
+    params = [("a", s) for s in slugs] + [("gemeente", "enschede"), ("perceel", "wmo"), ("ob", "1")]
+    labels = [row["label"] for row in demo_client.get("/vergelijken", params=params).context["rows"]]
+    assert "Contract voor Enschede, Wmo, OB1" in labels, labels
+    jeugd = [*params[:-2], ("perceel", "jeugd"), ("ob", "1"), ("lang", "en")]
+    english = [row["label"] for row in demo_client.get("/vergelijken", params=jeugd).context["rows"]]
+    demo_client.get("/", params={"lang": "nl"})  # the shared client goes back to Dutch
+    assert "Contract for Enschede, Youth (jeugd), OB1" in english, english

@@ -1,0 +1,47 @@
+"""Migrations that change data: what existing rows become, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from alembic import command
+from sqlalchemy import text
+
+from keuzehulp.db import alembic_config, make_engine
+
+
+def test_0007_maakt_van_een_ob_tarief_een_tarief_per_perceel_dat_die_ob_heeft(database_factory):
+    url = database_factory.blank_url()
+    config = alembic_config(url)
+    command.upgrade(config, "0006")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO tarief (soort, code, bedrag_centen, geldig_vanaf, geldig_tot) VALUES "
+                "('ob', '1A', 5200, '2026-01-01', NULL), ('ob', '2D', 4100, '2026-01-01', '2026-06-30'), "
+                "('ob', '3B', 6800, '2026-01-01', NULL), ('ob', '4E', 11200, '2026-01-01', NULL), "
+                "('dakje', '1', 16500, '2026-01-01', NULL)"
+            )
+        )
+    query = text("SELECT soort, perceel, code, bedrag_centen, geldig_tot IS NULL FROM tarief")
+    try:
+        command.upgrade(config, "0007")
+        with engine.connect() as connection:
+            rows = sorted(((*row[:4], bool(row[4])) for row in connection.execute(query)), key=str)
+        assert rows == sorted(
+            [
+                ("dakje", None, "1", 16500, True),  # a dakje keeps one tarief for jeugd and Wmo
+                ("ob", "jeugd", "1A", 5200, True),
+                ("ob", "wmo", "1A", 5200, True),
+                ("ob", "jeugd", "2D", 4100, False),
+                ("ob", "wmo", "2D", 4100, False),
+                ("ob", "jeugd", "3B", 6800, True),  # OB3 and OB4: jeugd only
+                ("ob", "jeugd", "4E", 11200, True),
+            ],
+            key=str,
+        )
+        command.downgrade(config, "0006")
+        with engine.connect() as connection:
+            codes = sorted(connection.execute(text("SELECT code FROM tarief")).scalars())
+        assert codes == ["1", "1A", "2D", "3B", "4E"]
+    finally:
+        engine.dispose()
