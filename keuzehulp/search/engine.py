@@ -403,7 +403,7 @@ class SearchEngine:
         facets["spoedhulp"] = [
             FacetOption(
                 "ja",
-                N_("Ambulante spoedhulp"),
+                N_("Snel hulp thuis bij een crisis (ambulante spoedhulp)"),
                 count(base, snapshot.term_mask("scope", spoed_token(r.gemeente))),
                 r.spoedhulp,
             )

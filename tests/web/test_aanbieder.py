@@ -48,7 +48,7 @@ def test_adres_van_beschermde_woonlocatie_is_nooit_zichtbaar(demo_client, demo_w
 
 def test_dakjes_staan_in_de_contractmatrix(demo_client, demo_world):
     """The matrix's 'Wonen en verblijf' column names exactly the aanbieder's current dakjes."""
-    names = {str(code): term["naam"] for code, term in labels()["dakjes"].items()}
+    names = {str(code): f"{term['kort']} (dakje {code})" for code, term in labels()["dakjes"].items()}
     with Session(demo_world.engine) as session:
         rows = session.exec(
             select(DakjeScope.aanbieder_id, DakjeScope.dakje).where(current(DakjeScope, clock.today()))
