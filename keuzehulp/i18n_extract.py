@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import yaml
 
-SHOWN_KEYS = {"naam", "label", "b1", "label_b1"}
-WHOLE_SECTIONS = {"functieniveaus", "werkvormen", "maatregelhulp"}  # mappings of code -> text
+SHOWN_KEYS = {"naam", "kort", "label", "b1", "label_b1"}
+WHOLE_SECTIONS = {"functieniveaus", "diagnostiek", "werkvormen", "maatregelhulp"}  # mappings of code -> text
 
 
 def seed_texts(data, section: str | None = None) -> Iterator[str]:

@@ -443,7 +443,7 @@ class SearchEngine:
         facets["spoedhulp"] = [
             FacetOption(
                 "ja",
-                N_("Ambulante spoedhulp"),
+                N_("Snel hulp thuis bij een crisis (ambulante spoedhulp)"),
                 count(base, snapshot.scope_mask(spoed_token(r.gemeente))),
                 r.spoedhulp,
             )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from keuzehulp.i18n import N_, gettext
 from keuzehulp.models.twents_model import DAKJES, NIVEAUS_PER_OB, dakjes_for
 from keuzehulp.search.filters import SearchRequest
-from keuzehulp.services.taxonomy import Taxonomy
+from keuzehulp.services.taxonomy import Taxonomy, labels
 
 ONBEKEND = "onbekend"
 STEPS = ("woonplaats", "voor_wie", "besluit", "verblijf", "wensen")
@@ -37,23 +37,18 @@ VOOR_WIE = {
     "volwassene": Choice("volwassene", N_("Een volwassene"), N_("Dan is het Wmo-ondersteuning.")),
     "oudere": Choice("oudere", N_("Een oudere"), N_("Dan is het Wmo-ondersteuning.")),
 }
+
+
+def _hulpvraag(ob: int, hint: str) -> Choice:
+    """A kind of help in everyday words: the short name of its OB (seed/twents_model.yaml)."""
+    return Choice(str(ob), labels()["ondersteuningsbehoeften"][ob]["kort"], hint)
+
+
 HULPVRAGEN = {
-    "dagelijks": Choice(
-        "1", N_("Hulp bij dingen van elke dag"), N_("Bijvoorbeeld het huishouden of de dag indelen.")
-    ),
-    "overzicht": Choice(
-        "2", N_("Hulp om overzicht te houden en te plannen"), N_("Bijvoorbeeld geld, post of afspraken.")
-    ),
-    "leren": Choice(
-        "3",
-        N_("Nieuwe dingen leren, zoals ander gedrag"),
-        N_("Bijvoorbeeld omgaan met boosheid. Alleen voor jeugd."),
-    ),
-    "behandeling": Choice(
-        "4",
-        N_("Behandeling van psychische problemen"),
-        N_("Door een psycholoog of psychiater. Alleen voor jeugd."),
-    ),
+    "dagelijks": _hulpvraag(1, N_("Bijvoorbeeld boodschappen doen of het huishouden.")),
+    "overzicht": _hulpvraag(2, N_("Bijvoorbeeld geld, post of afspraken.")),
+    "leren": _hulpvraag(3, N_("Bijvoorbeeld omgaan met boosheid. Alleen voor jeugd.")),
+    "behandeling": _hulpvraag(4, N_("Door een psycholoog of psychiater. Alleen voor jeugd.")),
 }
 WENSEN = {
     "dichtbij": Choice(
@@ -82,10 +77,10 @@ VERBLIJF = {
     "pleegzorg": Choice(
         "0-A",
         N_("Ja, in een pleeggezin"),
-        N_("Het wijkteam zoekt het pleeggezin samen met een expertisecentrum."),
+        N_("Het wijkteam regelt dit, samen met een centrum voor pleeggezinnen en gezinshuizen."),
     ),
     "gezinshuis": Choice(
-        "0-B", N_("Ja, in een gezinshuis"), N_("Ook dit regelt het wijkteam met het expertisecentrum.")
+        "0-B", N_("Ja, in een gezinshuis"), N_("Ook dit regelt het wijkteam, samen met dat centrum.")
     ),
 }
 

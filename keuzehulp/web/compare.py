@@ -19,10 +19,9 @@ from keuzehulp.queries import fetch_profiles
 from keuzehulp.search.filters import SearchRequest
 from keuzehulp.search.snapshot import haversine_km
 from keuzehulp.services.resultaten import figures_for
-from keuzehulp.services.taxonomy import labels
 from keuzehulp.web.budget import askable_slugs
 from keuzehulp.web.forms import read_form
-from keuzehulp.web.presenters import contract_matches
+from keuzehulp.web.presenters import contract_matches, scope_line, term_labels
 from keuzehulp.web.public import parse_leniently, render
 from keuzehulp.web.sessions import viewer
 from keuzehulp.web.shortlist import (
@@ -33,7 +32,7 @@ from keuzehulp.web.shortlist import (
     remember_context,
     write_shortlist,
 )
-from keuzehulp.web.templating import datum, weken
+from keuzehulp.web.templating import datum, periode, weken
 from keuzehulp.web.visitor import flash, message_html, visitor
 
 
@@ -113,12 +112,12 @@ def _describe(figure) -> str:
     if figure is None:
         return gettext("Geen resultaten")
     if not figure.shown:
-        return gettext("Te weinig gegevens (%(periode)s)") % {"periode": figure.periode}
+        return gettext("Te weinig gegevens (%(periode)s)") % {"periode": periode(figure.periode)}
     low, high = figure.interval
     return gettext("%(rate)s van %(noemer)s cliënten, %(periode)s (waarschijnlijk %(low)s-%(high)s)") % {
         "rate": f"{figure.rate:.0%}",
         "noemer": figure.noemer,
-        "periode": figure.periode,
+        "periode": periode(figure.periode),
         "low": f"{low:.0%}",
         "high": f"{high:.0%}",
     }
@@ -167,17 +166,13 @@ def comparison_rows(profiles, search: SearchRequest, taxonomy) -> list[dict]:
         }
 
     def dakjes(p) -> str:
-        names = labels()["dakjes"]
-        return listed(seed_text(names[d]["naam"]) for d in sorted({d.dakje for d, _ in p.dakjes}))
+        names = term_labels("dakje")
+        return listed(names[d] for d in sorted({d.dakje for d, _ in p.dakjes}))
 
     criteria = []
     if any((search.gemeente, search.perceel, search.ob, search.niveau)):
-        parts = [
-            gemeente.naam if gemeente else None,
-            seed_text(labels()["percelen"][search.perceel]["naam"]) if search.perceel else None,
-            f"OB{search.ob}" if search.ob else None,
-            gettext("niveau %(niveau)s") % {"niveau": search.niveau} if search.niveau else None,
-        ]
+        scope = scope_line(search.perceel, search.ob, [search.niveau] if search.niveau else [])
+        parts = [gemeente.naam if gemeente else "", scope]
         label = gettext("Contract voor %(wat)s") % {"wat": ", ".join(x for x in parts if x)}
         criteria.append((label, contracted))
     else:
@@ -193,7 +188,10 @@ def comparison_rows(profiles, search: SearchRequest, taxonomy) -> list[dict]:
         (gettext("Voor wie"), lambda p: seed_names(p.doelgroepen)),
         (gettext("Talen"), lambda p: seed_names(p.talen)),
         (gettext("Wachttijd"), wachttijd),
-        (gettext("Ambulante spoedhulp"), lambda p: yes_no(p.aanbieder.ambulante_spoedhulp)),
+        (
+            gettext("Snel hulp thuis bij een crisis (ambulante spoedhulp)"),
+            lambda p: yes_no(p.aanbieder.ambulante_spoedhulp),
+        ),
         (gettext("Afstand"), distance),
         (gettext("Vestigingen"), lambda p: listed(sorted({v["plaats"] for v in p.public_vestigingen}))),
         (gettext("Telefoon"), lambda p: p.aanbieder.telefoon or unknown),

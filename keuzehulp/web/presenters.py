@@ -1,13 +1,57 @@
-"""Turn stored search data into short phrases for result cards, in the request's language."""
+"""Short phrases for inwoners, in the request's language: Twents-model terms in plain words with their
+official code in brackets, and the contract lines and notices of a search."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
-from keuzehulp.i18n import N_, gettext, ngettext
+from babel.lists import format_list
+
+from keuzehulp.i18n import current_language, gettext, ngettext, seed_text
 from keuzehulp.search.filters import SearchRequest
+from keuzehulp.services.taxonomy import labels
 
-PERCEEL_NAMEN = {"jeugd": N_("Jeugd"), "wmo": N_("Wmo"), "dyslexie": N_("Dyslexie (EED)")}
+
+def plain_term(section: str, key, code: str) -> str:
+    """A Twents-model term in plain words, its official code in brackets: 'Rustige situatie (niveau A)'."""
+    return f"{seed_text(labels()[section][key]['kort'])} ({code})"
+
+
+def term_labels(kind: str) -> dict[str, str]:
+    """Labels of the Twents-model options (perceel, ob, niveau, dakje) in the current language."""
+    terms = labels()
+    if kind == "perceel":
+        return {key: seed_text(item["label"]) for key, item in terms["percelen"].items()}
+    if kind == "ob":
+        return {
+            str(ob): plain_term("ondersteuningsbehoeften", ob, f"OB{ob}")
+            for ob in terms["ondersteuningsbehoeften"]
+        }
+    if kind == "niveau":
+        return {
+            n: plain_term("niveaus", n, gettext("niveau %(niveau)s") % {"niveau": n})
+            for n in terms["niveaus"]
+        }
+    return {d: plain_term("dakjes", d, gettext("dakje %(dakje)s") % {"dakje": d}) for d in terms["dakjes"]}
+
+
+def scope_line(perceel: str | None, ob: int | None, niveaus: Iterable[str] = ()) -> str:
+    """A contract scope in plain words, the official code in brackets, as in the wijkteam's letters:
+    'Jeugdhulp: hulp bij dingen van elke dag (OB1, niveau A en C)'. Any part may be missing."""
+    terms = labels()
+    naam = seed_text(terms["percelen"][perceel]["kort"]) if perceel else ""
+    hulp = seed_text(terms["ondersteuningsbehoeften"][ob]["kort"]) if ob else ""
+    hulp = hulp[:1].lower() + hulp[1:]  # it follows a colon or a comma
+    codes = [f"OB{ob}"] if ob else []
+    if niveaus := sorted(niveaus):
+        listed = format_list(niveaus, locale=current_language())
+        codes.append(gettext("niveau %(niveaus)s") % {"niveaus": listed})
+    text = (
+        gettext("%(perceel)s: %(hulp)s") % {"perceel": naam, "hulp": hulp} if naam and hulp else naam or hulp
+    )
+    code = ", ".join(codes)
+    return f"{text} ({code})" if text and code else text or code
 
 
 def contract_matches(request: SearchRequest, gemeente: str, perceel: str, ob, niveau) -> bool:
@@ -30,22 +74,18 @@ def matching_contracts(data: dict, request: SearchRequest) -> list[dict]:
 
 
 def contract_summary(data: dict, request: SearchRequest, gemeente_namen: dict[str, str]) -> list[str]:
-    """Lines like 'Jeugd: OB2 niveau A, B' for the matching contracts, per perceel and OB."""
+    """'Gecontracteerd in ...' and a `scope_line` per perceel and OB of the matching contracts."""
     lines = matching_contracts(data, request)
     if not lines:
         return []
     gemeenten = sorted({line["gemeente"] for line in lines})
     grouped: dict[tuple, set] = defaultdict(set)
     for line in lines:
-        grouped[(line["perceel"], line["ob"])].add(line["niveau"])
-    parts = []
-    for (perceel, ob), niveaus in sorted(grouped.items(), key=lambda i: (i[0][0], i[0][1] or 0)):
-        naam = gettext(PERCEEL_NAMEN[perceel])
-        if ob is None:
-            parts.append(naam)
-        else:
-            scope = gettext("%(perceel)s: OB%(ob)s niveau %(niveaus)s")
-            parts.append(scope % {"perceel": naam, "ob": ob, "niveaus": ", ".join(sorted(niveaus))})
+        niveaus = grouped[(line["perceel"], line["ob"])]
+        if line["niveau"]:
+            niveaus.add(line["niveau"])
+    ordered = sorted(grouped.items(), key=lambda i: (i[0][0], i[0][1] or 0))
+    parts = [scope_line(perceel, ob, niveaus) for (perceel, ob), niveaus in ordered]
     if request.gemeente:
         where = gemeente_namen.get(request.gemeente, request.gemeente)
     elif len(gemeenten) == 1:
@@ -57,16 +97,11 @@ def contract_summary(data: dict, request: SearchRequest, gemeente_namen: dict[st
 
 def letter_code_notice(search: SearchRequest) -> str | None:
     """What was read from a letter code in the typed text ('OB2B'), in plain words."""
-    if "ob" in search.from_text and "niveau" in search.from_text:
-        return gettext("We zoeken op ondersteuningsbehoefte %(ob)s, niveau %(niveau)s.") % {
-            "ob": search.ob,
-            "niveau": search.niveau,
-        }
-    if "ob" in search.from_text:
-        return gettext("We zoeken op ondersteuningsbehoefte %(ob)s.") % {"ob": search.ob}
-    if "niveau" in search.from_text:
-        return gettext("We zoeken op niveau %(niveau)s.") % {"niveau": search.niveau}
-    return None
+    ob = search.ob if "ob" in search.from_text else None
+    niveaus = [search.niveau] if "niveau" in search.from_text else []
+    if ob is None and not niveaus:
+        return None
+    return gettext("We zoeken op: %(wat)s.") % {"wat": scope_line(None, ob, niveaus)}
 
 
 def left_out_notice(words: tuple[str, ...]) -> str | None:

@@ -1,4 +1,4 @@
-"""Jinja2 set-up: autoescaped templates, gettext, dates and weeks in the request's language, shared labels."""
+"""Jinja2 set-up: autoescaped templates, gettext, dates, weeks and periods in the request's language."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from keuzehulp.search.filters import to_params
 from keuzehulp.services.taxonomy import labels
 from keuzehulp.services.validation import published_link
 from keuzehulp.web.language import dutch_only, switch_url
+from keuzehulp.web.presenters import scope_line, term_labels
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -50,6 +51,22 @@ def weken(value: int | None) -> str:
     return i18n.ngettext("%(num)s week", "%(num)s weken", value) % {"num": value}
 
 
+PERIOD_PARTS = {
+    "H1": N_("eerste helft van %(jaar)s"),
+    "H2": N_("tweede helft van %(jaar)s"),
+    "Q1": N_("eerste kwartaal van %(jaar)s"),
+    "Q2": N_("tweede kwartaal van %(jaar)s"),
+    "Q3": N_("derde kwartaal van %(jaar)s"),
+    "Q4": N_("vierde kwartaal van %(jaar)s"),
+}
+
+
+def periode(value: str) -> str:
+    """A period of outcome figures in words: '2026-H1' -> 'eerste helft van 2026', '2026' stays '2026'."""
+    jaar, _, part = value.partition("-")
+    return i18n.gettext(PERIOD_PARTS[part]) % {"jaar": jaar} if part in PERIOD_PARTS else value
+
+
 def search_url(base: str, search, **changes) -> str:
     """URL of a search with some parameters changed."""
     query = urlencode(to_params(search, **changes))
@@ -64,19 +81,6 @@ SORT_LABELS = {
     "afstand": N_("Dichtstbij"),
     "resultaat": N_("Doelen gehaald (zekerste eerst)"),
 }
-
-
-def facet_labels(kind: str) -> dict[str, str]:
-    """Labels of the options of a Twents-model filter, in the current language."""
-    terms, translate = labels(), i18n.seed_text
-    if kind == "perceel":
-        return {key: translate(item["label"]) for key, item in terms["percelen"].items()}
-    if kind == "ob":
-        obs = terms["ondersteuningsbehoeften"]
-        return {str(ob): f"OB{ob}: {translate(item['naam'])}" for ob, item in obs.items()}
-    if kind == "niveau":
-        return {n: i18n.gettext("Niveau %(niveau)s") % {"niveau": n} for n in terms["niveaus"]}
-    return {d: f"{d}: {translate(item['naam'])}" for d, item in terms["dakjes"].items()}
 
 
 def path_function(router: Router):
@@ -114,10 +118,12 @@ def make_templates() -> Jinja2Templates:
     env.filters["datum"] = datum
     env.filters["weken"] = weken
     env.filters["tijdstip"] = tijdstip
+    env.filters["periode"] = periode
     env.filters["link"] = published_link
     env.globals["search_url"] = search_url
     env.globals["labels"] = labels()
-    env.globals["facet_labels"] = facet_labels
+    env.globals["term_labels"] = term_labels
+    env.globals["scope_line"] = scope_line
     env.globals["sort_labels"] = SORT_LABELS
     env.globals["status_namen"] = STATUS_NAMEN
     return Jinja2Templates(env=env)

@@ -49,7 +49,7 @@ def test_adres_van_beschermde_woonlocatie_is_nooit_zichtbaar(demo_client, demo_w
 
 def test_dakjes_staan_in_de_contractmatrix(demo_client, demo_world):
     """The matrix's 'Wonen en verblijf' column names exactly the aanbieder's current dakjes."""
-    names = {str(code): term["naam"] for code, term in labels()["dakjes"].items()}
+    names = {str(code): f"{term['kort']} (dakje {code})" for code, term in labels()["dakjes"].items()}
     with Session(demo_world.engine) as session:
         rows = session.exec(
             select(DakjeScope.aanbieder_id, DakjeScope.dakje).where(current(DakjeScope, clock.today()))
@@ -104,8 +104,10 @@ def test_profiel_toont_resultaten_als_grafiek_met_tekst_en_tabel(demo_client, de
     text = demo_client.get(f"/aanbieders/{aanbieder.slug}").text
     assert '<svg class="grafiek"' in text and "<title id=" in text and "<desc id=" in text
     assert "Alle resultaten in cijfers" in text
-    voor = "kinderen en jongeren" if perceel == "jeugd" else "volwassenen (Wmo)"
-    assert f"andere aanbieders met ondersteuningsbehoefte {ob} voor {voor}." in text  # same perceel and OB
+    from keuzehulp.web.presenters import scope_line
+
+    hulp = scope_line(perceel, ob)  # same perceel and OB, in plain words: 'Jeugdhulp: ... (OB2)'
+    assert f"andere aanbieders met dezelfde soort hulp: {hulp}." in text
     assert "van de 10 cliënten" in text
     assert "Wat betekent deze cijfers?" in text
     few_text = demo_client.get(f"/aanbieders/{few.slug}").text

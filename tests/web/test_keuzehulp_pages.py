@@ -70,7 +70,7 @@ def test_uitleg_legt_elk_begrip_uit(demo_client):
         "Niveau E",
         "Pleegzorg",
         "Gezinshuis",
-        "Consultatie",
+        "Advies aan het wijkteam (consultatie)",
         "Wachttijd",
         "Resultaten",
     ]:

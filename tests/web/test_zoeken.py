@@ -228,13 +228,13 @@ def test_de_code_uit_de_brief_wordt_een_filter(demo_client, typed, ob, niveau, r
     response = demo_client.get("/zoeken", params={"q": typed})
     search = response.context["search"]
     assert (search.ob, search.niveau, search.q) == (ob, niveau, rest)
-    expected = (
-        "We zoeken op " + (f"ondersteuningsbehoefte {ob}" if ob else "") + (", " if ob and niveau else "")
-    )
-    expected += f"niveau {niveau}" if niveau else ""
-    assert expected + "." in response.text
+    plain = {2: "hulp om overzicht te houden en te plannen", 3: "nieuwe dingen leren, zoals ander gedrag"}
+    plain[4] = "behandeling van psychische problemen"
+    codes = ", ".join(([f"OB{ob}"] if ob else []) + ([f"niveau {niveau}"] if niveau else []))
+    expected = "We zoeken op: " + (f"{plain[ob]} ({codes})" if ob else codes) + "."
+    assert expected in response.text
     api = demo_client.get("/api/v1/aanbieders", params={"q": typed}).json()
-    assert expected + "." in api["notices"]
+    assert expected in api["notices"]
 
 
 def test_een_gekozen_filter_gaat_voor_de_code_in_de_tekst(demo_client):
