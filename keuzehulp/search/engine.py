@@ -178,6 +178,11 @@ class SearchEngine:
 
     def __init__(self, taxonomy: Taxonomy):
         self.taxonomy = taxonomy
+        # plain values of the taxonomy, read on every facet count
+        self._gemeenten = [(g.slug, g.naam, g.cbs_code) for g in taxonomy.gemeenten]
+        self._specialisaties = [(s.slug, s.label_b1) for s in taxonomy.specialisaties]
+        self._doelgroepen = [(d.slug, d.naam) for d in taxonomy.doelgroepen]
+        self._talen = [(t.slug, t.naam) for t in taxonomy.talen]
 
     # -- masks ----------------------------------------------------------------------------------
 
@@ -224,7 +229,7 @@ class SearchEngine:
         text = self._text(snapshot, r.q)
         if text is not None:
             groups["q"] = text[0]
-        groups.update(self._scope_groups(snapshot, r))
+        groups.update(self._scope_groups(snapshot, r, r.gemeente))
         for slug in r.specialisatie:
             groups[f"specialisatie:{slug}"] = snapshot.term_mask("specialisatie", slug)
         if r.doelgroep:
@@ -238,23 +243,24 @@ class SearchEngine:
         return groups
 
     @staticmethod
-    def _scope_groups(snapshot: Snapshot, r: SearchRequest) -> dict[str, np.ndarray]:
-        """The groups that depend on the gemeente: contract scope, dakje and spoedhulp."""
+    def _scope_groups(snapshot: Snapshot, r: SearchRequest, gemeente: str | None) -> dict[str, np.ndarray]:
+        """The groups that depend on the gemeente (given apart, for the gemeente facet): contract
+        scope, dakje and spoedhulp."""
         groups = {}
-        if any((r.gemeente, r.perceel, r.ob, r.niveau)):
-            groups["scope"] = snapshot.scope_mask(scope_token(r.gemeente, r.perceel, r.ob, r.niveau))
+        if any((gemeente, r.perceel, r.ob, r.niveau)):
+            groups["scope"] = snapshot.scope_mask(scope_token(gemeente, r.perceel, r.ob, r.niveau))
         if r.dakje:
-            groups["dakje"] = SearchEngine._dakje_mask(snapshot, r, r.dakje)
+            groups["dakje"] = SearchEngine._dakje_mask(snapshot, gemeente, r.perceel, r.dakje)
         if r.spoedhulp:
-            groups["spoedhulp"] = snapshot.scope_mask(spoed_token(r.gemeente))
+            groups["spoedhulp"] = snapshot.scope_mask(spoed_token(gemeente))
         return groups
 
     @staticmethod
-    def _dakje_mask(snapshot: Snapshot, r: SearchRequest, dakje: str) -> np.ndarray:
+    def _dakje_mask(snapshot: Snapshot, gemeente: str | None, perceel: str | None, dakje: str) -> np.ndarray:
         """Aanbieders with the dakje in the gemeente; none when it does not belong to the chosen
         perceel (pleegzorg and gezinshuis are jeugdhulp)."""
-        mask = snapshot.scope_mask(dakje_token(r.gemeente, dakje))
-        return mask if dakje in dakjes_for(r.perceel) else np.zeros_like(mask)
+        mask = snapshot.scope_mask(dakje_token(gemeente, dakje))
+        return mask if dakje in dakjes_for(perceel) else np.zeros_like(mask)
 
     def _wachttijd_mask(self, snapshot: Snapshot, weeks: int) -> np.ndarray:
         def compute():
@@ -387,58 +393,50 @@ class SearchEngine:
 
         def gemeente_count(code: str) -> int:
             mask = base
-            for scope_mask in self._scope_groups(snapshot, replace(r, gemeente=code)).values():
+            for scope_mask in self._scope_groups(snapshot, r, code).values():
                 mask = mask & scope_mask
             return int(np.count_nonzero(mask))
 
         facets["gemeente"] = [
-            FacetOption(g.slug, g.naam, gemeente_count(g.cbs_code), g.cbs_code == r.gemeente)
-            for g in self.taxonomy.gemeenten
+            FacetOption(slug, naam, gemeente_count(code), code == r.gemeente)
+            for slug, naam, code in self._gemeenten
         ]
         base = self._and(groups, skip=("scope", "dakje"))
 
-        def scope_option(value, label, **change):
-            changed = replace(r, **change)
-            mask = snapshot.scope_mask(
-                scope_token(changed.gemeente, changed.perceel, changed.ob, changed.niveau)
-            )
+        def scope_option(value, label, selected, perceel=r.perceel, ob=r.ob, niveau=r.niveau):
+            mask = snapshot.scope_mask(scope_token(r.gemeente, perceel, ob, niveau))
             if r.dakje:  # whether the dakje fits depends on the perceel
-                mask = mask & self._dakje_mask(snapshot, changed, r.dakje)
-            return FacetOption(value, label, count(base, mask), False)
+                mask = mask & self._dakje_mask(snapshot, r.gemeente, perceel, r.dakje)
+            return FacetOption(value, label, count(base, mask), selected)
 
-        facets["perceel"] = [
-            replace(scope_option(p, p, perceel=p), selected=p == r.perceel) for p in PERCELEN
-        ]
-        facets["ob"] = [replace(scope_option(str(ob), f"OB{ob}", ob=ob), selected=ob == r.ob) for ob in OBS]
-        facets["niveau"] = [replace(scope_option(n, n, niveau=n), selected=n == r.niveau) for n in NIVEAUS]
+        facets["perceel"] = [scope_option(p, p, p == r.perceel, perceel=p) for p in PERCELEN]
+        facets["ob"] = [scope_option(str(ob), f"OB{ob}", ob == r.ob, ob=ob) for ob in OBS]
+        facets["niveau"] = [scope_option(n, n, n == r.niveau, niveau=n) for n in NIVEAUS]
         base = self._and(groups, skip=("dakje",))
         facets["dakje"] = [
-            FacetOption(d, d, count(base, self._dakje_mask(snapshot, r, d)), d == r.dakje)
+            FacetOption(d, d, count(base, self._dakje_mask(snapshot, r.gemeente, r.perceel, d)), d == r.dakje)
             for d in DAKJES
             if d in dakjes_for(r.perceel) or d == r.dakje
         ]
         everything = self._and(groups)
         facets["specialisatie"] = [
             FacetOption(
-                s.slug,
-                s.label_b1,
-                count(everything, snapshot.term_mask("specialisatie", s.slug)),
-                s.slug in r.specialisatie,
+                slug,
+                label,
+                count(everything, snapshot.term_mask("specialisatie", slug)),
+                slug in r.specialisatie,
             )
-            for s in self.taxonomy.specialisaties
+            for slug, label in self._specialisaties
         ]
-        base = self._and(groups, skip=("doelgroep",))
-        facets["doelgroep"] = [
-            FacetOption(
-                d.slug, d.naam, count(base, snapshot.term_mask("doelgroep", d.slug)), d.slug == r.doelgroep
-            )
-            for d in self.taxonomy.doelgroepen
-        ]
-        base = self._and(groups, skip=("taal",))
-        facets["taal"] = [
-            FacetOption(t.slug, t.naam, count(base, snapshot.term_mask("taal", t.slug)), t.slug == r.taal)
-            for t in self.taxonomy.talen
-        ]
+        for name, options, chosen in (
+            ("doelgroep", self._doelgroepen, r.doelgroep),
+            ("taal", self._talen, r.taal),
+        ):
+            base = self._and(groups, skip=(name,))
+            facets[name] = [
+                FacetOption(slug, naam, count(base, snapshot.term_mask(name, slug)), slug == chosen)
+                for slug, naam in options
+            ]
         base = self._and(groups, skip=("spoedhulp",))
         facets["spoedhulp"] = [
             FacetOption(

@@ -22,7 +22,7 @@ from keuzehulp.search.segments import (
     read_posting_ids,
     segment_id,
 )
-from keuzehulp.search.tokens import ANY, matches
+from keuzehulp.search.tokens import ANY, patterns_of
 
 EARTH_RADIUS_KM = 6371.0
 FREE_TEXT_FIELDS = frozenset({"naam", "specialisatie_text", "plaatsen", "beschrijving", "spelling"})
@@ -83,14 +83,9 @@ class Snapshot:
         self.naam_rank()
         for leaf, _, segid in self._leaves:
             self.segments.get((segid, "coords"), read_coords, leaf)
-        for token in self._scope_tokens():  # the patterns without a gemeente: every search page
-            parts = token.split(":")
-            if len(parts) == 4:
-                _, perceel, ob, niveau = parts
-                for pattern in {f"*:{perceel}:{ob}:{niveau}", f"*:{perceel}:{ob}:*", f"*:{perceel}:*:*"}:
-                    self.scope_mask(pattern)
-                self.scope_mask(f"{parts[0]}:*:*:*")
-        self.scope_mask("*:*:*:*")
+        for pattern in self._patterns():  # without a gemeente, or a gemeente alone: most searches
+            if pattern.startswith(f"{ANY}:") or pattern.count(ANY) == 3:
+                self.scope_mask(pattern)
 
     def term_mask(self, field: str, term: str) -> np.ndarray:
         """Live documents that have `term` in `field`.
@@ -117,9 +112,8 @@ class Snapshot:
         mask = self._masks.get(key)
         if mask is None:
             mask = np.zeros(self.size, dtype=bool)
-            for token in self._scope_tokens():
-                if matches(pattern, token):
-                    mask |= self.term_mask("scope", token)
+            for token in self._patterns().get(pattern, ()):
+                mask |= self.term_mask("scope", token)
             mask.flags.writeable = False
             with self._lock:
                 self._masks[key] = mask
@@ -127,12 +121,19 @@ class Snapshot:
 
     def _scope_tokens(self) -> list[str]:
         """Every specific scope token in this generation."""
-        tokens = self._columns.get("scope-tokens")
-        if tokens is None:
-            tokens = list(self.reader.field_terms("scope")) if self._leaves else []
+        return list(self.reader.field_terms("scope")) if self._leaves else []
+
+    def _patterns(self) -> dict[str, list[str]]:
+        """Each pattern that some specific scope token of this generation answers, with those tokens."""
+        patterns = self._columns.get("scope-patterns")
+        if patterns is None:
+            patterns = {}
+            for token in self._scope_tokens():
+                for pattern in patterns_of(token):
+                    patterns.setdefault(pattern, []).append(token)
             with self._lock:
-                self._columns["scope-tokens"] = tokens
-        return tokens
+                self._columns["scope-patterns"] = patterns
+        return patterns
 
     def _read_mask(self, field: str, term: str, keep: bool) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)

@@ -9,6 +9,8 @@ it matches (see Snapshot.scope_mask), so a document carries a few tokens, not ev
 
 from __future__ import annotations
 
+from itertools import product
+
 ANY = "*"
 
 
@@ -37,7 +39,6 @@ def spoed_token(gemeente: str | None) -> str:
     return f"{gemeente or ANY}:SPOED"
 
 
-def matches(pattern: str, token: str) -> bool:
-    """Whether a specific token answers a pattern: each part equal, or '*' in the pattern."""
-    parts, values = pattern.split(":"), token.split(":")
-    return len(parts) == len(values) and all(p in (ANY, v) for p, v in zip(parts, values, strict=True))
+def patterns_of(token: str) -> set[str]:
+    """Every pattern a specific token answers: each part kept or replaced by '*'."""
+    return {":".join(parts) for parts in product(*((value, ANY) for value in token.split(":")))}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -71,7 +71,7 @@ def slugify(text: str) -> str:
     return "-".join(part for part in "".join(out).split("-") if part)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per app
 class Taxonomy:
     """Read-only lookups of the taxonomy, loaded once from the database."""
 
@@ -95,11 +95,12 @@ class Taxonomy:
 
     def gemeente(self, value: str) -> Gemeente | None:
         """Find a gemeente by slug or CBS code (case-insensitive)."""
-        wanted = value.strip().lower()
-        for gemeente in self.gemeenten:
-            if wanted in (gemeente.slug, gemeente.cbs_code.lower()):
-                return gemeente
-        return None
+        return self._gemeente_keys.get(value.strip().lower())
+
+    @cached_property
+    def _gemeente_keys(self) -> dict[str, Gemeente]:
+        keys = {g.slug: g for g in self.gemeenten}
+        return keys | {g.cbs_code.lower(): g for g in self.gemeenten}
 
     def gemeente_by_id(self, gemeente_id: int) -> Gemeente:
         """The gemeente with this database id."""

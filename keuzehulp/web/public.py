@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from urllib.parse import urlencode
 
 import numpy as np
+from markupsafe import escape
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
@@ -35,7 +37,8 @@ from keuzehulp.services.resultaten import figures_for
 from keuzehulp.web.budget import wijkteam_context
 from keuzehulp.web.language import switch_url
 from keuzehulp.web.presenters import contract_summary, search_notices
-from keuzehulp.web.visitor import marker_context, split_at_markers, visitor
+from keuzehulp.web.templating import search_url
+from keuzehulp.web.visitor import MARKERS, marker_context, split_at_markers, visitor
 
 ORDER_COOKIE = "kh_volgorde"
 SUGGESTION_LIMIT = 8
@@ -70,24 +73,23 @@ def _order_token(request: Request) -> tuple[str, bool]:
 async def zoeken(request: Request):
     """Search results with facets; the results fragment alone for htmx requests.
 
-    Pages are rendered once per index generation, search, order variant and kind (page or
-    fragment); a repeated search costs a parse and a cache lookup, answered on the event loop.
-    Anything that must be computed runs in the thread pool, so a slow search never holds up
-    other requests (health checks included).
+    What does not depend on the visitor is rendered once per index generation and language: the
+    page without its result cards per search and kind (page or fragment), and each card per
+    aanbieder, scope of the search and distance. A visitor's order then costs a slice of a cached
+    order and a join, answered on the event loop; anything that must be computed runs in the
+    thread pool, so a slow search never holds up other requests (health checks included).
     """
     services = _services(request)
-    search, errors = parse_leniently(request.query_params, services.taxonomy)
+    search, errors = _parse_query(request.url.query, current_language(), services.taxonomy)
     snapshot = services.index.snapshot()
     token, new_token = _order_token(request)
     seed = visitor_seed(token, clock.today())
-    template = (
-        "partials/zoeken_fragment.html"
-        if request.headers.get("hx-request") == "true"
-        else "pages/zoeken.html"
-    )
-    page_key = ("page", template, search, services.search.order_key(search, seed), current_language())
+    fragment = request.headers.get("hx-request") == "true"
+    template = "partials/zoeken_fragment.html" if fragment else "pages/zoeken.html"
+    page_key = (template, search, current_language())
     work = (request, search, errors, snapshot, seed, template, page_key)
-    if errors or not snapshot.has("page", page_key):
+    cached = snapshot.has("page", page_key) and services.search.is_cached(snapshot, search, seed)
+    if errors or not cached:
         response = await run_in_threadpool(_search_page, *work)
     else:
         response = _search_page(*work)
@@ -97,7 +99,7 @@ async def zoeken(request: Request):
 
 
 def _search_page(request, search, errors, snapshot, seed, template, page_key):
-    """The search page or fragment for this visitor, from the cached rendering when there is one."""
+    """The search page or fragment for this visitor: the shared page with this visitor's cards."""
     services = _services(request)
     result = services.search.search(snapshot, search, seed)
     context = marker_context() | {
@@ -111,25 +113,44 @@ def _search_page(request, search, errors, snapshot, seed, template, page_key):
         "gemeente": services.taxonomy.gemeente(search.gemeente) if search.gemeente else None,
     }
 
-    def render_page() -> bytes:
+    def render_page() -> list[bytes]:
         context["language_switch"] = language_switch(search, services.taxonomy)
-        gemeente_namen = {g.cbs_code: g.naam for g in services.taxonomy.gemeenten}
-        context["summaries"] = [contract_summary(hit.data, search, gemeente_namen) for hit in result.hits]
-        context["specialisatie_labels"] = {s.slug: s.label_b1 for s in services.taxonomy.specialisaties}
         context["relaxations"] = [] if result.total else relaxations(services.search, snapshot, search)
-        return services.templates.get_template(template).render(context).encode()
+        return split_at_markers(services.templates.get_template(template).render(context).encode())
 
-    def render_pieces() -> list[bytes]:
-        return split_at_markers(render_page())
-
-    pieces = render_pieces() if errors else snapshot.memo("page", page_key, render_pieces)
+    pieces = render_page() if errors else snapshot.memo("page", page_key, render_page)
+    cards = [piece for hit in result.hits for piece in _card(services, snapshot, search, hit)]
+    kaarten = MARKERS["kaarten"].encode()
+    pieces = [part for piece in pieces for part in (cards if piece == kaarten else [piece])]
+    terug = str(escape(search_url(request.app.url_path_for("zoeken"), search))).encode()
     person = visitor(request)
     response = RenderedTemplateResponse(
-        person.personalise(pieces), template, context, status_code=400 if errors else 200
+        person.personalise(pieces, {"terug": terug}), template, context, status_code=400 if errors else 200
     )
     person.finish(response)
     response.headers["Vary"] = "HX-Request"
     return response
+
+
+def _card(services, snapshot, search: SearchRequest, hit) -> list[bytes]:
+    """One result card, split at its markers; rendered once per aanbieder, the scope of the
+    search (its contract lines), the distance shown and the language."""
+    afstand = f"{hit.distance_km:.0f}" if hit.distance_km is not None else ""
+    scope = (search.gemeente, search.perceel, search.ob, search.niveau)
+    key = (hit.data["slug"], scope, afstand, current_language())
+
+    def render() -> list[bytes]:
+        gemeente_namen = {g.cbs_code: g.naam for g in services.taxonomy.gemeenten}
+        context = marker_context() | {
+            "data": hit.data,
+            "afstand": afstand,
+            "summary": contract_summary(hit.data, search, gemeente_namen),
+            "specialisatie_labels": {s.slug: s.label_b1 for s in services.taxonomy.specialisaties},
+        }
+        html = services.templates.get_template("components/resultaat_kaart.html").render(context)
+        return split_at_markers(html.encode())
+
+    return snapshot.memo("card", key, render)
 
 
 def language_switch(search: SearchRequest, taxonomy) -> str:
@@ -157,6 +178,13 @@ class RenderedTemplateResponse(HTMLResponse):
 @dataclass(frozen=True)
 class _Named:
     name: str
+
+
+@lru_cache(maxsize=4096)
+def _parse_query(query: str, language: str, taxonomy) -> tuple[SearchRequest, dict[str, str]]:
+    """parse_leniently of a query string, remembered: returning visitors repeat their searches.
+    The language is part of the key because the messages are translated."""
+    return parse_leniently(QueryParams(query), taxonomy)
 
 
 def parse_leniently(params, taxonomy) -> tuple[SearchRequest, dict[str, str]]:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from starlette.routing import Router
 from starlette.templating import Jinja2Templates
 
@@ -19,6 +20,7 @@ from keuzehulp.models.twents_model import STATUS_NAMEN
 from keuzehulp.search.filters import to_params
 from keuzehulp.services.taxonomy import labels
 from keuzehulp.services.validation import published_link
+from keuzehulp.web import facets
 from keuzehulp.web.language import dutch_only, switch_url
 from keuzehulp.web.presenters import scope_line, term_labels
 
@@ -126,4 +128,21 @@ def make_templates() -> Jinja2Templates:
     env.globals["scope_line"] = scope_line
     env.globals["sort_labels"] = SORT_LABELS
     env.globals["status_namen"] = STATUS_NAMEN
+    env.globals["radio_facet"] = facets.radio_facet
+    env.globals["checkbox_facet"] = facets.checkbox_facet
+    env.globals["static_part"] = static_part_function(env)
     return Jinja2Templates(env=env)
+
+
+def static_part_function(env: Environment):
+    """A template global `static_part(name)`: a template that depends only on the language,
+    rendered once per language."""
+
+    @lru_cache(maxsize=64)
+    def rendered(name: str, language: str) -> Markup:
+        return Markup(env.get_template(name).render())
+
+    def static_part(name: str) -> Markup:
+        return rendered(name, i18n.current_language())
+
+    return static_part

@@ -2,6 +2,8 @@
 
 Search pages are rendered once and shared; they carry markers that are replaced by each
 visitor's values just before sending, so the cache stays shared and forms stay protected.
+Result cards are shared between searches too: their markers for the cards' place on the page and
+the search to return to are filled in per page.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ MARKERS = {
     "csrf": "kh-csrf-placeholder-7f3a",
     "vergelijk_aantal": "kh-aantal-placeholder-7f3a",
     "melding": "<!--kh-melding-placeholder-7f3a-->",
+    "kaarten": "<!--kh-kaarten-placeholder-7f3a-->",  # where the result cards go
+    "terug": "kh-terug-placeholder-7f3a",  # the search a card's form returns to
 }
 
 
@@ -41,9 +45,11 @@ class Visitor:
             "melding": message_html(self.melding),
         }
 
-    def personalise(self, pieces: list[bytes]) -> bytes:
-        """Join a shared rendering (split at its markers) with this visitor's values."""
+    def personalise(self, pieces: list[bytes], page: dict[str, bytes] | None = None) -> bytes:
+        """Join a shared rendering (split at its markers) with this visitor's values and, for
+        markers such as 'terug', the page's own."""
         values = {MARKERS[name].encode(): str(value).encode() for name, value in self.context().items()}
+        values |= {MARKERS[name].encode(): value for name, value in (page or {}).items()}
         return b"".join(values.get(piece, piece) for piece in pieces)
 
     def finish(self, response) -> None:

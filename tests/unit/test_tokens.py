@@ -1,4 +1,8 @@
-from keuzehulp.search.tokens import dakje_token, matches, scope_token, spoed_token
+from keuzehulp.search.tokens import dakje_token, patterns_of, scope_token, spoed_token
+
+
+def matches(pattern: str, token: str) -> bool:
+    return pattern in patterns_of(token)
 
 
 def test_een_contractregel_is_een_token_en_een_filter_een_patroon():
