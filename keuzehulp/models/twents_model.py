@@ -73,7 +73,8 @@ def check_contract(perceel: str, ob: int | None, niveau: str | None) -> None:
     if ob not in OBS:
         raise RuleViolation(f"Ondersteuningsbehoefte moet 1, 2, 3 of 4 zijn, niet '{ob}'.")
     if ob not in OBS_PER_PERCEEL[perceel]:
-        raise RuleViolation(f"Ondersteuningsbehoefte {ob} bestaat alleen voor jeugd, niet voor {perceel}.")
+        written = "Wmo" if perceel == "wmo" else perceel
+        raise RuleViolation(f"Ondersteuningsbehoefte {ob} bestaat alleen voor jeugd, niet voor {written}.")
     if niveau not in NIVEAUS_PER_OB[ob]:
         allowed = ", ".join(NIVEAUS_PER_OB[ob])
         raise RuleViolation(f"Niveau '{niveau}' past niet bij ondersteuningsbehoefte {ob} (wel: {allowed}).")

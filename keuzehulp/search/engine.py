@@ -252,8 +252,15 @@ class SearchEngine:
         if r.dakje:
             groups["dakje"] = SearchEngine._dakje_mask(snapshot, gemeente, r.perceel, r.dakje)
         if r.spoedhulp:
-            groups["spoedhulp"] = snapshot.scope_mask(spoed_token(gemeente))
+            groups["spoedhulp"] = SearchEngine._spoed_mask(snapshot, gemeente, r.perceel)
         return groups
+
+    @staticmethod
+    def _spoed_mask(snapshot: Snapshot, gemeente: str | None, perceel: str | None) -> np.ndarray:
+        """Aanbieders with ambulante spoedhulp in the gemeente; none for Wmo or dyslexie, since
+        spoedhulp is part of OB jeugd."""
+        mask = snapshot.scope_mask(spoed_token(gemeente))
+        return mask if perceel in (None, "jeugd") else np.zeros_like(mask)
 
     @staticmethod
     def _dakje_mask(snapshot: Snapshot, gemeente: str | None, perceel: str | None, dakje: str) -> np.ndarray:
@@ -442,10 +449,12 @@ class SearchEngine:
             FacetOption(
                 "ja",
                 N_("Snel hulp thuis bij een crisis (ambulante spoedhulp)"),
-                count(base, snapshot.scope_mask(spoed_token(r.gemeente))),
+                count(base, self._spoed_mask(snapshot, r.gemeente, r.perceel)),
                 r.spoedhulp,
             )
         ]
+        if r.perceel not in (None, "jeugd") and not r.spoedhulp:
+            facets["spoedhulp"] = []  # not offered to adults
         base = self._and(groups, skip=("resultaten",))
         facets["resultaten"] = [
             FacetOption(

@@ -30,6 +30,7 @@ from sqlmodel import Session, select
 from keuzehulp import clock
 from keuzehulp.models import Aanbieder, Contract, DakjeScope, Gemeente, Maatregelhulp, Resultaat
 from keuzehulp.models.twents_model import (
+    DAKJE_PERCELEN,
     DAKJES,
     PERCELEN,
     RuleViolation,
@@ -326,6 +327,11 @@ def _parse_register_row(line: int, row: dict[str, str], gemeenten: set[str]) -> 
     elif dakje:
         if dakje not in DAKJES:
             raise RuleViolation(f"Dakje '{dakje}' bestaat niet. Kies uit: {', '.join(DAKJES)}.")
+        if perceel and perceel not in DAKJE_PERCELEN[dakje]:
+            raise RuleViolation(
+                f"Dakje {dakje} hoort bij {' of '.join(DAKJE_PERCELEN[dakje])}, niet bij {perceel}."
+                " Laat het perceel leeg of verbeter het."
+            )
         if ob is not None or niveau:
             raise RuleViolation(
                 "Een regel met een dakje heeft geen OB en geen niveau. Zet het dakje op een eigen regel."

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from keuzehulp.i18n import N_, gettext
-from keuzehulp.models.twents_model import DAKJES, NIVEAUS_PER_OB, dakjes_for
+from keuzehulp.models.twents_model import DAKJES, NIVEAUS, NIVEAUS_PER_OB, OBS, OBS_PER_PERCEEL, dakjes_for
 from keuzehulp.search.filters import SearchRequest
 from keuzehulp.services.taxonomy import Taxonomy, labels
 
@@ -88,6 +88,23 @@ VERBLIJF = {
 PERCEEL_VOOR = {"kind": "jeugd", "volwassene": "wmo", "oudere": "wmo"}  # jongvolwassenen: either
 
 
+def obs_for(voor_wie: str) -> tuple[int, ...]:
+    """The ondersteuningsbehoeften that exist for who the help is for: OB3 and OB4 are jeugd only."""
+    perceel = PERCEEL_VOOR.get(voor_wie)
+    return OBS if perceel is None else OBS_PER_PERCEEL[perceel]
+
+
+def niveaus_for(voor_wie: str) -> tuple[str, ...]:
+    """The niveaus of those ondersteuningsbehoeften (niveau E only with OB4, jeugd)."""
+    obs = obs_for(voor_wie)
+    return tuple(n for n in NIVEAUS if any(n in NIVEAUS_PER_OB[ob] for ob in obs))
+
+
+def hulp_choices(voor_wie: str) -> dict[str, Choice]:
+    """The answers to 'wat voor hulp?' that fit who the help is for."""
+    return {key: choice for key, choice in HULPVRAGEN.items() if int(choice.value) in obs_for(voor_wie)}
+
+
 def verblijf_choices(voor_wie: str) -> dict[str, Choice]:
     """The answers to 'ergens anders wonen?' that fit who the help is for: pleegzorg and
     gezinshuis are jeugdhulp, so adults are not offered them."""
@@ -117,7 +134,7 @@ class Antwoorden:
             return (
                 bool(self.besluit)
                 and (self.besluit != "ja" or bool(self.ob))
-                and (self.besluit != "nee" or bool(self.hulp))
+                and (self.besluit not in ("nee", ONBEKEND) or bool(self.hulp))  # without a letter: what help?
             )
         if step == "wensen":
             return self.klaar_wensen
@@ -220,6 +237,11 @@ def parse_antwoorden(params, taxonomy: Taxonomy) -> tuple[Antwoorden, dict[str, 
         if ob not in ("1", "2", "3", "4") and ob != ONBEKEND:
             errors["ob"] = gettext("Kies de soort hulp zoals die in de brief staat.")
             ob = ""
+        elif ob != ONBEKEND and int(ob) not in obs_for(voor_wie):
+            errors["ob"] = gettext(
+                "OB%(ob)s is alleen hulp voor kinderen en jongeren (jeugdhulp). Kijk nog eens in de brief."
+            ) % {"ob": ob}
+            ob = ""
         elif (
             niveau and ob != ONBEKEND and niveau != ONBEKEND.upper() and niveau not in NIVEAUS_PER_OB[int(ob)]
         ):
@@ -230,8 +252,9 @@ def parse_antwoorden(params, taxonomy: Taxonomy) -> tuple[Antwoorden, dict[str, 
                 "ob": ob,
             }
             niveau = ""
-    hulp = get("hulp") if get("hulp") in (*HULPVRAGEN, ONBEKEND) else ""
-    verblijf = get("verblijf") if get("verblijf") in (*VERBLIJF, ONBEKEND) else ""
+    # an answer that does not fit who the help is for (after 'voor wie' changed) is asked again
+    hulp = get("hulp") if get("hulp") in (*hulp_choices(voor_wie), ONBEKEND) else ""
+    verblijf = get("verblijf") if get("verblijf") in (*verblijf_choices(voor_wie), ONBEKEND) else ""
     taal = get("taal")
     if taal and taal != ONBEKEND and taal not in {t.slug for t in taxonomy.talen}:
         taal = ""
@@ -280,7 +303,7 @@ def to_search(antwoorden: Antwoorden, taxonomy: Taxonomy) -> Uitkomst:
             values["ob"] = int(antwoorden.ob)
         if antwoorden.niveau not in ("", ONBEKEND):
             values["niveau"] = antwoorden.niveau
-    elif antwoorden.besluit == "nee" and antwoorden.hulp in HULPVRAGEN:
+    elif antwoorden.besluit in ("nee", ONBEKEND) and antwoorden.hulp in HULPVRAGEN:
         values["ob"] = int(HULPVRAGEN[antwoorden.hulp].value)
     dakje = VERBLIJF.get(antwoorden.verblijf, Choice("", "")).value
     if dakje in DAKJES:

@@ -31,7 +31,7 @@ from keuzehulp.services import aanmeldingen, importeren, kenmerken, tarieven
 from keuzehulp.services.aanbieders import change_status
 from keuzehulp.services.accounts import create_user, invite, set_active
 from keuzehulp.services.audit import Actor, audit_csv, record, search_audit
-from keuzehulp.services.consultatie import count_overdue
+from keuzehulp.services.consultatie import contracted_gemeenten, count_overdue
 from keuzehulp.services.kenmerken import Kenmerken
 from keuzehulp.services.taxonomy import labels
 from keuzehulp.services.validation import whole_number
@@ -103,6 +103,7 @@ def _aanbieder_page(request: Request, db: Session, aanbieder: Aanbieder, errors=
         "reden": typed.get("reden", ""),
         "gekozen": typed.get("status", ""),
         "kenmerken": typed.get("kenmerken", Kenmerken.of(aanbieder)),
+        "gecontracteerd": bool(contracted_gemeenten(db, aanbieder.id, clock.today())),
         "maatregelhulp": maatregelhulp,
     }
     return page(request, "pages/beheer/aanbieder.html", context, 400 if errors else 200)
@@ -352,7 +353,10 @@ def aanmelding_beoordelen(request: Request, db: Session, user: Gebruiker, form):
             aanbieder = aanmeldingen.accept(
                 db, Actor.of(user), application_id, request.app.state.services.settings.public_url
             )
-            message = f"{aanbieder.naam} is toegevoegd. De contactpersoon krijgt een uitnodiging."
+            message = (
+                f"{aanbieder.naam} is toegevoegd. De contactpersoon krijgt een uitnodiging. Inwoners zien"
+                " de aanbieder pas als het contractregister een contract noemt."
+            )
         else:
             aanmeldingen.reject(db, Actor.of(user), application_id, str(form.get("reden", ""))[:2000])
             message = "De aanmelding is afgewezen. De aanvrager krijgt de reden per e-mail."

@@ -145,6 +145,7 @@ def _card(services, snapshot, search: SearchRequest, hit) -> list[bytes]:
             "data": hit.data,
             "afstand": afstand,
             "summary": contract_summary(hit.data, search, gemeente_namen),
+            "spoed": search.perceel in (None, "jeugd"),  # spoedhulp is jeugdhulp: not on a Wmo card
             "specialisatie_labels": {s.slug: s.label_b1 for s in services.taxonomy.specialisaties},
         }
         html = services.templates.get_template("components/resultaat_kaart.html").render(context)

@@ -69,6 +69,8 @@ def conditions(r: SearchRequest, today: date) -> list:
                 _gemeente(DakjeScope, r.gemeente),
             )
         )
+    if r.spoedhulp and r.perceel not in (None, "jeugd"):
+        where.append(false())  # ambulante spoedhulp is part of OB jeugd
     if r.spoedhulp:
         where.append(Aanbieder.ambulante_spoedhulp.is_(True))
         where.append(

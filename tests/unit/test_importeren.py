@@ -314,9 +314,11 @@ def test_foute_kenmerken_met_regelnummer(empty_world):
         + "90000026;F;GM0153;jeugd;1;A;;voogdij;2026-01-01;;;;\n"  # 7: maatregelhulp with an OB
         + "90000027;G;GM0153;jeugd;1;A;;;2026-01-01;;;;integraal\n"
         + "90000027;G;GM0153;jeugd;1;B;;;2026-01-01;;;;enkelvoudig\n"  # 9: contradicts line 8
+        + "90000028;H;GM0153;wmo;;;0-A;;2026-01-01;;;;\n"  # 10: pleegzorg is jeugd
     ).encode()
     plan = _plan(empty_world, content)
-    assert [line for line, _ in plan.errors] == [2, 3, 4, 5, 6, 7, 9]
+    assert [line for line, _ in plan.errors] == [2, 3, 4, 5, 6, 7, 9, 10]
+    assert "Dakje 0-A hoort bij jeugd, niet bij wmo" in dict(plan.errors)[10]
     messages = dict(plan.errors)
     assert "hoort bij jeugdhulp" in messages[2] and "coördinatiepunt" in messages[3]
     assert "'ja' of 'nee'" in messages[4] and "enkelvoudig, integraal, beide of geen" in messages[5]

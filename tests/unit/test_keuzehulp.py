@@ -75,7 +75,9 @@ def test_antwoorden_worden_een_zoekopdracht(empty_world):
 
 
 def test_overgeslagen_vragen_filteren_niet(empty_world):
-    params = QueryParams("woonplaats=onbekend&voor_wie=onbekend&besluit=onbekend&verblijf=onbekend&klaar=ja")
+    params = QueryParams(
+        "woonplaats=onbekend&voor_wie=onbekend&besluit=onbekend&hulp=onbekend&verblijf=onbekend&klaar=ja"
+    )
     answers, _ = kh.parse_antwoorden(params, empty_world.taxonomy)
     assert answers.first_open_step() == kh.OVERZICHT
     assert kh.to_search(answers, empty_world.taxonomy).request == SearchRequest()
@@ -104,7 +106,8 @@ def test_stappen_in_volgorde(empty_world):
     assert step("woonplaats=Borne&voor_wie=kind") == 3
     assert step("woonplaats=Borne&voor_wie=kind&besluit=ja") == 3  # still needs the OB from the letter
     assert step("woonplaats=Borne&voor_wie=kind&besluit=ja&ob=onbekend&niveau=onbekend") == 4
-    assert step("woonplaats=Borne&voor_wie=kind&besluit=onbekend&verblijf=nee") == 5
+    assert step("woonplaats=Borne&voor_wie=kind&besluit=onbekend") == 3  # no letter known: what help?
+    assert step("woonplaats=Borne&voor_wie=kind&besluit=onbekend&hulp=onbekend&verblijf=nee") == 5
 
 
 def test_geen_resultaat_geeft_een_versoepeling_met_resultaten(demo_world):

@@ -109,6 +109,6 @@ def test_profiel_toont_resultaten_als_grafiek_met_tekst_en_tabel(demo_client, de
     hulp = scope_line(perceel, ob)  # same perceel and OB, in plain words: 'Jeugdhulp: ... (OB2)'
     assert f"andere aanbieders met dezelfde soort hulp: {hulp}." in text
     assert "van de 10 cliënten" in text
-    assert "Wat betekent deze cijfers?" in text
+    assert "Wat betekenen deze cijfers?" in text
     few_text = demo_client.get(f"/aanbieders/{few.slug}").text
     assert "Te weinig gegevens" in few_text

@@ -155,6 +155,7 @@ def test_aanmelding_is_pas_openbaar_na_accepteren(small_client, small_world):
     # Accepted is not contracted: nothing is public until a contract line names the aanbieder.
     assert small_client.get("/aanbieders/nieuwe-zorg-twente").status_code == 410
     assert small_client.get("/api/v1/aanbieders/nieuwe-zorg-twente").status_code == 410
+    assert "Nee: er is geen lopend contract" in small_client.get("/beheer/aanbieders/nieuwe-zorg-twente").text
     assert "Nieuwe Zorg Twente" not in _public_names(small_client)
     with Session(small_world.engine) as db:
         aanbieder = db.exec(select(Aanbieder).where(Aanbieder.kvk == "87654321")).one()
@@ -306,7 +307,7 @@ def test_tarief_voor_wmo_ob3_of_een_dakje_met_perceel_wordt_geweigerd(small_clie
         token_page="/beheer/tarieven",
     )
     assert wmo_ob3.status_code == 400
-    assert "Ondersteuningsbehoefte 3 bestaat alleen voor jeugd, niet voor wmo." in wmo_ob3.text
+    assert "Ondersteuningsbehoefte 3 bestaat alleen voor jeugd, niet voor Wmo." in wmo_ob3.text
     assert '<option value="wmo" selected>' in wmo_ob3.text  # every typed value is kept
     assert '<option value="ob:3A" selected>' in wmo_ob3.text
     assert 'value="91,50"' in wmo_ob3.text and 'value="2030-01-01"' in wmo_ob3.text

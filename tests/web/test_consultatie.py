@@ -389,7 +389,7 @@ def test_voorkeur_voor_een_aanbieder_zonder_contract_in_de_gemeente_zegt_dat(sma
     aanbieder = _target(small_world)
     _contract_only_in_hengelo(small_world, aanbieder)  # VOORKEUR comes from Enschede
     page = f"/aanbieders/{aanbieder.slug}/voorkeur"
-    assert "heeft een contract met deze gemeenten: Hengelo." in small_client.get(page).text
+    assert "heeft een contract met de gemeente Hengelo." in small_client.get(page).text
     sent = post_form(small_client, page, VOORKEUR, token_page=page)
     assert sent.status_code == 200 and "heeft geen contract met de gemeente Enschede" in sent.text
     reference = re.search(r"KH-[A-Z2-9]{6}", sent.text).group(0)

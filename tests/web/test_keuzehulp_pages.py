@@ -97,7 +97,7 @@ def test_informatiepaginas(demo_client):
 
 
 def test_pleeggezin_en_gezinshuis_alleen_voor_kinderen_en_jongeren(demo_client):
-    step = "/keuzehulp?woonplaats=Delden&besluit=onbekend&voor_wie="
+    step = "/keuzehulp?woonplaats=Delden&besluit=onbekend&hulp=onbekend&voor_wie="
     for voor_wie, offered in (
         ("kind", True),
         ("jongvolwassene", True),
@@ -108,3 +108,18 @@ def test_pleeggezin_en_gezinshuis_alleen_voor_kinderen_en_jongeren(demo_client):
         assert "Stap 4 van 5" in text
         assert ('value="pleegzorg"' in text) == offered and ('value="gezinshuis"' in text) == offered
         assert 'value="logeren"' in text
+
+
+def test_antwoorden_die_niet_bij_een_volwassene_passen_worden_opnieuw_gevraagd(demo_client):
+    """'Voor wie' changed from a child to an adult: OB3/OB4, niveau E and the pleeggezin no longer fit."""
+    adult = "/keuzehulp?woonplaats=Delden&voor_wie=volwassene"
+    leren = demo_client.get(adult + "&besluit=nee&hulp=leren").text
+    assert "Wat voor hulp zoekt u vooral?" in leren and 'value="leren"' not in leren  # asked again
+    brief = demo_client.get(adult + "&besluit=ja").text
+    assert (
+        '<option value="3"' not in brief and '<option value="E"' not in brief and '<option value="2"' in brief
+    )
+    refused = demo_client.get(adult + "&besluit=ja&ob=4&niveau=E").text
+    assert "alleen hulp voor kinderen en jongeren" in refused
+    pleeg = demo_client.get(adult + "&besluit=onbekend&hulp=onbekend&verblijf=pleegzorg").text
+    assert "Moet iemand (een tijd) ergens anders wonen?" in pleeg and "in een pleeggezin." not in pleeg

@@ -288,3 +288,13 @@ def test_pleegzorg_en_gezinshuis_zijn_jeugdhulp(demo_client, demo_world):
     assert jeugd["total"] > 0
     facets = demo_client.get("/zoeken", params={"perceel": "wmo"}).context["result"].facets
     assert [o.value for o in facets["dakje"]] == ["1", "2", "3"]
+
+
+def test_ambulante_spoedhulp_is_jeugdhulp(demo_client):
+    jeugd = demo_client.get("/zoeken", params={"perceel": "jeugd"})
+    assert jeugd.context["result"].facets["spoedhulp"][0].count > 0 and 'id="veld-spoedhulp"' in jeugd.text
+    wmo = demo_client.get("/zoeken", params={"perceel": "wmo"})
+    assert wmo.context["result"].facets["spoedhulp"] == [] and 'id="veld-spoedhulp"' not in wmo.text
+    assert "ambulante spoedhulp)</p>" not in wmo.text  # no badge on Wmo cards
+    both = demo_client.get("/api/v1/aanbieders", params={"perceel": "wmo", "spoedhulp": "ja"}).json()
+    assert both["total"] == 0
