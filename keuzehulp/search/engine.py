@@ -408,12 +408,14 @@ class SearchEngine:
             FacetOption(slug, naam, gemeente_count(code), code == r.gemeente)
             for slug, naam, code in self._gemeenten
         ]
-        base = self._and(groups, skip=("scope", "dakje"))
+        base = self._and(groups, skip=("scope", "dakje", "spoedhulp"))
 
         def scope_option(value, label, selected, perceel=r.perceel, ob=r.ob, niveau=r.niveau):
             mask = snapshot.scope_mask(scope_token(r.gemeente, perceel, ob, niveau))
-            if r.dakje:  # whether the dakje fits depends on the perceel
+            if r.dakje:  # whether the dakje and spoedhulp fit depends on the perceel
                 mask = mask & self._dakje_mask(snapshot, r.gemeente, perceel, r.dakje)
+            if r.spoedhulp:
+                mask = mask & self._spoed_mask(snapshot, r.gemeente, perceel)
             return FacetOption(value, label, count(base, mask), selected)
 
         facets["perceel"] = [scope_option(p, p, p == r.perceel, perceel=p) for p in PERCELEN]

@@ -298,3 +298,5 @@ def test_ambulante_spoedhulp_is_jeugdhulp(demo_client):
     assert "ambulante spoedhulp)</p>" not in wmo.text  # no badge on Wmo cards
     both = demo_client.get("/api/v1/aanbieders", params={"perceel": "wmo", "spoedhulp": "ja"}).json()
     assert both["total"] == 0
+    perceel = demo_client.get("/zoeken", params={"spoedhulp": "ja"}).context["result"].facets["perceel"]
+    assert {o.value: o.count for o in perceel}["wmo"] == 0  # choosing Wmo would give none
