@@ -119,39 +119,52 @@ def _search_page(request, search, errors, snapshot, seed, template, page_key):
         return split_at_markers(services.templates.get_template(template).render(context).encode())
 
     pieces = render_page() if errors else snapshot.memo("page", page_key, render_page)
-    cards = [piece for hit in result.hits for piece in _card(services, snapshot, search, hit)]
-    kaarten = MARKERS["kaarten"].encode()
-    pieces = [part for piece in pieces for part in (cards if piece == kaarten else [piece])]
-    terug = str(escape(search_url(request.app.url_path_for("zoeken"), search))).encode()
     person = visitor(request)
-    response = RenderedTemplateResponse(
-        person.personalise(pieces, {"terug": terug}), template, context, status_code=400 if errors else 200
+    terug = str(escape(search_url(request.app.url_path_for("zoeken"), search))).encode()
+    cards = b"".join(_card(services, snapshot, search, hit) for hit in result.hits)
+    cards = cards.replace(MARKERS["terug"].encode(), terug).replace(
+        MARKERS["csrf"].encode(), person.csrf.encode()
     )
+    body = person.personalise(pieces, {"kaarten": cards})
+    response = RenderedTemplateResponse(body, template, context, status_code=400 if errors else 200)
     person.finish(response)
     response.headers["Vary"] = "HX-Request"
     return response
 
 
-def _card(services, snapshot, search: SearchRequest, hit) -> list[bytes]:
-    """One result card, split at its markers; rendered once per aanbieder, the scope of the
-    search (its contract lines), the distance shown and the language."""
-    afstand = f"{hit.distance_km:.0f}" if hit.distance_km is not None else ""
-    scope = (search.gemeente, search.perceel, search.ob, search.niveau)
-    key = (hit.data["slug"], scope, afstand, current_language())
+def _card(services, snapshot, search: SearchRequest, hit) -> bytes:
+    """One result card, still with the page's markers (csrf, terug). Its body is rendered once per
+    aanbieder and language (and whether spoedhulp may show: not for Wmo), its contract lines once
+    per scope of the search."""
+    slug, language = hit.data["slug"], current_language()
+    spoed = search.perceel in (None, "jeugd")  # spoedhulp is jeugdhulp: not on a Wmo card
 
-    def render() -> list[bytes]:
-        gemeente_namen = {g.cbs_code: g.naam for g in services.taxonomy.gemeenten}
+    def render_body() -> list[bytes]:
         context = marker_context() | {
             "data": hit.data,
-            "afstand": afstand,
-            "summary": contract_summary(hit.data, search, gemeente_namen),
-            "spoed": search.perceel in (None, "jeugd"),  # spoedhulp is jeugdhulp: not on a Wmo card
+            "spoed": spoed,
             "specialisatie_labels": {s.slug: s.label_b1 for s in services.taxonomy.specialisaties},
         }
         html = services.templates.get_template("components/resultaat_kaart.html").render(context)
         return split_at_markers(html.encode())
 
-    return snapshot.memo("card", key, render)
+    def render_contract() -> bytes:
+        gemeente_namen = {g.cbs_code: g.naam for g in services.taxonomy.gemeenten}
+        lines = contract_summary(hit.data, search, gemeente_namen)
+        items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+        return f'<ul class="contract">{items}</ul>'.encode() if lines else b""
+
+    scope = (search.gemeente, search.perceel, search.ob, search.niveau)
+    body = snapshot.memo("card", ("body", slug, language, spoed), render_body)
+    values = {
+        MARKERS["contract"].encode(): snapshot.memo(
+            "card", ("contract", slug, scope, language), render_contract
+        ),
+        MARKERS["afstand"].encode(): f" · {hit.distance_km:.0f} km".encode()
+        if hit.distance_km is not None
+        else b"",
+    }
+    return b"".join([values.get(piece, piece) for piece in body])
 
 
 def language_switch(search: SearchRequest, taxonomy) -> str:

@@ -26,6 +26,8 @@ MARKERS = {
     "melding": "<!--kh-melding-placeholder-7f3a-->",
     "kaarten": "<!--kh-kaarten-placeholder-7f3a-->",  # where the result cards go
     "terug": "kh-terug-placeholder-7f3a",  # the search a card's form returns to
+    "afstand": "<!--kh-afstand-placeholder-7f3a-->",  # a card's distance
+    "contract": "<!--kh-contract-placeholder-7f3a-->",  # a card's contract lines for the search
 }
 
 
