@@ -58,6 +58,7 @@ class Snapshot:
         self._columns: dict[str, np.ndarray] = {}
         self._distances: dict[tuple[float, float], np.ndarray] = {}
         self._stored: dict[int, dict] = {}
+        self._pattern_index: dict[str, list[str]] | None = None
         self._caches = {kind: ByteBoundedCache(budget) for kind, budget in CACHE_BUDGETS.items()}
         self._text_masks = ByteBoundedCache(TEXT_MASK_BYTES)
         live = np.zeros(self.size, dtype=bool)
@@ -125,15 +126,13 @@ class Snapshot:
 
     def _patterns(self) -> dict[str, list[str]]:
         """Each pattern that some specific scope token of this generation answers, with those tokens."""
-        patterns = self._columns.get("scope-patterns")
-        if patterns is None:
-            patterns = {}
+        if self._pattern_index is None:
+            patterns: dict[str, list[str]] = {}
             for token in self._scope_tokens():
                 for pattern in patterns_of(token):
                     patterns.setdefault(pattern, []).append(token)
-            with self._lock:
-                self._columns["scope-patterns"] = patterns
-        return patterns
+            self._pattern_index = patterns
+        return self._pattern_index
 
     def _read_mask(self, field: str, term: str, keep: bool) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)
