@@ -114,6 +114,12 @@ def check_dakje(dakje: str, ob_percelen: set[str]) -> None:
         )
 
 
+def spoedhulp_for(perceel: str | None) -> bool:
+    """Whether ambulante spoedhulp belongs to a perceel (or to a search without one): it is part
+    of OB jeugd."""
+    return perceel in (None, "jeugd")
+
+
 def check_maatregelhulp(soort: str) -> None:
     """Raise RuleViolation for an unknown kind of maatregelhulp."""
     if soort not in MAATREGELHULP:
@@ -130,5 +136,5 @@ def check_spoedhulp(ambulante_spoedhulp: bool, coordinatiepunt: bool, percelen: 
     if not coordinatiepunt:
         raise RuleViolation(
             "Wie ambulante spoedhulp biedt, is aangesloten op het coördinatiepunt triage en spoedhulp."
-            " Dat is niet vastgelegd."
+            " Leg dat ook vast, of zet ambulante spoedhulp uit."
         )

@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 
 from keuzehulp.i18n import N_
-from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN, dakjes_for
+from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN, dakjes_for, spoedhulp_for
 from keuzehulp.search.errors import IndexUnavailable
 from keuzehulp.search.filters import PER_PAGE, WACHTTIJD_OPTIONS, SearchRequest
 from keuzehulp.search.schema import dutch_analyzer
@@ -260,7 +260,7 @@ class SearchEngine:
         """Aanbieders with ambulante spoedhulp in the gemeente; none for Wmo or dyslexie, since
         spoedhulp is part of OB jeugd."""
         mask = snapshot.scope_mask(spoed_token(gemeente))
-        return mask if perceel in (None, "jeugd") else np.zeros_like(mask)
+        return mask if spoedhulp_for(perceel) else np.zeros_like(mask)
 
     @staticmethod
     def _dakje_mask(snapshot: Snapshot, gemeente: str | None, perceel: str | None, dakje: str) -> np.ndarray:
@@ -446,17 +446,12 @@ class SearchEngine:
                 FacetOption(slug, naam, count(base, snapshot.term_mask(name, slug)), slug == chosen)
                 for slug, naam in options
             ]
-        base = self._and(groups, skip=("spoedhulp",))
-        facets["spoedhulp"] = [
-            FacetOption(
-                "ja",
-                N_("Snel hulp thuis bij een crisis (ambulante spoedhulp)"),
-                count(base, self._spoed_mask(snapshot, r.gemeente, r.perceel)),
-                r.spoedhulp,
-            )
-        ]
-        if r.perceel not in (None, "jeugd") and not r.spoedhulp:
-            facets["spoedhulp"] = []  # not offered to adults
+        facets["spoedhulp"] = []
+        if spoedhulp_for(r.perceel) or r.spoedhulp:  # not offered to adults
+            base = self._and(groups, skip=("spoedhulp",))
+            mask = self._spoed_mask(snapshot, r.gemeente, r.perceel)
+            label = N_("Snel hulp thuis bij een crisis (ambulante spoedhulp)")
+            facets["spoedhulp"] = [FacetOption("ja", label, count(base, mask), r.spoedhulp)]
         base = self._and(groups, skip=("resultaten",))
         facets["resultaten"] = [
             FacetOption(

@@ -24,9 +24,9 @@ async def wijkteam_context(request: Request, profile: Profile) -> dict:
     user = await viewer(request)
     if user is None or user.rol != "wijkteam":
         return {"budget": None, "wijkteam": False, "consultatie": False}
-    budget = await run_in_threadpool(_calculator, request, profile, user)
-    askable = await askable_slugs(request, [profile])
-    return {"budget": budget, "wijkteam": True, "consultatie": profile.aanbieder.slug in askable}
+    own = await run_in_threadpool(_gemeente_ids_of, request, user)
+    budget = await run_in_threadpool(_calculator, request, profile, own)
+    return {"budget": budget, "wijkteam": True, "consultatie": bool(own & profile.gemeente_ids)}
 
 
 async def askable_slugs(request: Request, profiles: list[Profile]) -> set[str]:
@@ -35,11 +35,11 @@ async def askable_slugs(request: Request, profiles: list[Profile]) -> set[str]:
     user = await viewer(request)
     if user is None or user.rol != "wijkteam":
         return set()
-    own = await run_in_threadpool(_own_gemeenten, request, user)
+    own = await run_in_threadpool(_gemeente_ids_of, request, user)
     return {p.aanbieder.slug for p in profiles if own & p.gemeente_ids}
 
 
-def _own_gemeenten(request: Request, user) -> set[int]:
+def _gemeente_ids_of(request: Request, user) -> set[int]:
     with Session(request.app.state.services.engine) as db:
         return set(gemeente_ids(db, user))
 
@@ -52,9 +52,8 @@ def _number(text: str | None, upper: float) -> float | None:
     return value if 0 < value <= upper else None
 
 
-def _calculator(request: Request, profile: Profile, user) -> dict:
+def _calculator(request: Request, profile: Profile, own: set[int]) -> dict:
     with Session(request.app.state.services.engine) as db:
-        own = gemeente_ids(db, user)
         tarieven = current_tarieven(db, clock.today())
     names = labels()
     options = {}

@@ -20,6 +20,7 @@ from whoosh import query as wq
 
 from keuzehulp import clock
 from keuzehulp.i18n import current_language, gettext, other_language
+from keuzehulp.models.twents_model import spoedhulp_for
 from keuzehulp.queries import fetch_profiles
 from keuzehulp.search.engine import visitor_seed
 from keuzehulp.search.filters import (
@@ -137,7 +138,7 @@ def _card(services, snapshot, search: SearchRequest, hit) -> bytes:
     aanbieder and language (and whether spoedhulp may show: not for Wmo), its contract lines once
     per scope of the search."""
     slug, language = hit.data["slug"], current_language()
-    spoed = search.perceel in (None, "jeugd")  # spoedhulp is jeugdhulp: not on a Wmo card
+    spoed = spoedhulp_for(search.perceel)  # not on a Wmo card
 
     def render_body() -> list[bytes]:
         context = marker_context() | {
