@@ -22,7 +22,15 @@ def size_of(value) -> int:
         return len(value) + 50
     if isinstance(value, tuple | list):
         return sum(size_of(item) for item in value) + 60
+    if isinstance(value, dict):  # two levels deep: exact enough, and cheap for stored documents
+        return sys.getsizeof(value) + sum(_shallow(item) for item in value.values())
     return getattr(value, "cache_size", None) or sys.getsizeof(value)
+
+
+def _shallow(value) -> int:
+    if isinstance(value, dict):
+        return sys.getsizeof(value) + sum(sys.getsizeof(item) for item in value.values())
+    return sys.getsizeof(value)
 
 
 class ByteBoundedCache:
@@ -50,6 +58,11 @@ class ByteBoundedCache:
                     _, (_, dropped) = self._items.popitem(last=False)
                     self.used -= dropped
         return value
+
+    def peek(self, key):
+        """The cached value for key, or None (without computing or refreshing it)."""
+        entry = self._items.get(key)
+        return entry[0] if entry is not None else None
 
     def __contains__(self, key) -> bool:
         return key in self._items

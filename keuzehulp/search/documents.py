@@ -39,7 +39,7 @@ def pack_coords(points: Iterable[tuple[float, float]]) -> bytes:
 def _grouped(session: Session, query) -> dict[int, list]:
     """Rows (plain tuples with attribute access) grouped by their aanbieder_id."""
     grouped: dict[int, list] = defaultdict(list)
-    for row in session.execute(query):
+    for row in session.connection().execute(query):  # Core rows: no ORM bookkeeping per row
         grouped[row.aanbieder_id].append(row)
     return grouped
 
@@ -143,7 +143,6 @@ def build_document(
     doelen, has_figures = sortable_lower_bound(resultaten)
     if has_figures:
         scope.add(RESULTATEN_TOKEN)
-    spec_words = [w for s in specialisaties for w in (s.naam, s.label_b1, *s.synoniemen)]
     plaatsen = sorted({v.plaats for v in vestigingen})
     public = [v for v in vestigingen if not v.beschermde_woonlocatie]
     display = {
@@ -163,10 +162,8 @@ def build_document(
         "id": str(aanbieder.id),
         "aid": aanbieder.id,
         "naam": aanbieder.naam,
-        "specialisatie_text": " ".join(spec_words),
         "plaatsen": " ".join(plaatsen),
         "beschrijving": aanbieder.beschrijving,
-        "spelling": " ".join([aanbieder.naam, aanbieder.beschrijving, *spec_words, *plaatsen]),
         "scope": " ".join(sorted(scope)),
         "specialisatie": " ".join(s.slug for s in specialisaties),
         "doelgroep": " ".join(doelgroepen),

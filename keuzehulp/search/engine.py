@@ -12,6 +12,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -56,9 +57,15 @@ class FacetOption:
 
 @dataclass(frozen=True)
 class Hit:
-    data: dict
+    docnum: int
+    snapshot: Snapshot
     score: float | None = None
     distance_km: float | None = None
+
+    @property
+    def data(self) -> dict:
+        """The aanbieder's stored display data (read when needed: a cached card does not)."""
+        return self.snapshot.stored(self.docnum)["data"]
 
 
 @dataclass
@@ -80,6 +87,22 @@ class SearchResult:
         return max(1, -(-self.total // self.request.per_page))
 
 
+def scan_page(order: np.ndarray, mask: np.ndarray, count: int, start: int, stop: int) -> np.ndarray:
+    """Places start..stop of the `count` documents in `mask`, in `order` (every document of the
+    generation). The order is scanned from its start until enough of them are seen, about
+    stop / (their share of all documents) steps, so a large result set needs no sort."""
+    total = order.size
+    end = min(total, 4 * stop * total // max(count, 1) + 64)
+    while True:
+        found = order[:end][mask[order[:end]]]
+        if found.size >= stop or end == total:
+            return found[start:stop]
+        end = min(total, end * 4)
+
+
+SCAN_SHARE = 32  # a result set with at least 1/32 of the documents is paged by scanning the order
+
+
 @dataclass
 class Matches:
     """What a search's filters and text select, whatever the order or page."""
@@ -91,13 +114,18 @@ class Matches:
     suggestion: str | None = None
     suggestion_total: int = 0
 
+    mask: np.ndarray | None = None  # the same as a mask, for a large set (see scan_page)
+
     @property
     def cache_size(self) -> int:
         """An estimate of the bytes this keeps alive in a cache."""
         text = self.text[0].nbytes + self.text[1].nbytes if self.text is not None else 0
-        return 2_000 + self.docnums.nbytes + text + 300 * sum(len(o) for o in self.facets.values())
+        mask = self.mask.nbytes if self.mask is not None else 0
+        facets = 300 * sum(len(o) for o in self.facets.values())
+        return 2_000 + self.docnums.nbytes + text + mask + facets
 
 
+@lru_cache(maxsize=8192)
 def _filters(request: SearchRequest) -> SearchRequest:
     """The request without what only orders or pages its results: the key of its result set."""
     return replace(request, sort="", pagina=1, per_page=PER_PAGE, from_text=())
@@ -297,17 +325,23 @@ class SearchEngine:
         return 0 if request.effective_sort == "naam" else seed
 
     def is_cached(self, snapshot: Snapshot, request: SearchRequest, seed: int) -> bool:
-        """Whether search() would answer from the snapshot's caches, without computing."""
-        filters = _filters(request)
-        return snapshot.has("matches", filters) and snapshot.has(
-            "order", (filters, request.effective_sort, self.order_key(request, seed))
+        """Whether search() would answer from the snapshot's caches, computing only a slice."""
+        matches = snapshot.cached("matches", _filters(request))
+        if matches is None:
+            return False
+        sort = request.effective_sort
+        return (matches.mask is None and sort != "relevantie") or snapshot.has(
+            "order", self._order_key(request, seed, sort)
         )
 
     def search(self, snapshot: Snapshot, request: SearchRequest, seed: int) -> SearchResult:
         """The page of results, facet counts and notices for a request.
 
         The result set and its facet counts are computed once per filter combination, whatever
-        the order and page; each order of it once per order variant; a page is a slice of that."""
+        the order and page. A small result set is sorted when asked; for a large one each order
+        is kept over the whole index (per sort, order variant and reference point), so its page
+        is a short scan of that order, not a sort. Relevance depends on the text: its order is
+        kept per search."""
         filters = _filters(request)
         with _index_reads():
             matches = snapshot.memo("matches", filters, lambda: self._matches(snapshot, request))
@@ -319,21 +353,34 @@ class SearchEngine:
             if sort == "afstand" and distances is None:
                 sort = "willekeurig"
                 notices.append(N_("Kies een gemeente of woonplaats om op afstand te sorteren."))
-            ordered = snapshot.memo(
-                "order",
-                (filters, sort, self.order_key(request, seed)),
-                lambda: self._order(snapshot, matches.docnums, sort, seed, distances, matches.text),
-            )
             start = (request.pagina - 1) * request.per_page
+            stop = start + request.per_page
+            key = self._order_key(request, seed, sort)
+            if sort == "relevantie":  # depends on the text: sorted once per search
+                ordered = snapshot.memo(
+                    "order",
+                    key,
+                    lambda: self._order(snapshot, matches.docnums, sort, seed, distances, matches.text),
+                )[start:stop]
+            elif matches.mask is None:  # a small set: sorting it costs less than keeping it
+                ordered = self._order(snapshot, matches.docnums, sort, seed, distances)[start:stop]
+            else:
+                whole = snapshot.memo(
+                    "order",
+                    key,
+                    lambda: self._order(snapshot, None, sort, seed, distances).astype(np.int32),
+                )
+                ordered = scan_page(whole, matches.mask, matches.docnums.size, start, stop)
             hits = [
                 Hit(
-                    data=snapshot.stored(int(d))["data"],
+                    docnum=int(d),
+                    snapshot=snapshot,
                     score=float(matches.text[1][d]) if matches.text is not None else None,
                     distance_km=(
                         float(distances[d]) if distances is not None and np.isfinite(distances[d]) else None
                     ),
                 )
-                for d in ordered[start : start + request.per_page]
+                for d in ordered
             ]
         return SearchResult(
             request=request,
@@ -348,6 +395,14 @@ class SearchEngine:
             left_out_words=matches.text[2] if matches.text is not None else (),
         )
 
+    def _order_key(self, request: SearchRequest, seed: int, sort: str) -> tuple:
+        """What an order depends on: the sort and the order variant, and also the point for
+        distance or the search itself for relevance."""
+        if sort == "relevantie":
+            return (sort, seed, _filters(request))
+        point = self._reference_point(request) if sort == "afstand" else None
+        return (sort, self.order_key(request, seed), point)
+
     def _matches(self, snapshot: Snapshot, r: SearchRequest) -> Matches:
         groups = self._groups(snapshot, r)
         docnums = np.flatnonzero(self._and(groups))
@@ -358,6 +413,9 @@ class SearchEngine:
         if len([w for w in _WORD.findall(r.q) if _analyse(w)]) > MAX_WORDS:
             notices.append(TOO_MANY_WORDS)
         matches = Matches(docnums, self._facets(snapshot, r, groups), text, tuple(notices))
+        if docnums.size and docnums.size * SCAN_SHARE >= snapshot.size:
+            matches.mask = np.zeros(snapshot.size, dtype=bool)
+            matches.mask[docnums] = True
         if docnums.size == 0 and text is not None and not text[0].any():
             matches.suggestion, matches.suggestion_total = self._suggest(snapshot, r)
         return matches
@@ -370,7 +428,10 @@ class SearchEngine:
         return None
 
     @staticmethod
-    def _order(snapshot, docnums, sort, seed, distances, text) -> np.ndarray:
+    def _order(snapshot, docnums, sort, seed, distances, text=None) -> np.ndarray:
+        """docnums (None: every document) in the order of `sort`, ties in the neutral order."""
+        if docnums is None:
+            docnums = np.arange(snapshot.size)
         if docnums.size == 0:
             return docnums
         neutral = shuffle_keys(snapshot.column("aid")[docnums], seed)
@@ -480,7 +541,7 @@ class SearchEngine:
         for word in (w.lower() for w in words):
             # Short words get one edit at most ('pgb' is not 'lvb'); the closest option wins.
             maxdist = 1 if len(word) <= 4 else 2
-            options = snapshot.searcher.suggest("spelling", word, limit=5, maxdist=maxdist)
+            options = snapshot.word_list().suggest(word, limit=5, maxdist=maxdist)
             useful = sorted(
                 (o for o in options if len(o) >= 3 and _analyse(o)),  # never 'en', 'de', ...
                 key=lambda option: _edits(word, option),

@@ -24,10 +24,12 @@ from whoosh import index as whoosh_index
 from keuzehulp import clock
 from keuzehulp.models import Aanbieder, ChangeLog
 from keuzehulp.models.periods import CONTRACT_MODELS, public
+from keuzehulp.search.build import write_generation
 from keuzehulp.search.documents import iter_documents
 from keuzehulp.search.schema import build_schema
 from keuzehulp.search.segments import SegmentCache
 from keuzehulp.search.snapshot import Snapshot
+from keuzehulp.search.vocabulary import add_words, write_specialisatie_terms, write_words
 from keuzehulp.services.changelog import changes_after, last_seq
 
 log = logging.getLogger(__name__)
@@ -98,7 +100,9 @@ class SearchIndex:
         if folder is None or not whoosh_index.exists_in(folder):
             raise whoosh_index.EmptyIndexError("no current index")
         ix = whoosh_index.open_dir(folder)
-        snapshot = Snapshot(ix.searcher(), self._segments)
+        if set(ix.schema.names()) != set(build_schema().names()):
+            raise whoosh_index.IndexError("index built with other fields")
+        snapshot = Snapshot(ix.searcher(), self._segments, folder)
         snapshot.verify()
         snapshot.warm()
         with Session(self.engine) as session:
@@ -117,26 +121,24 @@ class SearchIndex:
                 today = self.today()
                 with Session(self.engine) as session:
                     seq = last_seq(session)  # read first: changes during the build are applied after
-                    total = session.exec(select(Aanbieder.id).where(public(today))).all()
-                    writer = ix.writer(limitmb=256, procs=2, multisegment=True)
-                    count = 0
-                    for document in iter_documents(session, today):
-                        writer.add_document(**document)
-                        count += 1
-                        if progress and count % 500 == 0:
-                            progress(count, len(total))
-                    writer.commit()
+                    ids = list(session.exec(select(Aanbieder.id).where(public(today)).order_by(Aanbieder.id)))
+                if progress:
+                    progress(0, len(ids))
+                words = write_generation(folder, self.engine, today, ids)
+                with Session(self.engine) as session:
+                    write_words(folder, words + write_specialisatie_terms(folder, session))
+                count = ix.doc_count()
             except BaseException:  # e.g. the database went away: leave no half-built generation
                 shutil.rmtree(folder, ignore_errors=True)
                 raise
             if progress:
-                progress(count, len(total))
+                progress(count, count)
             tmp = self.index_dir / "current.tmp"
             tmp.write_text(folder.name)
             os.replace(tmp, self.index_dir / "current")
             self._write_state(seq, today)
             self._index = ix
-            self._snapshot = Snapshot(ix.searcher(), self._segments)
+            self._snapshot = self._new_snapshot(ix.searcher())
             self._snapshot.warm()
             for stale in self.index_dir.glob("gen-*"):
                 if stale != folder:
@@ -171,12 +173,16 @@ class SearchIndex:
                     return 0  # another process is writing this index
                 for aanbieder_id in ids:
                     writer.delete_by_term("id", str(aanbieder_id))
-                for document in iter_documents(session, today, ids):
+                documents = list(iter_documents(session, today, ids))
+                for document in documents:
                     writer.add_document(**document)
+                folder = Path(self._index.storage.folder)
+                add_words(folder, documents)  # under the writer's lock
+                write_specialisatie_terms(folder, session)
                 writer.commit()
                 newest = changes[-1].seq if changes else state["last_seq"]
                 self._write_state(newest, today)
-            self._snapshot = Snapshot(self._index.searcher(), self._segments)
+            self._snapshot = self._new_snapshot(self._index.searcher())
             return len(changes)
         finally:
             self._write_lock.release()
@@ -191,7 +197,10 @@ class SearchIndex:
             with self._write_lock:
                 self._open_existing()
         elif not snapshot.searcher.up_to_date():
-            self._snapshot = Snapshot(snapshot.searcher.refresh(), self._segments)
+            self._snapshot = self._new_snapshot(snapshot.searcher.refresh())
+
+    def _new_snapshot(self, searcher) -> Snapshot:
+        return Snapshot(searcher, self._segments, Path(self._index.storage.folder))
 
     def snapshot(self) -> Snapshot:
         """The current read-only view with its caches."""

@@ -15,12 +15,9 @@ def dutch_analyzer(stem: bool = True):
     return analyzer
 
 
-def _terms_only(analyzer=None) -> fields.FieldType:
+def _terms_only() -> fields.FieldType:
     """A field that records only which documents have a term (no frequencies or positions)."""
-    field = fields.IDLIST()
-    if analyzer is not None:
-        field.analyzer = analyzer
-    return field
+    return fields.IDLIST()
 
 
 def build_schema() -> fields.Schema:
@@ -28,20 +25,17 @@ def build_schema() -> fields.Schema:
     text = dutch_analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        aid=fields.NUMERIC(int, bits=64, sortable=True),
+        aid=fields.COLUMN(columns.NumericColumn("q")),  # numbers are only read as columns
         naam=fields.TEXT(analyzer=text, field_boost=4.0, phrase=False),
-        specialisatie_text=fields.TEXT(analyzer=text, field_boost=2.0, phrase=False),
         plaatsen=fields.TEXT(analyzer=text, field_boost=1.5, phrase=False),
         beschrijving=fields.TEXT(analyzer=text, phrase=False),
-        # Unstemmed words, only for "Bedoelde u ...?" suggestions.
-        spelling=_terms_only(dutch_analyzer(stem=False)),
         scope=_terms_only(),
         specialisatie=_terms_only(),
         doelgroep=_terms_only(),
         taal=_terms_only(),
-        wachttijd=fields.NUMERIC(int, bits=32, sortable=True, signed=True),
+        wachttijd=fields.COLUMN(columns.NumericColumn("i")),
         # Wilson lower bound x 10000 of 'doelen gehaald' (n >= 10), -1 without; for sort=resultaat.
-        doelen=fields.NUMERIC(int, bits=32, sortable=True, signed=True),
+        doelen=fields.COLUMN(columns.NumericColumn("i")),
         naam_sort=fields.COLUMN(columns.VarBytesColumn()),
         coords=fields.COLUMN(columns.VarBytesColumn()),
         data=fields.STORED(),

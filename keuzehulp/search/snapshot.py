@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import threading
+from collections import Counter
+from pathlib import Path
 
 import numpy as np
 from whoosh.searching import Searcher
@@ -23,9 +25,11 @@ from keuzehulp.search.segments import (
     segment_id,
 )
 from keuzehulp.search.tokens import ANY, patterns_of
+from keuzehulp.search.vocabulary import WordList, read_specialisatie_terms, read_words
 
 EARTH_RADIUS_KM = 6371.0
-FREE_TEXT_FIELDS = frozenset({"naam", "specialisatie_text", "plaatsen", "beschrijving", "spelling"})
+FREE_TEXT_FIELDS = frozenset({"naam", "specialisatie_text", "plaatsen", "beschrijving"})
+SPECIALISATIE_TEXT = "specialisatie_text"  # not indexed: derived from the specialisatie masks
 MB = 1024 * 1024
 TEXT_MASK_BYTES = 16 * MB
 # What searches leave behind, one LRU per kind, each bounded in bytes (never cleared whole):
@@ -33,17 +37,20 @@ CACHE_BUDGETS = {
     "text": 16 * MB,  # matches and scores of typed text
     "masks": 4 * MB,  # derived filter masks (wachttijd)
     "matches": 24 * MB,  # result sets with facet counts, whatever the order or page
-    "order": 16 * MB,  # result sets in one order (per sort and order variant)
+    "order": 32 * MB,  # whole-index orders (per sort and order variant), orders of text searches
     "page": 32 * MB,  # rendered pages without their result cards
-    "card": 16 * MB,  # rendered result cards
+    "card-body": 16 * MB,  # rendered result cards, per document and language
+    "card": 16 * MB,  # result cards with their contract lines and distance for a search
+    "stored": 16 * MB,  # stored display data of documents
 }
 
 
 class Snapshot:
     """One searcher plus the masks and columns derived from it."""
 
-    def __init__(self, searcher: Searcher, segments: SegmentCache | None = None):
+    def __init__(self, searcher: Searcher, segments: SegmentCache | None = None, folder: Path | None = None):
         self.searcher = searcher
+        self.folder = folder  # the generation's folder, with its word list
         self.reader = searcher.reader()
         self.size = self.reader.doc_count_all()
         self.segments = segments if segments is not None else SegmentCache()
@@ -57,8 +64,9 @@ class Snapshot:
         self._masks: dict[tuple[str, str], np.ndarray] = {}
         self._columns: dict[str, np.ndarray] = {}
         self._distances: dict[tuple[float, float], np.ndarray] = {}
-        self._stored: dict[int, dict] = {}
         self._pattern_index: dict[str, list[str]] | None = None
+        self._word_list: WordList | None = None
+        self._specialisatie_terms: dict[str, list[str]] | None = None
         self._caches = {kind: ByteBoundedCache(budget) for kind, budget in CACHE_BUDGETS.items()}
         self._text_masks = ByteBoundedCache(TEXT_MASK_BYTES)
         live = np.zeros(self.size, dtype=bool)
@@ -94,6 +102,8 @@ class Snapshot:
         Filter terms (scope, specialisatie, ...) are few and kept for the generation; words of
         free text are countless, so their masks live in a bounded cache and are read from the
         segments without keeping the postings."""
+        if field == SPECIALISATIE_TEXT:
+            return self._text_masks.get((field, term), lambda: self._specialisatie_text_mask(term))
         if field in FREE_TEXT_FIELDS:
             return self._text_masks.get((field, term), lambda: self._read_mask(field, term, keep=False))
         key = (field, term)
@@ -102,6 +112,16 @@ class Snapshot:
             mask = self._read_mask(field, term, keep=True)
             with self._lock:
                 self._masks[key] = mask
+        return mask
+
+    def _specialisatie_text_mask(self, term: str) -> np.ndarray:
+        """Documents with a specialisatie whose words have `term` (see vocabulary.py)."""
+        if self._specialisatie_terms is None:
+            self._specialisatie_terms = read_specialisatie_terms(self.folder)
+        mask = np.zeros(self.size, dtype=bool)
+        for slug in self._specialisatie_terms.get(term, ()):
+            mask |= self.term_mask("specialisatie", slug)
+        mask.flags.writeable = False
         return mask
 
     def scope_mask(self, pattern: str) -> np.ndarray:
@@ -190,9 +210,19 @@ class Snapshot:
                 self._distances[key] = distances
         return distances
 
+    def word_list(self) -> WordList:
+        """The generation's words for suggestions, read on first use."""
+        if self._word_list is None:
+            self._word_list = WordList(read_words(self.folder) if self.folder else Counter())
+        return self._word_list
+
     def has(self, kind: str, key) -> bool:
         """Whether memo(kind, key) would answer from the cache (a lookup, nothing computed)."""
         return key in self._caches[kind]
+
+    def cached(self, kind: str, key):
+        """What memo(kind, key) would answer from the cache, or None."""
+        return self._caches[kind].peek(key)
 
     def memo(self, kind: str, key, compute):
         """A value computed once per generation while it stays in the bounded cache of its kind
@@ -200,13 +230,8 @@ class Snapshot:
         return self._caches[kind].get(key, compute)
 
     def stored(self, docnum: int) -> dict:
-        """The stored display data of one document."""
-        data = self._stored.get(docnum)
-        if data is None:
-            data = self.reader.stored_fields(docnum)
-            with self._lock:
-                self._stored[docnum] = data
-        return data
+        """The stored display data of one document (the most used kept, within a budget)."""
+        return self._caches["stored"].get(docnum, lambda: self.reader.stored_fields(docnum))
 
 
 def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:

@@ -36,8 +36,10 @@ from keuzehulp.search.schema import dutch_analyzer
 from keuzehulp.services.profiel import freshness
 from keuzehulp.services.resultaten import figures_for
 from keuzehulp.web.budget import wijkteam_context
+from keuzehulp.web.cookies import set_token_cookie
 from keuzehulp.web.language import switch_url
 from keuzehulp.web.presenters import contract_summary, search_notices
+from keuzehulp.web.searchwork import run_search_work
 from keuzehulp.web.templating import search_url
 from keuzehulp.web.visitor import MARKERS, marker_context, split_at_markers, visitor
 
@@ -91,11 +93,11 @@ async def zoeken(request: Request):
     work = (request, search, errors, snapshot, seed, template, page_key)
     cached = snapshot.has("page", page_key) and services.search.is_cached(snapshot, search, seed)
     if errors or not cached:
-        response = await run_in_threadpool(_search_page, *work)
+        response = await run_search_work(_search_page, *work)
     else:
         response = _search_page(*work)
     if new_token:
-        response.set_cookie(ORDER_COOKIE, token, max_age=86400, httponly=True, samesite="lax")
+        set_token_cookie(response, ORDER_COOKIE, token, max_age=86400)
     return response
 
 
@@ -134,11 +136,13 @@ def _search_page(request, search, errors, snapshot, seed, template, page_key):
 
 
 def _card(services, snapshot, search: SearchRequest, hit) -> bytes:
-    """One result card, still with the page's markers (csrf, terug). Its body is rendered once per
-    aanbieder and language (and whether spoedhulp may show: not for Wmo), its contract lines once
-    per scope of the search."""
-    slug, language = hit.data["slug"], current_language()
+    """One result card, still with the page's markers (csrf, terug): kept whole per document,
+    language, scope of the search and distance. Its body is rendered once per aanbieder and
+    language (and whether spoedhulp may show: not for Wmo)."""
+    language = current_language()
     spoed = spoedhulp_for(search.perceel)  # not on a Wmo card
+    scope = (search.gemeente, search.perceel, search.ob, search.niveau)
+    distance = f" · {hit.distance_km:.0f} km" if hit.distance_km is not None else ""
 
     def render_body() -> list[bytes]:
         context = marker_context() | {
@@ -149,23 +153,18 @@ def _card(services, snapshot, search: SearchRequest, hit) -> bytes:
         html = services.templates.get_template("components/resultaat_kaart.html").render(context)
         return split_at_markers(html.encode())
 
-    def render_contract() -> bytes:
+    def assemble() -> bytes:
         gemeente_namen = {g.cbs_code: g.naam for g in services.taxonomy.gemeenten}
         lines = contract_summary(hit.data, search, gemeente_namen)
         items = "".join(f"<li>{escape(line)}</li>" for line in lines)
-        return f'<ul class="contract">{items}</ul>'.encode() if lines else b""
+        values = {
+            MARKERS["contract"].encode(): f'<ul class="contract">{items}</ul>'.encode() if lines else b"",
+            MARKERS["afstand"].encode(): distance.encode(),
+        }
+        body = snapshot.memo("card-body", (hit.docnum, language, spoed), render_body)
+        return b"".join([values.get(piece, piece) for piece in body])
 
-    scope = (search.gemeente, search.perceel, search.ob, search.niveau)
-    body = snapshot.memo("card", ("body", slug, language, spoed), render_body)
-    values = {
-        MARKERS["contract"].encode(): snapshot.memo(
-            "card", ("contract", slug, scope, language), render_contract
-        ),
-        MARKERS["afstand"].encode(): f" · {hit.distance_km:.0f} km".encode()
-        if hit.distance_km is not None
-        else b"",
-    }
-    return b"".join([values.get(piece, piece) for piece in body])
+    return snapshot.memo("card", (hit.docnum, language, spoed, scope, distance), assemble)
 
 
 def language_switch(search: SearchRequest, taxonomy) -> str:

@@ -69,8 +69,9 @@ def periode(value: str) -> str:
     return i18n.gettext(PERIOD_PARTS[part]) % {"jaar": jaar} if part in PERIOD_PARTS else value
 
 
+@lru_cache(maxsize=8192)
 def search_url(base: str, search, **changes) -> str:
-    """URL of a search with some parameters changed."""
+    """URL of a search with some parameters changed (remembered: pages link to the same URLs)."""
     query = urlencode(to_params(search, **changes))
     return f"{base}?{query}" if query else base
 

@@ -108,7 +108,7 @@ def test_de_steekproef_is_niet_triviaal(demo_world):
 
 # -- what users type: text, order, pages and woonplaats --------------------------------------------
 
-TEXT_FIELDS = ("naam", "specialisatie_text", "plaatsen", "beschrijving")
+TEXT_FIELDS = ("naam", "plaatsen", "beschrijving")
 WORDS = ["autisme", "angst", "gezin", "de", "en", "jeugd", "Enschede", "hengelo", "trauma", "zzyzx", "*", "ß"]
 typed = st.builds(
     replace,
@@ -120,11 +120,22 @@ typed = st.builds(
 
 
 def text_oracle(world) -> dict[str, set[str]]:
-    """Each actieve aanbieder's analysed words, read from its documents (not from the index)."""
+    """Each actieve aanbieder's analysed words, read from its documents and its specialisaties'
+    words in the database (not from the index)."""
     analyse = dutch_analyzer()
     with Session(world.engine) as session:
+        specialisaties = {
+            s.slug: " ".join([s.naam, s.label_b1, *s.synoniemen]) for s in session.exec(select(Specialisatie))
+        }
         return {
-            doc["data"]["slug"]: {t.text for f in TEXT_FIELDS for t in analyse(str(doc.get(f, "")))}
+            doc["data"]["slug"]: {
+                t.text
+                for text in [
+                    *(str(doc[f]) for f in TEXT_FIELDS),
+                    *map(specialisaties.get, doc["data"]["specialisaties"]),
+                ]
+                for t in analyse(text)
+            }
             for doc in iter_documents(session, clock.today())
         }
 
