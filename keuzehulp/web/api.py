@@ -20,6 +20,7 @@ from keuzehulp.services.validation import published_link, whole_number
 from keuzehulp.web.links import absolute_url
 from keuzehulp.web.openapi import openapi_document
 from keuzehulp.web.presenters import matching_contracts, search_notices
+from keuzehulp.web.searchwork import run_search_work
 
 
 def error_json(status: int, error: str, details: dict) -> JSONResponse:
@@ -50,7 +51,7 @@ async def aanbieders(request: Request) -> JSONResponse:
     if services.search.is_cached(snapshot, search, seed):
         result = services.search.search(snapshot, search, seed)
     else:
-        result = await run_in_threadpool(services.search.search, snapshot, search, seed)
+        result = await run_search_work(services.search.search, snapshot, search, seed)
     return JSONResponse(search_json(request, result))
 
 
