@@ -114,7 +114,7 @@ class Matches:
     suggestion: str | None = None
     suggestion_total: int = 0
 
-    mask: np.ndarray | None = None  # the same as a mask, for a large set (see scan_page)
+    mask: np.ndarray | None = None  # the result set as a mask, for a large set (see scan_page)
 
     @property
     def cache_size(self) -> int:

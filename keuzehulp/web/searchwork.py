@@ -1,4 +1,4 @@
-"""Where search work runs: in worker threads, at most SEARCH_THREADS at a time.
+"""Where search work runs: in worker threads, at most SEARCH_THREADS at a time per event loop.
 
 Searching and rendering are pure Python and hold the GIL, so more threads than this only take
 turns and slow each other down (and the event loop with them); the event loop stays free to answer
@@ -7,18 +7,21 @@ cached pages, health checks and everything else while a search is computed.
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
+from weakref import WeakKeyDictionary
 
 import anyio.to_thread
 from anyio import CapacityLimiter
 
 SEARCH_THREADS = 2
-_limiter: CapacityLimiter | None = None
+_limiters: WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter] = WeakKeyDictionary()
 
 
 async def run_search_work(function, *args):
     """function(*args) in a search thread."""
-    global _limiter
-    if _limiter is None:  # made on first use, inside the running event loop
-        _limiter = CapacityLimiter(SEARCH_THREADS)
-    return await anyio.to_thread.run_sync(partial(function, *args), limiter=_limiter)
+    loop = asyncio.get_running_loop()
+    limiter = _limiters.get(loop)
+    if limiter is None:  # one per event loop (a limiter belongs to the loop it was made in)
+        limiter = _limiters[loop] = CapacityLimiter(SEARCH_THREADS)
+    return await anyio.to_thread.run_sync(partial(function, *args), limiter=limiter)
