@@ -16,6 +16,7 @@ import numpy as np
 from whoosh.searching import Searcher
 
 from keuzehulp.search.cache import ByteBoundedCache
+from keuzehulp.search.errors import IndexUnavailable
 from keuzehulp.search.segments import (
     SegmentCache,
     read_column,
@@ -231,7 +232,15 @@ class Snapshot:
 
     def stored(self, docnum: int) -> dict:
         """The stored display data of one document (the most used kept, within a budget)."""
-        return self._caches["stored"].get(docnum, lambda: self.reader.stored_fields(docnum))
+        return self._caches["stored"].get(docnum, lambda: self._read_stored(docnum))
+
+    def _read_stored(self, docnum: int) -> dict:
+        # Read while a page is rendered, outside the engine's guard: a damaged segment must still
+        # become IndexUnavailable (a 503, and the index is rebuilt), never a 500.
+        try:
+            return self.reader.stored_fields(docnum)
+        except Exception as error:
+            raise IndexUnavailable(f"{type(error).__name__}: {error}") from error
 
 
 def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:

@@ -68,14 +68,17 @@ def test_kapotte_segmenten_geven_503_en_herstellen_zich(healing_app, small_world
     current = small_world.index_dir / (small_world.index_dir / "current").read_text()
     statuses = set()
     monkeypatch.setattr(app_module, "HEALTH_CHECK_SECONDS", 3600)  # only a failed search starts the repair
-    for path in current.iterdir():  # damaged in place, same length (cutting a mapped file short
-        if path.suffix in (".seg", ".trm", ".pst") or path.name.startswith("_MAIN"):  # kills: SIGBUS)
+    # The segments are damaged in place, same length (cutting a mapped file short kills: SIGBUS).
+    # Not the table of contents: the sync loop reads that itself and would repair the index
+    # before any search, and this test is about a search that finds the damage.
+    for path in current.iterdir():
+        if path.suffix in (".seg", ".trm", ".pst"):
             with path.open("r+b") as file:
                 size = file.seek(0, 2)
                 file.seek(0)
                 file.write(b"\xff" * size)
-    for word in ("autisme", "angst", "gezin", "trauma", "jeugd"):
-        response = healing_app.get("/zoeken", params={"q": word, "sort": "naam"})
+    for pagina in (1, 2, 3):  # the results' stored data is read from the damaged segments
+        response = healing_app.get("/zoeken", params={"pagina": pagina, "sort": "naam"})
         statuses.add(response.status_code)
         if response.status_code == 503:
             assert response.headers["retry-after"] and "Probeer het over een minuut opnieuw" in response.text
