@@ -179,3 +179,19 @@ def test_een_parallelle_opbouw_geeft_dezelfde_index_als_een_serieele(small_world
         assert result.facets == serial.facets
     typo = SearchRequest(q="autisne")
     assert small_world.search.search(parallel.snapshot(), typo, 1).suggestion == "autisme"
+
+
+def test_een_nieuw_woord_in_een_profiel_komt_in_bedoelde_u(small_world):
+    """The word list for suggestions lives beside the generation and follows the change log."""
+    from keuzehulp.services.changelog import record_change
+
+    typo = SearchRequest(q="kwispeltherapeit")
+    assert small_world.search.search(small_world.index.snapshot(), typo, 1).suggestion is None
+    slug = first_actief(small_world)
+    with session_scope(small_world.engine) as session:
+        aanbieder = session.exec(select(Aanbieder).where(Aanbieder.slug == slug)).one()
+        aanbieder.beschrijving += " Wij bieden ook kwispeltherapeut-sessies met honden."
+        record_change(session, aanbieder.id, "test")
+    assert small_world.index.sync() == 1
+    result = small_world.search.search(small_world.index.snapshot(), typo, 1)
+    assert result.suggestion == "kwispeltherapeut" and result.suggestion_total == 1
