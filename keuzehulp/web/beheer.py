@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from keuzehulp import clock
+from keuzehulp.config import PROJECT_ROOT
 from keuzehulp.models import (
     Aanbieder,
     Aanmelding,
@@ -41,6 +42,7 @@ from keuzehulp.web.paging import like_pattern, paging, search_text
 from keuzehulp.web.visitor import see_other
 
 MAX_UPLOAD = 5 * 1024 * 1024
+SAMPLE_REGISTER = PROJECT_ROOT / "seed" / "contractregister_voorbeeld.csv"
 
 
 def _redirect(request: Request, name: str, message: str | None = None, **params) -> RedirectResponse:
@@ -297,6 +299,19 @@ def importeren_start(request: Request, db: Session, user: Gebruiker, form):
     return _redirect(request, "beheer_import_plan", batch_id=batch.id)
 
 
+@signed_in("beheerder")
+def help_import(request: Request, db: Session, user: Gebruiker, form):
+    """The import formats in Dutch: the columns of the contract register and of the outcome file."""
+    return page(request, "pages/beheer/help_import.html", {})
+
+
+@signed_in("beheerder")
+def help_voorbeeld(request: Request, db: Session, user: Gebruiker, form):
+    """The sample contract register (three fictional aanbieders) as a download."""
+    headers = {"Content-Disposition": 'attachment; filename="contractregister_voorbeeld.csv"'}
+    return Response(SAMPLE_REGISTER.read_bytes(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
 def _batch(db: Session, request: Request) -> ImportBatch:
     batch = db.get(ImportBatch, int(request.path_params["batch_id"]))
     if batch is None:
@@ -527,6 +542,8 @@ routes = [
     ),
     Route("/beheer/import", importeren_start, methods=["GET", "POST"], name="beheer_import"),
     Route("/beheer/import/{batch_id:id}", import_plan, name="beheer_import_plan"),
+    Route("/beheer/hulp/importeren", help_import, name="beheer_help_import"),
+    Route("/beheer/hulp/contractregister_voorbeeld.csv", help_voorbeeld, name="beheer_help_voorbeeld"),
     Route(
         "/beheer/import/{batch_id:id}/toepassen",
         import_toepassen,
