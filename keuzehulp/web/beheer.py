@@ -428,8 +428,14 @@ def _tarieven_page(
     """The tarieven page; `einde` keeps a refused end date with its message: {id, tot, fout}."""
     order = (Tarief.soort.desc(), Tarief.perceel, Tarief.code, Tarief.geldig_vanaf)
     rows = db.exec(select(Tarief).order_by(*order)).all()
+    q = search_text(request)
+    if q:  # by product name: 'jeugd ob1', 'dakje 2'
+        rows = [t for t in rows if q.lower() in tarieven.product_name(t.soort, t.perceel, t.code).lower()]
+    p = paging(request, len(rows))
     context = {
-        "rows": rows,
+        "rows": rows[p.offset : p.offset + p.size],
+        "q": q,
+        "p": p,
         "values": values,
         "errors": errors,
         "einde": einde or {},

@@ -19,6 +19,7 @@ CHANGED_PAGES = [
     ("gebruikers", "/beheer/gebruikers"),
     ("aanmeldingen", "/beheer/aanmeldingen"),
     ("consultaties", "/beheer/consultaties"),
+    ("tarieven", "/beheer/tarieven"),
     ("import", "/beheer/import"),
     ("hulp-importeren", "/beheer/hulp/importeren"),
 ]

@@ -26,7 +26,7 @@ from tests.web.test_consultatie import _request, _target
 
 MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
 LIST_PAGES = ["/beheer/aanbieders", "/beheer/gebruikers", "/beheer/aanmeldingen", "/beheer/logboek"]
-LIST_PAGES += ["/beheer/consultaties"]
+LIST_PAGES += ["/beheer/consultaties", "/beheer/tarieven"]
 
 
 def _user(db: Session, rol: str) -> Gebruiker:
