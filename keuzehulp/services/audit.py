@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
+from keuzehulp.clock import DUTCH_TIME
 from keuzehulp.models import AuditRegel, Gebruiker
 from keuzehulp.services.csvfile import csv_text
 
@@ -54,13 +55,15 @@ def record(
 
 
 def search_audit(session: Session, text: str = "", limit: int = 100, offset: int = 0) -> tuple[int, list]:
-    """Audit rows, newest first, whose actor, action, object or description contains text."""
+    """Audit rows, newest first, whose actor (e-mail or name), action, object or description contains text."""
     query = select(AuditRegel)
     if text.strip():
         pattern = f"%{text.strip().lower()}%"
+        named = select(Gebruiker.id).where(func.lower(Gebruiker.naam).like(pattern))
         query = query.where(
             or_(
                 func.lower(AuditRegel.wie).like(pattern),
+                AuditRegel.gebruiker_id.in_(named),
                 func.lower(AuditRegel.actie).like(pattern),
                 func.lower(AuditRegel.object_soort + " " + AuditRegel.object_id).like(pattern),
                 func.lower(AuditRegel.omschrijving).like(pattern),
@@ -77,7 +80,7 @@ def audit_csv(rows: list[AuditRegel]) -> str:
         ["tijdstip", "wie", "actie", "object", "id", "omschrijving", "voor", "na"],
         (
             [
-                row.at.isoformat(timespec="seconds"),
+                row.at.astimezone(DUTCH_TIME).isoformat(timespec="seconds"),
                 row.wie,
                 row.actie,
                 row.object_soort,

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from itertools import groupby
 from urllib.parse import urlencode
 
+from babel.dates import format_date
 from markupsafe import escape
 from sqlmodel import Session, select
 
@@ -92,17 +93,21 @@ def coverage_csv(rows) -> str:
 
 @dataclass(frozen=True)
 class WaitFigure:
+    """Median and p90 of `n` wachttijden; `of`: the number of aanbieders they could have come from
+    (contracted for that perceel and OB), so a cell reads '8 van 16 aanbieders'."""
+
     n: int
     median: float | None
     p90: float | None
+    of: int | None = None
 
 
-def _figure(weeks: list[int]) -> WaitFigure:
+def _figure(weeks: list[int], of: int | None = None) -> WaitFigure:
     if not weeks:
-        return WaitFigure(0, None, None)
+        return WaitFigure(0, None, None, of)
     ordered = sorted(weeks)
     p90 = ordered[min(len(ordered) - 1, max(0, -(-9 * len(ordered) // 10) - 1))]  # nearest-rank p90
-    return WaitFigure(len(ordered), statistics.median(ordered), p90)
+    return WaitFigure(len(ordered), statistics.median(ordered), p90, of)
 
 
 def _contracted(session: Session, today: date) -> dict[tuple[int, str, int], set[int]]:
@@ -136,7 +141,10 @@ def wachttijden(session: Session, gemeenten, today: date) -> list[tuple[Gemeente
         (
             g,
             [
-                _figure([weeks[a] for a in groups.get((g.id, p, ob), ()) if a in weeks])
+                _figure(
+                    [weeks[a] for a in groups.get((g.id, p, ob), ()) if a in weeks],
+                    len(groups.get((g.id, p, ob), ())),
+                )
                 for p, ob in PERCEEL_OBS
             ],
         )
@@ -220,8 +228,9 @@ def trend_svg(points: list[tuple[date, WaitFigure]], title: str) -> str:
             f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="12">{tick}</text>'
         )
     for i, (month, _) in enumerate(points):
+        label = format_date(month, "MMM yy", locale="nl")  # 'jan 26'
         parts.append(
-            f'<text x="{x(i):.1f}" y="{height - 18}" text-anchor="middle" font-size="11">{month:%m-%y}</text>'
+            f'<text x="{x(i):.1f}" y="{height - 18}" text-anchor="middle" font-size="11">{label}</text>'
         )
     parts.append(f'<text x="8" y="{top + 4}" font-size="12">weken</text>')
     parts.append(f'<polyline points="{line("median")}" fill="none" stroke="#01689b" stroke-width="3"/>')

@@ -14,7 +14,7 @@ from urllib.parse import quote
 import segno
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from markupsafe import Markup
-from sqlmodel import Session
+from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -22,7 +22,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from keuzehulp.i18n import gettext
-from keuzehulp.models import Gebruiker
+from keuzehulp.models import Consultatie, Gebruiker
 from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services import accounts, login
 from keuzehulp.services.audit import SYSTEM, record
@@ -34,6 +34,7 @@ from keuzehulp.web.visitor import see_other
 
 log = logging.getLogger(__name__)
 HOME = {"beheerder": "/beheer", "wijkteam": "/wijkteam", "aanbieder": "/aanbieder/profiel"}
+INBOX = "/aanbieder/consultaties?status=nieuw"
 TOTP_ENROL_SECONDS = 600
 
 
@@ -46,11 +47,24 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "onbekend"
 
 
-def safe_next(value: str | None, user: Gebruiker | None = None) -> str:
-    """A local path to continue to after signing in; anything else goes to the role's home."""
+def safe_next(value: str | None, user: Gebruiker | None = None, db: Session | None = None) -> str:
+    """A local path to continue to after signing in; anything else goes to the role's home
+    (for an aanbieder with a request waiting for its answer: the consultatie inbox)."""
     if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
         return value
+    if user and db is not None and user.rol == "aanbieder" and _waiting_consultatie(db, user):
+        return INBOX
     return HOME.get(user.rol, "/") if user else "/"
+
+
+def _waiting_consultatie(db: Session, user: Gebruiker) -> bool:
+    """Whether a request to the user's aanbieder waits for an answer (status nieuw)."""
+    if user.aanbieder_id is None:
+        return False
+    query = select(Consultatie.id).where(
+        Consultatie.aanbieder_id == user.aanbieder_id, Consultatie.status == "nieuw"
+    )
+    return db.exec(query.limit(1)).first() is not None
 
 
 def set_session_cookie(request: Request, response, token: str) -> None:
@@ -140,7 +154,7 @@ def _inloggen_post(request: Request, form):
         login.end_session(db, request.cookies.get(SESSION_COOKIE))
         token = login.start_session(db, user)
         db.commit()
-    target = "/inloggen/code" if login.needs_second_factor(user) else safe_next(volgende, user)
+        target = "/inloggen/code" if login.needs_second_factor(user) else safe_next(volgende, user, db)
     if login.needs_second_factor(user) and volgende:
         target += f"?volgende={quote(safe_next(volgende, user))}"
     response = RedirectResponse(target, status_code=303)

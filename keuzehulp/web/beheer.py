@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from keuzehulp import clock
+from keuzehulp.config import PROJECT_ROOT
 from keuzehulp.models import (
     Aanbieder,
     Aanmelding,
@@ -34,13 +35,14 @@ from keuzehulp.services.audit import Actor, audit_csv, record, search_audit
 from keuzehulp.services.consultatie import contracted_gemeenten, count_overdue
 from keuzehulp.services.kenmerken import Kenmerken
 from keuzehulp.services.taxonomy import labels
-from keuzehulp.services.validation import whole_number
 from keuzehulp.web.aanbieder_area import history_page
+from keuzehulp.web.audit_view import describe
 from keuzehulp.web.auth import page, signed_in
+from keuzehulp.web.paging import like_pattern, paging, search_text
 from keuzehulp.web.visitor import see_other
 
-PAGE_SIZE = 50
 MAX_UPLOAD = 5 * 1024 * 1024
+SAMPLE_REGISTER = PROJECT_ROOT / "seed" / "contractregister_voorbeeld.csv"
 
 
 def _redirect(request: Request, name: str, message: str | None = None, **params) -> RedirectResponse:
@@ -70,14 +72,19 @@ def overzicht(request: Request, db: Session, user: Gebruiker, form):
 
 @signed_in("beheerder")
 def aanbieders(request: Request, db: Session, user: Gebruiker, form):
-    """All aanbieders (any status), searchable by name or KvK."""
-    q = request.query_params.get("q", "").strip()[:100]
+    """All aanbieders (any status), searchable by name, KvK or e-mail address, 50 per page."""
+    q = search_text(request)
     query = select(Aanbieder)
     if q:
-        query = query.where(func.lower(Aanbieder.naam).contains(q.lower()) | (Aanbieder.kvk == q))
-    rows = db.exec(query.order_by(Aanbieder.naam).limit(PAGE_SIZE)).all()
-    total = db.exec(select(func.count()).select_from(query.subquery())).one()
-    return page(request, "pages/beheer/aanbieders.html", {"rows": rows, "q": q, "total": total})
+        pattern = like_pattern(q)
+        query = query.where(
+            func.lower(Aanbieder.naam).like(pattern, escape="\\")
+            | (Aanbieder.kvk == q.replace(" ", ""))
+            | func.lower(Aanbieder.email).like(pattern, escape="\\")
+        )
+    p = paging(request, db.exec(select(func.count()).select_from(query.subquery())).one())
+    rows = db.exec(query.order_by(Aanbieder.naam, Aanbieder.id).offset(p.offset).limit(p.size)).all()
+    return page(request, "pages/beheer/aanbieders.html", {"rows": rows, "q": q, "p": p})
 
 
 @signed_in("beheerder")
@@ -154,7 +161,17 @@ def aanbieder_historie(request: Request, db: Session, user: Gebruiker, form):
 
 
 def _users_page(request: Request, db: Session, values: dict, errors: dict, status: int = 200):
-    users = db.exec(select(Gebruiker).order_by(Gebruiker.rol, Gebruiker.email)).all()
+    q = search_text(request)
+    query = select(Gebruiker)
+    if q:
+        pattern = like_pattern(q)
+        query = query.where(
+            func.lower(Gebruiker.email).like(pattern, escape="\\")
+            | func.lower(Gebruiker.naam).like(pattern, escape="\\")
+        )
+    p = paging(request, db.exec(select(func.count()).select_from(query.subquery())).one())
+    order = (Gebruiker.rol, Gebruiker.email)
+    users = db.exec(query.order_by(*order).offset(p.offset).limit(p.size)).all()
     links = db.exec(
         select(GebruikerGemeente.gebruiker_id, Gemeente.naam).join(
             Gemeente, Gemeente.id == GebruikerGemeente.gemeente_id
@@ -178,6 +195,8 @@ def _users_page(request: Request, db: Session, values: dict, errors: dict, statu
         "values": values,
         "errors": errors,
         "rollen": ROLLEN,
+        "q": q,
+        "p": p,
     }
     return page(request, "pages/beheer/gebruikers.html", context, status)
 
@@ -280,6 +299,19 @@ def importeren_start(request: Request, db: Session, user: Gebruiker, form):
     return _redirect(request, "beheer_import_plan", batch_id=batch.id)
 
 
+@signed_in("beheerder")
+def help_import(request: Request, db: Session, user: Gebruiker, form):
+    """The import formats in Dutch: the columns of the contract register and of the outcome file."""
+    return page(request, "pages/beheer/help_import.html", {})
+
+
+@signed_in("beheerder")
+def help_voorbeeld(request: Request, db: Session, user: Gebruiker, form):
+    """The sample contract register (three fictional aanbieders) as a download."""
+    headers = {"Content-Disposition": 'attachment; filename="contractregister_voorbeeld.csv"'}
+    return Response(SAMPLE_REGISTER.read_bytes(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
 def _batch(db: Session, request: Request) -> ImportBatch:
     batch = db.get(ImportBatch, int(request.path_params["batch_id"]))
     if batch is None:
@@ -335,13 +367,28 @@ def import_toepassen(request: Request, db: Session, user: Gebruiker, form):
 # --- applications ---------------------------------------------------------------------------------
 
 
+def _aanmeldingen_page(request: Request, db: Session, errors: dict, status: int = 200):
+    """Applications from new aanbieders, open ones first, searchable by name, KvK or e-mail address."""
+    q = search_text(request)
+    query = select(Aanmelding)
+    if q:
+        pattern = like_pattern(q)
+        query = query.where(
+            func.lower(Aanmelding.naam).like(pattern, escape="\\")
+            | (Aanmelding.kvk == q.replace(" ", ""))
+            | func.lower(Aanmelding.email).like(pattern, escape="\\")
+        )
+    p = paging(request, db.exec(select(func.count()).select_from(query.subquery())).one(), size=20)
+    order = ((Aanmelding.status != "nieuw"), Aanmelding.id.desc())
+    rows = db.exec(query.order_by(*order).offset(p.offset).limit(p.size)).all()
+    context = {"rows": rows, "errors": errors, "q": q, "p": p}
+    return page(request, "pages/beheer/aanmeldingen.html", context, status)
+
+
 @signed_in("beheerder")
 def aanmeldingen_lijst(request: Request, db: Session, user: Gebruiker, form):
     """Applications from new aanbieders, open ones first."""
-    rows = db.exec(
-        select(Aanmelding).order_by((Aanmelding.status != "nieuw"), Aanmelding.id.desc()).limit(200)
-    ).all()
-    return page(request, "pages/beheer/aanmeldingen.html", {"rows": rows, "errors": {}})
+    return _aanmeldingen_page(request, db, {})
 
 
 @signed_in("beheerder")
@@ -362,15 +409,7 @@ def aanmelding_beoordelen(request: Request, db: Session, user: Gebruiker, form):
             message = "De aanmelding is afgewezen. De aanvrager krijgt de reden per e-mail."
     except RuleViolation as problem:
         db.rollback()
-        rows = db.exec(
-            select(Aanmelding).order_by((Aanmelding.status != "nieuw"), Aanmelding.id.desc()).limit(200)
-        ).all()
-        return page(
-            request,
-            "pages/beheer/aanmeldingen.html",
-            {"rows": rows, "errors": {f"reden-{application_id}": str(problem)}},
-            400,
-        )
+        return _aanmeldingen_page(request, db, {f"reden-{application_id}": str(problem)}, 400)
     db.commit()
     return _redirect(request, "beheer_aanmeldingen", message)
 
@@ -389,8 +428,14 @@ def _tarieven_page(
     """The tarieven page; `einde` keeps a refused end date with its message: {id, tot, fout}."""
     order = (Tarief.soort.desc(), Tarief.perceel, Tarief.code, Tarief.geldig_vanaf)
     rows = db.exec(select(Tarief).order_by(*order)).all()
+    q = search_text(request)
+    if q:  # by product name: 'jeugd ob1', 'dakje 2'
+        rows = [t for t in rows if q.lower() in tarieven.product_name(t.soort, t.perceel, t.code).lower()]
+    p = paging(request, len(rows))
     context = {
-        "rows": rows,
+        "rows": rows[p.offset : p.offset + p.size],
+        "q": q,
+        "p": p,
         "values": values,
         "errors": errors,
         "einde": einde or {},
@@ -458,24 +503,18 @@ def tarief_einde(request: Request, db: Session, user: Gebruiker, form):
 
 @signed_in("beheerder")
 def logboek(request: Request, db: Session, user: Gebruiker, form):
-    """The audit log, searchable, newest first."""
-    q = request.query_params.get("q", "").strip()[:100]
-    number = whole_number(request.query_params.get("pagina"), 1, 100_000) or 1
-    total, rows = search_audit(db, q, PAGE_SIZE, (number - 1) * PAGE_SIZE)
-    context = {
-        "rows": rows,
-        "q": q,
-        "total": total,
-        "pagina": number,
-        "pages": max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
-    }
-    return page(request, "pages/beheer/logboek.html", context)
+    """The audit log, searchable, newest first, in words: people by name and role, changes per field."""
+    q = search_text(request)
+    total, _ = search_audit(db, q, 0)
+    p = paging(request, total)
+    _, rows = search_audit(db, q, p.size, p.offset)
+    return page(request, "pages/beheer/logboek.html", {"lines": describe(db, rows), "q": q, "p": p})
 
 
 @signed_in("beheerder")
 def logboek_csv(request: Request, db: Session, user: Gebruiker, form):
     """The (filtered) audit log as CSV."""
-    _, rows = search_audit(db, request.query_params.get("q", "")[:100], limit=100_000)
+    _, rows = search_audit(db, search_text(request), limit=100_000)
     headers = {"Content-Disposition": 'attachment; filename="logboek.csv"'}
     return Response(audit_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
 
@@ -509,6 +548,8 @@ routes = [
     ),
     Route("/beheer/import", importeren_start, methods=["GET", "POST"], name="beheer_import"),
     Route("/beheer/import/{batch_id:id}", import_plan, name="beheer_import_plan"),
+    Route("/beheer/hulp/importeren", help_import, name="beheer_help_import"),
+    Route("/beheer/hulp/contractregister_voorbeeld.csv", help_voorbeeld, name="beheer_help_voorbeeld"),
     Route(
         "/beheer/import/{batch_id:id}/toepassen",
         import_toepassen,

@@ -28,6 +28,7 @@ from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.validation import whole_number
 from keuzehulp.web.auth import client_address, page, signed_in
 from keuzehulp.web.forms import read_form
+from keuzehulp.web.paging import paging, search_text
 from keuzehulp.web.public import render
 from keuzehulp.web.visitor import see_other
 
@@ -320,10 +321,23 @@ def voorkeur_detail(request: Request, db: Session, user: Gebruiker, form):
 
 @signed_in("beheerder")
 def beheer_overzicht(request: Request, db: Session, user: Gebruiker, form):
-    """Response times per aanbieder and overdue requests."""
+    """Response times per aanbieder and overdue requests; every request, searchable by aanbieder or
+    number, 50 per page."""
     now: datetime = clock.now()
     context = {"rows": service.response_times(db, now), "te_laat": service.count_overdue(db, now)}
-    return page(request, "pages/beheer/consultaties.html", context | inbox_context(request, db, user))
+    inbox = inbox_context(request, db, user)
+    q = search_text(request)
+    if q:
+        number = whole_number(q.lower().removeprefix("vraag").strip())
+        inbox["items"] = [
+            item
+            for item in inbox["items"]
+            if q.lower() in item.aanbieder_naam.lower() or item.consultatie.id == number
+        ]
+    p = paging(request, len(inbox["items"]))
+    inbox["items"] = inbox["items"][p.offset : p.offset + p.size]
+    context |= {"q": q, "p": p}
+    return page(request, "pages/beheer/consultaties.html", context | inbox)
 
 
 routes = [

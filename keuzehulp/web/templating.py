@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 from starlette.routing import Router
@@ -40,8 +41,27 @@ def tijdstip(value: datetime | None) -> str:
     """A moment in Dutch local time: '23 november 2026, 14:05'."""
     if value is None:
         return i18n.gettext("onbekend")
-    local = value.astimezone(AMSTERDAM)  # database datetimes come back aware (UTC)
+    if value.tzinfo is None:  # a naive moment is UTC (as the database stores it), never the server's zone
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone(AMSTERDAM)
     return f"{datum(local.date())}, {local:%H:%M}"
+
+
+def maand(value: date) -> str:
+    """A month in words: 'januari 2026' (or 'January 2026' in English)."""
+    return format_date(value, "MMMM y", locale=i18n.current_language())
+
+
+def getal(value: float | int | None, empty: str = "-") -> str:
+    """A number as people read it in the request's language: 5.5 -> '5,5' in Dutch."""
+    if value is None:
+        return empty
+    return format_decimal(value, format="#,##0.#", locale=i18n.current_language())
+
+
+def procent(part: int, whole: int) -> str:
+    """A share as a percentage with at most one decimal: (8, 16) -> "50%", (1, 420) -> "0,2%"."""
+    return format_percent(part / whole if whole else 0, format="#,##0.#%", locale=i18n.current_language())
 
 
 def weken(value: int | None) -> str:
@@ -121,6 +141,9 @@ def make_templates() -> Jinja2Templates:
     env.filters["datum"] = datum
     env.filters["weken"] = weken
     env.filters["tijdstip"] = tijdstip
+    env.filters["maand"] = maand
+    env.filters["getal"] = getal
+    env.globals["procent"] = procent
     env.filters["periode"] = periode
     env.filters["link"] = published_link
     env.globals["search_url"] = search_url

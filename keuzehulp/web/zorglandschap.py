@@ -3,6 +3,9 @@ trend (HTML, CSV and SVG, all without JavaScript)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from itertools import groupby
+
 from markupsafe import Markup
 from sqlmodel import Session
 from starlette.requests import Request
@@ -16,6 +19,47 @@ from keuzehulp.web.auth import page, signed_in
 
 # The trend's choice of perceel x OB, as one value: "jeugd-1" .. "wmo-2".
 TREND_CHOICES = {f"{c.filters['perceel']}-{c.filters['ob']}": c for c in service.WAIT_COLUMNS}
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    """One cell of the coverage matrix's three-row header: short text, full name for screen readers."""
+
+    text: str
+    full: str = ""
+    colspan: int = 1
+    rowspan: int = 1
+    scope: str = "col"
+
+
+def coverage_header(columns) -> list[list[HeaderCell]]:
+    """Perceel over OB over niveau ('Jeugd' / 'OB1' / 'A'), 'Dakje' over 1, 2, 3; the other columns
+    span all three rows. Short headers keep the 28 columns within a 1280 px screen."""
+
+    def parts(c) -> tuple[str, str | None, str | None]:
+        f = c.filters
+        if "ob" in f:
+            return c.group, f"OB{f['ob']}", f["niveau"]
+        if "dakje" in f:
+            return "Dakje", None, str(f["dakje"])
+        return c.label, None, None
+
+    rows: list[list[HeaderCell]] = [[], [], []]
+    for top, members in groupby(columns, key=lambda c: parts(c)[0]):
+        members = list(members)
+        split = [parts(c) for c in members]
+        if split[0][2] is None:  # a column of its own
+            rows[0].append(HeaderCell(top, rowspan=3))
+            continue
+        rows[0].append(HeaderCell(top, colspan=len(members), scope="colgroup"))
+        if split[0][1] is None:  # dakje: the number spans the two lower rows
+            rows[1] += [HeaderCell(leaf, f"{top} {leaf}", rowspan=2) for _, _, leaf in split]
+            continue
+        for sub, leaves in groupby(split, key=lambda part: part[1]):
+            leaves = list(leaves)
+            rows[1].append(HeaderCell(sub, colspan=len(leaves), scope="colgroup"))
+            rows[2] += [HeaderCell(leaf, f"{top} {sub} niveau {leaf}") for _, _, leaf in leaves]
+    return rows
 
 
 def _csv(text: str, name: str) -> Response:
@@ -44,9 +88,13 @@ def overzicht(request: Request, db: Session, user: Gebruiker, form):
     """The dashboard: coverage matrix, wachttijd table and the trend for one gemeente, perceel and OB."""
     gemeente, key, title, points = _trend(request, db)
     title += ", per maand"
+    coverage = _coverage(request)
+    cells = [cell.count for _, row in coverage for cell in row]
     context = {
         "column_groups": service.column_groups(service.COLUMNS),
-        "coverage": _coverage(request),
+        "coverage_header": coverage_header(service.COLUMNS),
+        "coverage": coverage,
+        "cells": {"all": len(cells), "none": cells.count(0), "one": cells.count(1)},
         "wait_groups": service.column_groups(service.WAIT_COLUMNS),
         "wachttijden": service.wachttijden(db, request.app.state.services.taxonomy.gemeenten, clock.today()),
         "trend_choices": [(k, c.name) for k, c in TREND_CHOICES.items()],

@@ -137,6 +137,7 @@ def test_axe_op_ingelogde_paginas(browser, writable_server, small_world, width, 
         ("beheer-logboek", "/beheer/logboek"),
         ("beheer-zorglandschap", "/beheer/zorglandschap"),
         ("beheer-consultaties", "/beheer/consultaties"),
+        ("beheer-hulp-importeren", "/beheer/hulp/importeren"),
     ]:
         audit(name, path)
     context.close()
