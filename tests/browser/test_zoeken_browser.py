@@ -61,6 +61,7 @@ def test_filteren_werkt_zonder_herladen_de_url_volgt_en_terug_herstelt(
 def test_zelfde_zoekactie_zonder_javascript(page_without_js, live_server, demo_world, backend):
     page = page_without_js
     page.goto(f"{live_server}/zoeken")
+    page.locator("summary", has_text="Filters").click()  # on a phone the filters are behind one button
     page.get_by_label("Gemeente").select_option("hof-van-twente")
     page.locator("#ob-1").check()
     page.get_by_role("button", name="Toon resultaten").click()
