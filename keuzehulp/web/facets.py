@@ -8,12 +8,14 @@ rendering them is most of the cost of every search nobody made before.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from keuzehulp.i18n import gettext
+from keuzehulp.i18n import gettext, ngettext
 from keuzehulp.search.engine import FacetOption
+from keuzehulp.web.presenters import term_labels
 
 
 @lru_cache(maxsize=8192)
@@ -64,3 +66,49 @@ def checkbox_facet(name: str, legend: str, options: Iterable[FacetOption]) -> Ma
     parts += [_option("checkbox", name, o, gettext(o.label)) for o in options]
     parts.append("</fieldset>\n")
     return Markup("".join(parts))
+
+
+def chosen_filters(search, facets: dict, base: str, taxonomy) -> list[tuple[str, str]]:
+    """Every chosen filter of a search as (label, URL of the same search without it), in the form's
+    order: shown above the results, each removable with a plain link. Depends only on the search and
+    the language, so it belongs in the shared rendering."""
+    from keuzehulp.web.templating import search_url  # templating imports this module
+
+    def facet_label(name: str, value: str) -> str:
+        for option in facets.get(name, ()):
+            if option.value == value:
+                return gettext(option.label)
+        return value
+
+    gemeente = taxonomy.gemeente(search.gemeente) if search.gemeente else None
+    readable = replace(search, gemeente=gemeente.slug) if gemeente else search  # as the form sends it
+
+    def without(**changes) -> str:
+        return search_url(base, readable, pagina=1, **changes)
+
+    chosen: list[tuple[str, str]] = []
+    if search.q:
+        chosen.append((gettext("Zoekwoorden: %(woorden)s") % {"woorden": search.q}, without(q="")))
+    if search.gemeente:
+        chosen.append((gemeente.naam if gemeente else search.gemeente, without(gemeente=None)))
+    for name in ("perceel", "ob", "niveau", "dakje"):
+        value = getattr(search, name)
+        if value is not None:
+            label = term_labels(name).get(str(value), str(value))
+            chosen.append((label, without(**{name: None})))
+    for slug in search.specialisatie:
+        rest = tuple(s for s in search.specialisatie if s != slug)
+        chosen.append((facet_label("specialisatie", slug), without(specialisatie=rest)))
+    for name in ("doelgroep", "taal"):
+        if value := getattr(search, name):
+            chosen.append((facet_label(name, value), without(**{name: None})))
+    if search.spoedhulp:
+        label = facet_label("spoedhulp", "ja")
+        chosen.append((gettext("Spoedhulp") if label == "ja" else label, without(spoedhulp=False)))
+    if search.met_resultaten:
+        chosen.append((gettext("Alleen met resultaten"), without(met_resultaten=False)))
+    if search.max_wachttijd is not None:
+        weeks = search.max_wachttijd
+        label = ngettext("Hooguit %(num)s week", "Hooguit %(num)s weken", weeks) % {"num": weeks}
+        chosen.append((label, without(max_wachttijd=None)))
+    return chosen

@@ -14,11 +14,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import FileResponse, HTMLResponse
 from starlette.routing import Route
 from whoosh import query as wq
 
 from keuzehulp import clock
+from keuzehulp.config import PROJECT_ROOT
 from keuzehulp.i18n import current_language, gettext, other_language
 from keuzehulp.models.twents_model import spoedhulp_for
 from keuzehulp.queries import fetch_profiles
@@ -253,8 +254,18 @@ def _figures(engine, aanbieder_id: int) -> list:
         return figures_for(session, aanbieder_id, clock.today())
 
 
+FAVICON = PROJECT_ROOT / "static" / "favicon.ico"
+
+
+async def favicon(request: Request):
+    """/favicon.ico, which browsers ask for whatever the page links: the vendored icon."""
+    headers = {"Cache-Control": "public, max-age=86400"}
+    return FileResponse(FAVICON, media_type="image/x-icon", headers=headers)
+
+
 routes = [
     Route("/", home, name="home"),
+    Route("/favicon.ico", favicon, name="favicon"),
     Route("/zoeken", zoeken, name="zoeken"),
     Route("/zoeken/suggesties", suggesties, name="suggesties"),
     Route("/aanbieders/{slug}", aanbieder, name="aanbieder"),

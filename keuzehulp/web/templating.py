@@ -154,6 +154,7 @@ def make_templates() -> Jinja2Templates:
     env.globals["status_namen"] = STATUS_NAMEN
     env.globals["radio_facet"] = facets.radio_facet
     env.globals["checkbox_facet"] = facets.checkbox_facet
+    env.globals["chosen_filters"] = facets.chosen_filters
     env.globals["static_part"] = static_part_function(env)
     return Jinja2Templates(env=env)
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from keuzehulp import clock
 from keuzehulp.models import Aanbieder, Resultaat
 from keuzehulp.search.filters import SearchRequest
-from tests.browser.conftest import screenshot, settled
+from tests.browser.conftest import ARTIFACTS, screenshot, settled
 from tests.support.sql_reference import sql_count
 
 pytestmark = pytest.mark.browser
@@ -61,6 +61,7 @@ def test_filteren_werkt_zonder_herladen_de_url_volgt_en_terug_herstelt(
 def test_zelfde_zoekactie_zonder_javascript(page_without_js, live_server, demo_world, backend):
     page = page_without_js
     page.goto(f"{live_server}/zoeken")
+    page.locator("summary", has_text="Filters").click()  # on a phone the filters are behind one button
     page.get_by_label("Gemeente").select_option("hof-van-twente")
     page.locator("#ob-1").check()
     page.get_by_role("button", name="Toon resultaten").click()
@@ -177,3 +178,114 @@ def test_reflow_op_320_pixels_zonder_horizontaal_scrollen(browser, live_server, 
             too_wide[path] = width
     context.close()
     assert too_wide == {}
+
+
+PHONE = {"width": 375, "height": 800}
+
+
+def screenshots(page, name: str) -> None:
+    """The whole page and, to look at, what fits on the screen."""
+    screenshot(page, name)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-scherm.png"))
+
+
+def test_op_een_telefoon_komen_de_resultaten_eerst(browser, live_server, backend):
+    context = browser.new_context(viewport=PHONE, locale="nl-NL")
+    page = context.new_page()
+    page.goto(f"{live_server}/zoeken?gemeente=enschede&ob=2")
+    first = page.locator(".result").first.bounding_box()
+    assert first is not None and first["y"] <= 1.5 * PHONE["height"], first
+    panel = page.locator("#filter-paneel")
+    expect(panel).not_to_have_attribute("open", "")
+    expect(panel.locator("> summary")).to_have_text("Filters (2 gekozen)")
+    chosen = page.locator(".gekozen-filters a.gekozen-filter")
+    expect(chosen).to_have_count(2)
+    expect(page.locator("#zoek-status")).to_be_visible()
+    screenshots(page, f"zoeken-filters-375-{backend}")
+
+    panel.locator("> summary").click()  # open the filters; a change updates in place, the panel stays open
+    page.evaluate("window.nogSteedsDezelfdePagina = true")
+    page.locator("#niveau-B").check()
+    page.wait_for_url(re.compile(r"niveau=B"))
+    settled(page)
+    expect(page.locator("#filter-paneel")).to_have_attribute("open", "")
+    expect(page.locator("#filter-paneel > summary")).to_have_text("Filters (3 gekozen)")
+    changed = page.locator("#niveau-B").bounding_box()  # still where it was, not scrolled away
+    assert changed is not None and 0 <= changed["y"] <= PHONE["height"], changed
+    assert page.evaluate("window.nogSteedsDezelfdePagina") is True
+    screenshots(page, f"zoeken-filters-open-375-{backend}")
+
+    page.get_by_role("button", name="Toon resultaten").click()  # a plain submit: results on top again
+    page.wait_for_load_state()
+    expect(page.locator("#filter-paneel")).not_to_have_attribute("open", "")
+
+    ob_filter = page.locator(".gekozen-filters a.gekozen-filter").nth(1)  # gemeente, OB2, niveau B
+    expect(ob_filter).to_contain_text("(OB2)")
+    ob_filter.click()  # a plain link to the same search without it
+    page.wait_for_url(lambda url: "ob=2" not in url and "gemeente=enschede" in url)
+    expect(page.locator("#filter-paneel > summary")).to_have_text("Filters (2 gekozen)")
+    page.goto(f"{live_server}/zoeken")
+    expect(page.locator("#filter-paneel > summary")).to_have_text("Filters")
+    screenshots(page, f"zoeken-375-{backend}")
+    context.close()
+
+
+def test_op_een_breed_scherm_staan_de_filters_open_naast_de_resultaten(page, live_server, backend):
+    page.goto(f"{live_server}/zoeken")
+    expect(page.locator("#filter-paneel > summary")).to_be_hidden()
+    expect(page.get_by_label("Gemeente")).to_be_visible()
+    screenshots(page, f"zoeken-1280-{backend}")
+    page.goto(f"{live_server}/zoeken?gemeente=enschede&ob=2&max_wachttijd=4")
+    expect(page.locator("#ob-2")).to_be_visible()
+    expect(page.locator(".gekozen-filters a.gekozen-filter")).to_have_count(3)
+    screenshots(page, f"zoeken-filters-1280-{backend}")
+
+
+def test_geen_horizontaal_scrollen_op_320_en_375_pixels(browser, live_server, demo_world):
+    with Session(demo_world.engine) as session:
+        slug = session.exec(select(Aanbieder.slug).where(Aanbieder.status == "actief")).first()
+    paths = ["/", "/zoeken", "/zoeken?gemeente=enschede&ob=2&niveau=B&max_wachttijd=4", f"/aanbieders/{slug}"]
+    too_wide = {}
+    for width in (320, 375):
+        context = browser.new_context(viewport={"width": width, "height": 700})
+        page = context.new_page()
+        for path in [*paths, "/uitleg"]:
+            page.goto(f"{live_server}{path}")
+            if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
+                too_wide[(width, path)] = page.evaluate("document.documentElement.scrollWidth")
+        context.close()
+    assert too_wide == {}
+
+
+CONTROL_SIZES = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+  .filter(e => !e.closest('.honeypot'))
+  .map(e => { const r = e.getBoundingClientRect(); return {
+    id: e.id || e.name || e.type, type: e.type, font: parseFloat(getComputedStyle(e).fontSize),
+    width: r.width, height: r.height}; })"""
+
+
+def test_elk_formulierveld_heeft_tekst_van_16_pixels_en_keuzerondjes_van_24_pixels(browser, live_server):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    small_text, small_targets = {}, {}
+    for path in ["/zoeken?gemeente=enschede", "/aanmelden"]:
+        page.goto(f"{live_server}{path}")
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        controls = page.evaluate(CONTROL_SIZES)
+        assert len(controls) > 5, path
+        for control in controls:
+            if control["font"] < 16:
+                small_text[(path, control["id"])] = control["font"]
+            if control["type"] in ("radio", "checkbox") and min(control["width"], control["height"]) < 24:
+                small_targets[(path, control["id"])] = (control["width"], control["height"])
+    context.close()
+    assert small_text == {} and small_targets == {}
+
+
+def test_favicon(live_server):
+    import httpx2
+
+    response = httpx2.get(f"{live_server}/favicon.ico", timeout=5)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/x-icon"
+    assert response.content[:4] == b"\0\0\1\0"

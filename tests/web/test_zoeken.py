@@ -300,3 +300,50 @@ def test_ambulante_spoedhulp_is_jeugdhulp(demo_client):
     assert both["total"] == 0
     perceel = demo_client.get("/zoeken", params={"spoedhulp": "ja"}).context["result"].facets["perceel"]
     assert {o.value: o.count for o in perceel}["wmo"] == 0  # choosing Wmo would give none
+
+
+def test_filters_in_een_paneel_met_het_aantal_en_elke_keuze_weg_te_halen(demo_client):
+    response = demo_client.get("/zoeken", params={"gemeente": "enschede", "ob": "2", "max_wachttijd": "4"})
+    text = response.text
+    panel = r'<details class="filter-paneel" id="filter-paneel">\s*<summary[^>]*>Filters \(3 gekozen\)'
+    assert re.search(panel, text)
+    links = re.findall(r'<a class="gekozen-filter" href="([^"]+)">', text)
+    assert [link.replace("&amp;", "&") for link in links] == [
+        "/zoeken?ob=2&max_wachttijd=4",
+        "/zoeken?gemeente=enschede&max_wachttijd=4",
+        "/zoeken?gemeente=enschede&ob=2",
+    ]
+    fragment = demo_client.get("/zoeken", params={"ob": "2"}, headers={"HX-Request": "true"}).text
+    assert '<details class="filter-paneel" id="filter-paneel" open>' in fragment  # a change keeps it open
+    assert 'hx-trigger="change"' in fragment  # "Toon resultaten" loads the page, panel closed
+    plain = demo_client.get("/zoeken").text
+    assert re.search(r"<summary[^>]*>Filters</summary>", plain) and "gekozen-filter" not in plain
+
+
+def test_de_volgorde_heeft_een_neutrale_standaardkeuze(demo_client):
+    def options(params) -> list[str]:
+        html = demo_client.get("/zoeken", params=params).text
+        start = html.index('<select id="sort"')
+        select = html[start : html.index("</select>", start)]
+        return re.findall(r"<option[^>]*>([^<]+)</option>", select)
+
+    plain = options({})
+    assert plain[0] == "Willekeurig" and plain.count("Willekeurig") == 1
+    assert not any("Standaard" in o or "Beste match" in o for o in plain)
+    with_words = options({"q": "autisme"})
+    best = "Beste match met zoekwoorden"
+    assert with_words[0] == best and with_words.count(best) == 1
+    assert "Willekeurig" in with_words
+
+
+def test_lege_opties_zijn_niet_doorgestreept(demo_client):
+    css = demo_client.get("/static/css/site.css").text
+    assert "line-through" not in "".join(line for line in css.splitlines() if ".leeg" in line)
+
+
+def test_favicon_bestaat_en_de_paginas_verwijzen_ernaar(demo_client):
+    response = demo_client.get("/favicon.ico")
+    assert response.status_code == 200 and response.headers["content-type"] == "image/x-icon"
+    assert response.content[:4] == b"\0\0\1\0"
+    assert 'rel="icon" href="/static/favicon.ico"' in demo_client.get("/").text
+    assert demo_client.get("/static/favicon.ico").status_code == 200
