@@ -20,6 +20,13 @@ from keuzehulp.services.taxonomy import Taxonomy, labels
 ONBEKEND = "onbekend"
 STEPS = ("woonplaats", "voor_wie", "besluit", "verblijf", "wensen")
 OVERZICHT = len(STEPS) + 1
+STEP_NAMES = {  # the names in the step indicator ("Stap 2 van 5")
+    "woonplaats": N_("Woonplaats"),
+    "voor_wie": N_("Voor wie"),
+    "besluit": N_("Soort hulp"),
+    "verblijf": N_("Wonen en verblijf"),
+    "wensen": N_("Wensen"),
+}
 
 
 @dataclass(frozen=True)

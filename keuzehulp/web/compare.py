@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from markupsafe import escape
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse
+from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from keuzehulp import clock
@@ -21,6 +20,7 @@ from keuzehulp.search.snapshot import haversine_km
 from keuzehulp.services.resultaten import figures_for
 from keuzehulp.web.budget import askable_slugs
 from keuzehulp.web.forms import read_form
+from keuzehulp.web.links import absolute_url
 from keuzehulp.web.presenters import contract_matches, scope_line, term_labels
 from keuzehulp.web.public import parse_leniently, render
 from keuzehulp.web.sessions import viewer
@@ -82,17 +82,29 @@ async def vergelijken(request: Request):
     if any(figures):
         cells = [_describe(f) for f in figures]
         rows.append({"label": gettext("Doelen gehaald"), "cells": cells, "differs": len(set(cells)) > 1})
+    share_query = urlencode([("a", p.aanbieder.slug) for p in profiles] + context.multi_items())
     context = {
         "profiles": profiles,
         "rows": rows,
         "messages": list(dict.fromkeys(messages)),
         "search": search,
-        "share_query": urlencode([("a", p.aanbieder.slug) for p in profiles] + context.multi_items()),
+        "share_query": share_query,
+        "share_url": absolute_url(request, "vergelijken") + "?" + share_query,
+        "gemeente": _gemeente_of(search, services.taxonomy),
         "wijkteam": getattr(await viewer(request), "rol", None) == "wijkteam",
         "askable": await askable_slugs(request, profiles),
         "by_outcome": by_outcome,
     }
     return render(request, "pages/vergelijken.html", context)
+
+
+def _gemeente_of(search: SearchRequest, taxonomy):
+    """The gemeente of the search the comparison belongs to (or of its woonplaats), or None."""
+    if search.gemeente and (gemeente := taxonomy.gemeente(search.gemeente)):
+        return gemeente
+    if search.woonplaats and (kern := taxonomy.kern(search.woonplaats)):
+        return taxonomy.gemeente_by_id(kern.gemeente_id)
+    return None
 
 
 def _doelen_gehaald(engine, ids: list[int]) -> list:
@@ -201,6 +213,7 @@ def comparison_rows(profiles, search: SearchRequest, taxonomy) -> list[dict]:
     for label, value in criteria:
         cells = [value(p) for p in profiles]
         rows.append({"label": label, "cells": cells, "differs": len(set(cells)) > 1})
+    rows[-1]["address"] = True  # the website: may break after its dots, not a word
     return rows
 
 
@@ -237,20 +250,25 @@ async def lijst(request: Request):
             "max": MAX_SHORTLIST,
         }
         added = True
+    in_lijst = slug in slugs
     if request.headers.get("hx-request") == "true":
-        teller = (
-            f'<a href="{request.url_for("vergelijken").path}" id="vergelijk-teller" hx-swap-oob="true">'
-            f'{escape(gettext("Vergelijken"))} (<span class="visually-hidden">'
-            f"{escape(gettext('aantal aanbieders:'))} </span>{len(slugs)})</a>"
-        )
-        response = HTMLResponse(str(message_html(message)) + teller)
+        answer = {
+            "slug": slug,
+            "naam": naam,
+            "terug": terug,
+            "in_lijst": in_lijst,
+            "aantal": len(slugs),
+            "message": message,
+            "message_html": message_html,
+        }
+        response = render(request, "partials/vergelijk_antwoord.html", answer)
     else:
         response = RedirectResponse(terug, status_code=303)
-        flash(response, message)
+        flash(response, message, vergelijking=in_lijst)
+        visitor(request).finish(response)  # render() does this for the htmx answer
     write_shortlist(response, slugs)
     if added:
         remember_context(response, terug)
-    visitor(request).finish(response)
     return response
 
 

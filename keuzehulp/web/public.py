@@ -41,6 +41,7 @@ from keuzehulp.web.cookies import set_token_cookie
 from keuzehulp.web.language import switch_url
 from keuzehulp.web.presenters import contract_summary, search_notices
 from keuzehulp.web.searchwork import run_search_work
+from keuzehulp.web.shortlist import read_shortlist
 from keuzehulp.web.templating import search_url
 from keuzehulp.web.visitor import MARKERS, marker_context, split_at_markers, visitor
 
@@ -245,7 +246,12 @@ async def aanbieder(request: Request):
     if not profile.is_public:
         return render(request, "pages/niet_beschikbaar.html", {"aanbieder": profile.aanbieder}, 410)
     figures = await run_in_threadpool(_figures, services.engine, profile.aanbieder.id)
-    context = {"profile": profile, "figures": figures, "fresh": freshness(profile.aanbieder, clock.today())}
+    context = {
+        "profile": profile,
+        "figures": figures,
+        "fresh": freshness(profile.aanbieder, clock.today()),
+        "in_vergelijking": slug in read_shortlist(request),
+    }
     return render(request, "pages/aanbieder.html", context | await wijkteam_context(request, profile))
 
 

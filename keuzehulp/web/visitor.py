@@ -16,10 +16,12 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
+from keuzehulp.i18n import gettext
 from keuzehulp.web.security import csrf_token, set_csrf_cookie
 from keuzehulp.web.shortlist import read_shortlist
 
 MESSAGE_COOKIE = "kh_melding"
+MESSAGE_LINK_COOKIE = "kh_melding_vergelijking"  # the message is about the shortlist: link to it
 MARKERS = {
     "csrf": "kh-csrf-placeholder-7f3a",
     "vergelijk_aantal": "kh-aantal-placeholder-7f3a",
@@ -38,13 +40,19 @@ class Visitor:
     new_csrf_cookie: str | None
     vergelijk_aantal: int
     melding: str | None
+    melding_vergelijking: bool = False
 
     def context(self) -> dict:
         """Template variables with this visitor's values."""
+        melding = message_html(self.melding)
+        if melding and self.melding_vergelijking and self.vergelijk_aantal:
+            path = self.request.app.url_path_for("vergelijken")
+            text = gettext("Bekijk vergelijking (%(aantal)s)") % {"aantal": self.vergelijk_aantal}
+            melding += Markup('<p class="bekijk-vergelijking"><a href="%s">%s</a></p>') % (path, text)
         return {
             "csrf": self.csrf,
             "vergelijk_aantal": self.vergelijk_aantal,
-            "melding": message_html(self.melding),
+            "melding": melding,
         }
 
     def personalise(self, pieces: list[bytes], page: dict[str, bytes] | None = None) -> bytes:
@@ -59,6 +67,8 @@ class Visitor:
         set_csrf_cookie(self.request, response, self.new_csrf_cookie)
         if self.melding is not None:
             response.delete_cookie(MESSAGE_COOKIE)
+        if self.melding_vergelijking:
+            response.delete_cookie(MESSAGE_LINK_COOKIE)
 
 
 _MARKER_PATTERN = re.compile(b"(" + b"|".join(re.escape(m.encode()) for m in MARKERS.values()) + b")")
@@ -79,7 +89,12 @@ def visitor(request: Request) -> Visitor:
     token, new_cookie = csrf_token(request)
     raw = request.cookies.get(MESSAGE_COOKIE)
     return Visitor(
-        request, token, new_cookie, len(read_shortlist(request)), unquote(raw)[:300] if raw else None
+        request,
+        token,
+        new_cookie,
+        len(read_shortlist(request)),
+        unquote(raw)[:300] if raw else None,
+        request.cookies.get(MESSAGE_LINK_COOKIE) == "1",
     )
 
 
@@ -98,6 +113,8 @@ def see_other(path: str, message: str | None = None) -> RedirectResponse:
     return response
 
 
-def flash(response, text: str) -> None:
-    """Show text once on the next page."""
+def flash(response, text: str, vergelijking: bool = False) -> None:
+    """Show text once on the next page; with `vergelijking`, a link to the comparison below it."""
     response.set_cookie(MESSAGE_COOKIE, quote(text), max_age=60, httponly=True, samesite="lax")
+    if vergelijking:
+        response.set_cookie(MESSAGE_LINK_COOKIE, "1", max_age=60, httponly=True, samesite="lax")

@@ -123,3 +123,35 @@ def test_antwoorden_die_niet_bij_een_volwassene_passen_worden_opnieuw_gevraagd(d
     assert "alleen hulp voor kinderen en jongeren" in refused
     pleeg = demo_client.get(adult + "&besluit=onbekend&hulp=onbekend&verblijf=pleegzorg").text
     assert "Moet iemand (een tijd) ergens anders wonen?" in pleeg and "in een pleeggezin." not in pleeg
+
+
+def test_stappen_met_namen_de_huidige_gemarkeerd_en_een_vorige_vraag(demo_client):
+    cases = [
+        ("", 1, None),
+        ("woonplaats=Delden", 2, "woonplaats=Delden&stap=1"),
+        ("woonplaats=Delden&voor_wie=kind", 3, "woonplaats=Delden&voor_wie=kind&stap=2"),
+        ("woonplaats=Delden&voor_wie=kind&besluit=ja", 3, "woonplaats=Delden&voor_wie=kind&stap=3"),
+        ("woonplaats=Delden&voor_wie=kind&besluit=nee", 3, "woonplaats=Delden&voor_wie=kind&stap=3"),
+        (START, 5, None),
+    ]
+    for query, step, previous in cases:
+        html = demo_client.get(f"/keuzehulp?{query}").text
+        steps = re.search(r'<ol class="stappen"[^>]*>(.*?)</ol>', html, re.S).group(1)
+        names = [re.sub(r"<[^>]+>.*", "", item).strip() for item in re.findall(r"<li[^>]*>(.*?)</li>", steps)]
+        assert names == ["Woonplaats", "Voor wie", "Soort hulp", "Wonen en verblijf", "Wensen"]
+        current = re.findall(r'<li aria-current="step">([^<]*)</li>', steps)
+        assert current == [names[step - 1]], query
+        assert f"Stap {step} van 5" in html
+        links = re.findall(r'<a href="\?([^"]*)">Vorige vraag</a>', html)
+        if step == 1:
+            assert links == []
+        else:
+            assert len(links) == 1, query
+            if previous:
+                assert links[0].replace("&amp;", "&") == previous, query
+
+
+def test_woonplaats_staat_in_het_formulier_met_autocomplete(demo_client):
+    html = demo_client.get("/keuzehulp?woonplaats=Delden&voor_wie=kind&stap=1").text
+    assert 'name="woonplaats" type="text" list="plaatsen" autocomplete="address-level2"' in html
+    assert 'value="Delden"' in html

@@ -179,3 +179,65 @@ def test_vergelijking_noemt_het_perceel_van_de_zoekopdracht(demo_client, demo_wo
     assert any(
         label.startswith("Contract for Enschede, Youth") and label.endswith("(OB1)") for label in english
     ), english
+
+
+def test_vergelijking_deelt_een_volledig_adres_met_een_kopieerknop(demo_client, demo_world):
+    slugs = actieve_slugs(demo_world, 3)
+    response = demo_client.get("/vergelijken", params=[("a", s) for s in slugs] + [("gemeente", "enschede")])
+    base = demo_client.app.state.services.settings.public_url.rstrip("/")
+    expected = f"{base}/vergelijken?" + "&amp;".join(f"a={s}" for s in slugs) + "&amp;gemeente=enschede"
+    assert f'id="deel-link" type="text" value="{expected}" readonly' in response.text
+    assert 'data-kopieer="deel-link"' in response.text and "Kopieer link" in response.text
+    assert "/static/js/kopieer-link.js" in response.text and "<script>" not in response.text
+    # one card per aanbieder for phones, with every row of the table in the same order
+    cards = re.findall(r'<section class="vergelijk-kaart".*?</section>', response.text, re.S)
+    assert len(cards) == 3
+    labels = [row["label"] for row in response.context["rows"]]
+    for card in cards:
+        found = [re.sub(r"\s*<span.*", "", dt) for dt in re.findall(r"<dt>(.*?)</dt>", card, re.S)]
+        assert found == labels
+
+
+def test_vergelijking_noemt_het_wijkteam_van_de_gemeente_met_telefoon(demo_client, demo_world):
+    slugs = actieve_slugs(demo_world, 2)
+    with Session(demo_world.engine) as session:
+        enschede = session.exec(select(Gemeente).where(Gemeente.cbs_code == "GM0153")).one()
+    response = demo_client.get("/vergelijken", params=[("a", s) for s in slugs] + [("gemeente", "enschede")])
+    aside = re.search(r'<aside class="wijkteam">.*?</aside>', response.text, re.S).group(0)
+    assert enschede.toegang_naam in aside and enschede.toegang_telefoon in aside
+    without = demo_client.get("/vergelijken", params=[("a", s) for s in slugs])
+    assert enschede.toegang_naam not in without.text
+
+
+def test_htmx_toevoegen_toont_in_vergelijking_en_een_link_naar_de_vergelijking(small_client, small_world):
+    first, second = actieve_slugs(small_world, 2)
+    voeg_toe(small_client, first)
+    response = voeg_toe(small_client, second, headers={"HX-Request": "true"})
+    assert "In vergelijking" in response.text and f'id="vergelijk-{second}"' in response.text
+    assert 'name="actie" value="verwijderen"' in response.text  # pressing it again takes it out
+    assert re.search(r'<a href="/vergelijken">Bekijk vergelijking \(2\)</a>', response.text)
+    again = small_client.post(
+        "/vergelijken/lijst",
+        data={"csrf_token": token(small_client), "slug": second, "actie": "verwijderen", "terug": "/zoeken"},
+        headers={"HX-Request": "true"},
+    )
+    assert f'id="vergelijk-{second}"' in again.text and ">Vergelijk<" in again.text
+    assert "Bekijk vergelijking (1)" in again.text
+
+
+def test_zonder_javascript_na_toevoegen_een_link_naar_de_vergelijking(small_client, small_world):
+    [slug] = actieve_slugs(small_world, 1)
+    voeg_toe(small_client, slug)
+    page = small_client.get("/zoeken").text
+    assert re.search(r'<a href="/vergelijken">Bekijk vergelijking \(1\)</a>', page)
+    assert "Bekijk vergelijking" not in small_client.get("/zoeken").text  # the message is shown once
+
+
+def test_profiel_toont_in_vergelijking_na_herladen_maar_de_gedeelde_kaart_niet(small_client, small_world):
+    first, other = actieve_slugs(small_world, 2)
+    voeg_toe(small_client, first)
+    profile = small_client.get(f"/aanbieders/{first}").text
+    assert f'id="vergelijk-{first}">In vergelijking' in profile and "Bekijk vergelijking (1)" in profile
+    assert f'id="vergelijk-{other}">Vergelijk<' in small_client.get(f"/aanbieders/{other}").text
+    # search result cards are shared by every visitor: no shortlist state in them
+    assert "In vergelijking" not in small_client.get("/zoeken").text
