@@ -32,17 +32,17 @@ EARTH_RADIUS_KM = 6371.0
 FREE_TEXT_FIELDS = frozenset({"naam", "specialisatie_text", "plaatsen", "beschrijving"})
 SPECIALISATIE_TEXT = "specialisatie_text"  # not indexed: derived from the specialisatie masks
 MB = 1024 * 1024
-TEXT_MASK_BYTES = 16 * MB
+TEXT_MASK_BYTES = 12 * MB
 # What searches leave behind, one LRU per kind, each bounded in bytes (never cleared whole):
 CACHE_BUDGETS = {
-    "text": 16 * MB,  # matches and scores of typed text
-    "masks": 4 * MB,  # derived filter masks (wachttijd)
-    "matches": 24 * MB,  # result sets with facet counts, whatever the order or page
+    "text": 8 * MB,  # matches and scores of typed text
+    "masks": 12 * MB,  # derived filter masks (scope patterns, wachttijd)
+    "matches": 32 * MB,  # result sets with facet counts, whatever the order or page
     "order": 32 * MB,  # whole-index orders (per sort and order variant), orders of text searches
-    "page": 32 * MB,  # rendered pages without their result cards
-    "card-body": 16 * MB,  # rendered result cards, per document and language
-    "card": 16 * MB,  # result cards with their contract lines and distance for a search
-    "stored": 16 * MB,  # stored display data of documents
+    "page": 12 * MB,  # rendered pages without their result cards
+    "card-body": 12 * MB,  # rendered result cards, per document and language
+    "card": 12 * MB,  # result cards with their contract lines and distance for a search
+    "stored": 4 * MB,  # stored display data of documents
 }
 
 
@@ -127,19 +127,19 @@ class Snapshot:
 
     def scope_mask(self, pattern: str) -> np.ndarray:
         """Live documents with a scope token that answers `pattern` ('*' parts match any value):
-        the union of the specific tokens' masks, kept for the generation."""
+        the union of the specific tokens' masks, kept in a bounded cache (there are thousands of
+        patterns, and a union is quick to make again)."""
         if ANY not in pattern.split(":"):
             return self.term_mask("scope", pattern)
-        key = ("scope-pattern", pattern)
-        mask = self._masks.get(key)
-        if mask is None:
+
+        def union() -> np.ndarray:
             mask = np.zeros(self.size, dtype=bool)
             for token in self._patterns().get(pattern, ()):
                 mask |= self.term_mask("scope", token)
             mask.flags.writeable = False
-            with self._lock:
-                self._masks[key] = mask
-        return mask
+            return mask
+
+        return self._caches["masks"].get(("scope-pattern", pattern), union)
 
     def _scope_tokens(self) -> list[str]:
         """Every specific scope token in this generation."""
