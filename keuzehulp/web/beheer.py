@@ -70,18 +70,23 @@ def overzicht(request: Request, db: Session, user: Gebruiker, form):
     return page(request, "pages/beheer/overzicht.html", context)
 
 
+def _naam_kvk_or_email(query, model, q: str):
+    """The rows whose naam or e-mail address holds q, or whose KvK number is q (all when q is empty)."""
+    if not q:
+        return query
+    pattern = like_pattern(q)
+    return query.where(
+        func.lower(model.naam).like(pattern, escape="\\")
+        | (model.kvk == q.replace(" ", ""))
+        | func.lower(model.email).like(pattern, escape="\\")
+    )
+
+
 @signed_in("beheerder")
 def aanbieders(request: Request, db: Session, user: Gebruiker, form):
     """All aanbieders (any status), searchable by name, KvK or e-mail address, 50 per page."""
     q = search_text(request)
-    query = select(Aanbieder)
-    if q:
-        pattern = like_pattern(q)
-        query = query.where(
-            func.lower(Aanbieder.naam).like(pattern, escape="\\")
-            | (Aanbieder.kvk == q.replace(" ", ""))
-            | func.lower(Aanbieder.email).like(pattern, escape="\\")
-        )
+    query = _naam_kvk_or_email(select(Aanbieder), Aanbieder, q)
     p = paging(request, db.exec(select(func.count()).select_from(query.subquery())).one())
     rows = db.exec(query.order_by(Aanbieder.naam, Aanbieder.id).offset(p.offset).limit(p.size)).all()
     return page(request, "pages/beheer/aanbieders.html", {"rows": rows, "q": q, "p": p})
@@ -370,14 +375,7 @@ def import_toepassen(request: Request, db: Session, user: Gebruiker, form):
 def _aanmeldingen_page(request: Request, db: Session, errors: dict, status: int = 200):
     """Applications from new aanbieders, open ones first, searchable by name, KvK or e-mail address."""
     q = search_text(request)
-    query = select(Aanmelding)
-    if q:
-        pattern = like_pattern(q)
-        query = query.where(
-            func.lower(Aanmelding.naam).like(pattern, escape="\\")
-            | (Aanmelding.kvk == q.replace(" ", ""))
-            | func.lower(Aanmelding.email).like(pattern, escape="\\")
-        )
+    query = _naam_kvk_or_email(select(Aanmelding), Aanmelding, q)
     p = paging(request, db.exec(select(func.count()).select_from(query.subquery())).one(), size=20)
     order = ((Aanmelding.status != "nieuw"), Aanmelding.id.desc())
     rows = db.exec(query.order_by(*order).offset(p.offset).limit(p.size)).all()
