@@ -105,3 +105,20 @@ def test_een_verkeerd_getypte_woonplaats_toont_de_fout_en_een_suggestie(page, li
     expect(page.get_by_label("Waar woont u?")).to_have_value("Deldn")
     assert page.evaluate("window.nogSteedsDezelfdePagina") is True  # swapped in place by htmx
     screenshot(page, f"keuzehulp-woonplaats-fout-{backend}")
+
+
+def test_op_een_telefoon_staat_de_volgende_vraag_in_beeld(page, live_server, backend):
+    """After 'Volgende vraag' the new question is on the screen, not the footer the old scroll
+    position now shows."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{live_server}/keuzehulp")
+    page.get_by_label("Waar woont u?").fill("Delden")
+    page.get_by_role("button", name="Volgende vraag").click()
+    expect(page.locator(".voortgang")).to_have_text("Stap 2 van 5")
+    page.get_by_label("Een kind of jongere tot 18 jaar").check()
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # as after reading a long step
+    page.get_by_role("button", name="Volgende vraag").click()
+    expect(page.locator(".voortgang")).to_have_text("Stap 3 van 5")
+    settled(page)
+    top = page.locator("#keuzehulp").evaluate("element => element.getBoundingClientRect().top")
+    assert -5 <= top < 800, top
