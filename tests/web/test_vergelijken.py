@@ -241,3 +241,10 @@ def test_profiel_toont_in_vergelijking_na_herladen_maar_de_gedeelde_kaart_niet(s
     assert f'id="vergelijk-{other}">Vergelijk<' in small_client.get(f"/aanbieders/{other}").text
     # search result cards are shared by every visitor: no shortlist state in them
     assert "In vergelijking" not in small_client.get("/zoeken").text
+
+
+def test_een_vergelijking_van_een_aanbieder_in_het_enkelvoud(small_client, small_world):
+    [slug] = actieve_slugs(small_world, 1)
+    voeg_toe(small_client, slug)
+    assert "Vergelijking van 1 aanbieder<" in small_client.get("/vergelijken").text
+    assert "Comparison of 1 provider<" in small_client.get("/vergelijken?lang=en").text
