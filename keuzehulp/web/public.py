@@ -46,7 +46,6 @@ from keuzehulp.web.templating import search_url
 from keuzehulp.web.visitor import MARKERS, marker_context, split_at_markers, visitor
 
 ORDER_COOKIE = "kh_volgorde"
-FRAGMENT = "partials/zoeken_fragment.html"
 SUGGESTION_LIMIT = 8
 
 
@@ -91,7 +90,7 @@ async def zoeken(request: Request):
     token, new_token = _order_token(request)
     seed = visitor_seed(token, clock.today())
     fragment = request.headers.get("hx-request") == "true"
-    template = FRAGMENT if fragment else "pages/zoeken.html"
+    template = "partials/zoeken_fragment.html" if fragment else "pages/zoeken.html"
     page_key = (template, search, current_language())
     work = (request, search, errors, snapshot, seed, template, page_key)
     cached = snapshot.has("page", page_key) and services.search.is_cached(snapshot, search, seed)
@@ -135,8 +134,6 @@ def _search_page(request, search, errors, snapshot, seed, template, page_key):
     response = RenderedTemplateResponse(body, template, context, status_code=400 if errors else 200)
     person.finish(response)
     response.headers["Vary"] = "HX-Request"
-    if template == FRAGMENT and not errors:  # the address bar shows the search, not every empty field
-        response.headers["HX-Push-Url"] = search_url(request.app.url_path_for("zoeken"), search)
     return response
 
 
