@@ -319,11 +319,6 @@ class SearchEngine:
         with _index_reads():
             return int(np.count_nonzero(self._and(self._groups(snapshot, request))))
 
-    @staticmethod
-    def order_key(request: SearchRequest, seed: int) -> int:
-        """The part of the seed that changes the order of this request's results."""
-        return 0 if request.effective_sort == "naam" else seed
-
     def is_cached(self, snapshot: Snapshot, request: SearchRequest, seed: int) -> bool:
         """Whether search() would answer from the snapshot's caches, computing only a slice."""
         matches = snapshot.cached("matches", _filters(request))
@@ -396,12 +391,12 @@ class SearchEngine:
         )
 
     def _order_key(self, request: SearchRequest, seed: int, sort: str) -> tuple:
-        """What an order depends on: the sort and the order variant, and also the point for
-        distance or the search itself for relevance."""
+        """What an order depends on: the sort and the order variant (not for naam), and also the
+        point for distance or the search itself for relevance."""
         if sort == "relevantie":
             return (sort, seed, _filters(request))
         point = self._reference_point(request) if sort == "afstand" else None
-        return (sort, self.order_key(request, seed), point)
+        return (sort, 0 if sort == "naam" else seed, point)
 
     def _matches(self, snapshot: Snapshot, r: SearchRequest) -> Matches:
         groups = self._groups(snapshot, r)

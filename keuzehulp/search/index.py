@@ -102,12 +102,13 @@ class SearchIndex:
         ix = whoosh_index.open_dir(folder)
         if set(ix.schema.names()) != set(build_schema().names()):
             raise whoosh_index.IndexError("index built with other fields")
-        snapshot = Snapshot(ix.searcher(), self._segments, folder)
-        snapshot.verify()
-        snapshot.warm()
         with Session(self.engine) as session:
             if self.state()["last_seq"] > last_seq(session):
                 raise whoosh_index.IndexError("index is ahead of the database (database replaced)")
+            write_specialisatie_terms(folder, session)  # the taxonomy is read at start-up too
+        snapshot = Snapshot(ix.searcher(), self._segments, folder)
+        snapshot.verify()
+        snapshot.warm()
         self._index, self._snapshot = ix, snapshot
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
@@ -178,7 +179,6 @@ class SearchIndex:
                     writer.add_document(**document)
                 folder = Path(self._index.storage.folder)
                 add_words(folder, documents)  # under the writer's lock
-                write_specialisatie_terms(folder, session)
                 writer.commit()
                 newest = changes[-1].seq if changes else state["last_seq"]
                 self._write_state(newest, today)

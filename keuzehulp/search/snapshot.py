@@ -29,7 +29,7 @@ from keuzehulp.search.tokens import ANY, patterns_of
 from keuzehulp.search.vocabulary import WordList, read_specialisatie_terms, read_words
 
 EARTH_RADIUS_KM = 6371.0
-FREE_TEXT_FIELDS = frozenset({"naam", "specialisatie_text", "plaatsen", "beschrijving"})
+FREE_TEXT_FIELDS = frozenset({"naam", "plaatsen", "beschrijving"})
 SPECIALISATIE_TEXT = "specialisatie_text"  # not indexed: derived from the specialisatie masks
 MB = 1024 * 1024
 TEXT_MASK_BYTES = 12 * MB
@@ -219,7 +219,7 @@ class Snapshot:
 
     def has(self, kind: str, key) -> bool:
         """Whether memo(kind, key) would answer from the cache (a lookup, nothing computed)."""
-        return key in self._caches[kind]
+        return self.cached(kind, key) is not None
 
     def cached(self, kind: str, key):
         """What memo(kind, key) would answer from the cache, or None."""

@@ -100,3 +100,10 @@ def settled(page, timeout: float = 5.0) -> None:
         assert time.monotonic() < deadline, "htmx is nog bezig"
         page.wait_for_timeout(20)
     page.wait_for_timeout(50)  # htmx's settle delay (20 ms) before new forms are processed
+
+
+def answer_woonplaats(page, base_url: str, woonplaats: str) -> None:
+    """Open the keuzehulp and answer its first question."""
+    page.goto(f"{base_url}/keuzehulp")
+    page.get_by_label("Waar woont u?").fill(woonplaats)
+    page.get_by_role("button", name="Volgende vraag").click()

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, settled
+from tests.browser.conftest import answer_woonplaats, screenshot, settled
 
 pytestmark = pytest.mark.browser
 
@@ -60,9 +60,7 @@ def test_keuzehulp_met_alleen_het_toetsenbord(page, live_server, backend):
 
 def test_keuzehulp_zonder_javascript_met_overslaan(page_without_js, live_server):
     page = page_without_js
-    page.goto(f"{live_server}/keuzehulp")
-    page.get_by_label("Waar woont u?").fill("Vriezenveen")
-    page.get_by_role("button", name="Volgende vraag").click()
+    answer_woonplaats(page, live_server, "Vriezenveen")
     page.get_by_role("button", name="Weet ik niet / sla over").click()
     expect(page.locator(".voortgang")).to_have_text("Stap 3 van 5")
     page.get_by_label("Nee, nog niet").check()

@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from keuzehulp.models import Aanbieder, Gemeente
-from tests.browser.conftest import screenshot, settled
+from tests.browser.conftest import answer_woonplaats, screenshot, settled
 
 pytestmark = pytest.mark.browser
 
@@ -203,9 +203,7 @@ def test_stappen_van_de_keuzehulp_en_de_woonplaats_blijft_bij_terug(page, live_s
 
 def test_zonder_javascript_blijft_de_woonplaats_bij_terug(page_without_js, live_server):
     page = page_without_js
-    page.goto(f"{live_server}/keuzehulp")
-    page.get_by_label("Waar woont u?").fill("Vriezenveen")
-    page.get_by_role("button", name="Volgende vraag").click()
+    answer_woonplaats(page, live_server, "Vriezenveen")
     expect(page.locator(".voortgang")).to_have_text("Stap 2 van 5")
     page.go_back()
     expect(page.locator(".voortgang")).to_have_text("Stap 1 van 5")
