@@ -44,10 +44,13 @@ class ByteBoundedCache:
 
     def get(self, key, compute: Callable[[], object]):
         """The value for key, computed once while it stays cached."""
-        with self._lock:
-            if key in self._items:
+        entry = self._items.get(key)  # a hit takes no lock: each OrderedDict call is atomic
+        if entry is not None:
+            try:  # noqa: SIM105 (contextlib.suppress costs more on this hot path)
                 self._items.move_to_end(key)
-                return self._items[key][0]
+            except KeyError:  # another thread dropped it meanwhile: still a valid value
+                pass
+            return entry[0]
         value = compute()
         size = size_of(value)
         with self._lock:

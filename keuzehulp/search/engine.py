@@ -55,7 +55,7 @@ class FacetOption:
     selected: bool
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Hit:
     docnum: int
     snapshot: Snapshot
@@ -101,6 +101,7 @@ def scan_page(order: np.ndarray, mask: np.ndarray, count: int, start: int, stop:
 
 
 SCAN_SHARE = 32  # a result set with at least 1/32 of the documents is paged by scanning the order
+QUICK_SORT = 2000  # an order of this many documents is sorted while the visitor waits (no thread)
 
 
 @dataclass
@@ -167,6 +168,7 @@ def _edits(a: str, b: str) -> int:
     return rows[-1][-1]
 
 
+@lru_cache(maxsize=4096)  # a returning visitor's seed
 def visitor_seed(token: str, day: date) -> int:
     """The neutral-order seed for one visitor on one day.
 
@@ -188,6 +190,16 @@ def shuffle_keys(aids: np.ndarray, seed: int) -> np.ndarray:
     x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return x ^ (x >> np.uint64(31))
+
+
+def _hits(snapshot: Snapshot, ordered: np.ndarray, text, distances) -> list[Hit]:
+    """The shown results with their score and distance (as Python numbers)."""
+    scores = text[1][ordered].tolist() if text is not None else [None] * ordered.size
+    if distances is None:
+        kms = [None] * ordered.size
+    else:
+        kms = [km if math.isfinite(km) else None for km in distances[ordered].tolist()]
+    return [Hit(d, snapshot, score, km) for d, score, km in zip(ordered.tolist(), scores, kms, strict=True)]
 
 
 @contextmanager
@@ -319,15 +331,17 @@ class SearchEngine:
         with _index_reads():
             return int(np.count_nonzero(self._and(self._groups(snapshot, request))))
 
-    def is_cached(self, snapshot: Snapshot, request: SearchRequest, seed: int) -> bool:
-        """Whether search() would answer from the snapshot's caches, computing only a slice."""
+    def is_quick(self, snapshot: Snapshot, request: SearchRequest, seed: int) -> bool:
+        """Whether search() needs no more than a cached result set and a slice of a cached order
+        or a short sort, so that it may run on the event loop."""
         matches = snapshot.cached("matches", _filters(request))
         if matches is None:
             return False
         sort = request.effective_sort
-        return (matches.mask is None and sort != "relevantie") or snapshot.has(
-            "order", self._order_key(request, seed, sort)
-        )
+        if matches.mask is None and sort != "relevantie":  # a small set, sorted on each request
+            return True
+        to_sort = matches.docnums.size if sort == "relevantie" else snapshot.size
+        return to_sort <= QUICK_SORT or snapshot.has("order", self._order_key(request, seed, sort))
 
     def search(self, snapshot: Snapshot, request: SearchRequest, seed: int) -> SearchResult:
         """The page of results, facet counts and notices for a request.
@@ -366,17 +380,7 @@ class SearchEngine:
                     lambda: self._order(snapshot, None, sort, seed, distances).astype(np.int32),
                 )
                 ordered = scan_page(whole, matches.mask, matches.docnums.size, start, stop)
-            hits = [
-                Hit(
-                    docnum=int(d),
-                    snapshot=snapshot,
-                    score=float(matches.text[1][d]) if matches.text is not None else None,
-                    distance_km=(
-                        float(distances[d]) if distances is not None and np.isfinite(distances[d]) else None
-                    ),
-                )
-                for d in ordered
-            ]
+            hits = _hits(snapshot, ordered, matches.text, distances)
         return SearchResult(
             request=request,
             total=int(matches.docnums.size),

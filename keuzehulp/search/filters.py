@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 from keuzehulp.i18n import gettext
 from keuzehulp.models.twents_model import DAKJES, NIVEAUS, NIVEAUS_PER_OB, OBS, PERCELEN
@@ -42,6 +42,12 @@ class SearchRequest:
     pagina: int = 1
     per_page: int = field(default=PER_PAGE)
     from_text: tuple[str, ...] = ()  # filters read from the typed text ("OB2B"), to say so
+    _hash: int | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __hash__(self) -> int:  # a request is a key of several caches: hash it once
+        if self._hash is None:
+            object.__setattr__(self, "_hash", hash(tuple(getattr(self, name) for name in _COMPARED)))
+        return self._hash
 
     @property
     def effective_sort(self) -> str:
@@ -51,6 +57,9 @@ class SearchRequest:
         if self.sort:
             return self.sort
         return "relevantie" if self.q else "willekeurig"
+
+
+_COMPARED = tuple(f.name for f in fields(SearchRequest) if f.compare)
 
 
 class InvalidSearch(ValueError):
@@ -202,7 +211,8 @@ def parse_search(params, taxonomy: Taxonomy) -> SearchRequest:
 
 def to_params(search: SearchRequest, **changes) -> list[tuple[str, str]]:
     """Query parameters for a search (for links and hx-push-url); keyword changes override."""
-    search = replace(search, **changes)
+    if changes:
+        search = replace(search, **changes)
     items: list[tuple[str, str]] = []
     for name in ("q", "gemeente", "perceel", "ob", "niveau", "dakje"):
         value = getattr(search, name)

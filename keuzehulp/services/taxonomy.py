@@ -102,6 +102,16 @@ class Taxonomy:
         keys = {g.slug: g for g in self.gemeenten}
         return keys | {g.cbs_code.lower(): g for g in self.gemeenten}
 
+    @cached_property
+    def gemeente_namen(self) -> dict[str, str]:
+        """Name per CBS code."""
+        return {g.cbs_code: g.naam for g in self.gemeenten}
+
+    @cached_property
+    def specialisatie_labels(self) -> dict[str, str]:
+        """Plain-language label per specialisatie slug."""
+        return {s.slug: s.label_b1 for s in self.specialisaties}
+
     def gemeente_by_id(self, gemeente_id: int) -> Gemeente:
         """The gemeente with this database id."""
         return next(g for g in self.gemeenten if g.id == gemeente_id)

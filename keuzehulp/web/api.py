@@ -48,7 +48,7 @@ async def aanbieders(request: Request) -> JSONResponse:
         search = replace(search, per_page=per_page)
     seed = visitor_seed(request.query_params.get("volgorde", "api"), clock.today())
     snapshot = services.index.snapshot()
-    if services.search.is_cached(snapshot, search, seed):
+    if services.search.is_quick(snapshot, search, seed):
         result = services.search.search(snapshot, search, seed)
     else:
         result = await run_search_work(services.search.search, snapshot, search, seed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from babel.lists import format_list
 
@@ -39,13 +40,18 @@ def term_labels(kind: str) -> dict[str, str]:
 def scope_line(perceel: str | None, ob: int | None, niveaus: Iterable[str] = ()) -> str:
     """A contract scope in plain words, the official code in brackets, as in the wijkteam's letters:
     'Jeugdhulp: hulp bij dingen van elke dag (OB1, niveau A en C)'. Any part may be missing."""
+    return _scope_line(perceel, ob, tuple(sorted(niveaus)), current_language())
+
+
+@lru_cache(maxsize=1024)  # on every result card
+def _scope_line(perceel: str | None, ob: int | None, niveaus: tuple[str, ...], language: str) -> str:
     terms = labels()
     naam = seed_text(terms["percelen"][perceel]["kort"]) if perceel else ""
     hulp = seed_text(terms["ondersteuningsbehoeften"][ob]["kort"]) if ob else ""
     hulp = hulp[:1].lower() + hulp[1:]  # it follows a colon or a comma
     codes = [f"OB{ob}"] if ob else []
-    if niveaus := sorted(niveaus):
-        listed = format_list(niveaus, locale=current_language())
+    if niveaus:
+        listed = format_list(list(niveaus), locale=language)
         codes.append(gettext("niveau %(niveaus)s") % {"niveaus": listed})
     text = (
         gettext("%(perceel)s: %(hulp)s") % {"perceel": naam, "hulp": hulp} if naam and hulp else naam or hulp

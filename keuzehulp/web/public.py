@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import urlencode
@@ -43,7 +44,7 @@ from keuzehulp.web.presenters import contract_summary, search_notices
 from keuzehulp.web.searchwork import run_search_work
 from keuzehulp.web.shortlist import read_shortlist
 from keuzehulp.web.templating import search_url
-from keuzehulp.web.visitor import MARKERS, marker_context, split_at_markers, visitor
+from keuzehulp.web.visitor import MARKERS, marker_context, slot_values, split_at_markers, visitor, with_slots
 
 ORDER_COOKIE = "kh_volgorde"
 SUGGESTION_LIMIT = 8
@@ -79,94 +80,133 @@ async def zoeken(request: Request):
     """Search results with facets; the results fragment alone for htmx requests.
 
     What does not depend on the visitor is rendered once per index generation and language: the
-    page without its result cards per search and kind (page or fragment), and each card per
-    aanbieder, scope of the search and distance. A visitor's order then costs a slice of a cached
-    order and a join, answered on the event loop; anything that must be computed runs in the
-    thread pool, so a slow search never holds up other requests (health checks included).
+    page without its result cards per search and kind (page or fragment), the cards of a page of
+    results per search and order variant, and each card per aanbieder, scope of the search and
+    distance. A visitor's page then costs a join, answered on the event loop, like one that needs a
+    slice of a cached order; anything that must be computed runs in a search thread, so a slow
+    search never holds up other requests (health checks included).
     """
     services = _services(request)
-    search, errors = _parse_query(request.url.query, current_language(), services.taxonomy)
+    query = request.scope["query_string"].decode("utf-8", "replace")
+    search, errors = _parse_query(query, current_language(), services.taxonomy)
     snapshot = services.index.snapshot()
     token, new_token = _order_token(request)
     seed = visitor_seed(token, clock.today())
     fragment = request.headers.get("hx-request") == "true"
-    template = "partials/zoeken_fragment.html" if fragment else "pages/zoeken.html"
-    page_key = (template, search, current_language())
-    work = (request, search, errors, snapshot, seed, template, page_key)
-    cached = snapshot.has("page", page_key) and services.search.is_cached(snapshot, search, seed)
-    if errors or not cached:
-        response = await run_search_work(_search_page, *work)
+    page = _SearchPage(request, search, errors, snapshot, seed, fragment)
+    if page.is_quick():
+        response = page.response()
     else:
-        response = _search_page(*work)
+        response = await run_search_work(page.response)
     if new_token:
         set_token_cookie(response, ORDER_COOKIE, token, max_age=86400)
     return response
 
 
-def _search_page(request, search, errors, snapshot, seed, template, page_key):
-    """The search page or fragment for this visitor: the shared page with this visitor's cards."""
-    services = _services(request)
-    result = services.search.search(snapshot, search, seed)
-    context = marker_context() | {
-        "search": search,
-        "notices": search_notices(search, result),
-        "result": result,
-        "errors": errors,
-        "sorts": SORTS,
-        "demo": services.demo,
-        "taxonomy": services.taxonomy,
-        "gemeente": services.taxonomy.gemeente(search.gemeente) if search.gemeente else None,
-    }
+class _SearchPage:
+    """The search page or fragment for one visitor: the shared page with the cards of its results."""
 
-    def render_page() -> list[bytes]:
-        context["language_switch"] = language_switch(search, services.taxonomy)
-        context["relaxations"] = [] if result.total else relaxations(services.search, snapshot, search)
-        return split_at_markers(services.templates.get_template(template).render(context).encode())
+    def __init__(self, request: Request, search: SearchRequest, errors: dict, snapshot, seed: int, fragment):
+        self.request, self.search, self.errors = request, search, errors
+        self.snapshot, self.seed = snapshot, seed
+        self.services = _services(request)
+        self.template = "partials/zoeken_fragment.html" if fragment else "pages/zoeken.html"
+        language = current_language()
+        self.page_key = (self.template, search, language, tuple(errors.items()))
+        self.cards_key = (search, seed, language)
+        self._result = None
 
-    pieces = render_page() if errors else snapshot.memo("page", page_key, render_page)
-    person = visitor(request)
-    terug = str(escape(search_url(request.app.url_path_for("zoeken"), search))).encode()
-    cards = b"".join(_card(services, snapshot, search, hit) for hit in result.hits)
-    cards = cards.replace(MARKERS["terug"].encode(), terug).replace(
-        MARKERS["csrf"].encode(), person.csrf.encode()
-    )
-    body = person.personalise(pieces, {"kaarten": cards})
-    response = RenderedTemplateResponse(body, template, context, status_code=400 if errors else 200)
-    person.finish(response)
-    response.headers["Vary"] = "HX-Request"
-    return response
+    def is_quick(self) -> bool:
+        """Whether the page is made of cached parts and at most a slice of a cached order."""
+        snapshot = self.snapshot
+        return snapshot.has("page", self.page_key) and (
+            snapshot.has("results", self.cards_key)
+            or self.services.search.is_quick(snapshot, self.search, self.seed)
+        )
+
+    def result(self):
+        """The search's result (only computed when a part must be rendered)."""
+        if self._result is None:
+            self._result = self.services.search.search(self.snapshot, self.search, self.seed)
+        return self._result
+
+    def context(self) -> dict:
+        services, search, result = self.services, self.search, self.result()
+        return marker_context() | {
+            "search": search,
+            "notices": search_notices(search, result),
+            "result": result,
+            "errors": self.errors,
+            "sorts": SORTS,
+            "demo": services.demo,
+            "taxonomy": services.taxonomy,
+            "gemeente": services.taxonomy.gemeente(search.gemeente) if search.gemeente else None,
+        }
+
+    def render_page(self) -> list[bytes]:
+        services, search, result = self.services, self.search, self.result()
+        context = self.context() | {
+            "language_switch": language_switch(search, services.taxonomy),
+            "relaxations": [] if result.total else relaxations(services.search, self.snapshot, search),
+        }
+        return split_at_markers(services.templates.get_template(self.template).render(context).encode())
+
+    def render_cards(self) -> bytes:
+        card = _card_maker(self.services, self.snapshot, self.search)
+        return b"".join([card(hit) for hit in self.result().hits])
+
+    def response(self) -> RenderedTemplateResponse:
+        services, snapshot = self.services, self.snapshot
+        pieces = snapshot.memo("page", self.page_key, self.render_page)
+        cards = snapshot.memo("results", self.cards_key, self.render_cards)
+        person = visitor(self.request)
+        terug = _return_to(services.templates.env.globals["path"]("zoeken"), self.search)
+        body = person.personalise(pieces, {"kaarten": cards % slot_values(terug=terug, csrf=person.csrf)})
+        status = 400 if self.errors else 200
+        response = RenderedTemplateResponse(body, self.template, self.context, status_code=status)
+        person.finish(response)
+        response.headers["Vary"] = "HX-Request"
+        return response
 
 
-def _card(services, snapshot, search: SearchRequest, hit) -> bytes:
-    """One result card, still with the page's markers (csrf, terug): kept whole per document,
-    language, scope of the search and distance. Its body is rendered once per aanbieder and
-    language (and whether spoedhulp may show: not for Wmo)."""
+@lru_cache(maxsize=4096)
+def _return_to(zoeken_path: str, search: SearchRequest) -> str:
+    """The search a card's form returns to, escaped for an attribute."""
+    return str(escape(search_url(zoeken_path, search)))
+
+
+def _card_maker(services, snapshot, search: SearchRequest):
+    """A function from a hit to its result card, with slots for the page's values (csrf, terug): kept
+    whole per document, language, scope of the search and distance. A card's body is rendered once
+    per aanbieder and language (and whether spoedhulp may show: not for Wmo)."""
     language = current_language()
     spoed = spoedhulp_for(search.perceel)  # not on a Wmo card
-    scope = (search.gemeente, search.perceel, search.ob, search.niveau)
-    distance = f" · {hit.distance_km:.0f} km" if hit.distance_km is not None else ""
+    context = (language, spoed, search.gemeente, search.perceel, search.ob, search.niveau)
 
-    def render_body() -> list[bytes]:
-        context = marker_context() | {
+    def card(hit) -> bytes:
+        distance = f" · {hit.distance_km:.0f} km" if hit.distance_km is not None else ""
+        return snapshot.memo("card", (hit.docnum, context, distance), lambda: assemble(hit, distance))
+
+    def render_body(hit) -> list[bytes]:
+        template_context = marker_context() | {
             "data": hit.data,
             "spoed": spoed,
-            "specialisatie_labels": {s.slug: s.label_b1 for s in services.taxonomy.specialisaties},
+            "specialisatie_labels": services.taxonomy.specialisatie_labels,
         }
-        html = services.templates.get_template("components/resultaat_kaart.html").render(context)
+        html = services.templates.get_template("components/resultaat_kaart.html").render(template_context)
         return split_at_markers(html.encode())
 
-    def assemble() -> bytes:
-        gemeente_namen = {g.cbs_code: g.naam for g in services.taxonomy.gemeenten}
-        lines = contract_summary(hit.data, search, gemeente_namen)
+    def assemble(hit, distance: str) -> bytes:
+        lines = contract_summary(hit.data, search, services.taxonomy.gemeente_namen)
         items = "".join(f"<li>{escape(line)}</li>" for line in lines)
         values = {
             MARKERS["contract"].encode(): f'<ul class="contract">{items}</ul>'.encode() if lines else b"",
             MARKERS["afstand"].encode(): distance.encode(),
         }
-        body = snapshot.memo("card-body", (hit.docnum, language, spoed), render_body)
-        return b"".join([values.get(piece, piece) for piece in body])
+        body = snapshot.memo("card-body", (hit.docnum, language, spoed), lambda: render_body(hit))
+        return with_slots(b"".join([values.get(piece, piece) for piece in body]), "csrf", "terug")
 
-    return snapshot.memo("card", (hit.docnum, language, spoed, scope, distance), assemble)
+    return card
 
 
 def language_switch(search: SearchRequest, taxonomy) -> str:
@@ -177,16 +217,17 @@ def language_switch(search: SearchRequest, taxonomy) -> str:
 
 
 class RenderedTemplateResponse(HTMLResponse):
-    """An already rendered page that, like TemplateResponse, tells test clients its template."""
+    """An already rendered page that, like TemplateResponse, tells test clients its template and
+    context (the context is made only for them)."""
 
-    def __init__(self, body: bytes, template: str, context: dict, status_code: int = 200):
+    def __init__(self, body: bytes, template: str, context: Callable[[], dict], status_code: int = 200):
         super().__init__(body, status_code=status_code)
         self.template_name = template
         self.context = context
 
     async def __call__(self, scope, receive, send) -> None:
         if "http.response.debug" in scope.get("extensions", {}):
-            info = {"template": _Named(self.template_name), "context": self.context}
+            info = {"template": _Named(self.template_name), "context": self.context()}
             await send({"type": "http.response.debug", "info": info})
         await super().__call__(scope, receive, send)
 

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from functools import lru_cache
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
@@ -64,6 +65,7 @@ class CSRF:
 
     def __init__(self, secret: str):
         self._key = hashlib.sha256(b"keuzehulp-csrf:" + secret.encode()).digest()
+        self.token_for = lru_cache(maxsize=4096)(self.token_for)  # a returning visitor's token
 
     @staticmethod
     def new_cookie_value() -> str:

@@ -6,11 +6,13 @@ import re
 from dataclasses import replace
 
 import pytest
+from markupsafe import escape
 from sqlmodel import Session
 
 from keuzehulp import clock
 from keuzehulp.search.engine import ORDER_VARIANTS, visitor_seed
 from keuzehulp.search.filters import SearchRequest
+from keuzehulp.web.visitor import MARKERS, slot_values, split_at_markers, with_slots
 from tests.support.http import cookie
 from tests.support.sql_reference import sql_count, sql_slugs
 
@@ -347,3 +349,25 @@ def test_favicon_bestaat_en_de_paginas_verwijzen_ernaar(demo_client):
     assert response.content[:4] == b"\0\0\1\0"
     assert 'rel="icon" href="/static/favicon.ico"' in demo_client.get("/").text
     assert demo_client.get("/static/favicon.ico").status_code == 200
+
+
+def test_tekst_van_een_aanbieder_wordt_nooit_een_merkteken_van_de_gedeelde_pagina():
+    html = str(escape("Beschrijving met <kh-csrf-7f3a> en 100% inzet")).encode()
+    assert split_at_markers(html) == [html]  # escaped text has no markers
+    card = with_slots(html + MARKERS["csrf"].encode(), "csrf")
+    assert card % slot_values(csrf="token") == html + b"token"  # and keeps its %
+
+
+def test_een_foute_zoekopdracht_blijft_400_met_uitleg_ook_uit_de_cache(demo_client):
+    for _ in range(2):
+        response = demo_client.get("/zoeken", params={"ob": "7"})
+        assert response.status_code == 400
+        assert "bestaat niet" in response.text
+
+
+def test_dezelfde_zoekopdracht_is_dezelfde_sleutel():
+    first = SearchRequest(q="autisme", ob=2)
+    assert hash(first) == hash(first)
+    same = replace(SearchRequest(q="autisme"), ob=2)
+    assert same == first and hash(same) == hash(first)
+    assert replace(first, ob=3) != first
