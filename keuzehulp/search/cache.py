@@ -33,12 +33,24 @@ def _shallow(value) -> int:
     return sys.getsizeof(value)
 
 
+class CacheCounter:
+    """Hits and misses of `get`, shared by the caches of one kind across index generations (for
+    /metrics); only ever increased, under the lock of the cache that counts."""
+
+    __slots__ = ("hits", "misses")
+
+    def __init__(self):
+        self.hits = 0
+        self.misses = 0
+
+
 class ByteBoundedCache:
     """Keeps the most recently used values within `budget` bytes."""
 
-    def __init__(self, budget: int):
+    def __init__(self, budget: int, counter: CacheCounter | None = None):
         self.budget = budget
         self.used = 0
+        self.counter = counter or CacheCounter()
         self._items: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
@@ -47,10 +59,12 @@ class ByteBoundedCache:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
+                self.counter.hits += 1
                 return self._items[key][0]
         value = compute()
         size = size_of(value)
         with self._lock:
+            self.counter.misses += 1
             if key not in self._items and size <= self.budget:
                 self._items[key] = (value, size)
                 self.used += size

@@ -1,0 +1,72 @@
+"""`keuzehulp backup` and `restore` (SQLite's online backup), and `serve` refusing unsafe production
+settings before it starts."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+from starlette.testclient import TestClient
+from typer.testing import CliRunner
+
+from keuzehulp.cli import app as cli
+from keuzehulp.db import session_scope
+from keuzehulp.models import Aanbieder
+from keuzehulp.services.changelog import record_change
+from keuzehulp.web.app import create_app
+from tests.support.world import DatabaseFactory, build_world
+
+
+def test_terugzetten_van_een_reservekopie_geeft_de_oude_zoekresultaten(tmp_path, monkeypatch):
+    world = build_world(DatabaseFactory("sqlite", tmp_path).new_url(), tmp_path / "index", aanbieders=12)
+    monkeypatch.setenv("KEUZEHULP_DATABASE_URL", world.url)
+    monkeypatch.setenv("KEUZEHULP_INDEX_DIR", str(world.index_dir))
+    with Session(world.engine) as session:
+        aanbieder = session.exec(select(Aanbieder).where(Aanbieder.status == "actief")).first()
+    runner = CliRunner()
+    made = runner.invoke(cli, ["backup", str(tmp_path / "kopie")])
+    assert made.exit_code == 0 and "Reservekopie gemaakt" in made.output
+    with session_scope(world.engine) as session:  # a change after the backup
+        session.get(Aanbieder, aanbieder.id).naam = "Verdwenen Zorgnaam"
+        record_change(session, aanbieder.id, "test")
+    world.index.sync()
+
+    restored = runner.invoke(cli, ["restore", str(tmp_path / "kopie")])
+    assert restored.exit_code == 0 and "Database teruggezet" in restored.output, restored.output
+    app = create_app(world.settings(), engine=world.engine)
+    with TestClient(app) as client:
+        assert aanbieder.slug in client.get("/api/v1/aanbieders", params={"q": aanbieder.naam}).text
+        assert aanbieder.slug not in client.get("/api/v1/aanbieders", params={"q": "Verdwenen"}).text
+    world.engine.dispose()
+
+
+def test_beschadigde_reservekopie_wordt_niet_teruggezet(tmp_path, monkeypatch):
+    database = tmp_path / "live.db"
+    database.write_bytes(b"")
+    (tmp_path / "kopie").mkdir()
+    (tmp_path / "kopie" / "keuzehulp.db").write_bytes(b"dit is geen database" * 100)
+    monkeypatch.setenv("KEUZEHULP_DATABASE_URL", f"sqlite:///{database}")
+    refused = CliRunner().invoke(cli, ["restore", str(tmp_path / "kopie")])
+    assert refused.exit_code == 2 and "beschadigd" in refused.output
+    assert database.read_bytes() == b""
+    missing = CliRunner().invoke(cli, ["restore", str(tmp_path / "leeg")])
+    assert missing.exit_code == 2 and "Geen reservekopie" in missing.output
+
+
+def test_postgresql_verwijst_naar_pg_dump(monkeypatch, tmp_path):
+    monkeypatch.setenv("KEUZEHULP_DATABASE_URL", "postgresql+psycopg://kh@127.0.0.1:1/kh")
+    refused = CliRunner().invoke(cli, ["backup", str(tmp_path)])
+    assert refused.exit_code == 2 and "pg_dump" in refused.output
+
+
+def test_serve_weigert_onveilige_productie_voor_de_start(monkeypatch, tmp_path):
+    monkeypatch.setenv("KEUZEHULP_ENV", "production")
+    monkeypatch.setenv("KEUZEHULP_SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("KEUZEHULP_PUBLIC_URL", "https://keuzehulp.example")
+    monkeypatch.setenv("KEUZEHULP_DATABASE_URL", f"sqlite:///{tmp_path / 'kh.db'}")
+    monkeypatch.setattr(
+        "uvicorn.run", lambda *args, **kwargs: (_ for _ in ()).throw(AssertionError("started"))
+    )
+    refused = CliRunner().invoke(cli, ["serve", "--workers", "3"])
+    assert refused.exit_code == 2 and "SQLite-database kan niet met 3 workers" in refused.output
+    monkeypatch.setenv("KEUZEHULP_PUBLIC_URL", "http://keuzehulp.example")
+    refused = CliRunner().invoke(cli, ["serve"])
+    assert refused.exit_code == 2 and "KEUZEHULP_PUBLIC_URL moet met https://" in refused.output
