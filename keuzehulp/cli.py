@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from typing import Annotated
 
 import typer
@@ -54,36 +55,44 @@ def serve(
         console.print(f"[red]{problem}[/red]", soft_wrap=True)
         raise typer.Exit(2) from None
     _print_demo_accounts()
-    if workers > 1:
-        _share_metrics_between_workers()
+    metrics_folder = _share_metrics_between_workers() if workers > 1 else None
     json_logs = settings.log_format == "json"
     if json_logs:
         from keuzehulp.web.log_privacy import use_json_lines
 
         use_json_lines()
-    uvicorn.run(
-        "keuzehulp.web.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        proxy_headers=False,  # the app trusts only KEUZEHULP_TRUSTED_PROXIES (see create_app)
-        log_level="info",
-        access_log=not json_logs,  # JSON lines log each request themselves, without the path
-        log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG,
-    )
+    try:
+        uvicorn.run(
+            "keuzehulp.web.asgi:app",
+            host=host,
+            port=port,
+            workers=workers,
+            proxy_headers=False,  # the app trusts only KEUZEHULP_TRUSTED_PROXIES (see create_app)
+            log_level="info",
+            access_log=not json_logs,  # JSON lines log each request themselves, without the path
+            log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG,
+        )
+    finally:
+        if metrics_folder is not None:
+            shutil.rmtree(metrics_folder, ignore_errors=True)
 
 
-def _share_metrics_between_workers() -> None:
-    """Give the workers one empty folder for Prometheus' multiprocess mode (PROMETHEUS_MULTIPROC_DIR
-    if set, else a new temporary one), so /metrics adds up every worker of this host."""
+def _share_metrics_between_workers():
+    """Give the workers one empty folder for Prometheus' multiprocess mode, so /metrics adds up every
+    worker of this host: PROMETHEUS_MULTIPROC_DIR if set (emptied), else a temporary folder that is
+    returned to be removed after serving."""
     import tempfile
     from pathlib import Path
 
-    folder = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="keuzehulp-metrics-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob("*.db"):  # left by an earlier run: their gauges would count twice
-        stale.unlink()
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+    if chosen := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        folder = Path(chosen)
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*.db"):  # left by an earlier run: their gauges would count twice
+            stale.unlink()
+        return None
+    folder = tempfile.mkdtemp(prefix="keuzehulp-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    return Path(folder)
 
 
 def _print_demo_accounts() -> None:

@@ -35,8 +35,9 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from sqlalchemy import func
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -290,10 +291,10 @@ def exposition(services) -> bytes:
 
 
 async def metrics(request: Request) -> Response:
-    """Prometheus text format, for allowed scrapers only (anyone else: 404)."""
+    """Prometheus text format, for allowed scrapers only (anyone else: the site's usual 404 page)."""
     services = request.app.state.services
     if not may_read(request, services.settings.metrics_token):
-        return PlainTextResponse("Niet gevonden", status_code=404)
+        raise HTTPException(404)
     body = await run_in_threadpool(exposition, services)
     return Response(body, media_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})
 
