@@ -3,6 +3,8 @@ settings before it starts."""
 
 from __future__ import annotations
 
+import os
+
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
@@ -70,3 +72,27 @@ def test_serve_weigert_onveilige_productie_voor_de_start(monkeypatch, tmp_path):
     monkeypatch.setenv("KEUZEHULP_PUBLIC_URL", "http://keuzehulp.example")
     refused = CliRunner().invoke(cli, ["serve"])
     assert refused.exit_code == 2 and "KEUZEHULP_PUBLIC_URL moet met https://" in refused.output
+
+
+def test_serve_met_workers_deelt_een_lege_metrics_map_en_ruimt_die_op(monkeypatch, tmp_path):
+    seen = {}
+
+    def run(target, **options):
+        folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+        seen.update(options, folder=folder, files=sorted(os.listdir(folder)))
+
+    monkeypatch.setattr("uvicorn.run", run)
+    monkeypatch.setenv("KEUZEHULP_DATABASE_URL", f"sqlite:///{tmp_path / 'kh.db'}")
+    monkeypatch.setenv("KEUZEHULP_PUBLIC_URL", "http://127.0.0.1:8000")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")
+    monkeypatch.setenv("KEUZEHULP_LOG_FORMAT", "text")
+    assert CliRunner().invoke(cli, ["serve", "--workers", "2"]).exit_code == 0
+    assert seen["workers"] == 2 and seen["files"] == [] and seen["access_log"] is True
+    assert not os.path.exists(seen["folder"])  # the temporary folder is gone after serving
+
+    chosen = tmp_path / "metrics"
+    chosen.mkdir()
+    (chosen / "counter_123.db").write_bytes(b"old run")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(chosen))
+    assert CliRunner().invoke(cli, ["serve", "--workers", "2"]).exit_code == 0
+    assert seen["folder"] == str(chosen) and seen["files"] == [] and chosen.is_dir()
