@@ -35,7 +35,8 @@ def _shallow(value) -> int:
 
 class CacheCounter:
     """Hits and misses of `get`, shared by the caches of one kind across index generations (for
-    /metrics); only ever increased, under the lock of the cache that counts."""
+    /metrics); only ever increased, under the lock of the cache that counts (so, while an old and
+    a new generation both serve, a rare increment may be lost: figures, not accounts)."""
 
     __slots__ = ("hits", "misses")
 

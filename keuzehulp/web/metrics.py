@@ -47,7 +47,7 @@ from keuzehulp.search.snapshot import CACHE_COUNTERS
 from keuzehulp.services.changelog import last_seq
 
 PUBLISH_SECONDS = 5  # how often each worker publishes its cache and pool figures (multiprocess mode)
-UNMATCHED = "(geen route)"  # the route label of a request no route answered (a 404)
+UNMATCHED = "(geen route)"  # the route label of a request answered before routing (a 404, a CSRF 403)
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 LOCAL_CLIENTS = frozenset({"127.0.0.1", "::1"})
 disable_created_metrics()  # no *_created sample beside every counter: half the text, nothing lost
@@ -90,6 +90,7 @@ POOL_SIZE = Gauge(
     multiprocess_mode="livesum",
 )
 
+log = logging.getLogger(__name__)
 request_log = logging.getLogger("keuzehulp.request")
 
 
@@ -182,7 +183,7 @@ def publish_loop(services, stop: threading.Event) -> None:
         try:
             publish(services)
         except Exception:  # figures only: the next round tries again
-            logging.getLogger(__name__).warning("Publiceren van metrics mislukt", exc_info=True)
+            log.warning("Publiceren van metrics mislukt", exc_info=True)
 
 
 def forget_process() -> None:
