@@ -1,9 +1,12 @@
-"""`keuzehulp backup` and `restore` (SQLite's online backup), and `serve` refusing unsafe production
-settings before it starts."""
+"""`keuzehulp backup` and `restore` (SQLite's online backup); `serve` refusing unsafe production
+settings before it starts, and adding up the metrics of its workers."""
 
 from __future__ import annotations
 
 import os
+import re
+import subprocess
+import sys
 
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
@@ -96,3 +99,24 @@ def test_serve_met_workers_deelt_een_lege_metrics_map_en_ruimt_die_op(monkeypatc
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(chosen))
     assert CliRunner().invoke(cli, ["serve", "--workers", "2"]).exit_code == 0
     assert seen["folder"] == str(chosen) and seen["files"] == [] and chosen.is_dir()
+
+
+def test_metrics_tellen_de_verzoeken_van_alle_workers_op(tmp_path, monkeypatch):
+    """Multiprocess mode: /metrics in one process adds up what two other worker processes counted."""
+    shared = tmp_path / "metrics"
+    shared.mkdir()
+    worker = (
+        "from keuzehulp.web.metrics import REQUEST_SECONDS\n"
+        "REQUEST_SECONDS.labels('/zoeken', 'GET', '200').observe(0.002)"
+    )
+    env = os.environ | {"PROMETHEUS_MULTIPROC_DIR": str(shared)}
+    workers = [subprocess.Popen([sys.executable, "-c", worker], env=env) for _ in range(2)]
+    assert [process.wait(timeout=60) for process in workers] == [0, 0]
+    world = build_world(DatabaseFactory("sqlite", tmp_path).new_url(), tmp_path / "index")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(shared))
+    with TestClient(create_app(world.settings(), engine=world.engine), client=("127.0.0.1", 1)) as client:
+        text = client.get("/metrics").text
+    world.engine.dispose()
+    counted = re.search(r'_count\{method="GET",route="/zoeken",status="200"\} (\S+)', text)
+    assert float(counted.group(1)) == 2  # one request in each worker
+    assert "keuzehulp_index_lag_seconds" in text  # the site's figures beside the workers' ones
