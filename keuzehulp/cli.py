@@ -1,8 +1,9 @@
-"""The `keuzehulp` command: serve, migrate, seed, reindex, benchmark."""
+"""The `keuzehulp` command: serve, migrate, seed, reindex, back up and restore, benchmark."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from typing import Annotated
 
 import typer
@@ -40,21 +41,58 @@ def serve(
     port: Annotated[int, typer.Option(envvar="PORT", help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
-    """Serve the site with uvicorn (with demo data: prints the demo accounts first)."""
+    """Serve the site with uvicorn (with demo data: prints the demo accounts first).
+
+    Refuses an unsafe production configuration (KEUZEHULP_ENV=production) before starting."""
     import uvicorn
 
-    _print_demo_accounts()
     # Links in e-mails and the API point at this server unless a public address is set.
     os.environ.setdefault("KEUZEHULP_PUBLIC_URL", f"http://{host}:{port}")
+    try:
+        settings = Settings.from_env()
+        settings.check(workers=workers)
+    except ValueError as problem:
+        console.print(f"[red]{problem}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    _print_demo_accounts()
+    metrics_folder = _share_metrics_between_workers() if workers > 1 else None
+    json_logs = settings.log_format == "json"
+    if json_logs:
+        from keuzehulp.web.log_privacy import use_json_lines
 
-    uvicorn.run(
-        "keuzehulp.web.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        proxy_headers=False,  # the app trusts only KEUZEHULP_TRUSTED_PROXIES (see create_app)
-        log_level="info",
-    )
+        use_json_lines()
+    try:
+        uvicorn.run(
+            "keuzehulp.web.asgi:app",
+            host=host,
+            port=port,
+            workers=workers,
+            proxy_headers=False,  # the app trusts only KEUZEHULP_TRUSTED_PROXIES (see create_app)
+            log_level="info",
+            access_log=not json_logs,  # JSON lines log each request themselves, without the path
+            log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG,
+        )
+    finally:
+        if metrics_folder is not None:
+            shutil.rmtree(metrics_folder, ignore_errors=True)
+
+
+def _share_metrics_between_workers():
+    """Give the workers one empty folder for Prometheus' multiprocess mode, so /metrics adds up every
+    worker of this host: PROMETHEUS_MULTIPROC_DIR if set (emptied), else a temporary folder that is
+    returned to be removed after serving."""
+    import tempfile
+    from pathlib import Path
+
+    if chosen := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        folder = Path(chosen)
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*.db"):  # left by an earlier run: their gauges would count twice
+            stale.unlink()
+        return None
+    folder = tempfile.mkdtemp(prefix="keuzehulp-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    return Path(folder)
 
 
 def _print_demo_accounts() -> None:
@@ -143,6 +181,52 @@ def reindex() -> None:
         task = progress.add_task("index", total=None)
         count = index.rebuild(lambda done, total: progress.update(task, completed=done, total=total))
     console.print(f"{count} aanbieders in de zoekindex.")
+
+
+@app.command()
+def backup(folder: Annotated[str, typer.Argument(help="Folder to write keuzehulp.db to.")]) -> None:
+    """Copy the SQLite database to FOLDER/keuzehulp.db while the site runs (SQLite's online backup).
+
+    For PostgreSQL use pg_dump (docs/deploy.md)."""
+    from pathlib import Path
+
+    from keuzehulp.db import backup_sqlite
+
+    settings = _settings()
+    _sqlite_only(settings, "pg_dump")
+    target = backup_sqlite(settings.database_url, Path(folder))
+    console.print(f"Reservekopie gemaakt: {target}")
+
+
+@app.command()
+def restore(folder: Annotated[str, typer.Argument(help="Folder with keuzehulp.db from `backup`.")]) -> None:
+    """Replace the SQLite database with FOLDER/keuzehulp.db and rebuild the search index.
+
+    Stop the site first. For PostgreSQL use pg_restore, then `keuzehulp reindex` (docs/deploy.md)."""
+    from pathlib import Path
+
+    from keuzehulp.db import restore_sqlite
+    from keuzehulp.search.index import SearchIndex
+
+    settings = _settings()
+    _sqlite_only(settings, "pg_restore")
+    try:
+        restore_sqlite(settings.database_url, Path(folder))
+    except ValueError as problem:
+        console.print(f"[red]{problem}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    engine = make_engine(settings.database_url)
+    count = SearchIndex(settings.index_dir, engine).rebuild()
+    engine.dispose()
+    console.print(f"Database teruggezet uit {folder}; {count} aanbieders in de zoekindex.")
+
+
+def _sqlite_only(settings: Settings, tool: str) -> None:
+    if not settings.database_url.startswith("sqlite:///"):
+        console.print(
+            f"[red]Dit werkt alleen met SQLite. Gebruik voor PostgreSQL {tool} (zie docs/deploy.md).[/red]"
+        )
+        raise typer.Exit(2)
 
 
 users_app = typer.Typer(help="Accounts for beheerders, wijkteams and aanbieders.")

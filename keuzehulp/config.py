@@ -11,6 +11,7 @@ from keuzehulp import clock
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "development-only-secret-change-me"
+LOG_FORMATS = ("text", "json")
 
 
 def _flag(value: str) -> bool:
@@ -120,6 +121,22 @@ class Settings:
             "X-Forwarded-Proto are believed; empty: none (the client address is the connection's).",
         },
     )
+    log_format: str = field(
+        default="text",
+        metadata={
+            "env": "KEUZEHULP_LOG_FORMAT",
+            "help": "text (uvicorn's usual lines) or json: one JSON object per line, with a line per "
+            "request (request id, route, status, duration; no addresses, paths or personal data).",
+        },
+    )
+    metrics_token: str = field(
+        default="",
+        metadata={
+            "env": "KEUZEHULP_METRICS_TOKEN",
+            "help": "Token a scraper sends as `Authorization: Bearer ...` to read /metrics; empty: only "
+            "direct requests from the same machine (127.0.0.1, ::1) without X-Forwarded-For.",
+        },
+    )
     today: str = field(
         default="",
         metadata={
@@ -152,12 +169,32 @@ class Settings:
         settings.check()
         return settings
 
-    def check(self) -> None:
-        """Refuse settings that are unsafe outside development."""
-        if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
-            raise ValueError("KEUZEHULP_SECRET_KEY must be set in production.")
+    def check(self, workers: int = 1) -> None:
+        """Refuse settings that are unsafe in production (ValueError says what to change), and a bad
+        date or log format anywhere."""
+        if self.environment == "production" and (problems := self.production_problems(workers)):
+            raise ValueError(
+                "Onveilige instellingen voor productie (KEUZEHULP_ENV=production):\n- "
+                + "\n- ".join(problems)
+            )
+        if self.log_format not in LOG_FORMATS:
+            raise ValueError(f"KEUZEHULP_LOG_FORMAT moet text of json zijn, niet {self.log_format!r}.")
         if self.today:
             date.fromisoformat(self.today)  # ValueError names the bad date
+
+    def production_problems(self, workers: int = 1) -> list[str]:
+        """What makes these settings unsafe for a public site served by `workers` processes."""
+        problems = []
+        if self.secret_key == DEVELOPMENT_SECRET:
+            problems.append("KEUZEHULP_SECRET_KEY is de ontwikkelwaarde; kies een lange geheime waarde.")
+        if not self.public_url.startswith("https://"):
+            problems.append(f"KEUZEHULP_PUBLIC_URL moet met https:// beginnen (nu {self.public_url!r}).")
+        if self.database_url.startswith("sqlite") and workers > 1:
+            problems.append(
+                f"Een SQLite-database kan niet met {workers} workers (of meer hosts); "
+                "gebruik PostgreSQL of --workers 1."
+            )
+        return problems
 
     def apply_clock(self) -> None:
         """Move the app's clock to KEUZEHULP_TODAY when it is set."""

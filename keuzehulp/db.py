@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -14,6 +16,7 @@ from sqlmodel import Session
 SQLITE_BUSY_MS = 10_000  # how long a write waits for SQLite's one writer before it fails (then: 503)
 LOCK_WAIT_MS = 10_000  # the same for a row or table lock on PostgreSQL
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+BACKUP_NAME = "keuzehulp.db"
 
 
 def _ensure_sqlite_folder(database_url: str) -> None:
@@ -66,3 +69,39 @@ def upgrade(database_url: str) -> None:
     """Bring the schema to the newest migration."""
     _ensure_sqlite_folder(database_url)
     command.upgrade(alembic_config(database_url), "head")
+
+
+def _sqlite_path(database_url: str) -> Path:
+    return Path(database_url.removeprefix("sqlite:///"))
+
+
+def backup_sqlite(database_url: str, folder: Path) -> Path:
+    """Copy a SQLite database to folder/keuzehulp.db with SQLite's online backup (a consistent copy
+    while the site keeps reading and writing); the old copy is replaced only once the new one is whole."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target, partial = folder / BACKUP_NAME, folder / f"{BACKUP_NAME}.partial"
+    partial.unlink(missing_ok=True)
+    with (
+        closing(sqlite3.connect(_sqlite_path(database_url))) as source,
+        closing(sqlite3.connect(partial)) as copy,
+    ):
+        source.backup(copy)
+    os.replace(partial, target)
+    return target
+
+
+def restore_sqlite(database_url: str, folder: Path) -> None:
+    """Replace a SQLite database with folder/keuzehulp.db (checked whole first); the site must be stopped."""
+    backup = folder / BACKUP_NAME
+    if not backup.is_file():
+        raise ValueError(f"Geen reservekopie gevonden: {backup} bestaat niet.")
+    with closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as source:
+        try:
+            whole = source.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        except sqlite3.DatabaseError:
+            whole = False
+        if not whole:
+            raise ValueError(f"{backup} is beschadigd of geen SQLite-database; er is niets teruggezet.")
+        _ensure_sqlite_folder(database_url)
+        with closing(sqlite3.connect(_sqlite_path(database_url))) as live:
+            source.backup(live)

@@ -33,12 +33,25 @@ def _shallow(value) -> int:
     return sys.getsizeof(value)
 
 
+class CacheCounter:
+    """Hits and misses of `get`, shared by the caches of one kind across index generations (for
+    /metrics); only ever increased, under the lock of the cache that counts (so, while an old and
+    a new generation both serve, a rare increment may be lost: figures, not accounts)."""
+
+    __slots__ = ("hits", "misses")
+
+    def __init__(self):
+        self.hits = 0
+        self.misses = 0
+
+
 class ByteBoundedCache:
     """Keeps the most recently used values within `budget` bytes."""
 
-    def __init__(self, budget: int):
+    def __init__(self, budget: int, counter: CacheCounter | None = None):
         self.budget = budget
         self.used = 0
+        self.counter = counter or CacheCounter()
         self._items: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
@@ -50,10 +63,12 @@ class ByteBoundedCache:
                 self._items.move_to_end(key)
             except KeyError:  # another thread dropped it meanwhile: still a valid value
                 pass
+            self.counter.hits += 1  # without the lock a race may lose a count: a figure, not an account
             return entry[0]
         value = compute()
         size = size_of(value)
         with self._lock:
+            self.counter.misses += 1
             if key not in self._items and size <= self.budget:
                 self._items[key] = (value, size)
                 self.used += size

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from whoosh.searching import Searcher
 
-from keuzehulp.search.cache import ByteBoundedCache
+from keuzehulp.search.cache import ByteBoundedCache, CacheCounter
 from keuzehulp.search.errors import IndexUnavailable
 from keuzehulp.search.segments import (
     SegmentCache,
@@ -45,6 +45,9 @@ CACHE_BUDGETS = {
     "results": 12 * MB,  # the cards of a page of results, per search and order variant
     "stored": 4 * MB,  # stored display data of documents
 }
+TEXT_MASKS = "text-masks"
+# Hits and misses per kind over every generation of this process (read by /metrics):
+CACHE_COUNTERS = {kind: CacheCounter() for kind in [*CACHE_BUDGETS, TEXT_MASKS]}
 
 
 class Snapshot:
@@ -69,8 +72,10 @@ class Snapshot:
         self._pattern_index: dict[str, list[str]] | None = None
         self._word_list: WordList | None = None
         self._specialisatie_terms: dict[str, list[str]] | None = None
-        self._caches = {kind: ByteBoundedCache(budget) for kind, budget in CACHE_BUDGETS.items()}
-        self._text_masks = ByteBoundedCache(TEXT_MASK_BYTES)
+        self._caches = {
+            kind: ByteBoundedCache(budget, CACHE_COUNTERS[kind]) for kind, budget in CACHE_BUDGETS.items()
+        }
+        self._text_masks = ByteBoundedCache(TEXT_MASK_BYTES, CACHE_COUNTERS[TEXT_MASKS])
         live = np.zeros(self.size, dtype=bool)
         for leaf, offset, _ in self._leaves:
             ids = np.fromiter(leaf.all_doc_ids(), dtype=np.int64)
@@ -230,6 +235,10 @@ class Snapshot:
         """A value computed once per generation while it stays in the bounded cache of its kind
         (see CACHE_BUDGETS)."""
         return self._caches[kind].get(key, compute)
+
+    def caches(self) -> dict[str, ByteBoundedCache]:
+        """The bounded caches of this generation by kind (for /metrics)."""
+        return self._caches | {TEXT_MASKS: self._text_masks}
 
     def stored(self, docnum: int) -> dict:
         """The stored display data of one document (the most used kept, within a budget)."""

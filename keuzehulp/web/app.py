@@ -42,6 +42,7 @@ from keuzehulp.web import (
     guided,
     health,
     log_privacy,
+    metrics,
     opendata,
     public,
     wijkteam,
@@ -112,6 +113,8 @@ def _mail_loop(engine: Engine, settings: Settings, stop: threading.Event) -> Non
 def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     """Build the Starlette app; opens (or rebuilds) the search index before serving."""
     log_privacy.install()
+    if settings.log_format == "json":
+        log_privacy.use_json_lines()
     settings.apply_clock()
     engine = engine or make_engine(settings.database_url)
     taxonomy = Taxonomy.load(engine)
@@ -139,6 +142,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
             )
         if settings.mail_send_seconds > 0:
             threads.append(threading.Thread(target=_mail_loop, args=(engine, settings, stop)))
+        if metrics.multiprocess_mode():  # other workers may answer the scrape: publish our figures
+            threads.append(threading.Thread(target=metrics.publish_loop, args=(state, stop)))
         for thread in threads:
             thread.daemon = True
             thread.start()
@@ -146,6 +151,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         stop.set()
         for thread in threads:  # let a round in progress finish, so no connection is left open
             await asyncio.to_thread(thread.join, SHUTDOWN_WAIT_SECONDS)
+        metrics.forget_process()
 
     api_policy = Middleware(
         APIPolicy, limiter=RateLimiter(settings.api_rate_limit), version=index.data_version
@@ -165,11 +171,13 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         *opendata.page_routes,
         Mount("/open-data", routes=opendata.data_routes, middleware=[api_policy]),
         *health.routes,
+        *metrics.routes,
         Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
     ]
     app = Starlette(
         routes=routes,
         middleware=[
+            Middleware(metrics.RequestMetricsMiddleware, log_requests=settings.log_format == "json"),
             Middleware(SecurityHeadersMiddleware),
             Middleware(ControlCharacterMiddleware),
             Middleware(LanguageMiddleware),
@@ -230,7 +238,7 @@ async def _unavailable(request: Request, exc: Exception):
 
 
 async def _server_error(request: Request, exc: Exception):
-    log.exception("Onverwachte fout bij %s", request.url.path)
+    log.exception("Onverwachte fout bij %s", metrics.route_template(request.scope))  # never the path
     token = set_language(request_language(request.scope))  # this runs outside the language middleware
     try:
         return error_response(request, 500, None)
