@@ -120,6 +120,13 @@ class Settings:
             "X-Forwarded-Proto are believed; empty: none (the client address is the connection's).",
         },
     )
+    theme: str = field(
+        default="twente",
+        metadata={
+            "env": "KEUZEHULP_THEMA",
+            "help": "Folder under seed/regio/ whose tokens.json gives the name, logo text and colours.",
+        },
+    )
     today: str = field(
         default="",
         metadata={

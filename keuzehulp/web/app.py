@@ -44,6 +44,7 @@ from keuzehulp.web import (
     log_privacy,
     opendata,
     public,
+    theme,
     wijkteam,
     zorglandschap,
 )
@@ -52,6 +53,7 @@ from keuzehulp.web.forms import ControlCharacterMiddleware
 from keuzehulp.web.language import LanguageMiddleware, request_language
 from keuzehulp.web.security import CSRF, CSRFMiddleware, SecurityHeadersMiddleware
 from keuzehulp.web.templating import make_templates, path_function
+from keuzehulp.web.theme import Theme
 from keuzehulp.web.unavailable import (
     RETRY_AFTER_SECONDS,
     database_unavailable,
@@ -74,6 +76,7 @@ class Services:
     templates: Jinja2Templates
     csrf: CSRF
     demo: bool
+    theme: Theme
 
 
 def services(request: Request) -> Services:
@@ -128,6 +131,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         templates=make_templates(),
         csrf=CSRF(settings.secret_key),
         demo=demo,
+        theme=Theme.load(settings.theme),
     )
 
     @contextlib.asynccontextmanager
@@ -165,6 +169,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         *opendata.page_routes,
         Mount("/open-data", routes=opendata.data_routes, middleware=[api_policy]),
         *health.routes,
+        *theme.routes,
         Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
     ]
     app = Starlette(
@@ -189,6 +194,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     app.state.services = state
     app.state.hsds_cache = {}
     state.templates.env.globals["path"] = path_function(app.router)
+    state.templates.env.globals["thema"] = state.theme
     return app
 
 
