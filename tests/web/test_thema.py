@@ -1,4 +1,4 @@
-"""The theme in the pages (docs/theme.md): the header's name and logo text come from the tokens, and
+"""The theme in the pages (docs/theme.md): the page title and the logo text come from the tokens, and
 the colours arrive as a stylesheet (no inline styles: the CSP forbids them), cached by its version."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ def test_kop_en_kleuren_komen_uit_de_tokens(demo_client):
     ]:
         html = demo_client.get("/zoeken", params={"lang": language}).text
         assert f'<span class="logo-ondertitel">{tagline}</span>' in html
+        assert f" – {theme.naam}: {tagline}</title>" in html
         assert f'<link rel="stylesheet" href="/thema.css?v={theme.version}">' in html
         assert "style=" not in html and "<style" not in html
     demo_client.get("/", params={"lang": "nl"})  # the shared client goes back to Dutch
