@@ -137,6 +137,13 @@ class Settings:
             "direct requests from the same machine (127.0.0.1, ::1) without X-Forwarded-For.",
         },
     )
+    theme: str = field(
+        default="twente",
+        metadata={
+            "env": "KEUZEHULP_THEMA",
+            "help": "Folder under seed/regio/ whose tokens.json gives the name, logo text and colours.",
+        },
+    )
     today: str = field(
         default="",
         metadata={

@@ -45,6 +45,7 @@ from keuzehulp.web import (
     metrics,
     opendata,
     public,
+    theme,
     wijkteam,
     zorglandschap,
 )
@@ -53,6 +54,7 @@ from keuzehulp.web.forms import ControlCharacterMiddleware
 from keuzehulp.web.language import LanguageMiddleware, request_language
 from keuzehulp.web.security import CSRF, CSRFMiddleware, SecurityHeadersMiddleware
 from keuzehulp.web.templating import make_templates, path_function
+from keuzehulp.web.theme import Theme
 from keuzehulp.web.unavailable import (
     RETRY_AFTER_SECONDS,
     database_unavailable,
@@ -75,6 +77,7 @@ class Services:
     templates: Jinja2Templates
     csrf: CSRF
     demo: bool
+    theme: Theme
 
 
 def services(request: Request) -> Services:
@@ -131,6 +134,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         templates=make_templates(),
         csrf=CSRF(settings.secret_key),
         demo=demo,
+        theme=Theme.load(settings.theme),
     )
 
     @contextlib.asynccontextmanager
@@ -172,6 +176,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         Mount("/open-data", routes=opendata.data_routes, middleware=[api_policy]),
         *health.routes,
         *metrics.routes,
+        *theme.routes,
         Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
     ]
     app = Starlette(
@@ -197,6 +202,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     app.state.services = state
     app.state.hsds_cache = {}
     state.templates.env.globals["path"] = path_function(app.router)
+    state.templates.env.globals["thema"] = state.theme
     return app
 
 
