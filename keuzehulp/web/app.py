@@ -18,7 +18,6 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -54,6 +53,7 @@ from keuzehulp.web.forms import ControlCharacterMiddleware
 from keuzehulp.web.language import LanguageMiddleware, request_language
 from keuzehulp.web.security import CSRF, CSRFMiddleware, SecurityHeadersMiddleware
 from keuzehulp.web.templating import make_templates, path_function
+from keuzehulp.web.static import CompressedStaticFiles
 from keuzehulp.web.theme import Theme
 from keuzehulp.web.unavailable import (
     RETRY_AFTER_SECONDS,
@@ -177,7 +177,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         *health.routes,
         *metrics.routes,
         *theme.routes,
-        Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
+        Mount("/static", CompressedStaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
     ]
     app = Starlette(
         routes=routes,

@@ -10,6 +10,7 @@ from markupsafe import escape
 from sqlmodel import Session
 
 from keuzehulp import clock
+from keuzehulp.config import PROJECT_ROOT
 from keuzehulp.search.engine import ORDER_VARIANTS, visitor_seed
 from keuzehulp.search.filters import SearchRequest
 from keuzehulp.web.visitor import MARKERS, slot_values, split_at_markers, with_slots
@@ -371,3 +372,21 @@ def test_dezelfde_zoekopdracht_is_dezelfde_sleutel():
     same = replace(SearchRequest(q="autisme"), ob=2)
     assert same == first and hash(same) == hash(first)
     assert replace(first, ob=3) != first
+
+
+def test_htmx_en_de_stijl_gaan_gecomprimeerd_en_de_zoekpagina_blijft_onder_100_kb(demo_client):
+    page = demo_client.get("/zoeken", headers={"Accept-Encoding": "identity"})
+    total = len(page.content)
+    [theme] = re.findall(r'href="(/thema\.css[^"]*)"', page.text)
+    total += len(demo_client.get(theme).content)
+    for path in re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js))', page.text):
+        response = demo_client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert response.headers["content-encoding"] == "gzip"
+        assert response.headers["vary"] == "Accept-Encoding"
+        assert response.content == (PROJECT_ROOT / path.removeprefix("/")).read_bytes()
+        total += int(response.headers["content-length"])
+        again = demo_client.get(path, headers={"If-None-Match": response.headers["etag"]})
+        assert again.status_code == 304
+        plain = demo_client.get(path, headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in plain.headers and plain.headers["etag"] != response.headers["etag"]
+    assert total < 100_000
