@@ -37,12 +37,12 @@ TEXT_MASK_BYTES = 12 * MB
 CACHE_BUDGETS = {
     "text": 8 * MB,  # matches and scores of typed text
     "masks": 12 * MB,  # derived filter masks (scope patterns, wachttijd)
-    "matches": 32 * MB,  # result sets with facet counts, whatever the order or page
-    "order": 32 * MB,  # whole-index orders (per sort and order variant), orders of text searches
+    "matches": 24 * MB,  # result sets with facet counts, whatever the order or page
+    "order": 28 * MB,  # whole-index orders (per sort and order variant), orders of text searches
     "page": 12 * MB,  # rendered pages without their result cards
     "card-body": 12 * MB,  # rendered result cards, per document and language
     "card": 12 * MB,  # result cards with their contract lines and distance for a search
-    "results": 12 * MB,  # the cards of a page of results, per search and order variant
+    "results": 8 * MB,  # the cards of a page of results, per search and order variant
     "stored": 4 * MB,  # stored display data of documents
 }
 TEXT_MASKS = "text-masks"

@@ -52,8 +52,8 @@ from keuzehulp.web.api_policy import APIPolicy, RateLimiter
 from keuzehulp.web.forms import ControlCharacterMiddleware
 from keuzehulp.web.language import LanguageMiddleware, request_language
 from keuzehulp.web.security import CSRF, CSRFMiddleware, SecurityHeadersMiddleware
-from keuzehulp.web.templating import make_templates, path_function
 from keuzehulp.web.static import CompressedStaticFiles
+from keuzehulp.web.templating import make_templates, path_function
 from keuzehulp.web.theme import Theme
 from keuzehulp.web.unavailable import (
     RETRY_AFTER_SECONDS,
