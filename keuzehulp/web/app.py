@@ -148,7 +148,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
             await asyncio.to_thread(thread.join, SHUTDOWN_WAIT_SECONDS)
 
     api_policy = Middleware(
-        APIPolicy, limiter=RateLimiter(settings.api_rate_limit), version=index.data_version
+        APIPolicy, limiter=RateLimiter(engine, settings.api_rate_limit), version=index.data_version
     )
     routes = [
         *public.routes,
