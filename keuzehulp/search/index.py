@@ -8,6 +8,8 @@ computed for), so a sync on an old generation can never move the position of a n
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import logging
 import os
@@ -84,16 +86,26 @@ class SearchIndex:
 
         Returns True when a rebuild was needed.
         """
-        with self._write_lock:
-            try:
-                self._open_existing()
-                return False
-            except Exception as error:  # any failure to read the index means: rebuild it
-                log.warning(
-                    "Zoekindex ontbreekt of is beschadigd (%s); opnieuw opbouwen.", type(error).__name__
-                )
-        self.rebuild()
+        with self._build_lock():  # the workers of a host start together: one builds, the others wait
+            with self._write_lock:
+                try:
+                    self._open_existing()
+                    return False
+                except Exception as error:  # any failure to read the index means: rebuild it
+                    log.warning(
+                        "Zoekindex ontbreekt of is beschadigd (%s); opnieuw opbouwen.", type(error).__name__
+                    )
+            self._rebuild()
+        self.sync()
         return True
+
+    @contextlib.contextmanager
+    def _build_lock(self):
+        """Held by one process at a time (per index folder) while it opens or builds a generation."""
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.index_dir / "build.lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
 
     def _open_existing(self) -> None:
         folder = self._current_dir()
@@ -115,8 +127,13 @@ class SearchIndex:
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Build a fresh index from the database and make it live; returns the document count."""
+        with self._build_lock():
+            count = self._rebuild(progress)
+        self.sync()
+        return count
+
+    def _rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
         with self._write_lock:
-            self.index_dir.mkdir(parents=True, exist_ok=True)
             folder = self.index_dir / f"gen-{time.time_ns()}"
             folder.mkdir()
             try:
@@ -146,7 +163,6 @@ class SearchIndex:
             for stale in self.index_dir.glob("gen-*"):
                 if stale != folder:
                     shutil.rmtree(stale, ignore_errors=True)
-        self.sync()
         return count
 
     # -- follow the change log ----------------------------------------------------------------
