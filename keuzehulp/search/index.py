@@ -4,6 +4,7 @@ Layout of the index folder: one sub-folder per full build (`gen-<time>`), a `cur
 names the live one (swapped atomically, so readers never see a half-built index). Each generation
 keeps its own `state.json` (the last change-log sequence applied to it and the date its scope was
 computed for), so a sync on an old generation can never move the position of a newer one.
+`build.lock` is held by the one process that opens or builds a generation at a time.
 """
 
 from __future__ import annotations
