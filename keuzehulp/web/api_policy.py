@@ -6,8 +6,10 @@ Harvesters can poll cheaply: an unchanged data set answers 304 without doing the
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.requests import Request
@@ -17,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from keuzehulp.services import ratelimit
 from keuzehulp.services.login import attempt_key
 
+log = logging.getLogger(__name__)
 CACHE_CONTROL = "public, max-age=60"
 CORS_HEADERS = [
     (b"access-control-allow-origin", b"*"),
@@ -36,10 +39,15 @@ class RateLimiter:
         self.per_minute = per_minute
 
     def retry_after(self, client: str, now: float | None = None) -> int:
-        """0 when the request may go ahead (and is counted), else seconds to wait."""
+        """0 when the request may go ahead (and is counted), else seconds to wait. While the database
+        cannot count, requests go ahead: searches are answered from the index without it."""
         if self.per_minute <= 0:
             return 0
-        return ratelimit.take(self.engine, attempt_key("api", client), self.per_minute, 60, now)
+        try:
+            return ratelimit.take(self.engine, attempt_key("api", client), self.per_minute, 60, now)
+        except (OperationalError, InterfaceError) as error:
+            log.warning("API-limiet niet geteld: database weigert (%s)", type(error).__name__)
+            return 0
 
 
 class APIPolicy:

@@ -52,3 +52,13 @@ def test_de_voorkeurlimiet_geldt_voor_alle_processen_en_schrijft_geen_inlogpogin
     assert "al een paar keer een voorkeur doorgegeven" in refused.text
     with Session(small_world.engine) as db:
         assert db.exec(select(func.count()).select_from(LoginPoging)).one() == 0
+
+
+def test_zonder_database_gaat_een_api_verzoek_door(tmp_path):
+    """Searches are answered from the index; a database that cannot count does not stop them."""
+    from sqlalchemy import create_engine
+
+    from keuzehulp.web.api_policy import RateLimiter
+
+    gone = create_engine(f"sqlite:///{tmp_path}/ontbreekt/keuzehulp.db")
+    assert RateLimiter(gone, 1).retry_after("198.51.100.1") == 0
