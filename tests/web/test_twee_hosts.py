@@ -72,13 +72,13 @@ class Host:
             return False
 
     def client(self) -> httpx2.Client:
-        return httpx2.Client(base_url=self.base, timeout=10)
+        return httpx2.Client(base_url=self.base, timeout=30)  # a shared 2-core machine can be slow
 
     def slugs(self, query: str = "", q: str = "") -> set[str]:
         params = dict(item.split("=") for item in query.split("&") if item) | {"per_page": "100"}
         if q:
             params["q"] = q
-        body = httpx2.get(f"{self.base}/api/v1/aanbieders", params=params, timeout=10).json()
+        body = httpx2.get(f"{self.base}/api/v1/aanbieders", params=params, timeout=30).json()
         assert body["pages"] <= 1
         return {result["slug"] for result in body["results"]}
 
@@ -101,8 +101,8 @@ def site(backend, request, tmp_path_factory):
     root = tmp_path_factory.mktemp("twee-hosts")
     world = build_world(factory.new_url(), root / "reference-index", aanbieders=80, seed=11)
     hosts = {name: Host(world, root / f"index-{name}") for name in ("a", "b")}
-    for host in hosts.values():  # each starts with an empty index folder and builds its own
-        host.start()
+    with ThreadPoolExecutor(2) as pool:  # each starts with an empty index folder and builds its own
+        list(pool.map(Host.start, hosts.values()))
     yield world, hosts
     for host in hosts.values():
         if host.process.poll() is None:
@@ -182,7 +182,7 @@ def test_200_gelijktijdige_schrijfacties_over_beide_hosts_laten_niets_achter(sit
         while True:
             finished = done.is_set()
             body = httpx2.get(
-                f"{hosts['b'].base}/api/v1/wijzigingen", params={"sinds": tot}, timeout=10
+                f"{hosts['b'].base}/api/v1/wijzigingen", params={"sinds": tot}, timeout=30
             ).json()
             harvested.extend(change["seq"] for change in body["wijzigingen"])
             tot = body["tot"]
@@ -261,7 +261,7 @@ def test_een_nieuwe_host_met_een_lege_indexmap_bouwt_die_terwijl_de_andere_blijv
 
     def keep_asking():
         while not stop.is_set():
-            served.append(httpx2.get(f"{hosts['a'].base}/api/v1/aanbieders", timeout=10).status_code)
+            served.append(httpx2.get(f"{hosts['a'].base}/api/v1/aanbieders", timeout=30).status_code)
             time.sleep(0.05)
 
     asker = threading.Thread(target=keep_asking)
