@@ -53,4 +53,4 @@ reindex: $(STAMP)
 	$(BIN)/keuzehulp reindex
 
 clean:
-	rm -rf $(VENV) var search_index/gen-* search_index/current search_index/state.json
+	rm -rf $(VENV) var search_index/gen-* search_index/current

@@ -19,10 +19,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(target: str, env: dict[str, str], timeout: float = 120.0) -> tuple[subprocess.Popen, int]:
+def start_server(
+    target: str, env: dict[str, str], timeout: float = 120.0, workers: int = 1
+) -> tuple[subprocess.Popen, int]:
     """Run `uvicorn target` on 127.0.0.1 with extra environment; returns once it accepts connections."""
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port)]
+    if workers > 1:
+        command += ["--workers", str(workers)]
     options = [
         "--log-level",
         "warning",

@@ -169,12 +169,28 @@ class Resultaat(SQLModel, table=True):
 
 
 class ChangeLog(SQLModel, table=True):
-    """Monotonic log of changes that affect search; the indexer follows it by seq."""
+    """Log of changes that affect search, numbered in commit order; the indexer and the change
+    feed follow it by seq (handed out by ChangeCounter, see services/changelog.py)."""
 
-    seq: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     aanbieder_id: int = Field(index=True)
     reden: str
     created_at: datetime = Field(default_factory=clock.now)
+
+
+class ChangeCounter(SQLModel, table=True):
+    """One row: the last change-log seq handed out. A writer takes it just before its commit."""
+
+    id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    seq: int = 0
+
+
+class RateCount(SQLModel, table=True):
+    """Requests per throttled key and time window, shared by every process and host."""
+
+    bucket_key: str = Field(primary_key=True, max_length=80)
+    window_start: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    hits: int = 0
 
 
 class SiteMeta(SQLModel, table=True):

@@ -1,12 +1,16 @@
 """The on-disk Whoosh index: build, open (rebuilding when missing or broken), follow the change log.
 
 Layout of the index folder: one sub-folder per full build (`gen-<time>`), a `current` file that
-names the live one (swapped atomically, so readers never see a half-built index) and
-`state.json` with the last applied change-log sequence and the date the scope was computed for.
+names the live one (swapped atomically, so readers never see a half-built index). Each generation
+keeps its own `state.json` (the last change-log sequence applied to it and the date its scope was
+computed for), so a sync on an old generation can never move the position of a newer one.
+`build.lock` is held by the one process that opens or builds a generation at a time.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import logging
 import os
@@ -50,20 +54,19 @@ class SearchIndex:
 
     # -- state ------------------------------------------------------------------------------
 
-    def _state_path(self) -> Path:
-        return self.index_dir / "state.json"
+    def _open_folder(self) -> Path | None:
+        return Path(self._index.storage.folder) if self._index is not None else None
 
     def state(self) -> dict:
-        """The last applied change-log sequence and the scope date of the live index."""
-        try:
-            return json.loads(self._state_path().read_text())
-        except (OSError, ValueError):
-            return {"last_seq": 0, "scope_date": None}
+        """The last applied change-log sequence and the scope date of the generation this process has
+        open."""
+        folder = self._open_folder()
+        return _read_state(folder) if folder else {"last_seq": 0, "scope_date": None}
 
-    def _write_state(self, last: int, scope_date: date) -> None:
-        tmp = self.index_dir / "state.json.tmp"
+    def _write_state(self, folder: Path, last: int, scope_date: date) -> None:
+        tmp = folder / "state.json.tmp"
         tmp.write_text(json.dumps({"last_seq": last, "scope_date": scope_date.isoformat()}))
-        os.replace(tmp, self._state_path())
+        os.replace(tmp, folder / STATE_FILE)
 
     def data_version(self) -> str:
         """Changes whenever the indexed data changes (for ETags)."""
@@ -84,16 +87,26 @@ class SearchIndex:
 
         Returns True when a rebuild was needed.
         """
-        with self._write_lock:
-            try:
-                self._open_existing()
-                return False
-            except Exception as error:  # any failure to read the index means: rebuild it
-                log.warning(
-                    "Zoekindex ontbreekt of is beschadigd (%s); opnieuw opbouwen.", type(error).__name__
-                )
-        self.rebuild()
+        with self._build_lock():  # the workers of a host start together: one builds, the others wait
+            with self._write_lock:
+                try:
+                    self._open_existing()
+                    return False
+                except Exception as error:  # any failure to read the index means: rebuild it
+                    log.warning(
+                        "Zoekindex ontbreekt of is beschadigd (%s); opnieuw opbouwen.", type(error).__name__
+                    )
+            self._rebuild()
+        self.sync()
         return True
+
+    @contextlib.contextmanager
+    def _build_lock(self):
+        """Held by one process at a time (per index folder) while it opens or builds a generation."""
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.index_dir / "build.lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
 
     def _open_existing(self) -> None:
         folder = self._current_dir()
@@ -102,8 +115,10 @@ class SearchIndex:
         ix = whoosh_index.open_dir(folder)
         if set(ix.schema.names()) != set(build_schema().names()):
             raise whoosh_index.IndexError("index built with other fields")
+        if not (folder / STATE_FILE).exists():
+            raise whoosh_index.IndexError("generation without its own state (an older layout)")
         with Session(self.engine) as session:
-            if self.state()["last_seq"] > last_seq(session):
+            if _read_state(folder)["last_seq"] > last_seq(session):
                 raise whoosh_index.IndexError("index is ahead of the database (database replaced)")
             write_specialisatie_terms(folder, session)  # the taxonomy is read at start-up too
         snapshot = Snapshot(ix.searcher(), self._segments, folder)
@@ -113,8 +128,13 @@ class SearchIndex:
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Build a fresh index from the database and make it live; returns the document count."""
+        with self._build_lock():
+            count = self._rebuild(progress)
+        self.sync()
+        return count
+
+    def _rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
         with self._write_lock:
-            self.index_dir.mkdir(parents=True, exist_ok=True)
             folder = self.index_dir / f"gen-{time.time_ns()}"
             folder.mkdir()
             try:
@@ -134,17 +154,16 @@ class SearchIndex:
                 raise
             if progress:
                 progress(count, count)
+            self._write_state(folder, seq, today)
             tmp = self.index_dir / "current.tmp"
             tmp.write_text(folder.name)
             os.replace(tmp, self.index_dir / "current")
-            self._write_state(seq, today)
             self._index = ix
             self._snapshot = self._new_snapshot(ix.searcher())
             self._snapshot.warm()
             for stale in self.index_dir.glob("gen-*"):
                 if stale != folder:
                     shutil.rmtree(stale, ignore_errors=True)
-        self.sync()
         return count
 
     # -- follow the change log ----------------------------------------------------------------
@@ -156,36 +175,43 @@ class SearchIndex:
         if not self._write_lock.acquire(blocking=False):
             return 0  # another thread is writing; it will pick these changes up
         try:
-            state = self.state()
-            today = self.today()
+            current = self._current_dir()
+            if current is not None and current != self._open_folder():
+                self._open_existing()  # another process built a new generation: follow that one
+            folder, today = self._open_folder(), self.today()
             with Session(self.engine) as session:
+                if not changes_after(session, self.state()["last_seq"], limit=1) and not self._new_day(today):
+                    return 0
+                try:
+                    writer = self._index.writer(timeout=2.0)
+                except whoosh_index.LockError:
+                    return 0  # another process is writing this index
+                state = self.state()  # read under the writer's lock: another process may have moved it
                 changes = changes_after(session, state["last_seq"])
                 ids = {change.aanbieder_id for change in changes}
                 scope_date = date.fromisoformat(state["scope_date"]) if state.get("scope_date") else today
                 if scope_date != today:
                     ids |= _scope_changed_between(session, scope_date, today)
                 if not ids:
-                    if scope_date != today:
-                        self._write_state(state["last_seq"], today)
+                    writer.cancel()
+                    self._write_state(folder, state["last_seq"], today)
                     return 0
-                try:
-                    writer = self._index.writer(timeout=2.0)
-                except whoosh_index.LockError:
-                    return 0  # another process is writing this index
                 for aanbieder_id in ids:
                     writer.delete_by_term("id", str(aanbieder_id))
                 documents = list(iter_documents(session, today, ids))
                 for document in documents:
                     writer.add_document(**document)
-                folder = Path(self._index.storage.folder)
                 add_words(folder, documents)  # under the writer's lock
                 writer.commit()
                 newest = changes[-1].seq if changes else state["last_seq"]
-                self._write_state(newest, today)
+                self._write_state(folder, newest, today)
             self._snapshot = self._new_snapshot(self._index.searcher())
             return len(changes)
         finally:
             self._write_lock.release()
+
+    def _new_day(self, today: date) -> bool:
+        return self.state().get("scope_date") != today.isoformat()
 
     def refresh(self) -> None:
         """Pick up a commit or a full rebuild that another process made."""
@@ -197,10 +223,12 @@ class SearchIndex:
             with self._write_lock:
                 self._open_existing()
         elif not snapshot.searcher.up_to_date():
-            self._snapshot = self._new_snapshot(snapshot.searcher.refresh())
+            # A fresh searcher, not searcher.refresh(): Whoosh's reuse keeps a reused segment's old
+            # deletions (and segments merged away), so another process's suspension stayed visible.
+            self._snapshot = self._new_snapshot(self._index.searcher())
 
     def _new_snapshot(self, searcher) -> Snapshot:
-        return Snapshot(searcher, self._segments, Path(self._index.storage.folder))
+        return Snapshot(searcher, self._segments, self._open_folder())
 
     def snapshot(self) -> Snapshot:
         """The current read-only view with its caches."""
@@ -258,6 +286,14 @@ class SearchIndex:
 
 
 CATCH_UP_SECONDS = timedelta(seconds=10)
+STATE_FILE = "state.json"
+
+
+def _read_state(folder: Path) -> dict:
+    try:
+        return json.loads((folder / STATE_FILE).read_text())
+    except (OSError, ValueError):
+        return {"last_seq": 0, "scope_date": None}
 
 
 def _scope_changed_between(session: Session, before: date, today: date) -> set[int]:

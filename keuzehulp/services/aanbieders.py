@@ -19,7 +19,6 @@ from keuzehulp.models import (
     AanbiederDoelgroep,
     AanbiederSpecialisatie,
     AanbiederTaal,
-    ChangeLog,
     Contract,
     DakjeScope,
     Doelgroep,
@@ -42,7 +41,7 @@ from keuzehulp.models.twents_model import (
     overlaps,
 )
 from keuzehulp.services.audit import Actor, record
-from keuzehulp.services.changelog import record_change
+from keuzehulp.services.changelog import record_change, record_changes
 from keuzehulp.services.validation import normalise_agb, normalise_kvk, normalise_postcode
 
 
@@ -279,7 +278,6 @@ def create_aanbieders(session: Session, items: list[AanbiederData]) -> list[int]
         if data.wachttijd_weken is not None and data.wachttijd_bevestigd_op is not None:
             history.append((data.wachttijd_bevestigd_op, data.wachttijd_weken))
         rows["wachttijd"] += [{"aanbieder_id": aid, "weken": w, "bevestigd_op": d} for d, w in history]
-        rows["changelog"].append({"aanbieder_id": aid, "reden": "aangemaakt", "created_at": now})
     tables = {
         "spec": AanbiederSpecialisatie,
         "doelgroep": AanbiederDoelgroep,
@@ -290,11 +288,11 @@ def create_aanbieders(session: Session, items: list[AanbiederData]) -> list[int]
         "maatregelhulp": Maatregelhulp,
         "resultaat": Resultaat,
         "wachttijd": WachttijdMelding,
-        "changelog": ChangeLog,
     }
     for key, model in tables.items():
         if rows[key]:
             session.execute(insert(model), rows[key])
+    record_changes(session, aanbieder_ids, "aangemaakt")
     return aanbieder_ids
 
 

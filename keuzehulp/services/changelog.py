@@ -1,18 +1,58 @@
-"""The change log: one row per change that affects search, in the writer's transaction."""
+"""The change log: one row per change that affects search, written with the writer's commit.
+
+A row's seq is handed out just before the commit, under the lock of the one ChangeCounter row,
+which the committing transaction holds until it has committed. So seq order is commit order: once
+a reader sees seq n, every seq below n is committed or was never handed out (a rolled back
+transaction gives its numbers back). On PostgreSQL a transaction that wrote first but commits
+last therefore gets the higher seq, and the index and the change feed cannot skip it. SQLite
+serialises writers anyway. The counter is held only for the last statements of a commit.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import event, insert, update
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, func, select
 
-from keuzehulp.models import Aanbieder, ChangeLog
+from keuzehulp import clock
+from keuzehulp.models import Aanbieder, ChangeCounter, ChangeLog
 from keuzehulp.models.periods import public
+
+PENDING = "keuzehulp.pending_changes"
 
 
 def record_change(session: Session, aanbieder_id: int, reden: str) -> None:
-    """Append a change for one aanbieder; commits with the caller's transaction."""
-    session.add(ChangeLog(aanbieder_id=aanbieder_id, reden=reden))
+    """Append a change for one aanbieder; it is written (and numbered) with the caller's commit."""
+    record_changes(session, [aanbieder_id], reden)
+
+
+def record_changes(session: Session, aanbieder_ids: list[int], reden: str) -> None:
+    """Append one change per aanbieder; written (and numbered) with the caller's commit."""
+    session.info.setdefault(PENDING, []).extend({"aanbieder_id": i, "reden": reden} for i in aanbieder_ids)
+
+
+@event.listens_for(OrmSession, "before_commit")
+def _write_pending(session: OrmSession) -> None:
+    changes = session.info.pop(PENDING, None)
+    if not changes:
+        return
+    session.flush()  # every other write first: while holding the counter nothing else may wait
+    last = session.execute(
+        update(ChangeCounter)
+        .where(ChangeCounter.id == 1)
+        .values(seq=ChangeCounter.seq + len(changes))
+        .returning(ChangeCounter.seq)
+    ).scalar_one()
+    first, now = last - len(changes) + 1, clock.now()
+    rows = [change | {"seq": first + n, "created_at": now} for n, change in enumerate(changes)]
+    session.execute(insert(ChangeLog), rows)
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _forget_pending(session: OrmSession) -> None:
+    session.info.pop(PENDING, None)
 
 
 def changes_after(session: Session, seq: int, limit: int = 5000) -> list[ChangeLog]:

@@ -17,6 +17,7 @@ from keuzehulp import clock
 from keuzehulp.config import Settings
 from keuzehulp.db import session_scope
 from keuzehulp.models import Aanbieder, Gebruiker, Herinnering
+from keuzehulp.services import ratelimit
 from keuzehulp.services.consultatie import remind_overdue
 from keuzehulp.services.mail import queue_mail, send_pending
 from keuzehulp.services.profiel import freshness
@@ -79,5 +80,6 @@ def run_jobs(engine: Engine, settings: Settings, today: date, now: datetime | No
         reminders = queue_reminders(session, today, settings.public_url)
         overdue = remind_overdue(session, now, settings.public_url)
         removed = sum(anonymise_closed(session, now, settings.retention_days))
+    ratelimit.forget_old(engine)
     sent, failed = send_pending(engine, settings)
     return JobReport(reminders, overdue, removed, sent, failed)

@@ -6,15 +6,20 @@ Harvesters can poll cheaply: an unchanged data set answers 304 without doing the
 from __future__ import annotations
 
 import hashlib
-import threading
-import time
-from collections import defaultdict, deque
+import logging
 
+from sqlalchemy import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from keuzehulp.services import ratelimit
+from keuzehulp.services.login import attempt_key
+
+log = logging.getLogger(__name__)
 CACHE_CONTROL = "public, max-age=60"
 CORS_HEADERS = [
     (b"access-control-allow-origin", b"*"),
@@ -26,25 +31,22 @@ CORS_HEADERS = [
 
 
 class RateLimiter:
-    """A sliding one-minute window per client address."""
+    """A sliding one-minute window per client address, counted in the database for every process
+    and host together."""
 
-    def __init__(self, per_minute: float):
+    def __init__(self, engine: Engine, per_minute: float):
+        self.engine = engine
         self.per_minute = per_minute
-        self._hits: dict[str, deque] = defaultdict(deque)
-        self._lock = threading.Lock()
 
     def retry_after(self, client: str, now: float | None = None) -> int:
-        """0 when the request may go ahead (and is counted), else seconds to wait."""
+        """0 when the request may go ahead (and is counted), else seconds to wait. While the database
+        cannot count, requests go ahead: searches are answered from the index without it."""
         if self.per_minute <= 0:
             return 0
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            hits = self._hits[client]
-            while hits and hits[0] <= now - 60:
-                hits.popleft()
-            if len(hits) >= self.per_minute:
-                return max(1, int(hits[0] + 60 - now) + 1)
-            hits.append(now)
+        try:
+            return ratelimit.take(self.engine, attempt_key("api", client), self.per_minute, 60, now)
+        except (OperationalError, InterfaceError) as error:
+            log.warning("API-limiet niet geteld: database weigert (%s)", type(error).__name__)
             return 0
 
 
@@ -65,7 +67,7 @@ class APIPolicy:
             await Response(status_code=204, headers=_headers(CORS_HEADERS))(scope, receive, send)
             return
         client = request.client.host if request.client else "onbekend"
-        wait = self.limiter.retry_after(client)
+        wait = await run_in_threadpool(self.limiter.retry_after, client)
         if wait:
             response = JSONResponse(
                 {

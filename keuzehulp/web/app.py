@@ -158,7 +158,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         metrics.forget_process()
 
     api_policy = Middleware(
-        APIPolicy, limiter=RateLimiter(settings.api_rate_limit), version=index.data_version
+        APIPolicy, limiter=RateLimiter(engine, settings.api_rate_limit), version=index.data_version
     )
     routes = [
         *public.routes,

@@ -22,7 +22,7 @@ from keuzehulp.models.consultatie import CONSULTATIE_STATUSES
 from keuzehulp.models.periods import public
 from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services import consultatie as service
-from keuzehulp.services import login, voorkeuren
+from keuzehulp.services import login, ratelimit, voorkeuren
 from keuzehulp.services.accounts import gemeente_ids
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.validation import whole_number
@@ -33,7 +33,8 @@ from keuzehulp.web.public import render
 from keuzehulp.web.visitor import see_other
 
 NOT_FOUND = "Deze aanvraag bestaat niet, of u heeft er geen toegang toe."
-VOORKEUR_LIMIT = 5
+VOORKEUR_LIMIT = 5  # voorkeuren per client address in VOORKEUR_WINDOW_SECONDS
+VOORKEUR_WINDOW_SECONDS = 15 * 60
 
 
 def _public_url(request: Request) -> str:
@@ -267,7 +268,7 @@ def _voorkeur(request: Request, form):
                 )
             }
         key = login.attempt_key("voorkeur", client_address(request))
-        if not errors and not login.claim_attempt(db.get_bind(), key, VOORKEUR_LIMIT):
+        if not errors and ratelimit.take(db.get_bind(), key, VOORKEUR_LIMIT, VOORKEUR_WINDOW_SECONDS):
             errors = {
                 "naam": gettext(
                     "U heeft al een paar keer een voorkeur doorgegeven. "

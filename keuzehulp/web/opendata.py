@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-import threading
+from weakref import WeakKeyDictionary
 
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -22,29 +23,34 @@ from keuzehulp.web.public import render
 KINDS = ("organizations", "services", "taxonomies", "taxonomy_terms")
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500
-_lock = threading.Lock()
+_building: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = WeakKeyDictionary()
 
 
 async def hsds_bundle(request: Request) -> dict[str, list[dict]]:
-    """The whole export, built once per version of the indexed data."""
+    """The whole export, built once per version of the indexed data and process: requests that
+    arrive while it is built wait for that build (single flight) instead of starting their own.
+
+    Each process keeps its own copy (a cache, rebuilt from the database); only limits need to be
+    shared between processes."""
     services = request.app.state.services
     version = services.index.data_version()
-    cache = request.app.state.hsds_cache
-    if cache.get("version") != version:
+    if request.app.state.hsds_cache.get("version") == version:
+        return request.app.state.hsds_cache
+    loop = asyncio.get_running_loop()
+    lock = _building.get(loop)
+    if lock is None:  # one per event loop (an asyncio lock belongs to the loop that uses it)
+        lock = _building[loop] = asyncio.Lock()
+    async with lock:
+        if request.app.state.hsds_cache.get("version") != version:
 
-        def build():
-            with Session(services.engine) as session:
-                return export(session, services.taxonomy, clock.today())
+            def build():
+                with Session(services.engine) as session:
+                    bundle = export(session, services.taxonomy, clock.today())
+                index = {kind: {item["id"]: item for item in bundle[kind]} for kind in KINDS}
+                return {"version": version, "bundle": bundle, "index": index}
 
-        bundle = await run_in_threadpool(build)
-        with _lock:
-            cache.clear()
-            cache.update(
-                version=version,
-                bundle=bundle,
-                index={kind: {item["id"]: item for item in bundle[kind]} for kind in KINDS},
-            )
-    return cache
+            request.app.state.hsds_cache = await run_in_threadpool(build)  # replaced whole, never changed
+    return request.app.state.hsds_cache
 
 
 async def open_data(request: Request):

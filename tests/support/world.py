@@ -37,6 +37,9 @@ class World:
             "index_dir": self.index_dir,
             "index_poll_seconds": 0,
             "mail_send_seconds": 0,
+            # The API limit is counted per database, and test apps on one database all come from
+            # "testclient": tests of the limit set it themselves.
+            "api_rate_limit": 0,
         }
         values |= overrides
         return Settings(**values)

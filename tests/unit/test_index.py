@@ -195,3 +195,43 @@ def test_een_nieuw_woord_in_een_profiel_komt_in_bedoelde_u(small_world):
     assert small_world.index.sync() == 1
     result = small_world.search.search(small_world.index.snapshot(), typo, 1)
     assert result.suggestion == "kwispeltherapeut" and result.suggestion_total == 1
+
+
+def test_een_sync_op_een_oude_generatie_verschuift_de_stand_van_de_nieuwe_niet(small_world):
+    """This process still has the old generation open when another process (`keuzehulp reindex`)
+    makes a new one live; a change then synced here must reach the new generation too."""
+    other = SearchIndex(small_world.index_dir, small_world.engine)
+    other.rebuild()
+    slug = first_actief(small_world)
+    with session_scope(small_world.engine) as session:
+        set_status(session, slug, "opgeschort")
+    small_world.index.sync()  # e.g. right after a POST, without refresh() first
+    other.refresh()  # what the other process's sync loop does
+    other.sync()
+    assert slug not in slugs(small_world, other)
+    assert slug not in slugs(small_world)
+    generations = sorted(small_world.index_dir.glob("gen-*/state.json"))
+    assert len(generations) == 1 and not (small_world.index_dir / "state.json").exists()
+
+
+def test_een_index_zonder_eigen_stand_per_generatie_wordt_opnieuw_opgebouwd(small_world):
+    """An index folder of the older layout (one state.json for all generations) is rebuilt."""
+    for state in small_world.index_dir.glob("gen-*/state.json"):
+        state.rename(small_world.index_dir / "state.json")
+    index = SearchIndex(small_world.index_dir, small_world.engine)
+    assert index.open() is True
+    assert slugs(small_world, index) == slugs(small_world)
+
+
+def test_een_opschorting_door_een_andere_worker_ziet_deze_worker_na_refresh(small_world):
+    """Two workers of one host share the index folder: a suspension one applies is gone from the
+    other's searches after its refresh()."""
+    worker = SearchIndex(small_world.index_dir, small_world.engine)
+    worker.open()
+    slug = first_actief(small_world)
+    assert slug in slugs(small_world, worker)
+    with session_scope(small_world.engine) as session:
+        set_status(session, slug, "opgeschort")
+    small_world.index.sync()
+    worker.refresh()
+    assert slug not in slugs(small_world, worker)

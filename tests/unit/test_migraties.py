@@ -45,3 +45,34 @@ def test_0007_maakt_van_een_ob_tarief_een_tarief_per_perceel_dat_die_ob_heeft(da
         assert codes == ["1", "1A", "2D", "3B", "4E"]
     finally:
         engine.dispose()
+
+
+def test_0008_telt_verder_vanaf_het_hoogste_volgnummer_en_terug_kan_ook(database_factory):
+    from sqlmodel import Session
+
+    from keuzehulp.services.changelog import record_change
+
+    url = database_factory.blank_url()
+    config = alembic_config(url)
+    command.upgrade(config, "0007")
+    engine = make_engine(url)
+    insert_without_seq = text(
+        "INSERT INTO changelog (aanbieder_id, reden, created_at) VALUES (1, 'oud', '2026-01-01 00:00:00')"
+    )
+    try:
+        with engine.begin() as connection:
+            for _ in range(3):
+                connection.execute(insert_without_seq)
+        command.upgrade(config, "0008")
+        with Session(engine) as session:
+            record_change(session, 1, "nieuw")
+            session.commit()
+        with engine.connect() as connection:
+            rows = list(connection.execute(text("SELECT seq, reden FROM changelog ORDER BY seq")))
+        assert [tuple(row) for row in rows] == [(1, "oud"), (2, "oud"), (3, "oud"), (4, "nieuw")]
+        command.downgrade(config, "0007")
+        with engine.begin() as connection:
+            connection.execute(insert_without_seq)
+            assert connection.execute(text("SELECT MAX(seq) FROM changelog")).scalar() == 5
+    finally:
+        engine.dispose()

@@ -79,3 +79,37 @@ def test_open_data_pagina_noemt_licentie_en_bron(demo_client, demo_world):
     app = create_app(demo_world.settings(open_data_license="CC-BY-4.0"), engine=demo_world.engine)
     with TestClient(app) as client:
         assert "CC-BY-4.0" in client.get("/open-data/").text
+
+
+def test_de_hsds_bundel_wordt_eens_per_dataversie_gebouwd_ook_bij_gelijktijdige_verzoeken(
+    small_world, monkeypatch
+):
+    """Requests that arrive while the bundle is built wait for that build (single flight)."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from keuzehulp.db import session_scope
+    from keuzehulp.services.aanbieders import set_status
+    from keuzehulp.web import opendata
+
+    builds, real_export = [], opendata.export
+
+    def slow_export(*args):
+        builds.append(threading.get_ident())
+        time.sleep(0.3)  # long enough for every request below to arrive during the build
+        return real_export(*args)
+
+    monkeypatch.setattr(opendata, "export", slow_export)
+    with TestClient(create_app(small_world.settings(), engine=small_world.engine)) as client:
+        with ThreadPoolExecutor(6) as pool:
+            responses = list(pool.map(lambda _: client.get("/open-data/hsds/organizations"), range(6)))
+        assert [response.status_code for response in responses] == [200] * 6 and len(builds) == 1
+        with Session(small_world.engine) as session:
+            slug = session.exec(select(Aanbieder.slug).where(public(clock.today()))).first()
+        with session_scope(small_world.engine) as session:
+            set_status(session, slug, "opgeschort")
+        small_world.index.sync()
+        client.app.state.services.index.refresh()
+        client.get("/open-data/hsds/organizations")
+        assert len(builds) == 2  # a new data version: built again, once
