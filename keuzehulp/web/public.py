@@ -117,7 +117,8 @@ class _SearchPage:
         self._result = None
 
     def is_quick(self) -> bool:
-        """Whether the page is made of cached parts and at most a slice of a cached order."""
+        """Whether the page needs no more than cached parts and a slice or a short sort of its
+        results, so that it may be answered on the event loop."""
         snapshot = self.snapshot
         return snapshot.has("page", self.page_key) and (
             snapshot.has("results", self.cards_key)

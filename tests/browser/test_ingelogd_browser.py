@@ -19,12 +19,17 @@ from tests.support.accounts import DEMO
 pytestmark = pytest.mark.browser
 
 
-def sign_in(page, base: str, rol: str) -> None:
+def enter_password(page, base: str, rol: str) -> None:
+    """The first step of signing in as the demo account of a role."""
     account = DEMO[rol]
     page.goto(f"{base}/inloggen")
     page.get_by_label("E-mailadres").fill(account.email)
     page.get_by_label("Wachtwoord").fill(account.password)
     page.get_by_role("button", name="Inloggen").click()
+
+
+def sign_in(page, base: str, rol: str) -> None:
+    enter_password(page, base, rol)
     if rol == "beheerder":
         page.get_by_label("Code uit de app").fill(pyotp.TOTP(DEMO_TOTP_SECRET).now())
         page.get_by_role("button", name="Controleren").click()

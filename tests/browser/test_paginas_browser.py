@@ -9,12 +9,15 @@ import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from sqlmodel import Session
+from starlette.testclient import TestClient
 
 from keuzehulp import clock
+from keuzehulp.search.errors import IndexUnavailable
 from keuzehulp.services.demo_accounts import DEMO_TOTP_SECRET, demo_aanbieder
+from keuzehulp.web.app import create_app
 from tests.browser.conftest import screenshot
+from tests.browser.test_ingelogd_browser import enter_password
 from tests.browser.test_zoeken_browser import _violations, public_pages
-from tests.support.accounts import DEMO
 
 pytestmark = pytest.mark.browser
 
@@ -125,11 +128,7 @@ def test_elke_pagina_voor_professionals(browser, writable_server, small_world, b
         context = browser.new_context(viewport={"width": 375, "height": 900})
         page = context.new_page()
         if rol:
-            account = DEMO[rol]
-            page.goto(f"{writable_server}/inloggen")
-            page.get_by_label("E-mailadres").fill(account.email)
-            page.get_by_label("Wachtwoord").fill(account.password)
-            page.get_by_role("button", name="Inloggen").click()
+            enter_password(page, writable_server, rol)
             if rol == "beheerder":
                 page.wait_for_url(f"{writable_server}/inloggen/code")
                 for width in WIDTHS:  # the second step, at every width, before it is used
@@ -155,4 +154,33 @@ def test_elke_pagina_voor_professionals(browser, writable_server, small_world, b
                 checks.run("ingelogd-aanbieder-profiel-fouten")
             problems |= {(width, k): v for k, v in checks.problems.items()}
         context.close()
+    assert problems == {}
+
+
+@pytest.mark.parametrize("taal", ["nl", "en"])
+def test_de_storingspagina(browser, live_server, demo_world, taal, backend, monkeypatch):
+    """The page shown while search cannot read its index (a 503), served in place of /zoeken."""
+
+    def unreadable():
+        raise IndexUnavailable("test")
+
+    with TestClient(create_app(demo_world.settings(), engine=demo_world.engine)) as client:
+        monkeypatch.setattr(client.app.state.services.index, "snapshot", unreadable)
+        outage = client.get("/zoeken", params={"q": "autisme", "lang": taal})
+    assert outage.status_code == 503
+    context = browser.new_context(viewport={"width": 375, "height": 900})
+    page = context.new_page()
+    page.route(
+        f"{live_server}/zoeken?storing",
+        lambda route: route.fulfill(status=503, content_type="text/html", body=outage.text),
+    )
+    problems = {}
+    for width in LOOKED_AT:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server}/zoeken?storing")
+        assert page.locator("html").get_attribute("lang") == taal
+        checks = Checks(page, width, f"{taal}-{width}-{backend}")
+        checks.run("storing")
+        problems |= {(width, k): v for k, v in checks.problems.items()}
+    context.close()
     assert problems == {}

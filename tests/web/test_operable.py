@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 from keuzehulp import clock
 from keuzehulp.db import session_scope
 from keuzehulp.models import Aanbieder, ChangeLog
+from keuzehulp.services.changelog import record_change
 from keuzehulp.services.mail import queue_mail
 from keuzehulp.web.app import create_app
 from keuzehulp.web.log_privacy import JsonLines
@@ -74,8 +75,8 @@ def test_metrics_tellen_per_route_sjabloon_en_volgen_de_index(small_world):
         assert client.get("/niets-hier/pietje@example.org").status_code == 404
         with session_scope(small_world.engine) as session:
             queue_mail(session, "iemand@example.org", "Onderwerp", "Tekst")
-            moment = clock.now() - timedelta(seconds=30)
-            session.add(ChangeLog(aanbieder_id=aanbieder.id, reden="test", created_at=moment))
+            record_change(session, aanbieder.id, "test")
+        _backdate_newest_change(small_world, timedelta(seconds=30))
         text = client.get("/metrics").text
 
         assert _metric(text, "keuzehulp_http_request_duration_seconds_count", **route) == counted + 1
@@ -107,17 +108,22 @@ def test_metrics_tellen_per_route_sjabloon_en_volgen_de_index(small_world):
         assert _metric(caught_up, "keuzehulp_index_lag_seconds") == 0
 
 
+def _backdate_newest_change(world, age: timedelta) -> None:
+    """Make the newest change-log row `age` old (numbering happens at commit, so set it after)."""
+    with session_scope(world.engine) as session:
+        newest = session.exec(select(ChangeLog).order_by(ChangeLog.seq.desc())).first()
+        newest.created_at = clock.now() - age
+
+
 def test_readyz_is_niet_klaar_tot_de_index_is_bijgewerkt(small_world):
     aanbieder = _one_aanbieder(small_world)
     app = create_app(small_world.settings(), engine=small_world.engine)  # no sync loop: we sync by hand
     with TestClient(app) as client:
         assert client.get("/readyz").status_code == 200
         with session_scope(small_world.engine) as session:  # a change the index has not applied
-            change = ChangeLog(aanbieder_id=aanbieder.id, reden="test", created_at=clock.now())
-            session.add(change)
+            record_change(session, aanbieder.id, "test")
         assert client.get("/readyz").status_code == 200  # a fresh change: within the grace period
-        with session_scope(small_world.engine) as session:  # 30 seconds later, still not applied
-            session.get(ChangeLog, change.seq).created_at = clock.now() - timedelta(seconds=30)
+        _backdate_newest_change(small_world, timedelta(seconds=30))  # 30 seconds later, not applied
         behind = client.get("/readyz")
         assert behind.status_code == 503 and behind.json() == {
             "status": "niet klaar",
