@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 from whoosh import index as whoosh_index
 
 from keuzehulp import clock
-from keuzehulp.models import Aanbieder, ChangeLog
+from keuzehulp.models import Aanbieder
 from keuzehulp.models.periods import CONTRACT_MODELS, public
 from keuzehulp.search.build import write_generation
 from keuzehulp.search.documents import iter_documents
@@ -34,7 +34,7 @@ from keuzehulp.search.schema import build_schema
 from keuzehulp.search.segments import SegmentCache
 from keuzehulp.search.snapshot import Snapshot
 from keuzehulp.search.vocabulary import add_words, write_specialisatie_terms, write_words
-from keuzehulp.services.changelog import changes_after, last_seq
+from keuzehulp.services.changelog import changes_after, first_change_time_after, last_seq
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,8 @@ class SearchIndex:
         self._write_lock = threading.Lock()
         self._index: whoosh_index.Index | None = None
         self._snapshot: Snapshot | None = None
+        self._snapshot_seq = 0  # the change-log position the open snapshot includes
+        self._opened_at = clock.now()
         self._segments = SegmentCache()
         self.broken = False  # set when reading failed; the sync loop heals it
 
@@ -83,22 +85,27 @@ class SearchIndex:
     # -- open and build -----------------------------------------------------------------------
 
     def open(self) -> bool:
-        """Open the live index; rebuild it from the database when missing or broken.
+        """Open the live index, rebuilding it from the database when missing or broken, and apply the
+        changes it has not seen yet (a host back after a crash is behind).
 
         Returns True when a rebuild was needed.
         """
+        self._opened_at = clock.now()
+        rebuilt = False
         with self._build_lock():  # the workers of a host start together: one builds, the others wait
             with self._write_lock:
                 try:
                     self._open_existing()
-                    return False
                 except Exception as error:  # any failure to read the index means: rebuild it
                     log.warning(
                         "Zoekindex ontbreekt of is beschadigd (%s); opnieuw opbouwen.", type(error).__name__
                     )
-            self._rebuild()
-        self.sync()
-        return True
+                    rebuilt = True
+            if rebuilt:
+                self._rebuild()
+        self.sync(wait=START_WAIT_SECONDS)
+        self.refresh()  # when another worker applied the changes first, see its commit
+        return rebuilt
 
     @contextlib.contextmanager
     def _build_lock(self):
@@ -117,14 +124,15 @@ class SearchIndex:
             raise whoosh_index.IndexError("index built with other fields")
         if not (folder / STATE_FILE).exists():
             raise whoosh_index.IndexError("generation without its own state (an older layout)")
+        seq = _read_state(folder)["last_seq"]  # read before the searcher opens: it sees at least this
         with Session(self.engine) as session:
-            if _read_state(folder)["last_seq"] > last_seq(session):
+            if seq > last_seq(session):
                 raise whoosh_index.IndexError("index is ahead of the database (database replaced)")
             write_specialisatie_terms(folder, session)  # the taxonomy is read at start-up too
         snapshot = Snapshot(ix.searcher(), self._segments, folder)
         snapshot.verify()
         snapshot.warm()
-        self._index, self._snapshot = ix, snapshot
+        self._index, self._snapshot, self._snapshot_seq = ix, snapshot, seq
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Build a fresh index from the database and make it live; returns the document count."""
@@ -159,7 +167,7 @@ class SearchIndex:
             tmp.write_text(folder.name)
             os.replace(tmp, self.index_dir / "current")
             self._index = ix
-            self._snapshot = self._new_snapshot(ix.searcher())
+            self._take_snapshot()
             self._snapshot.warm()
             for stale in self.index_dir.glob("gen-*"):
                 if stale != folder:
@@ -168,8 +176,9 @@ class SearchIndex:
 
     # -- follow the change log ----------------------------------------------------------------
 
-    def sync(self) -> int:
-        """Apply change-log rows newer than the index (and a new day's scope); returns rows applied."""
+    def sync(self, wait: float = 2.0) -> int:
+        """Apply change-log rows newer than the index (and a new day's scope); returns rows applied.
+        Waits up to `wait` seconds for another process that is writing the index."""
         if self._index is None:
             return 0
         if not self._write_lock.acquire(blocking=False):
@@ -183,7 +192,7 @@ class SearchIndex:
                 if not changes_after(session, self.state()["last_seq"], limit=1) and not self._new_day(today):
                     return 0
                 try:
-                    writer = self._index.writer(timeout=2.0)
+                    writer = self._index.writer(timeout=wait)
                 except whoosh_index.LockError:
                     return 0  # another process is writing this index
                 state = self.state()  # read under the writer's lock: another process may have moved it
@@ -205,7 +214,7 @@ class SearchIndex:
                 writer.commit()
                 newest = changes[-1].seq if changes else state["last_seq"]
                 self._write_state(folder, newest, today)
-            self._snapshot = self._new_snapshot(self._index.searcher())
+            self._take_snapshot()
             return len(changes)
         finally:
             self._write_lock.release()
@@ -225,10 +234,12 @@ class SearchIndex:
         elif not snapshot.searcher.up_to_date():
             # A fresh searcher, not searcher.refresh(): Whoosh's reuse keeps a reused segment's old
             # deletions (and segments merged away), so another process's suspension stayed visible.
-            self._snapshot = self._new_snapshot(self._index.searcher())
+            self._take_snapshot()
 
-    def _new_snapshot(self, searcher) -> Snapshot:
-        return Snapshot(searcher, self._segments, self._open_folder())
+    def _take_snapshot(self) -> None:
+        seq = self.state()["last_seq"]  # read before the searcher opens: it sees at least this
+        self._snapshot = Snapshot(self._index.searcher(), self._segments, self._open_folder())
+        self._snapshot_seq = seq
 
     def snapshot(self) -> Snapshot:
         """The current read-only view with its caches."""
@@ -237,17 +248,13 @@ class SearchIndex:
         return self._snapshot
 
     def is_ready(self) -> bool:
-        """Whether a whole index is open and has applied every change older than a few seconds."""
+        """Whether a whole index is open and the snapshot searches see every change made before this
+        process opened it and every change older than a few seconds."""
         if self._snapshot is None or self.broken:
             return False
         with Session(self.engine) as session:
-            pending = session.exec(
-                select(ChangeLog.created_at)
-                .where(ChangeLog.seq > self.state()["last_seq"])
-                .order_by(ChangeLog.seq)
-                .limit(1)
-            ).first()
-        return pending is None or pending > clock.now() - CATCH_UP_SECONDS
+            pending = first_change_time_after(session, self._snapshot_seq)
+        return pending is None or pending > max(self._opened_at, clock.now() - CATCH_UP_SECONDS)
 
     # -- healing ------------------------------------------------------------------------------
 
@@ -286,6 +293,7 @@ class SearchIndex:
 
 
 CATCH_UP_SECONDS = timedelta(seconds=10)
+START_WAIT_SECONDS = 30.0  # at start-up, how long to wait for another worker that is writing the index
 STATE_FILE = "state.json"
 
 

@@ -10,7 +10,7 @@ serialises writers anyway. The counter is held only for the last statements of a
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import event, insert, update
 from sqlalchemy.orm import Session as OrmSession
@@ -59,6 +59,17 @@ def changes_after(session: Session, seq: int, limit: int = 5000) -> list[ChangeL
     """Change rows with a sequence number above seq, oldest first."""
     query = select(ChangeLog).where(ChangeLog.seq > seq).order_by(ChangeLog.seq).limit(limit)
     return list(session.exec(query))
+
+
+def first_change_time_after(session: Session, seq: int) -> datetime | None:
+    """When the oldest change above seq was made (UTC), None when there is none: how long a
+    reader at seq has been behind."""
+    moment = session.exec(
+        select(ChangeLog.created_at).where(ChangeLog.seq > seq).order_by(ChangeLog.seq).limit(1)
+    ).first()
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
 
 
 def last_seq(session: Session) -> int:

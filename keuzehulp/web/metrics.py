@@ -18,7 +18,6 @@ import os
 import secrets
 import threading
 import time
-from datetime import UTC
 
 from prometheus_client import (
     REGISTRY,
@@ -42,9 +41,9 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from keuzehulp import clock
-from keuzehulp.models import ChangeLog, UitgaandBericht
+from keuzehulp.models import UitgaandBericht
 from keuzehulp.search.snapshot import CACHE_COUNTERS
-from keuzehulp.services.changelog import last_seq
+from keuzehulp.services.changelog import first_change_time_after, last_seq
 
 PUBLISH_SECONDS = 5  # how often each worker publishes its cache and pool figures (multiprocess mode)
 UNMATCHED = "(geen route)"  # the route label of a request answered before routing (a 404, a CSRF 403)
@@ -227,9 +226,7 @@ class SiteCollector:
     def _read_database(self, applied: int) -> list[tuple[str, str, float]]:
         with Session(self.services.engine) as session:
             newest = last_seq(session)
-            oldest_pending = session.exec(
-                select(func.min(ChangeLog.created_at)).where(ChangeLog.seq > applied)
-            ).one()
+            oldest_pending = first_change_time_after(session, applied)
             queued = session.exec(
                 select(func.count())
                 .select_from(UitgaandBericht)
@@ -242,8 +239,7 @@ class SiteCollector:
             ).one()
         lag_seconds = 0.0
         if oldest_pending is not None:
-            moment = oldest_pending if oldest_pending.tzinfo else oldest_pending.replace(tzinfo=UTC)
-            lag_seconds = max(0.0, (clock.now() - moment).total_seconds())
+            lag_seconds = max(0.0, (clock.now() - oldest_pending).total_seconds())
         return [
             ("keuzehulp_index_applied_seq", "Last change-log seq applied to this host's index.", applied),
             ("keuzehulp_changelog_seq", "Newest seq in the change log (the database).", newest),

@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from starlette.requests import Request
@@ -50,7 +51,7 @@ SHAPE = 3.0  # WCAG 1.4.11, focus rings and other non-text parts
 PAIRS = (
     *(("tekst", ground, TEXT) for ground in ("achtergrond", "vlak", "let-op", "fout-vlak", "succes-vlak")),
     ("tekst", "verschil", TEXT),
-    ("tekst-zacht", "achtergrond", TEXT),
+    ("tekst-zacht", "achtergrond", TEXT),  # also the border of every form field (needs 3.0)
     ("tekst-zacht", "vlak", TEXT),
     ("primair", "achtergrond", TEXT),
     ("primair", "vlak", TEXT),
@@ -64,7 +65,6 @@ PAIRS = (
     ("accent", "achtergrond", SHAPE),
     ("focus-rand", "achtergrond", SHAPE),
     ("focus", "primair-donker", SHAPE),
-    ("tekst-zacht", "achtergrond", SHAPE),  # the border of every form field
 )
 
 
@@ -113,13 +113,13 @@ class Theme:
             raise ValueError(f"{path}: logo.ondertitel needs a text in each of {i18n.LANGUAGES}")
         return cls(data["naam"], data["logo"]["tekst"], dict(ondertitel), colours)
 
-    @property
+    @cached_property
     def css(self) -> str:
         """The stylesheet: one custom property per colour."""
         lines = "".join(f"--{key}:{self.colours[key]};" for key in COLOURS)
         return f"/* Generated from the theme's tokens.json (docs/theme.md). */\n:root{{{lines}}}\n"
 
-    @property
+    @cached_property
     def version(self) -> str:
         """Changes whenever the stylesheet does: the link carries it, so browsers may cache for long."""
         return hashlib.sha256(self.css.encode()).hexdigest()[:12]

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from keuzehulp import clock
 from keuzehulp.db import session_scope
-from keuzehulp.models import Aanbieder, Contract
+from keuzehulp.models import Aanbieder, ChangeLog, Contract
 from keuzehulp.search.filters import SearchRequest
 from keuzehulp.search.index import SearchIndex
 from keuzehulp.services.aanbieders import set_status
@@ -63,6 +63,37 @@ def test_een_wijziging_bereikt_de_index_binnen_een_seconde_via_het_log(small_wor
         other.refresh()
         other.sync()
         time.sleep(0.05)
+
+
+def test_een_host_die_terugkomt_past_bij_het_openen_toe_wat_hij_miste(small_world):
+    """A host back after a crash opens its old index folder: before it serves, it applies what was
+    committed while it was away."""
+    slug = first_actief(small_world)
+    with session_scope(small_world.engine) as session:
+        set_status(session, slug, "beeindigd")  # committed; no index has applied it
+    back = SearchIndex(small_world.index_dir, small_world.engine)
+    assert back.open() is False  # the old folder, not a rebuild
+    assert slug not in slugs(small_world, back)
+    assert back.is_ready()
+
+
+def test_klaar_gaat_over_wat_dit_proces_ziet_niet_over_de_map(small_world):
+    """Another worker applied a change to the shared folder; this worker's view is still older, so
+    it is not ready until it has refreshed (once the change is older than the grace period)."""
+    worker = small_world.index
+    slug = first_actief(small_world)
+    with session_scope(small_world.engine) as session:
+        set_status(session, slug, "beeindigd")
+    with session_scope(small_world.engine) as session:
+        newest = session.exec(select(ChangeLog).order_by(ChangeLog.seq.desc())).first()
+        newest.created_at = clock.now() - timedelta(seconds=30)
+    other = SearchIndex(small_world.index_dir, small_world.engine)
+    other.open()  # applies the change to the shared folder
+    assert slug in slugs(small_world, worker)
+    assert not worker.is_ready()
+    worker.refresh()
+    assert slug not in slugs(small_world, worker)
+    assert worker.is_ready()
 
 
 # Whoosh leaves the broken file's handle for the garbage collector; that warning is not ours.
