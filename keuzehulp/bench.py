@@ -27,11 +27,11 @@ from starlette.routing import Route
 
 from keuzehulp import clock
 from keuzehulp.db import make_engine, session_scope, upgrade
+from keuzehulp.domain.taxonomy import Taxonomy, load_taxonomy
 from keuzehulp.search.engine import SearchEngine
 from keuzehulp.search.filters import SearchRequest, to_params
 from keuzehulp.search.index import SearchIndex
 from keuzehulp.services.demo import load_demo
-from keuzehulp.services.taxonomy import Taxonomy, load_taxonomy
 from keuzehulp.serving import start_server, stop_server
 
 TEXTS = [

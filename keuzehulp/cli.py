@@ -132,7 +132,7 @@ def db_upgrade() -> None:
 @seed_app.command("taxonomy")
 def seed_taxonomy() -> None:
     """Load regio, gemeenten, kernen, specialisaties, doelgroepen and talen from seed/."""
-    from keuzehulp.services.taxonomy import load_taxonomy
+    from keuzehulp.domain.taxonomy import load_taxonomy
 
     settings = _settings()
     with session_scope(make_engine(settings.database_url)) as session:
@@ -148,10 +148,10 @@ def seed_demo(
 ) -> None:
     """Load the taxonomy and generate demo aanbieders (fictional, marked as demo data)."""
 
+    from keuzehulp.domain.taxonomy import load_taxonomy
     from keuzehulp.models import Aanbieder
     from keuzehulp.services.demo import is_demo, load_demo
     from keuzehulp.services.demo_accounts import ensure_demo_accounts
-    from keuzehulp.services.taxonomy import load_taxonomy
 
     settings = _settings()
     engine = make_engine(settings.database_url)
@@ -242,7 +242,7 @@ def users_create(
     aanbieder: Annotated[str, typer.Option(help="Slug of the aanbieder (aanbieder accounts).")] = "",
 ) -> None:
     """Create an account and print a one-time link to set its password (also e-mailed)."""
-    from keuzehulp.models.twents_model import RuleViolation
+    from keuzehulp.domain.twents_model import RuleViolation
     from keuzehulp.services.accounts import create_user, invite
     from keuzehulp.services.audit import SYSTEM
 
@@ -310,8 +310,8 @@ def export_hsds(folder: Annotated[str, typer.Argument(help="Folder to write the 
     import json
     from pathlib import Path
 
+    from keuzehulp.domain.taxonomy import Taxonomy
     from keuzehulp.services.hsds import export
-    from keuzehulp.services.taxonomy import Taxonomy
 
     settings = _settings()
     engine = make_engine(settings.database_url)

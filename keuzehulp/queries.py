@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session, select
-from starlette.concurrency import run_in_threadpool
 
 from keuzehulp import clock
 from keuzehulp.models import (
@@ -186,11 +185,7 @@ def _scope_groups(contracten, dakjes) -> list[ScopeGroup]:
     ]
 
 
-async def fetch_profiles(engine, slugs: list[str]) -> list[Profile | None]:
-    """Profiles for slugs (None where unknown), read in a worker thread so the event loop stays free."""
-
-    def load() -> list[Profile | None]:
-        with Session(engine) as session:
-            return [load_profile(session, slug, clock.today()) for slug in slugs]
-
-    return await run_in_threadpool(load)
+def load_profiles(engine, slugs: list[str]) -> list[Profile | None]:
+    """Profiles for slugs (None where unknown); blocking: web handlers call it in a worker thread."""
+    with Session(engine) as session:
+        return [load_profile(session, slug, clock.today()) for slug in slugs]

@@ -170,7 +170,7 @@ class Resultaat(SQLModel, table=True):
 
 class ChangeLog(SQLModel, table=True):
     """Log of changes that affect search, numbered in commit order; the indexer and the change
-    feed follow it by seq (handed out by ChangeCounter, see services/changelog.py)."""
+    feed follow it by seq (handed out by ChangeCounter, see domain/changelog.py)."""
 
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     aanbieder_id: int = Field(index=True)

@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from keuzehulp.domain.resultaten import sortable_lower_bound
 from keuzehulp.models import (
     Aanbieder,
     AanbiederDoelgroep,
@@ -25,7 +26,6 @@ from keuzehulp.models import (
 )
 from keuzehulp.models.periods import current, public
 from keuzehulp.search.tokens import RESULTATEN_TOKEN, dakje_token, scope_token, spoed_token
-from keuzehulp.services.resultaten import sortable_lower_bound
 
 BATCH = 1000
 

@@ -16,14 +16,14 @@ from functools import lru_cache
 
 import numpy as np
 
+from keuzehulp.domain.taxonomy import Taxonomy
+from keuzehulp.domain.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN, dakjes_for, spoedhulp_for
 from keuzehulp.i18n import N_
-from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN, dakjes_for, spoedhulp_for
 from keuzehulp.search.errors import IndexUnavailable
 from keuzehulp.search.filters import PER_PAGE, WACHTTIJD_OPTIONS, SearchRequest
 from keuzehulp.search.schema import dutch_analyzer
 from keuzehulp.search.snapshot import Snapshot
 from keuzehulp.search.tokens import RESULTATEN_TOKEN, dakje_token, scope_token, spoed_token
-from keuzehulp.services.taxonomy import Taxonomy
 
 # Text fields and their weight in the relevance score.
 TEXT_FIELDS = {"naam": 4.0, "specialisatie_text": 2.0, "plaatsen": 1.5, "beschrijving": 1.0}

@@ -6,10 +6,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
+from keuzehulp.domain.taxonomy import Taxonomy
+from keuzehulp.domain.twents_model import DAKJES, NIVEAUS, NIVEAUS_PER_OB, OBS, PERCELEN
+from keuzehulp.domain.validation import whole_number
 from keuzehulp.i18n import gettext
-from keuzehulp.models.twents_model import DAKJES, NIVEAUS, NIVEAUS_PER_OB, OBS, PERCELEN
-from keuzehulp.services.taxonomy import Taxonomy
-from keuzehulp.services.validation import whole_number
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100  # the API may ask for more results per page

@@ -26,6 +26,7 @@ from sqlmodel import Session, select
 from whoosh import index as whoosh_index
 
 from keuzehulp import clock
+from keuzehulp.domain.changelog import changes_after, first_change_time_after, last_seq
 from keuzehulp.models import Aanbieder
 from keuzehulp.models.periods import CONTRACT_MODELS, public
 from keuzehulp.search.build import write_generation
@@ -34,7 +35,6 @@ from keuzehulp.search.schema import build_schema
 from keuzehulp.search.segments import SegmentCache
 from keuzehulp.search.snapshot import Snapshot
 from keuzehulp.search.vocabulary import add_words, write_specialisatie_terms, write_words
-from keuzehulp.services.changelog import changes_after, first_change_time_after, last_seq
 
 log = logging.getLogger(__name__)
 

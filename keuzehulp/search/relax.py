@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from keuzehulp.domain.taxonomy import Taxonomy
 from keuzehulp.i18n import N_, gettext, seed_text
 from keuzehulp.search.engine import SearchEngine
 from keuzehulp.search.filters import SearchRequest
 from keuzehulp.search.snapshot import Snapshot
-from keuzehulp.services.taxonomy import Taxonomy
 
 NEIGHBOURS = {"A": ("B",), "B": ("A", "C"), "C": ("B",)}
 MAX_OPTIONS = 3

@@ -14,6 +14,18 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from keuzehulp import clock
+from keuzehulp.domain.changelog import record_change, record_changes
+from keuzehulp.domain.twents_model import (
+    STATUSES,
+    RuleViolation,
+    check_contract,
+    check_contract_set,
+    check_dakje,
+    check_maatregelhulp,
+    check_spoedhulp,
+    overlaps,
+)
+from keuzehulp.domain.validation import normalise_agb, normalise_kvk, normalise_postcode
 from keuzehulp.models import (
     Aanbieder,
     AanbiederDoelgroep,
@@ -30,19 +42,7 @@ from keuzehulp.models import (
     Vestiging,
     WachttijdMelding,
 )
-from keuzehulp.models.twents_model import (
-    STATUSES,
-    RuleViolation,
-    check_contract,
-    check_contract_set,
-    check_dakje,
-    check_maatregelhulp,
-    check_spoedhulp,
-    overlaps,
-)
 from keuzehulp.services.audit import Actor, record
-from keuzehulp.services.changelog import record_change, record_changes
-from keuzehulp.services.validation import normalise_agb, normalise_kvk, normalise_postcode
 
 
 @dataclass

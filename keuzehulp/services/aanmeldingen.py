@@ -5,13 +5,9 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from keuzehulp import clock
-from keuzehulp.models import Aanbieder, Aanmelding
-from keuzehulp.models.twents_model import RuleViolation
-from keuzehulp.services.accounts import create_user, invite, normalise_email
-from keuzehulp.services.audit import Actor, record
-from keuzehulp.services.mail import queue_mail
-from keuzehulp.services.taxonomy import slugify
-from keuzehulp.services.validation import (
+from keuzehulp.domain.taxonomy import slugify
+from keuzehulp.domain.twents_model import RuleViolation
+from keuzehulp.domain.validation import (
     PHONE_ERROR,
     WEBSITE_ERROR,
     normalise_kvk,
@@ -19,6 +15,10 @@ from keuzehulp.services.validation import (
     valid_phone,
     valid_website,
 )
+from keuzehulp.models import Aanbieder, Aanmelding
+from keuzehulp.services.accounts import create_user, invite, normalise_email
+from keuzehulp.services.audit import Actor, record
+from keuzehulp.services.mail import queue_mail
 
 FIELDS = ("naam", "kvk", "contactpersoon", "email", "telefoon", "website", "toelichting")
 

@@ -15,10 +15,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, delete, func, select
 
 from keuzehulp import clock
+from keuzehulp.domain.twents_model import RuleViolation
 from keuzehulp.i18n import gettext
 from keuzehulp.models import Aanbieder, EenmaligeToken, Gebruiker, GebruikerGemeente, Gemeente, Sessie
 from keuzehulp.models.accounts import ROLLEN
-from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.mail import queue_mail
 

@@ -18,6 +18,8 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from keuzehulp import clock
+from keuzehulp.domain.twents_model import NIVEAUS_PER_OB, RuleViolation
+from keuzehulp.domain.validation import whole_number
 from keuzehulp.models import (
     Aanbieder,
     Consultatie,
@@ -28,11 +30,9 @@ from keuzehulp.models import (
 )
 from keuzehulp.models.consultatie import CONSULTATIE_STATUSES
 from keuzehulp.models.periods import CONTRACT_MODELS, current
-from keuzehulp.models.twents_model import NIVEAUS_PER_OB, RuleViolation
 from keuzehulp.services.accounts import gemeente_ids
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.mail import queue_mail
-from keuzehulp.services.validation import whole_number
 
 LEEFTIJDSGROEPEN = {
     "0-4": "0 tot 4 jaar",

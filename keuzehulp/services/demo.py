@@ -15,8 +15,9 @@ import yaml
 from sqlmodel import Session, select
 
 from keuzehulp import clock
+from keuzehulp.domain.taxonomy import SEED_DIR, slugify
+from keuzehulp.domain.twents_model import FUNCTIENIVEAUS, MAATREGELHULP, NIVEAUS_PER_OB
 from keuzehulp.models import Gemeente, Kern, SiteMeta, Specialisatie
-from keuzehulp.models.twents_model import FUNCTIENIVEAUS, MAATREGELHULP, NIVEAUS_PER_OB
 from keuzehulp.services.aanbieders import (
     AanbiederData,
     ContractLine,
@@ -27,7 +28,6 @@ from keuzehulp.services.aanbieders import (
     create_aanbieders,
 )
 from keuzehulp.services.demo_accounts import ensure_demo_accounts
-from keuzehulp.services.taxonomy import SEED_DIR, slugify
 
 CONTRACT_START = date(2025, 1, 1)
 CONTRACT_END = date(2028, 12, 31)

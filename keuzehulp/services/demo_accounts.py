@@ -12,9 +12,9 @@ from functools import cache
 
 from sqlmodel import Session, select
 
+from keuzehulp.domain.twents_model import OB_SCOPES
 from keuzehulp.models import Aanbieder, Contract, Gebruiker, GebruikerGemeente, Gemeente, Tarief
 from keuzehulp.models.periods import current
-from keuzehulp.models.twents_model import OB_SCOPES
 from keuzehulp.services.accounts import hash_password
 from keuzehulp.services.audit import SYSTEM, record
 

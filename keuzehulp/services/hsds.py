@@ -18,13 +18,13 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from keuzehulp.domain.resultaten import MIN_N
+from keuzehulp.domain.taxonomy import Taxonomy, labels
+from keuzehulp.domain.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
+from keuzehulp.domain.validation import published_link
 from keuzehulp.models import Aanbieder
 from keuzehulp.models.periods import public
-from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
 from keuzehulp.queries import load_profile
-from keuzehulp.services.resultaten import MIN_N
-from keuzehulp.services.taxonomy import Taxonomy, labels
-from keuzehulp.services.validation import published_link
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://keuzehulp.nl/hsds")
 TAXONOMY_TWENTS = "twents-model"

@@ -28,8 +28,10 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, select
 
 from keuzehulp import clock
-from keuzehulp.models import Aanbieder, Contract, DakjeScope, Gemeente, Maatregelhulp, Resultaat
-from keuzehulp.models.twents_model import (
+from keuzehulp.domain.changelog import record_change
+from keuzehulp.domain.resultaten import INDICATOREN, JEUGD_INDICATOREN
+from keuzehulp.domain.taxonomy import slugify
+from keuzehulp.domain.twents_model import (
     DAKJE_PERCELEN,
     DAKJES,
     PERCELEN,
@@ -40,13 +42,11 @@ from keuzehulp.models.twents_model import (
     check_maatregelhulp,
     overlaps,
 )
+from keuzehulp.domain.validation import normalise_kvk, whole_number
+from keuzehulp.models import Aanbieder, Contract, DakjeScope, Gemeente, Maatregelhulp, Resultaat
 from keuzehulp.services import kenmerken
 from keuzehulp.services.audit import Actor, record
-from keuzehulp.services.changelog import record_change
 from keuzehulp.services.kenmerken import Kenmerken
-from keuzehulp.services.resultaten import INDICATOREN, JEUGD_INDICATOREN
-from keuzehulp.services.taxonomy import slugify
-from keuzehulp.services.validation import normalise_kvk, whole_number
 
 RESULTAAT_COLUMNS = ("kvk", "periode", "indicator", "teller", "noemer", "bron")
 ALIASES = {

@@ -14,11 +14,11 @@ from datetime import date
 from sqlmodel import Session, select
 
 from keuzehulp import clock
+from keuzehulp.domain.changelog import record_change
+from keuzehulp.domain.twents_model import DIAGNOSTIEK, RuleViolation, check_spoedhulp
 from keuzehulp.models import Aanbieder, Contract
 from keuzehulp.models.periods import current
-from keuzehulp.models.twents_model import DIAGNOSTIEK, RuleViolation, check_spoedhulp
 from keuzehulp.services.audit import Actor, record
-from keuzehulp.services.changelog import record_change
 
 COLUMNS = ("ambulante_spoedhulp", "coordinatiepunt", "diagnostiek")
 _YES, _NO = ("ja", "j", "yes", "1", "waar", "true"), ("nee", "n", "no", "0", "onwaar", "false")

@@ -12,10 +12,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from keuzehulp.domain.taxonomy import Taxonomy, labels
+from keuzehulp.domain.twents_model import DAKJES, NIVEAUS, NIVEAUS_PER_OB, OBS, OBS_PER_PERCEEL, dakjes_for
 from keuzehulp.i18n import N_, gettext
-from keuzehulp.models.twents_model import DAKJES, NIVEAUS, NIVEAUS_PER_OB, OBS, OBS_PER_PERCEEL, dakjes_for
 from keuzehulp.search.filters import SearchRequest
-from keuzehulp.services.taxonomy import Taxonomy, labels
 
 ONBEKEND = "onbekend"
 STEPS = ("woonplaats", "voor_wie", "besluit", "verblijf", "wensen")

@@ -15,11 +15,11 @@ from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, delete, select
 
 from keuzehulp import clock
+from keuzehulp.domain.twents_model import RuleViolation
+from keuzehulp.domain.validation import whole_number
 from keuzehulp.models import Gebruiker, LoginPoging, Sessie
-from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services.accounts import digest, normalise_email, password_matches
 from keuzehulp.services.audit import SYSTEM, Actor, record
-from keuzehulp.services.validation import whole_number
 
 THROTTLE_WINDOW = timedelta(minutes=15)
 ACCOUNT_LIMIT = 5  # failures of one account from one address before each try must wait longer

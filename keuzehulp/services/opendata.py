@@ -6,10 +6,10 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from keuzehulp.domain.validation import published_link
 from keuzehulp.models import Aanbieder, Contract, Gemeente
 from keuzehulp.models.periods import current
 from keuzehulp.services.csvfile import csv_text
-from keuzehulp.services.validation import published_link
 
 CSV_COLUMNS = [
     "aanbieder",

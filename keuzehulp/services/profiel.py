@@ -15,6 +15,18 @@ from sqlalchemy import delete, insert, update
 from sqlmodel import Session, select
 
 from keuzehulp import clock
+from keuzehulp.domain.changelog import record_change
+from keuzehulp.domain.taxonomy import Taxonomy
+from keuzehulp.domain.twents_model import FUNCTIENIVEAUS, WERKVORMEN, RuleViolation
+from keuzehulp.domain.validation import (
+    PHONE_ERROR,
+    WEBSITE_ERROR,
+    normalise_postcode,
+    normalise_website,
+    valid_phone,
+    valid_website,
+    whole_number,
+)
 from keuzehulp.models import (
     Aanbieder,
     AanbiederDoelgroep,
@@ -27,19 +39,7 @@ from keuzehulp.models import (
     Vestiging,
     WachttijdMelding,
 )
-from keuzehulp.models.twents_model import FUNCTIENIVEAUS, WERKVORMEN, RuleViolation
 from keuzehulp.services.audit import Actor, record
-from keuzehulp.services.changelog import record_change
-from keuzehulp.services.taxonomy import Taxonomy
-from keuzehulp.services.validation import (
-    PHONE_ERROR,
-    WEBSITE_ERROR,
-    normalise_postcode,
-    normalise_website,
-    valid_phone,
-    valid_website,
-    whole_number,
-)
 
 FIELD_LABELS = {
     "beschrijving": "Beschrijving",

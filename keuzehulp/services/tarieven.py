@@ -8,16 +8,16 @@ from decimal import Decimal, InvalidOperation
 
 from sqlmodel import Session, or_, select
 
-from keuzehulp.models import Tarief
-from keuzehulp.models.twents_model import (
+from keuzehulp.domain.taxonomy import labels
+from keuzehulp.domain.twents_model import (
     DAKJES,
     NIVEAUS_PER_OB,
     OBS_PER_PERCEEL,
     RuleViolation,
     check_contract,
 )
+from keuzehulp.models import Tarief
 from keuzehulp.services.audit import Actor, record
-from keuzehulp.services.taxonomy import labels
 
 OB_CODES = tuple(f"{ob}{niveau}" for ob, niveaus in NIVEAUS_PER_OB.items() for niveau in niveaus)
 OB_PERCELEN = tuple(perceel for perceel, obs in OBS_PER_PERCEEL.items() if obs)  # jeugd, wmo

@@ -12,14 +12,14 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, select
 
 from keuzehulp import clock
+from keuzehulp.domain.twents_model import RuleViolation
+from keuzehulp.domain.validation import valid_phone
 from keuzehulp.i18n import gettext
 from keuzehulp.models import Aanbieder, Consultatie, ConsultatieBericht, Gebruiker, Gemeente, Voorkeur
-from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services.accounts import gemeente_ids, normalise_email
 from keuzehulp.services.audit import SYSTEM, Actor, record
 from keuzehulp.services.consultatie import contains_bsn, contracted_gemeenten, wijkteam_recipients
 from keuzehulp.services.mail import queue_mail
-from keuzehulp.services.validation import valid_phone
 
 MAX_TOELICHTING = 1000
 REMOVED = "[verwijderd na de bewaartermijn]"

@@ -19,13 +19,13 @@ from babel.dates import format_date
 from markupsafe import escape
 from sqlmodel import Session, select
 
+from keuzehulp.domain.taxonomy import labels
+from keuzehulp.domain.twents_model import DAKJES, OB_SCOPES, PERCEEL_OBS
 from keuzehulp.models import Aanbieder, Contract, Gemeente, WachttijdMelding
 from keuzehulp.models.periods import current
-from keuzehulp.models.twents_model import DAKJES, OB_SCOPES, PERCEEL_OBS
 from keuzehulp.search.filters import SearchRequest, to_params
 from keuzehulp.services.csvfile import csv_text
 from keuzehulp.services.profiel import STALE_AFTER_DAYS
-from keuzehulp.services.taxonomy import labels
 
 TREND_MONTHS = 12
 

@@ -7,13 +7,13 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from keuzehulp import clock
+from keuzehulp.domain.taxonomy import labels
+from keuzehulp.domain.twents_model import FUNCTIENIVEAUS, RuleViolation
+from keuzehulp.domain.validation import whole_number
 from keuzehulp.models import Aanbieder, Gebruiker
-from keuzehulp.models.twents_model import FUNCTIENIVEAUS, RuleViolation
 from keuzehulp.queries import load_profile
 from keuzehulp.services import profiel
 from keuzehulp.services.audit import Actor
-from keuzehulp.services.taxonomy import labels
-from keuzehulp.services.validation import whole_number
 from keuzehulp.web.auth import page, signed_in
 from keuzehulp.web.templating import datum
 from keuzehulp.web.visitor import see_other

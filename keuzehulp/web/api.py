@@ -12,11 +12,11 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from keuzehulp import clock
-from keuzehulp.queries import Profile, fetch_profiles
+from keuzehulp.domain.changelog import changes_with_aanbieders
+from keuzehulp.domain.validation import published_link, whole_number
+from keuzehulp.queries import Profile, load_profiles
 from keuzehulp.search.engine import SearchResult, visitor_seed
 from keuzehulp.search.filters import MAX_PER_PAGE, InvalidSearch, parse_search
-from keuzehulp.services.changelog import changes_with_aanbieders
-from keuzehulp.services.validation import published_link, whole_number
 from keuzehulp.web.links import absolute_url
 from keuzehulp.web.openapi import openapi_document
 from keuzehulp.web.presenters import matching_contracts, search_notices
@@ -97,7 +97,7 @@ async def aanbieder(request: Request) -> JSONResponse:
     services = request.app.state.services
     slug = request.path_params["slug"]
 
-    [profile] = await fetch_profiles(services.engine, [slug])
+    [profile] = await run_in_threadpool(load_profiles, services.engine, [slug])
     if profile is None:
         return error_json(404, "Aanbieder niet gevonden", {"slug": f"Er is geen aanbieder '{slug}'."})
     if not profile.is_public:

@@ -23,13 +23,13 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from keuzehulp.config import PROJECT_ROOT, Settings
 from keuzehulp.db import make_engine
+from keuzehulp.domain.taxonomy import Taxonomy
 from keuzehulp.i18n import N_, gettext, reset_language, set_language
 from keuzehulp.search.engine import SearchEngine
 from keuzehulp.search.errors import IndexUnavailable
 from keuzehulp.search.index import SearchIndex
 from keuzehulp.services.demo import is_demo
 from keuzehulp.services.mail import send_pending
-from keuzehulp.services.taxonomy import Taxonomy
 from keuzehulp.web import (
     aanbieder_area,
     aanmelden,

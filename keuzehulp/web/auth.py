@@ -21,9 +21,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
+from keuzehulp.domain.twents_model import RuleViolation
 from keuzehulp.i18n import gettext
 from keuzehulp.models import Consultatie, Gebruiker
-from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services import accounts, login
 from keuzehulp.services.audit import SYSTEM, record
 from keuzehulp.web.forms import read_form

@@ -14,6 +14,8 @@ from starlette.routing import Route
 
 from keuzehulp import clock
 from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.domain.taxonomy import labels
+from keuzehulp.domain.twents_model import DIAGNOSTIEK, STATUS_NAMEN, RuleViolation
 from keuzehulp.models import (
     Aanbieder,
     Aanmelding,
@@ -27,14 +29,12 @@ from keuzehulp.models import (
 )
 from keuzehulp.models.accounts import ROLLEN
 from keuzehulp.models.periods import current
-from keuzehulp.models.twents_model import DIAGNOSTIEK, STATUS_NAMEN, RuleViolation
 from keuzehulp.services import aanmeldingen, importeren, kenmerken, tarieven
 from keuzehulp.services.aanbieders import change_status
 from keuzehulp.services.accounts import create_user, invite, set_active
 from keuzehulp.services.audit import Actor, audit_csv, record, search_audit
 from keuzehulp.services.consultatie import contracted_gemeenten, count_overdue
 from keuzehulp.services.kenmerken import Kenmerken
-from keuzehulp.services.taxonomy import labels
 from keuzehulp.web.aanbieder_area import history_page
 from keuzehulp.web.audit_view import describe
 from keuzehulp.web.auth import page, signed_in

@@ -11,13 +11,13 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from keuzehulp import clock
+from keuzehulp.domain.resultaten import figures_for
 from keuzehulp.i18n import gettext, ngettext, seed_text
 from keuzehulp.models import Aanbieder
 from keuzehulp.models.periods import public
-from keuzehulp.queries import fetch_profiles
+from keuzehulp.queries import load_profiles
 from keuzehulp.search.filters import SearchRequest
 from keuzehulp.search.snapshot import haversine_km
-from keuzehulp.services.resultaten import figures_for
 from keuzehulp.web.budget import askable_slugs
 from keuzehulp.web.forms import read_form
 from keuzehulp.web.links import absolute_url
@@ -64,7 +64,7 @@ async def vergelijken(request: Request):
     context = comparison_context(request)
     search, _ = parse_leniently(context, services.taxonomy)
 
-    profiles = await fetch_profiles(services.engine, slugs)
+    profiles = await run_in_threadpool(load_profiles, services.engine, slugs)
     available = [p for p in profiles if p is not None and p.is_public]
     unknown = [slug for slug in slugs if slug not in {p.aanbieder.slug for p in available}]
     if unknown:

@@ -16,16 +16,16 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from keuzehulp import clock
+from keuzehulp.domain.twents_model import RuleViolation
+from keuzehulp.domain.validation import whole_number
 from keuzehulp.i18n import gettext
 from keuzehulp.models import Aanbieder, Consultatie, ConsultatieBericht, Gebruiker, Gemeente, Voorkeur
 from keuzehulp.models.consultatie import CONSULTATIE_STATUSES
 from keuzehulp.models.periods import public
-from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services import consultatie as service
 from keuzehulp.services import login, ratelimit, voorkeuren
 from keuzehulp.services.accounts import gemeente_ids
 from keuzehulp.services.audit import Actor, record
-from keuzehulp.services.validation import whole_number
 from keuzehulp.web.auth import client_address, page, signed_in
 from keuzehulp.web.forms import read_form
 from keuzehulp.web.paging import paging, search_text

@@ -7,10 +7,10 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.routing import Route
 
+from keuzehulp.domain.validation import whole_number
 from keuzehulp.i18n import other_language
 from keuzehulp.search.relax import relaxations
 from keuzehulp.services import keuzehulp as kh
-from keuzehulp.services.validation import whole_number
 from keuzehulp.web.language import switch_url
 from keuzehulp.web.public import render
 

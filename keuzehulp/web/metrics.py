@@ -41,9 +41,9 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from keuzehulp import clock
+from keuzehulp.domain.changelog import first_change_time_after, last_seq
 from keuzehulp.models import UitgaandBericht
 from keuzehulp.search.snapshot import CACHE_COUNTERS
-from keuzehulp.services.changelog import first_change_time_after, last_seq
 
 PUBLISH_SECONDS = 5  # how often each worker publishes its cache and pool figures (multiprocess mode)
 UNMATCHED = "(geen route)"  # the route label of a request answered before routing (a 404, a CSRF 403)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from keuzehulp.models.twents_model import DAKJES, NIVEAUS, PERCELEN
+from keuzehulp.domain.twents_model import DAKJES, NIVEAUS, PERCELEN
+from keuzehulp.domain.validation import DATABASE_INT_MAX
 from keuzehulp.search.filters import MAX_PAGE, MAX_PER_PAGE, MAX_WACHTTIJD, PER_PAGE, SORTS
-from keuzehulp.services.validation import DATABASE_INT_MAX
 
 _nullable_str = {"type": ["string", "null"]}
 _nullable_int = {"type": ["integer", "null"]}

@@ -13,9 +13,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from keuzehulp import clock
+from keuzehulp.domain.validation import whole_number
 from keuzehulp.services.hsds import export
 from keuzehulp.services.opendata import directory_csv
-from keuzehulp.services.validation import whole_number
 from keuzehulp.web.api import error_json
 from keuzehulp.web.links import absolute_url
 from keuzehulp.web.public import render

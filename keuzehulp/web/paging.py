@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from keuzehulp.services.validation import whole_number
+from keuzehulp.domain.validation import whole_number
 
 PAGE_SIZE = 50
 MAX_PAGE = 100_000

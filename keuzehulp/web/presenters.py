@@ -9,9 +9,9 @@ from functools import lru_cache
 
 from babel.lists import format_list
 
+from keuzehulp.domain.taxonomy import labels
 from keuzehulp.i18n import current_language, gettext, ngettext, seed_text
 from keuzehulp.search.filters import SearchRequest
-from keuzehulp.services.taxonomy import labels
 
 
 def plain_term(section: str, key, code: str) -> str:

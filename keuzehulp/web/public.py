@@ -21,9 +21,10 @@ from whoosh import query as wq
 
 from keuzehulp import clock
 from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.domain.resultaten import figures_for
+from keuzehulp.domain.twents_model import spoedhulp_for
 from keuzehulp.i18n import current_language, gettext, other_language
-from keuzehulp.models.twents_model import spoedhulp_for
-from keuzehulp.queries import fetch_profiles
+from keuzehulp.queries import load_profiles
 from keuzehulp.search.engine import visitor_seed
 from keuzehulp.search.filters import (
     MAX_QUERY_LENGTH,
@@ -36,7 +37,6 @@ from keuzehulp.search.filters import (
 from keuzehulp.search.relax import relaxations
 from keuzehulp.search.schema import dutch_analyzer
 from keuzehulp.services.profiel import freshness
-from keuzehulp.services.resultaten import figures_for
 from keuzehulp.web.budget import wijkteam_context
 from keuzehulp.web.cookies import set_token_cookie
 from keuzehulp.web.language import switch_url
@@ -281,7 +281,7 @@ async def aanbieder(request: Request):
     services = _services(request)
     slug = request.path_params["slug"]
 
-    [profile] = await fetch_profiles(services.engine, [slug])
+    [profile] = await run_in_threadpool(load_profiles, services.engine, [slug])
     if profile is None:
         unknown = gettext("We kennen geen aanbieder met dit adres. Zoek de aanbieder opnieuw.")
         raise HTTPException(404, unknown)

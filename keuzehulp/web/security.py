@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from keuzehulp.domain.validation import whole_number
 from keuzehulp.i18n import N_, gettext
-from keuzehulp.services.validation import whole_number
 from keuzehulp.web.cookies import set_token_cookie
 from keuzehulp.web.forms import UNREADABLE_FORM, UnreadableForm, body_limit, parse_form, read_body
 from keuzehulp.web.sessions import SESSION_COOKIE

@@ -16,11 +16,11 @@ from starlette.templating import Jinja2Templates
 
 from keuzehulp import i18n
 from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.domain.taxonomy import labels
+from keuzehulp.domain.twents_model import STATUS_NAMEN
+from keuzehulp.domain.validation import published_link
 from keuzehulp.i18n import N_
-from keuzehulp.models.twents_model import STATUS_NAMEN
 from keuzehulp.search.filters import to_params
-from keuzehulp.services.taxonomy import labels
-from keuzehulp.services.validation import published_link
 from keuzehulp.web import facets
 from keuzehulp.web.language import dutch_only, switch_url
 from keuzehulp.web.presenters import scope_line, term_labels

@@ -10,8 +10,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 
+from keuzehulp.domain.twents_model import NIVEAUS_PER_OB, PERCEEL_OBS
 from keuzehulp.models import Gebruiker, Gemeente
-from keuzehulp.models.twents_model import NIVEAUS_PER_OB, PERCEEL_OBS
 from keuzehulp.services.accounts import gemeente_ids
 from keuzehulp.services.consultatie import read_moments
 from keuzehulp.services.voorkeuren import for_wijkteam

@@ -7,6 +7,8 @@ from datetime import date
 
 from sqlalchemy import and_, exists, false, func, or_, select
 
+from keuzehulp.domain.resultaten import INDICATOREN, MIN_N
+from keuzehulp.domain.twents_model import DAKJE_PERCELEN
 from keuzehulp.models import (
     Aanbieder,
     AanbiederDoelgroep,
@@ -21,9 +23,7 @@ from keuzehulp.models import (
     Specialisatie,
     Taal,
 )
-from keuzehulp.models.twents_model import DAKJE_PERCELEN
 from keuzehulp.search.filters import SearchRequest
-from keuzehulp.services.resultaten import INDICATOREN, MIN_N
 
 
 def _valid(model, today: date):

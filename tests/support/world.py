@@ -12,10 +12,10 @@ from sqlalchemy import Engine
 from keuzehulp import clock
 from keuzehulp.config import Settings
 from keuzehulp.db import make_engine, session_scope, upgrade
+from keuzehulp.domain.taxonomy import Taxonomy, load_taxonomy
 from keuzehulp.search.engine import SearchEngine
 from keuzehulp.search.index import SearchIndex
 from keuzehulp.services.demo import load_demo
-from keuzehulp.services.taxonomy import Taxonomy, load_taxonomy
 
 _names = itertools.count()
 

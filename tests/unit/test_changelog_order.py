@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
+from keuzehulp.domain.changelog import last_seq, record_change
 from keuzehulp.models import Aanbieder, ChangeLog
 from keuzehulp.search.engine import SearchRequest
-from keuzehulp.services.changelog import last_seq, record_change
 from keuzehulp.web.app import create_app
 
 

@@ -214,7 +214,7 @@ def test_een_parallelle_opbouw_geeft_dezelfde_index_als_een_serieele(small_world
 
 def test_een_nieuw_woord_in_een_profiel_komt_in_bedoelde_u(small_world):
     """The word list for suggestions lives beside the generation and follows the change log."""
-    from keuzehulp.services.changelog import record_change
+    from keuzehulp.domain.changelog import record_change
 
     typo = SearchRequest(q="kwispeltherapeit")
     assert small_world.search.search(small_world.index.snapshot(), typo, 1).suggestion is None

@@ -50,7 +50,7 @@ def test_0007_maakt_van_een_ob_tarief_een_tarief_per_perceel_dat_die_ob_heeft(da
 def test_0008_telt_verder_vanaf_het_hoogste_volgnummer_en_terug_kan_ook(database_factory):
     from sqlmodel import Session
 
-    from keuzehulp.services.changelog import record_change
+    from keuzehulp.domain.changelog import record_change
 
     url = database_factory.blank_url()
     config = alembic_config(url)

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from keuzehulp.cli import app as cli
 from keuzehulp.db import session_scope
+from keuzehulp.domain.changelog import record_change
 from keuzehulp.models import Aanbieder
-from keuzehulp.services.changelog import record_change
 from keuzehulp.web.app import create_app
 from tests.support.world import DatabaseFactory, build_world
 

@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from keuzehulp import clock
 from keuzehulp.db import session_scope
+from keuzehulp.domain.resultaten import INDICATOREN, Figure, benchmarks, figures_for, wilson
 from keuzehulp.services.aanbieders import AanbiederData, ContractLine, ResultaatData, create_aanbieders
-from keuzehulp.services.resultaten import INDICATOREN, Figure, benchmarks, figures_for, wilson
 
 START = date(2025, 1, 1)
 
@@ -106,7 +106,7 @@ def test_regionale_mediaan_over_aanbieders_met_hetzelfde_perceel_en_ob_en_genoeg
 
 
 def test_sorteerwaarde_is_de_ondergrens_niet_het_percentage():
-    from keuzehulp.services.resultaten import sortable_lower_bound
+    from keuzehulp.domain.resultaten import sortable_lower_bound
 
     small_perfect = sortable_lower_bound([("2026-H1", "3.4", 10, 10)])
     large_good = sortable_lower_bound([("2026-H1", "3.4", 216, 240)])

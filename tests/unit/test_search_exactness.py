@@ -15,13 +15,13 @@ from sqlmodel import Session, select
 
 from keuzehulp import clock
 from keuzehulp.db import session_scope
+from keuzehulp.domain.changelog import record_change
+from keuzehulp.domain.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
 from keuzehulp.models import Aanbieder, AanbiederSpecialisatie, Contract, Specialisatie
-from keuzehulp.models.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
 from keuzehulp.search.documents import iter_documents
 from keuzehulp.search.filters import SORTS, WACHTTIJD_OPTIONS, SearchRequest
 from keuzehulp.search.schema import dutch_analyzer
 from keuzehulp.services.aanbieders import set_status
-from keuzehulp.services.changelog import record_change
 from tests.support.sql_reference import facet_request, sql_count, sql_slugs
 
 GEMEENTEN = [

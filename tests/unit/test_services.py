@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import Session, func, select
 
 from keuzehulp.db import session_scope
+from keuzehulp.domain.twents_model import RuleViolation, check_contract, check_contract_set
 from keuzehulp.models import Aanbieder, ChangeLog, Contract, DakjeScope, Vestiging
-from keuzehulp.models.twents_model import RuleViolation, check_contract, check_contract_set
 from keuzehulp.services.aanbieders import (
     AanbiederData,
     ContractLine,
@@ -131,7 +131,7 @@ def test_seedbestanden_hebben_alleen_bekende_velden():
     """A comma inside an unquoted flow-style value once split a label into extra keys."""
     import yaml
 
-    from keuzehulp.services.taxonomy import SEED_DIR
+    from keuzehulp.domain.taxonomy import SEED_DIR
 
     for item in yaml.safe_load((SEED_DIR / "specialisaties.yaml").read_text(encoding="utf-8")):
         assert set(item) == {"slug", "naam", "label_b1", "synoniemen"}, item

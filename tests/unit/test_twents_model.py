@@ -2,7 +2,7 @@
 
 import pytest
 
-from keuzehulp.models.twents_model import RuleViolation, check_contract, check_contract_set, check_dakje
+from keuzehulp.domain.twents_model import RuleViolation, check_contract, check_contract_set, check_dakje
 
 
 @pytest.mark.parametrize(
@@ -49,7 +49,7 @@ def test_e_aanbieder_levert_helemaal_geen_a_b_of_c():
 def test_perioden_overlappen():
     from datetime import date
 
-    from keuzehulp.models.twents_model import overlaps
+    from keuzehulp.domain.twents_model import overlaps
 
     jan, jun, dec = date(2027, 1, 1), date(2027, 6, 30), date(2027, 12, 31)
     assert overlaps(jan, jun, jun, None) and overlaps(jan, None, dec, dec)
@@ -67,7 +67,7 @@ def test_dakje_1_tot_3_vraagt_een_ob_contract_maar_pleegzorg_niet():
 
 
 def test_pleegzorg_en_gezinshuis_zijn_jeugd():
-    from keuzehulp.models.twents_model import dakjes_for
+    from keuzehulp.domain.twents_model import dakjes_for
 
     assert dakjes_for("wmo") == ("1", "2", "3")
     assert dakjes_for("jeugd") == ("0-A", "0-B", "1", "2", "3")
@@ -75,7 +75,7 @@ def test_pleegzorg_en_gezinshuis_zijn_jeugd():
 
 
 def test_ambulante_spoedhulp_hoort_bij_jeugd_en_het_coordinatiepunt():
-    from keuzehulp.models.twents_model import check_spoedhulp
+    from keuzehulp.domain.twents_model import check_spoedhulp
 
     check_spoedhulp(True, True, {"jeugd"})
     check_spoedhulp(False, False, {"wmo"})

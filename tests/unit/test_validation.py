@@ -1,7 +1,7 @@
 import pytest
 
-from keuzehulp.models.twents_model import RuleViolation
-from keuzehulp.services.validation import normalise_agb, normalise_kvk, normalise_postcode
+from keuzehulp.domain.twents_model import RuleViolation
+from keuzehulp.domain.validation import normalise_agb, normalise_kvk, normalise_postcode
 
 
 @pytest.mark.parametrize(
@@ -32,7 +32,7 @@ def test_agb_is_optioneel_maar_dan_8_cijfers():
 
 
 def test_telefoonnummers_zoals_mensen_ze_schrijven():
-    from keuzehulp.services.validation import valid_phone
+    from keuzehulp.domain.validation import valid_phone
 
     for good in (
         "053 123 45 67",
@@ -48,7 +48,7 @@ def test_telefoonnummers_zoals_mensen_ze_schrijven():
 
 
 def test_websites_alleen_http_en_https_en_https_erbij_als_het_ontbreekt():
-    from keuzehulp.services.validation import normalise_website, published_link, valid_website
+    from keuzehulp.domain.validation import normalise_website, published_link, valid_website
 
     assert normalise_website("www.voorbeeld.nl") == "https://www.voorbeeld.nl"
     assert normalise_website("voorbeeld.nl/over-ons") == "https://voorbeeld.nl/over-ons"

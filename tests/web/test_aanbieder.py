@@ -8,12 +8,12 @@ from sqlmodel import Session, select
 
 from keuzehulp import clock
 from keuzehulp.db import session_scope
+from keuzehulp.domain.resultaten import main_scope
+from keuzehulp.domain.taxonomy import labels
 from keuzehulp.models import Aanbieder, DakjeScope, Resultaat, Vestiging
 from keuzehulp.models.periods import current
 from keuzehulp.queries import load_profile
 from keuzehulp.services.aanbieders import set_status
-from keuzehulp.services.resultaten import main_scope
-from keuzehulp.services.taxonomy import labels
 
 
 def test_profiel_toont_contracten_wachttijd_en_contact(demo_client, demo_world):

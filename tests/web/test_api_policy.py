@@ -7,9 +7,9 @@ from starlette.testclient import TestClient
 
 from keuzehulp import clock
 from keuzehulp.db import session_scope
+from keuzehulp.domain.changelog import last_seq
 from keuzehulp.models import Aanbieder
 from keuzehulp.services.aanbieders import set_status
-from keuzehulp.services.changelog import last_seq
 from keuzehulp.web.app import create_app
 from tests.support.openapi import validate
 

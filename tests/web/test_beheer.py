@@ -16,6 +16,8 @@ from starlette.testclient import TestClient
 from keuzehulp import clock
 from keuzehulp.config import PROJECT_ROOT
 from keuzehulp.db import session_scope
+from keuzehulp.domain.changelog import record_change
+from keuzehulp.domain.twents_model import PERCEEL_OBS
 from keuzehulp.models import (
     Aanbieder,
     Aanmelding,
@@ -26,10 +28,8 @@ from keuzehulp.models import (
     Tarief,
     UitgaandBericht,
 )
-from keuzehulp.models.twents_model import PERCEEL_OBS
 from keuzehulp.services.aanbieders import AanbiederData, ContractLine, create_aanbieders
 from keuzehulp.services.audit import SYSTEM
-from keuzehulp.services.changelog import record_change
 from keuzehulp.services.demo_accounts import demo_aanbieder
 from keuzehulp.services.mail import send_pending
 from keuzehulp.services.tarieven import add_tarief

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from keuzehulp import clock
+from keuzehulp.domain.twents_model import RuleViolation
 from keuzehulp.models import (
     Aanbieder,
     Consultatie,
@@ -18,7 +19,6 @@ from keuzehulp.models import (
     UitgaandBericht,
     Voorkeur,
 )
-from keuzehulp.models.twents_model import RuleViolation
 from keuzehulp.services import consultatie as service
 from keuzehulp.services.demo_accounts import demo_aanbieder
 from keuzehulp.services.jobs import run_jobs

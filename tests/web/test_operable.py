@@ -15,8 +15,8 @@ from starlette.testclient import TestClient
 
 from keuzehulp import clock
 from keuzehulp.db import session_scope
+from keuzehulp.domain.changelog import record_change
 from keuzehulp.models import Aanbieder, ChangeLog
-from keuzehulp.services.changelog import record_change
 from keuzehulp.services.mail import queue_mail
 from keuzehulp.web.app import create_app
 from keuzehulp.web.log_privacy import JsonLines

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from keuzehulp.services.taxonomy import labels
+from keuzehulp.domain.taxonomy import labels
 
 SPOED_PAGES = ["/", "/zoeken", "/keuzehulp", "/uitleg"]  # where an inwoner looks for spoed
 

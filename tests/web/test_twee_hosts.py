@@ -20,12 +20,12 @@ from sqlmodel import Session, select
 
 from keuzehulp import clock
 from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.domain.changelog import last_seq
 from keuzehulp.models import Aanbieder, AanbiederVersie, ChangeLog, Gebruiker
 from keuzehulp.search.filters import SearchRequest
 from keuzehulp.services import importeren
 from keuzehulp.services.aanbieders import set_status
 from keuzehulp.services.audit import SYSTEM
-from keuzehulp.services.changelog import last_seq
 from keuzehulp.serving import start_server, stop_server
 from tests.support.accounts import DEMO, PASSWORD, add_user, login, login_as, post_form
 from tests.support.sql_reference import sql_slugs
