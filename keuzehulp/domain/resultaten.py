@@ -28,23 +28,54 @@ Z95 = 1.959963984540054
 class Indicator:
     code: str
     naam: str
-    zin: str  # "{teller} van de {noemer} cliënten ..."
+    zin: str  # "{tens} van de 10 cliënten ..." (several)
+    zin_een: str  # "1 van de 10 cliënten ..." (one)
     higher_is_better: bool
 
 
 INDICATOREN = {  # names and sentence parts are translated where they are shown
     "uitval": Indicator(
-        "uitval", N_("Gestopt voor het einde"), N_("stopten voordat de hulp klaar was"), False
+        "uitval",
+        N_("Gestopt voor het einde"),
+        N_("stopten voordat de hulp klaar was"),
+        N_("stopte voordat de hulp klaar was"),
+        False,
     ),
     "tevredenheid": Indicator(
-        "tevredenheid", N_("Tevreden over de hulp"), N_("waren tevreden over wat de hulp opleverde"), True
+        "tevredenheid",
+        N_("Tevreden over de hulp"),
+        N_("waren tevreden over wat de hulp opleverde"),
+        N_("was tevreden over wat de hulp opleverde"),
+        True,
     ),
-    "3.1": Indicator("3.1", N_("Verder zonder hulp"), N_("konden na afloop verder zonder hulp"), True),
+    "3.1": Indicator(
+        "3.1",
+        N_("Verder zonder hulp"),
+        N_("konden na afloop verder zonder hulp"),
+        N_("kon na afloop verder zonder hulp"),
+        True,
+    ),
     "3.2": Indicator(
-        "3.2", N_("Geen nieuwe hulp nodig"), N_("hadden daarna geen nieuwe jeugdhulp nodig"), True
+        "3.2",
+        N_("Geen nieuwe hulp nodig"),
+        N_("hadden daarna geen nieuwe jeugdhulp nodig"),
+        N_("had daarna geen nieuwe jeugdhulp nodig"),
+        True,
     ),
-    "3.3": Indicator("3.3", N_("Minder problemen"), N_("hadden minder problemen of konden meer zelf"), True),
-    "3.4": Indicator("3.4", N_("Doelen gehaald"), N_("bereikten de afgesproken doelen"), True),
+    "3.3": Indicator(
+        "3.3",
+        N_("Minder problemen"),
+        N_("hadden minder problemen of konden meer zelf"),
+        N_("had minder problemen of kon meer zelf"),
+        True,
+    ),
+    "3.4": Indicator(
+        "3.4",
+        N_("Doelen gehaald"),
+        N_("bereikten de afgesproken doelen"),
+        N_("bereikte de afgesproken doelen"),
+        True,
+    ),
 }
 
 
@@ -106,9 +137,10 @@ class Figure:
             return gettext("Te weinig gegevens om iets te zeggen (minder dan %(min)s cliënten).") % {
                 "min": MIN_N
             }
+        tens = round(self.rate * 10)
         text = gettext("%(tens)s van de 10 cliënten %(wat)s.") % {
-            "tens": round(self.rate * 10),
-            "wat": gettext(self.indicator.zin),
+            "tens": tens,
+            "wat": gettext(self.indicator.zin_een if tens == 1 else self.indicator.zin),  # the verb agrees
         }
         comparisons = {
             "ongeveer gelijk": gettext("Dat is ongeveer gelijk aan andere aanbieders."),

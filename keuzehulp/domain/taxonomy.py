@@ -121,6 +121,12 @@ class Taxonomy:
         wanted = slugify(value)
         return next((k for k in self.kernen if k.slug == wanted), None)
 
+    def distance_origin(self, woonplaats: str | None, gemeente: str | None) -> Kern | Gemeente | None:
+        """Where distances are measured from: the woonplaats, else the centre of the gemeente."""
+        if woonplaats and (kern := self.kern(woonplaats)):
+            return kern
+        return self.gemeente(gemeente) if gemeente else None
+
     def specialisatie(self, slug: str) -> Specialisatie | None:
         """The specialisatie with this slug."""
         return next((s for s in self.specialisaties if s.slug == slug), None)

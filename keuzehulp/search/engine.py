@@ -420,11 +420,8 @@ class SearchEngine:
         return matches
 
     def _reference_point(self, r: SearchRequest) -> tuple[float, float] | None:
-        if r.woonplaats and (kern := self.taxonomy.kern(r.woonplaats)):
-            return kern.lat, kern.lon
-        if r.gemeente and (gemeente := self.taxonomy.gemeente(r.gemeente)):
-            return gemeente.lat, gemeente.lon
-        return None
+        origin = self.taxonomy.distance_origin(r.woonplaats, r.gemeente)
+        return (origin.lat, origin.lon) if origin else None
 
     @staticmethod
     def _order(snapshot, docnums, sort, seed, distances, text=None) -> np.ndarray:

@@ -352,16 +352,21 @@ class Freshness:
 STALE_AFTER_DAYS = 56
 
 
+def _stale(moment: date | None, today: date) -> bool:
+    return moment is None or (today - moment).days > STALE_AFTER_DAYS
+
+
+def wachttijd_stale(weken: int | None, bevestigd_op: date | None, today: date) -> bool:
+    """Whether a given wachttijd is 'mogelijk verouderd': not confirmed in the last 8 weeks."""
+    return weken is not None and _stale(bevestigd_op, today)
+
+
 def freshness(aanbieder: Aanbieder, today: date) -> Freshness:
     """The freshness of a profile on a day."""
-
-    def stale(moment: date | None) -> bool:
-        return moment is None or (today - moment).days > STALE_AFTER_DAYS
-
     profiel_op = aanbieder.profiel_bevestigd_op or aanbieder.created_at.date()
     return Freshness(
         aanbieder.wachttijd_bevestigd_op,
         profiel_op,
-        aanbieder.wachttijd_weken is not None and stale(aanbieder.wachttijd_bevestigd_op),
-        stale(profiel_op),
+        wachttijd_stale(aanbieder.wachttijd_weken, aanbieder.wachttijd_bevestigd_op, today),
+        _stale(profiel_op, today),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from markupsafe import Markup
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -18,10 +19,11 @@ from keuzehulp.models.periods import public
 from keuzehulp.queries import load_profiles
 from keuzehulp.search.filters import SearchRequest
 from keuzehulp.search.snapshot import haversine_km
+from keuzehulp.services.profiel import wachttijd_stale
 from keuzehulp.web.budget import askable_slugs
 from keuzehulp.web.forms import read_form
 from keuzehulp.web.links import absolute_url
-from keuzehulp.web.presenters import contract_matches, scope_line, term_labels
+from keuzehulp.web.presenters import contract_matches, distance_text, scope_line, term_labels
 from keuzehulp.web.public import parse_leniently, render
 from keuzehulp.web.sessions import viewer
 from keuzehulp.web.shortlist import (
@@ -45,9 +47,13 @@ def _active_names(engine, slugs: list[str]) -> dict[str, str]:
 
 
 async def vergelijken(request: Request):
-    """The aligned comparison of the aanbieders in the URL (?a=...), or else the shortlist."""
+    """The aligned comparison of the aanbieders in the URL (?a=...), or else the shortlist.
+
+    A URL with other aanbieders than the visitor's shortlist is a shared comparison: "Haal weg" then
+    links to the same comparison without that one, and the visitor may keep it as their own."""
     services = request.app.state.services
-    requested = request.query_params.getlist("a") or read_shortlist(request)
+    own = read_shortlist(request)
+    requested = request.query_params.getlist("a") or own
     messages = []
     slugs: list[str] = []
     for slug in requested:
@@ -61,18 +67,31 @@ async def vergelijken(request: Request):
             % {"max": MAX_SHORTLIST}
         )
         slugs = slugs[:MAX_SHORTLIST]
-    context = comparison_context(request)
-    search, _ = parse_leniently(context, services.taxonomy)
+    where = comparison_context(request)
+    search, _ = parse_leniently(where, services.taxonomy)
 
-    profiles = await run_in_threadpool(load_profiles, services.engine, slugs)
-    available = [p for p in profiles if p is not None and p.is_public]
-    unknown = [slug for slug in slugs if slug not in {p.aanbieder.slug for p in available}]
+    found = await run_in_threadpool(load_profiles, services.engine, slugs)
+    profiles = [p for p in found if p is not None and p.is_public]
+    unavailable = [p.aanbieder.naam for p in found if p is not None and not p.is_public]
+    unknown = [slug for slug, p in zip(slugs, found, strict=True) if p is None]
+    if unavailable:
+        messages.append(
+            ngettext(
+                "Deze aanbieder is nu niet beschikbaar: %(namen)s.",
+                "Deze aanbieders zijn nu niet beschikbaar: %(namen)s.",
+                len(unavailable),
+            )
+            % {"namen": ", ".join(unavailable)}
+        )
     if unknown:
         messages.append(
-            gettext("Deze aanbieders kennen we niet of zijn nu niet beschikbaar: %(slugs)s.")
+            ngettext(
+                "Dit adres van een aanbieder kennen we niet: %(slugs)s.",
+                "Deze adressen van aanbieders kennen we niet: %(slugs)s.",
+                len(unknown),
+            )
             % {"slugs": ", ".join(unknown)}
         )
-    profiles = available
     figures = await run_in_threadpool(_doelen_gehaald, services.engine, [p.aanbieder.id for p in profiles])
     by_outcome = request.query_params.get("sorteer") == "resultaat"
     if by_outcome:  # surest 'doelen gehaald' first: the interval's lower bound, never the raw rate
@@ -82,7 +101,9 @@ async def vergelijken(request: Request):
     if any(figures):
         cells = [_describe(f) for f in figures]
         rows.append({"label": gettext("Doelen gehaald"), "cells": cells, "differs": len(set(cells)) > 1})
-    share_query = urlencode([("a", p.aanbieder.slug) for p in profiles] + context.multi_items())
+    shown = [p.aanbieder.slug for p in profiles]
+    share_query = _comparison_query(shown, where)
+    shared = bool(shown) and set(shown) != set(own)
     context = {
         "profiles": profiles,
         "rows": rows,
@@ -90,12 +111,24 @@ async def vergelijken(request: Request):
         "search": search,
         "share_query": share_query,
         "share_url": absolute_url(request, "vergelijken") + "?" + share_query,
+        "shared": shared,
+        "own_count": len(own),
+        "without": {
+            slug: _comparison_query([s for s in shown if s != slug], where, by_outcome) for slug in shown
+        },
         "gemeente": _gemeente_of(search, services.taxonomy),
         "wijkteam": getattr(await viewer(request), "rol", None) == "wijkteam",
         "askable": await askable_slugs(request, profiles),
         "by_outcome": by_outcome,
+        "vandaag": clock.today(),
     }
     return render(request, "pages/vergelijken.html", context)
+
+
+def _comparison_query(slugs: list[str], where, by_outcome: bool = False) -> str:
+    """The query string of a comparison of these aanbieders in this search context."""
+    sort = [("sorteer", "resultaat")] if by_outcome else []
+    return urlencode([("a", slug) for slug in slugs] + where.multi_items() + sort)
 
 
 def _gemeente_of(search: SearchRequest, taxonomy):
@@ -148,11 +181,8 @@ def listed(items, empty: str = "") -> str:
 def comparison_rows(profiles, search: SearchRequest, taxonomy) -> list[dict]:
     """One row per aspect, one cell per aanbieder; `differs` marks rows with different values."""
     gemeente = taxonomy.gemeente(search.gemeente) if search.gemeente else None
-    point = None
-    if search.woonplaats and (kern := taxonomy.kern(search.woonplaats)):
-        point = (kern.lat, kern.lon)
-    elif gemeente:
-        point = (gemeente.lat, gemeente.lon)
+    origin = taxonomy.distance_origin(search.woonplaats, search.gemeente)
+    today = clock.today()
 
     def contracted(p) -> str:
         if not any((search.gemeente, search.perceel, search.ob, search.niveau)):
@@ -163,19 +193,26 @@ def comparison_rows(profiles, search: SearchRequest, taxonomy) -> list[dict]:
 
     def distance(p) -> str:
         public = [v for v in p.public_vestigingen if "lat" in v]
-        if point is None or not public:
+        if origin is None or not public:
             return gettext("Onbekend")
-        km = min(float(haversine_km(*point, v["lat"], v["lon"])) for v in public)
-        return f"{km:.0f} km"
+        km = min(float(haversine_km(origin.lat, origin.lon, v["lat"], v["lon"])) for v in public)
+        return distance_text(km, origin)
 
     def wachttijd(p) -> str:
         a = p.aanbieder
-        if a.wachttijd_bevestigd_op is None:
-            return weken(a.wachttijd_weken)
-        return gettext("%(weken)s (bevestigd op %(datum)s)") % {
-            "weken": weken(a.wachttijd_weken),
-            "datum": datum(a.wachttijd_bevestigd_op),
-        }
+        text = weken(a.wachttijd_weken)
+        if a.wachttijd_bevestigd_op is not None:
+            text = gettext("%(weken)s (bevestigd op %(datum)s)") % {
+                "weken": text,
+                "datum": datum(a.wachttijd_bevestigd_op),
+            }
+        if not wachttijd_stale(a.wachttijd_weken, a.wachttijd_bevestigd_op, today):
+            return text
+        return Markup('{} <span class="verouderd"><strong>{}</strong> {}</span>').format(
+            text,
+            gettext("Mogelijk verouderd:"),
+            gettext("de aanbieder heeft de wachttijd al meer dan 8 weken niet bevestigd."),
+        )
 
     def dakjes(p) -> str:
         names = term_labels("dakje")
@@ -231,6 +268,12 @@ async def lijst(request: Request):
     naam = names.get(slug, "")
     if actie == "leegmaken":
         slugs, message = [], gettext("Uw vergelijking is leeg.")
+    elif actie == "bewaren":  # a shared comparison becomes the visitor's own
+        shared = [s for s in dict.fromkeys(form.getlist("a")) if is_slug(s)][:MAX_SHORTLIST]
+        active = await run_in_threadpool(_active_names, services.engine, shared)
+        slugs = [s for s in shared if s in active]
+        message = gettext("Deze vergelijking is nu uw eigen vergelijking.")
+        added = bool(slugs)
     elif slug not in names:
         message = gettext("Deze aanbieder kennen we niet of is nu niet beschikbaar.")
     elif actie == "verwijderen":
@@ -264,7 +307,7 @@ async def lijst(request: Request):
         response = render(request, "partials/vergelijk_antwoord.html", answer)
     else:
         response = RedirectResponse(terug, status_code=303)
-        flash(response, message, vergelijking=in_lijst)
+        flash(response, message, vergelijking=in_lijst, bij=slug if slug in names else "")
         visitor(request).finish(response)  # render() does this for the htmx answer
     write_shortlist(response, slugs)
     if added:

@@ -11,6 +11,7 @@ from babel.lists import format_list
 
 from keuzehulp.domain.taxonomy import labels
 from keuzehulp.i18n import current_language, gettext, ngettext, seed_text
+from keuzehulp.models import Gemeente
 from keuzehulp.search.filters import SearchRequest
 
 
@@ -58,6 +59,18 @@ def _scope_line(perceel: str | None, ob: int | None, niveaus: tuple[str, ...], l
     )
     code = ", ".join(codes)
     return f"{text} ({code})" if text and code else text or code
+
+
+def distance_text(km: float, origin) -> str:
+    """A distance and where it is measured from: '1 km van Delden', '3 km van Enschede (centrum)'."""
+    return gettext("%(km)s km van %(plaats)s") % {"km": f"{km:.0f}", "plaats": origin_name(origin)}
+
+
+def origin_name(origin) -> str:
+    """The woonplaats distances are measured from, or the centre of the gemeente."""
+    if isinstance(origin, Gemeente):
+        return gettext("%(gemeente)s (centrum)") % {"gemeente": origin.naam}
+    return origin.naam
 
 
 def contract_matches(request: SearchRequest, gemeente: str, perceel: str, ob, niveau) -> bool:

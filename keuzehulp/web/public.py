@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import lru_cache
 from urllib.parse import urlencode
 
@@ -15,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse
 from starlette.routing import Route
 from whoosh import query as wq
 
@@ -36,11 +37,11 @@ from keuzehulp.search.filters import (
 )
 from keuzehulp.search.relax import relaxations
 from keuzehulp.search.schema import dutch_analyzer
-from keuzehulp.services.profiel import freshness
+from keuzehulp.services.profiel import freshness, wachttijd_stale
 from keuzehulp.web.budget import wijkteam_context
 from keuzehulp.web.cookies import set_token_cookie
 from keuzehulp.web.language import switch_url
-from keuzehulp.web.presenters import contract_summary, search_notices
+from keuzehulp.web.presenters import contract_summary, distance_text, origin_name, search_notices
 from keuzehulp.web.searchwork import run_search_work
 from keuzehulp.web.shortlist import read_shortlist
 from keuzehulp.web.templating import search_url
@@ -88,19 +89,35 @@ async def zoeken(request: Request):
     """
     services = _services(request)
     query = request.scope["query_string"].decode("utf-8", "replace")
+    fragment = request.headers.get("hx-request") == "true"
+    clean = _without_empty(request.url.path, query)
+    if clean and not fragment:
+        return RedirectResponse(clean, status_code=302)
     search, errors = _parse_query(query, current_language(), services.taxonomy)
     snapshot = services.index.snapshot()
     token, new_token = _order_token(request)
     seed = visitor_seed(token, clock.today())
-    fragment = request.headers.get("hx-request") == "true"
     page = _SearchPage(request, search, errors, snapshot, seed, fragment)
     if page.is_quick():
         response = page.response()
     else:
         response = await run_search_work(page.response)
+    if clean:  # htmx sends the whole filter form: the address bar gets the clean URL
+        response.headers["HX-Push-Url"] = clean
     if new_token:
         set_token_cookie(response, ORDER_COOKIE, token, max_age=86400)
     return response
+
+
+@lru_cache(maxsize=4096)
+def _without_empty(path: str, query: str) -> str | None:
+    """The search URL without its empty parameters (`ob=&sort=`, as a GET form sends them), or None
+    when it has none."""
+    params = QueryParams(query).multi_items()
+    if all(value != "" for _, value in params):
+        return None
+    kept = urlencode([(name, value) for name, value in params if value != ""])
+    return f"{path}?{kept}" if kept else path
 
 
 class _SearchPage:
@@ -133,6 +150,7 @@ class _SearchPage:
 
     def context(self) -> dict:
         services, search, result = self.services, self.search, self.result()
+        origin = services.taxonomy.distance_origin(search.woonplaats, search.gemeente)
         return marker_context() | {
             "search": search,
             "notices": search_notices(search, result),
@@ -142,6 +160,7 @@ class _SearchPage:
             "demo": services.demo,
             "taxonomy": services.taxonomy,
             "gemeente": services.taxonomy.gemeente(search.gemeente) if search.gemeente else None,
+            "afstand_vanaf": origin_name(origin) if origin else None,
         }
 
     def render_page(self) -> list[bytes]:
@@ -162,12 +181,26 @@ class _SearchPage:
         cards = snapshot.memo("results", self.cards_key, self.render_cards)
         person = visitor(self.request)
         terug = _return_to(services.templates.env.globals["path"]("zoeken"), self.search)
-        body = person.personalise(pieces, {"kaarten": cards % slot_values(terug=terug, csrf=person.csrf)})
+        parts = {"kaarten": cards % slot_values(terug=terug, csrf=person.csrf)}
+        if person.melding_bij:  # "Vergelijk" without JavaScript: the answer shows in its card
+            parts = _message_in_card(parts, person.melding_bij, str(person.context()["melding"]).encode())
+        body = person.personalise(pieces, parts)
         status = 400 if self.errors else 200
         response = RenderedTemplateResponse(body, self.template, self.context, status_code=status)
         person.finish(response)
         response.headers["Vary"] = "HX-Request"
         return response
+
+
+def _message_in_card(parts: dict[str, bytes], slug: str, melding: bytes) -> dict[str, bytes]:
+    """The one-time message under the "Vergelijk" button of the aanbieder's card, where htmx would
+    put it, instead of at the top of the page (unless that card is not on this page)."""
+    cards = parts["kaarten"]
+    button = cards.find(f'id="vergelijk-{slug}"'.encode())
+    if button < 0:
+        return parts
+    end = cards.index(b"</form>", button) + len(b"</form>")
+    return parts | {"kaarten": cards[:end] + melding + cards[end:], "melding": b""}
 
 
 @lru_cache(maxsize=4096)
@@ -183,28 +216,38 @@ def _card_maker(services, snapshot, search: SearchRequest):
     language = current_language()
     spoed = spoedhulp_for(search.perceel)  # not on a Wmo card
     context = (language, spoed, search.gemeente, search.perceel, search.ob, search.niveau)
+    origin = services.taxonomy.distance_origin(search.woonplaats, search.gemeente)
+    today = clock.today()
 
     def card(hit) -> bytes:
-        distance = f" · {hit.distance_km:.0f} km" if hit.distance_km is not None else ""
-        return snapshot.memo("card", (hit.docnum, context, distance), lambda: assemble(hit, distance))
+        distance = ""
+        if hit.distance_km is not None and origin is not None:
+            distance = " · " + distance_text(hit.distance_km, origin)
+        data = hit.data
+        bevestigd = data["wachttijd_bevestigd_op"]
+        stale = wachttijd_stale(data["wachttijd_weken"], bevestigd and date.fromisoformat(bevestigd), today)
+        key = (hit.docnum, context, distance, stale)
+        return snapshot.memo("card", key, lambda: assemble(hit, distance, stale))
 
-    def render_body(hit) -> list[bytes]:
+    def render_body(hit, stale: bool) -> list[bytes]:
         template_context = marker_context() | {
             "data": hit.data,
             "spoed": spoed,
+            "verouderd": stale,
             "specialisatie_labels": services.taxonomy.specialisatie_labels,
         }
         html = services.templates.get_template("components/resultaat_kaart.html").render(template_context)
         return split_at_markers(html.encode())
 
-    def assemble(hit, distance: str) -> bytes:
+    def assemble(hit, distance: str, stale: bool) -> bytes:
         lines = contract_summary(hit.data, search, services.taxonomy.gemeente_namen)
         items = "".join(f"<li>{escape(line)}</li>" for line in lines)
         values = {
             MARKERS["contract"].encode(): f'<ul class="contract">{items}</ul>'.encode() if lines else b"",
-            MARKERS["afstand"].encode(): distance.encode(),
+            MARKERS["afstand"].encode(): str(escape(distance)).encode(),
         }
-        body = snapshot.memo("card-body", (hit.docnum, language, spoed), lambda: render_body(hit))
+        key = (hit.docnum, language, spoed, stale)
+        body = snapshot.memo("card-body", key, lambda: render_body(hit, stale))
         return with_slots(b"".join([values.get(piece, piece) for piece in body]), "csrf", "terug")
 
     return card

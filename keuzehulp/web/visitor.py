@@ -18,10 +18,10 @@ from starlette.responses import RedirectResponse
 
 from keuzehulp.i18n import gettext
 from keuzehulp.web.security import csrf_token, set_csrf_cookie
-from keuzehulp.web.shortlist import read_shortlist
+from keuzehulp.web.shortlist import is_slug, read_shortlist
 
 MESSAGE_COOKIE = "kh_melding"
-MESSAGE_LINK_COOKIE = "kh_melding_vergelijking"  # the message is about the shortlist: link to it
+MESSAGE_LINK_COOKIE = "kh_melding_vergelijking"  # "1:" link to the comparison, ":slug" the card it is about
 MARKERS = {  # in angle brackets: escaped text (an aanbieder's description, say) can never contain one
     "csrf": "<kh-csrf-7f3a>",
     "vergelijk_aantal": "<kh-aantal-7f3a>",
@@ -41,6 +41,7 @@ class Visitor:
     vergelijk_aantal: int
     melding: str | None
     melding_vergelijking: bool = False
+    melding_bij: str | None = None  # the aanbieder whose result card the message belongs to
 
     def context(self) -> dict:
         """Template variables with this visitor's values."""
@@ -105,13 +106,15 @@ def visitor(request: Request) -> Visitor:
     """The per-visitor values of this request."""
     token, new_cookie = csrf_token(request)
     raw = request.cookies.get(MESSAGE_COOKIE)
+    link, _, slug = request.cookies.get(MESSAGE_LINK_COOKIE, "").partition(":")
     return Visitor(
         request,
         token,
         new_cookie,
         len(read_shortlist(request)),
         unquote(raw)[:300] if raw else None,
-        request.cookies.get(MESSAGE_LINK_COOKIE) == "1",
+        link == "1",
+        slug if is_slug(slug) else None,
     )
 
 
@@ -130,8 +133,10 @@ def see_other(path: str, message: str | None = None) -> RedirectResponse:
     return response
 
 
-def flash(response, text: str, vergelijking: bool = False) -> None:
-    """Show text once on the next page; with `vergelijking`, a link to the comparison below it."""
+def flash(response, text: str, vergelijking: bool = False, bij: str = "") -> None:
+    """Show text once on the next page; with `vergelijking`, a link to the comparison below it; with
+    `bij` (a slug), on a search page in that aanbieder's result card instead of at the top."""
     response.set_cookie(MESSAGE_COOKIE, quote(text), max_age=60, httponly=True, samesite="lax")
-    if vergelijking:
-        response.set_cookie(MESSAGE_LINK_COOKIE, "1", max_age=60, httponly=True, samesite="lax")
+    if vergelijking or bij:
+        about = f"{int(vergelijking)}:{bij}"
+        response.set_cookie(MESSAGE_LINK_COOKIE, about, max_age=60, httponly=True, samesite="lax")

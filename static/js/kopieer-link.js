@@ -1,6 +1,7 @@
 /* "Kopieer link" (issue 15): copies the value of the field named in the button's data-kopieer.
    The button is hidden in the HTML and shown here, so without JavaScript visitors only see the link,
-   which they can select and copy themselves. The result is announced in the data-status element. */
+   which they can select and copy themselves. The result is announced in the data-status element.
+   A button with data-print ("Print deze vergelijking") is shown here too and opens the print dialog. */
 (function () {
   "use strict";
 
@@ -41,8 +42,14 @@
     });
   }
 
+  function wirePrint(button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  }
+
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll("button[data-kopieer]"), wire);
+    Array.prototype.forEach.call(document.querySelectorAll("button[data-print]"), wirePrint);
   }
 
   if (document.readyState === "loading") {

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from keuzehulp.models import Aanbieder, Gemeente
+from keuzehulp.models import Aanbieder, Gemeente, Resultaat
 from tests.browser.conftest import answer_woonplaats, screenshot, settled
 
 pytestmark = pytest.mark.browser
@@ -135,8 +135,91 @@ def test_geprinte_vergelijking_noemt_het_wijkteam_met_telefoon(page, live_server
     expect(page.get_by_role("button", name="Kopieer link")).to_be_hidden()
     expect(page.locator(".wijkteam")).to_contain_text(enschede.toegang_naam)
     expect(page.locator(".wijkteam")).to_contain_text(enschede.toegang_telefoon)
-    expect(page.locator(".print-only")).to_contain_text("/vergelijken?a=")
+    online = page.locator(".print-only", has_text="Deze vergelijking online:")
+    expect(online).to_contain_text("/vergelijken?a=")
+    expect(page.locator(".print-kop")).to_be_visible()
+    expect(page.locator(".print-kop")).to_contain_text("Keuzehulp")
+    expect(page.locator(".print-kop")).to_contain_text("Gemaakt op ")
+    expect(page.get_by_role("button", name="Print deze vergelijking")).to_be_hidden()
     screenshot(page, f"vergelijken-print-{backend}")
+
+
+def test_printknop_opent_het_printvenster_en_ontbreekt_zonder_javascript(
+    page, page_without_js, live_server, demo_world
+):
+    path = comparison_url(demo_world, 2)
+    page.goto(f"{live_server}{path}")
+    expect(page.locator(".print-kop")).to_be_hidden()  # on screen the page header says it
+    page.evaluate("window.print = () => { window.geprint = true; }")
+    page.get_by_role("button", name="Print deze vergelijking").click()
+    assert page.evaluate("window.geprint") is True
+    page_without_js.goto(f"{live_server}{path}")
+    expect(page_without_js.get_by_role("button", name="Print deze vergelijking")).to_be_hidden()
+
+
+# Every word in a heading that would fit on a line, but is split over two.
+BROKEN_HEADING_WORDS = """() => {
+  const problems = [];
+  for (const heading of document.querySelectorAll("h1, h2, h3")) {
+    const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/[^\\s\\-\\/]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const rects = [...range.getClientRects()];
+        const width = rects.reduce((sum, rect) => sum + rect.width, 0);
+        if (new Set(rects.map((rect) => Math.round(rect.top))).size > 1 && width <= heading.clientWidth) {
+          problems.push(match[0]);
+        }
+      }
+    }
+  }
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_lange_naam_in_een_kop_breekt_niet_midden_in_een_woord(browser, live_server, demo_world, width):
+    with Session(demo_world.engine) as session:
+        names = session.exec(select(Aanbieder.slug, Aanbieder.naam).where(Aanbieder.status == "actief")).all()
+    slug, naam = max(names, key=lambda row: max(len(word) for word in row[1].split()))
+    assert max(len(word) for word in naam.split()) >= 20, naam  # "Kamertrainingscentrum"
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="nl-NL")
+    page = context.new_page()
+    for path in (f"/aanbieders/{slug}", f"/aanbieders/{slug}/voorkeur"):
+        page.goto(f"{live_server}{path}")
+        expect(page.locator("h1")).to_contain_text(naam)
+        assert page.evaluate(BROKEN_HEADING_WORDS) == [], path
+    context.close()
+
+
+def test_tabellen_op_een_telefoon_tonen_dat_ze_opzij_schuiven(browser, live_server, demo_world, backend):
+    """A table wider than the screen scrolls in a labelled, focusable region with a shadow at the
+    edge; its caption wraps within the screen."""
+    with Session(demo_world.engine) as session:
+        slug = session.exec(
+            select(Aanbieder.slug)
+            .join(Resultaat, Resultaat.aanbieder_id == Aanbieder.id)
+            .where(Aanbieder.status == "actief", Resultaat.noemer >= 10)
+            .order_by(Aanbieder.id)
+        ).first()
+    context = browser.new_context(viewport={"width": 375, "height": 800}, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server}/aanbieders/{slug}?lang=en")
+    regions = page.evaluate("""() => [...document.querySelectorAll(".table-wrap")].map((wrap) => ({
+      label: wrap.getAttribute("aria-label"), role: wrap.getAttribute("role"), tabindex: wrap.tabIndex,
+      wide: wrap.scrollWidth > wrap.clientWidth, background: getComputedStyle(wrap).backgroundImage,
+      caption: wrap.querySelector("caption").getBoundingClientRect().right
+        - wrap.getBoundingClientRect().right,
+    }))""")
+    assert len(regions) == 2 and any(region["wide"] for region in regions), regions
+    for region in regions:
+        assert region["label"] and region["role"] == "region" and region["tabindex"] == 0
+        assert region["caption"] <= 1 and region["background"].count("radial-gradient") == 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, f"profiel-tabellen-en-375-{backend}")
+    context.close()
 
 
 def test_na_vergelijk_een_link_naar_de_vergelijking_en_in_vergelijking_na_herladen(
@@ -169,11 +252,16 @@ def test_na_vergelijk_een_link_naar_de_vergelijking_en_in_vergelijking_na_herlad
 
 
 def test_zonder_javascript_na_vergelijk_een_link_naar_de_vergelijking(page_without_js, live_server):
+    """The page comes back at the card whose button was pressed, not at the top of the list."""
     page = page_without_js
     page.goto(f"{live_server}/zoeken?gemeente=borne&sort=naam")
-    page.locator(".result").first.get_by_role("button", name=re.compile("^Vergelijk")).click()
-    page.wait_for_url(re.compile(r"/zoeken\?"))
-    expect(page.locator(".melding")).to_contain_text("staat nu in uw vergelijking (1 van 4)")
+    card = page.locator(".result").nth(4)
+    card_id = card.get_attribute("id")
+    card.get_by_role("button", name=re.compile("^Vergelijk")).click()
+    page.wait_for_url(re.compile(rf"/zoeken\?.*#{card_id}$"))
+    top = page.evaluate(f"document.getElementById('{card_id}').getBoundingClientRect().top")
+    assert -2 <= top < 100 and page.evaluate("window.scrollY") > 500
+    expect(card.locator(".melding")).to_contain_text("staat nu in uw vergelijking (1 van 4)")
     page.get_by_role("link", name="Bekijk vergelijking (1)").click()
     page.wait_for_url(re.compile(r"/vergelijken"))
     expect(page.locator(".vergelijk-kaart")).to_have_count(1)

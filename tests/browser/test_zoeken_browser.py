@@ -74,6 +74,21 @@ def test_zelfde_zoekactie_zonder_javascript(page_without_js, live_server, demo_w
     screenshot(page, f"profiel-zonder-js-375-{backend}")
 
 
+def test_met_twee_tabs_en_enter_naar_de_eerste_uitkomst(page, live_server):
+    """A skip link, second on the page and visible when it has the focus, jumps over the filters."""
+    page.goto(f"{live_server}/zoeken")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    expect(skip).to_have_text("Naar de resultaten")
+    box = skip.bounding_box()
+    assert box["width"] > 50 and 0 <= box["y"] < 100  # on screen, not off to the left
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    first = page.locator(".result h3 a").first
+    expect(first).to_be_focused()
+
+
 def _violations(results) -> list[str]:
     return [
         f"{v['impact']} {v['id']}: {v['help']} ({len(v['nodes'])}x: {v['nodes'][0]['target']})"

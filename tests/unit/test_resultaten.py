@@ -54,6 +54,13 @@ def test_zin_in_eenvoudig_nederlands():
     )
 
 
+def test_een_van_de_10_in_het_enkelvoud():
+    assert figure("uitval", 1, 10, None).sentence == "1 van de 10 cliënten stopte voordat de hulp klaar was."
+    one = "1 van de 10 cliënten had minder problemen of kon meer zelf."
+    assert figure("3.3", 1, 10, None).sentence == one
+    assert figure("uitval", 2, 10, None).sentence == "2 van de 10 cliënten stopten voordat de hulp klaar was."
+
+
 def test_zin_in_het_engels():
     from keuzehulp.i18n import reset_language, set_language
 

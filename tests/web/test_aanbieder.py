@@ -111,4 +111,28 @@ def test_profiel_toont_resultaten_als_grafiek_met_tekst_en_tabel(demo_client, de
     assert "van de 10 cliënten" in text
     assert "Wat betekenen deze cijfers?" in text
     few_text = demo_client.get(f"/aanbieders/{few.slug}").text
-    assert "Te weinig gegevens" in few_text
+    assert "te weinig gegevens" in few_text and "Te weinig gegevens" not in few_text  # one sentence
+    assert "Percentage (waarschijnlijk tussen)" not in text
+    cell = r"<td>\d+% <span class=\"muted\">\(waarschijnlijk tussen \d+% en \d+%\)</span></td>"
+    assert re.search(cell, text)
+
+
+def test_profiel_zonder_genoeg_resultaten_zegt_dat_in_een_zin(small_client, small_world):
+    from keuzehulp.services.aanbieders import AanbiederData, ContractLine, ResultaatData, create_aanbieders
+
+    start = clock.today().replace(month=1, day=1)
+    resultaten = [ResultaatData(p, i, 2, 6, "test") for p in ("2025", "2026-H1") for i in ("uitval", "3.4")]
+    data = AanbiederData(
+        slug="weinig-cijfers",
+        naam="Weinig Cijfers",
+        kvk="12345678",
+        contracten=[ContractLine("GM0153", "jeugd", 2, "A", start)],
+        resultaten=resultaten,
+    )
+    with session_scope(small_world.engine) as session:
+        create_aanbieders(session, [data])
+    html = small_client.get("/aanbieders/weinig-cijfers").text
+    section = html[html.index('<h2 id="resultaten">') : html.index('<h2 id="specialisaties">')]
+    one = "Er zijn nog te weinig gegevens om iets over de resultaten te zeggen: minder dan 10 cliënten."
+    assert one in section
+    assert "<table" not in section and '<ul class="figuren">' not in section

@@ -82,6 +82,34 @@ def test_profiel_in_het_engels(demo_client, demo_world):
     assert "Practical support" in html and "Waarvoor heeft deze aanbieder" not in html
 
 
+def test_engelse_teksten_zeggen_provider_en_municipality(small_client, small_world):
+    """One English term each, as most of the catalog has it: 'provider' and 'municipality' (Dutch
+    names stay only as an explanation in brackets); 'wijkteam' is the domain term itself."""
+    with (LOCALE_DIR / "en" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale="en")
+    dutch = re.compile(r"\b(aanbieder|gemeente)", re.I)
+    mixed = [
+        text
+        for message in catalog
+        if message.id
+        for text in (message.string if isinstance(message.string, tuple) else (message.string,))
+        if dutch.search(re.sub(r"\([^)]*\)|%\(\w+\)s", "", text))
+    ]
+    assert mixed == []
+    from sqlmodel import Session, select
+
+    from keuzehulp.models import Aanbieder
+
+    with Session(small_world.engine) as session:
+        aanbieder = session.exec(select(Aanbieder).where(Aanbieder.status == "actief")).first()
+    html = small_client.get(f"/aanbieders/{aanbieder.slug}", params={"lang": "en"}).text
+    assert "Usually the wijkteam (neighbourhood team) of your municipality arranges the help" in html
+    assert "The provider wrote this themselves (in Dutch):" in html
+    assert f'<p lang="nl">{aanbieder.beschrijving}</p>' in html.replace("&#39;", "'")
+    dutch_page = small_client.get(f"/aanbieders/{aanbieder.slug}", params={"lang": "nl"}).text
+    assert "in het Nederlands:" not in dutch_page
+
+
 def test_keuzehulp_in_het_engels(small_client):
     first = small_client.get("/keuzehulp", params={"lang": "en"}).text
     assert "Which help suits you?" in first and "Where do you live?" in first and "Step 1 of 5" in first

@@ -217,6 +217,10 @@ def test_consultatie_is_advies_aan_het_wijkteam_door_medewerkers_in_gewone_woord
     html = demo_client.get(f"/aanbieders/{slug}", params={"lang": "nl"}).text
     page = _text(html)
     assert "<dt>Advies aan het wijkteam (consultatie)</dt>" in html and "Consultatie door" not in page
+    assert (
+        "Het wijkteam kan deze aanbieder om advies vragen over uw situatie. Het advies komt van deze "
+        "medewerkers: Medewerker met"
+    ) in page  # what the list of staff is, before the list
     assert "Medewerker met een hbo-opleiding, bijvoorbeeld maatschappelijk werker of pedagoog (HBO)" in page
     assert "Dat doet alleen het wijkteam, niet u zelf." in page
     assert "gz-psycholoog" not in page  # the term is not lower-cased any more

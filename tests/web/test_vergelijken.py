@@ -122,7 +122,7 @@ def test_vergelijking_meldt_te_veel_dubbele_en_onbekende_aanbieders(demo_client,
     odd = demo_client.get("/vergelijken", params=[("a", slugs[0]), ("a", slugs[0]), ("a", "bestaat-niet")])
     assert len(odd.context["profiles"]) == 1
     assert "twee keer" in odd.text and "bestaat-niet" in odd.text
-    assert "Kies minstens 2 aanbieders" in odd.text
+    assert "Kies er nog minstens 1 bij om te vergelijken" in odd.text
 
 
 def test_vergelijken_op_volgorde_van_doelen_gehaald(demo_client, demo_world):
@@ -243,8 +243,119 @@ def test_profiel_toont_in_vergelijking_na_herladen_maar_de_gedeelde_kaart_niet(s
     assert "In vergelijking" not in small_client.get("/zoeken").text
 
 
-def test_een_vergelijking_van_een_aanbieder_in_het_enkelvoud(small_client, small_world):
+def test_een_gekozen_aanbieder_is_nog_geen_vergelijking(small_client, small_world):
+    """One aanbieder: one message (choose one more), no "Vergelijking van 1 aanbieder" beside it."""
     [slug] = actieve_slugs(small_world, 1)
     voeg_toe(small_client, slug)
-    assert "Vergelijking van 1 aanbieder<" in small_client.get("/vergelijken").text
-    assert "Comparison of 1 provider<" in small_client.get("/vergelijken?lang=en").text
+    dutch = small_client.get("/vergelijken").text
+    assert "U heeft 1 aanbieder gekozen. Kies er nog minstens 1 bij" in dutch
+    assert "Vergelijking van" not in dutch and "Kies minstens 2" not in dutch
+    assert "<caption>Uw gekozen aanbieder</caption>" in dutch
+    english = small_client.get("/vergelijken?lang=en").text
+    assert "You have chosen 1 provider. Choose at least 1 more" in english and "Comparison of" not in english
+
+
+def test_twee_aanbieders_heten_een_vergelijking_van_2(small_client, small_world):
+    for slug in actieve_slugs(small_world, 2):
+        voeg_toe(small_client, slug)
+    assert "<caption>Vergelijking van 2 aanbieders</caption>" in small_client.get("/vergelijken").text
+
+
+def haal_weg_links(html: str) -> list[str]:
+    links = re.findall(r'<a class="button-secondary" href="([^"]+)">Haal weg', html)
+    return [link.replace("&amp;", "&") for link in links]
+
+
+def test_gedeelde_vergelijking_haal_weg_houdt_de_rest(small_client, small_world):
+    """A new visitor opens a shared link: removing one shows the other two (their own list stays
+    empty), and they can keep the shared comparison as their own."""
+    slugs = actieve_slugs(small_world, 3)
+    shared = small_client.get("/vergelijken", params=[("a", s) for s in slugs] + [("gemeente", "enschede")])
+    assert "U bekijkt een vergelijking die iemand met u heeft gedeeld" in shared.text
+    assert "Uw eigen vergelijking (in het menu) heeft 0 aanbieders" in shared.text
+    links = haal_weg_links(shared.text)
+    assert links[0] == f"/vergelijken?a={slugs[1]}&a={slugs[2]}&gemeente=enschede"  # table and cards
+    rest = small_client.get(links[0])
+    assert [p.aanbieder.slug for p in rest.context["profiles"]] == slugs[1:]
+    assert "Kies minstens 2" not in rest.text and "Kies er nog" not in rest.text
+    assert "kh_vergelijk" not in small_client.cookies
+
+    data = {"csrf_token": token(small_client), "actie": "bewaren", "terug": links[0], "a": slugs[1:]}
+    kept = small_client.post("/vergelijken/lijst", data=data, follow_redirects=False)
+    assert kept.status_code == 303 and kept.headers["location"] == links[0]
+    own = small_client.get("/vergelijken")
+    assert [p.aanbieder.slug for p in own.context["profiles"]] == slugs[1:]
+    assert "Deze vergelijking is nu uw eigen vergelijking." in own.text
+    assert "aantal aanbieders: </span>2)" in own.text and "gedeeld" not in own.text
+    assert 'name="actie" value="verwijderen"' in own.text  # their own: "Haal weg" changes the list
+
+
+def test_eigen_vergelijking_via_de_link_is_niet_gedeeld(small_client, small_world):
+    slugs = actieve_slugs(small_world, 2)
+    for slug in slugs:
+        voeg_toe(small_client, slug)
+    html = small_client.get("/vergelijken", params=[("a", s) for s in reversed(slugs)]).text
+    assert "gedeeld" not in html and haal_weg_links(html) == []
+
+
+def test_opgeschorte_aanbieder_met_naam_genoemd(small_client, small_world):
+    from keuzehulp.db import session_scope
+    from keuzehulp.services.aanbieders import set_status
+
+    first, suspended = actieve_slugs(small_world, 2)
+    with session_scope(small_world.engine) as session:
+        set_status(session, suspended, "opgeschort")
+        naam = session.exec(select(Aanbieder.naam).where(Aanbieder.slug == suspended)).one()
+    params = [("a", first), ("a", suspended), ("a", "bestaat-niet")]
+    html = small_client.get("/vergelijken", params=params).text
+    assert f"Deze aanbieder is nu niet beschikbaar: {naam}." in html.replace("&#39;", "'")
+    assert f"beschikbaar: {suspended}" not in html
+    assert "Dit adres van een aanbieder kennen we niet: bestaat-niet." in html
+
+
+def test_zonder_javascript_komt_vergelijk_terug_bij_de_kaart(small_client):
+    html = small_client.get("/zoeken", params={"sort": "naam"}).text
+    slug = re.search(r'<li class="result" id="resultaat-([^"]+)">', html).group(1)
+    terug = f"/zoeken?sort=naam#resultaat-{slug}"
+    assert f'name="terug" value="{terug}"' in html
+    data = {"csrf_token": token(small_client), "slug": slug, "actie": "toevoegen", "terug": terug}
+    response = small_client.post("/vergelijken/lijst", data=data, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == terug
+    page = small_client.get("/zoeken", params={"sort": "naam"}).text
+    card = page.split(f'id="resultaat-{slug}"')[1].split('<li class="result"')[0]
+    assert "staat nu in uw vergelijking (1 van 4)" in card and "Bekijk vergelijking (1)" in card
+    assert page.count('class="melding"') == 1  # there, not at the top of the page as well
+
+
+def test_vergelijking_waarschuwt_bij_verouderde_wachttijd(demo_client, demo_world):
+    from datetime import timedelta
+
+    today = clock.today()
+    with Session(demo_world.engine) as session:
+        active = select(Aanbieder).where(Aanbieder.status == "actief", Aanbieder.wachttijd_weken.is_not(None))
+        confirmed = Aanbieder.wachttijd_bevestigd_op
+        stale = session.exec(active.where(confirmed < today - timedelta(days=60))).first()
+        fresh = session.exec(active.where(confirmed > today - timedelta(days=30))).first()
+    response = demo_client.get("/vergelijken", params=[("a", stale.slug), ("a", fresh.slug)])
+    [row] = [row for row in response.context["rows"] if row["label"] == "Wachttijd"]
+    warning = "Mogelijk verouderd:</strong> de aanbieder heeft de wachttijd al meer dan 8 weken"
+    assert warning in row["cells"][0] and "verouderd" not in row["cells"][1]
+    assert response.text.count(warning) == 2  # in the table and on the card
+
+
+def test_afstand_in_de_vergelijking_zegt_vanaf_waar(demo_client, demo_world):
+    slugs = actieve_slugs(demo_world, 2)
+    response = demo_client.get("/vergelijken", params=[("a", s) for s in slugs] + [("gemeente", "enschede")])
+    [row] = [row for row in response.context["rows"] if row["label"] == "Afstand"]
+    assert all(re.fullmatch(r"\d+ km van Enschede \(centrum\)", cell) for cell in row["cells"]), row
+
+
+def test_geprinte_vergelijking_heeft_naam_datum_en_printknop(demo_client, demo_world):
+    from keuzehulp.web.templating import datum
+
+    slugs = actieve_slugs(demo_world, 2)
+    html = demo_client.get("/vergelijken", params=[("a", s) for s in slugs]).text
+    made = rf"Gemaakt op {datum(clock.today())}\."
+    assert re.search(rf'<p class="print-only print-kop"><strong>Keuzehulp</strong>: [^<]+\. {made}</p>', html)
+    button = 'class="button-secondary" data-print hidden>Print deze vergelijking</button>'
+    assert button in html

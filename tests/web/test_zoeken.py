@@ -389,3 +389,53 @@ def test_htmx_en_de_stijl_gaan_gecomprimeerd_en_de_zoekpagina_blijft_onder_100_k
         plain = demo_client.get(path, headers={"Accept-Encoding": "identity"})
         assert "content-encoding" not in plain.headers and plain.headers["etag"] != response.headers["etag"]
     assert total < 100_000
+
+
+def result_cards(html: str) -> dict[str, str]:
+    """Each result card's HTML by slug."""
+    parts = html.split('<li class="result" id="resultaat-')[1:]
+    return {part.split('"', 1)[0]: part for part in parts}
+
+
+def test_kaart_toont_mogelijk_verouderde_wachttijd(demo_client, demo_world):
+    from sqlmodel import select
+
+    from keuzehulp.models import Aanbieder
+
+    cards = result_cards(demo_client.get("/zoeken", params={"gemeente": "enschede", "sort": "naam"}).text)
+    today = clock.today()
+    with Session(demo_world.engine) as session:
+        shown = session.exec(select(Aanbieder).where(Aanbieder.slug.in_(cards))).all()
+    stale = {
+        a.slug
+        for a in shown
+        if a.wachttijd_weken is not None
+        and (a.wachttijd_bevestigd_op is None or (today - a.wachttijd_bevestigd_op).days > 56)
+    }
+    assert stale and stale != set(cards)  # the data has both
+    assert {slug for slug, card in cards.items() if "Mogelijk verouderd:" in card} == stale
+
+
+def test_afstand_zegt_vanaf_waar(demo_client):
+    html = demo_client.get("/zoeken", params={"gemeente": "enschede", "sort": "afstand"}).text
+    assert re.search(r" · \d+ km van Enschede \(centrum\)</p>", html)
+    assert '<option value="afstand" selected>Dichtst bij Enschede (centrum)</option>' in html
+    delden = demo_client.get("/zoeken", params={"woonplaats": "delden", "sort": "afstand"}).text
+    assert re.search(r" · \d+ km van Delden</p>", delden) and "Dichtst bij Delden<" in delden
+    english = demo_client.get("/zoeken", params={"gemeente": "enschede", "sort": "afstand", "lang": "en"})
+    demo_client.get("/", params={"lang": "nl"})  # the shared client goes back to Dutch
+    assert re.search(r" · \d+ km from Enschede \(centre\)</p>", english.text)
+    assert ">Nearest to Enschede (centre)</option>" in english.text
+    plain = demo_client.get("/zoeken", params={"sort": "afstand"}).text  # from nowhere: no distance
+    assert " km van " not in plain and ">Dichtstbij</option>" in plain
+
+
+def test_lege_parameters_verdwijnen_uit_het_adres(small_client):
+    long = "/zoeken?q=&gemeente=enschede&ob=&niveau=&dakje=&sort="
+    response = small_client.get(long, follow_redirects=False)
+    assert response.status_code == 302 and response.headers["location"] == "/zoeken?gemeente=enschede"
+    assert small_client.get("/zoeken?q=&sort=", follow_redirects=False).headers["location"] == "/zoeken"
+    htmx = small_client.get("/zoeken?gemeente=enschede&ob=&sort=", headers={"HX-Request": "true"})
+    assert htmx.status_code == 200 and htmx.headers["HX-Push-Url"] == "/zoeken?gemeente=enschede"
+    clean = small_client.get("/zoeken?gemeente=enschede", headers={"HX-Request": "true"})
+    assert clean.status_code == 200 and "HX-Push-Url" not in clean.headers
