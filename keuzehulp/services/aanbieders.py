@@ -25,7 +25,13 @@ from keuzehulp.domain.twents_model import (
     check_spoedhulp,
     overlaps,
 )
-from keuzehulp.domain.validation import normalise_agb, normalise_kvk, normalise_postcode
+from keuzehulp.domain.validation import (
+    PHONE_ERROR,
+    normalise_agb,
+    normalise_kvk,
+    normalise_postcode,
+    valid_phone,
+)
 from keuzehulp.models import (
     Aanbieder,
     AanbiederDoelgroep,
@@ -128,6 +134,8 @@ def validate(data: AanbiederData) -> None:
     """Raise RuleViolation for the first rule this aanbieder breaks."""
     data.kvk = normalise_kvk(data.kvk)
     data.agb = normalise_agb(data.agb)
+    if data.telefoon and not valid_phone(data.telefoon):
+        raise RuleViolation(f"{PHONE_ERROR} '{data.telefoon}' klopt niet.")
     if data.status not in STATUSES:
         raise RuleViolation(f"Onbekende status '{data.status}'.")
     if data.wachttijd_weken is not None and not 0 <= data.wachttijd_weken <= 104:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -18,15 +19,19 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from keuzehulp import clock
-from keuzehulp.domain.twents_model import NIVEAUS_PER_OB, RuleViolation
+from keuzehulp.domain.twents_model import DAKJE_PERCELEN, NIVEAUS_PER_OB, RuleViolation
 from keuzehulp.domain.validation import whole_number
 from keuzehulp.models import (
     Aanbieder,
     Consultatie,
     ConsultatieBericht,
+    Contract,
+    DakjeScope,
     Gebruiker,
     GebruikerGemeente,
     Gelezen,
+    Gemeente,
+    Maatregelhulp,
 )
 from keuzehulp.models.consultatie import CONSULTATIE_STATUSES
 from keuzehulp.models.periods import CONTRACT_MODELS, current
@@ -101,10 +106,9 @@ def is_overdue(consultatie: Consultatie, now: datetime) -> bool:
 # --- the request ----------------------------------------------------------------------------------
 
 
-def check_request(
-    form, aanbieder: Aanbieder, own_gemeenten: dict[int, str]
-) -> tuple[dict, dict[str, str], bool]:
-    """The submitted request, Dutch errors by field, and whether contact details need confirming."""
+def check_request(form, aanbieder: Aanbieder, scopes: dict[int, Scope]) -> tuple[dict, dict[str, str], bool]:
+    """The submitted request, Dutch errors by field, and whether contact details need confirming.
+    `scopes`: what may be asked in each gemeente the user may ask for (`scope_per_gemeente`)."""
     text = {name: str(form.get(name, "")).strip() for name in ("vraag", "geprobeerd", "bereikbaar")}
     values = text | {
         "gemeente_id": str(form.get("gemeente_id", "")),
@@ -123,12 +127,22 @@ def check_request(
             errors[name] = f"Gebruik hoogstens {MAX_TEXT} tekens."
         elif contains_bsn(value):
             errors[name] = BSN_ERROR
-    if whole_number(values["gemeente_id"]) not in own_gemeenten:
+    scope = scopes.get(whole_number(values["gemeente_id"]))
+    if scope is None:
         errors["gemeente_id"] = "Kies de gemeente waarvoor u deze vraag stelt."
+        scope = combined(scopes.values())
     if values["leeftijdsgroep"] not in LEEFTIJDSGROEPEN:
         errors["leeftijdsgroep"] = "Kies de leeftijd van de inwoner."
-    if values["obniveau"] and values["obniveau"] not in ob_niveau_options():
-        errors["obniveau"] = "Kies een OB en niveau uit de lijst, of 'Weet ik nog niet'."
+    elif values["leeftijdsgroep"] not in scope.leeftijdsgroepen:
+        errors["leeftijdsgroep"] = (
+            f"{aanbieder.naam} heeft in deze gemeente geen contract voor inwoners van "
+            f"{LEEFTIJDSGROEPEN[values['leeftijdsgroep']]}. Kies een leeftijd uit de lijst."
+        )
+    if values["obniveau"] and values["obniveau"] not in scope.obniveaus:
+        errors["obniveau"] = (
+            f"{aanbieder.naam} heeft in deze gemeente hiervoor geen contract. "
+            "Kies een OB en niveau uit de lijst, of 'Weet ik nog niet'."
+        )
     if values["functieniveau"] not in (AANBIEDER_KIEST, *aanbieder.consultatie_functieniveaus):
         errors["functieniveau"] = (
             "Kies een functieniveau dat deze aanbieder heeft, of laat de aanbieder kiezen."
@@ -139,6 +153,66 @@ def check_request(
         "zeker"
     )
     return values, errors, needs_confirmation
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a wijkteam can ask an aanbieder about in a gemeente: the OB and niveau combinations
+    of its current contract lines ('3B') and the age groups of its percelen."""
+
+    obniveaus: frozenset[str]
+    leeftijdsgroepen: frozenset[str]
+
+    def options(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """The form's choices: (OB and niveau, age groups) as (value, label) pairs."""
+        return (
+            [(code, label) for code, label in ob_niveau_options().items() if code in self.obniveaus],
+            [(group, label) for group, label in LEEFTIJDSGROEPEN.items() if group in self.leeftijdsgroepen],
+        )
+
+
+def combined(scopes) -> Scope:
+    """What can be asked in any of these gemeenten."""
+    scopes = list(scopes)
+    return Scope(
+        frozenset(code for s in scopes for code in s.obniveaus),
+        frozenset(group for s in scopes for group in s.leeftijdsgroepen),
+    )
+
+
+JEUGD_LEEFTIJDEN = ("0-4", "4-12", "12-18", "18-23")  # jeugdhulp, extended up to 23
+WMO_LEEFTIJDEN = ("18-23", "23+")
+
+
+def scope_per_gemeente(session: Session, aanbieder_id: int, today: date) -> dict[int, Scope]:
+    """Per gemeente where the aanbieder has a current contract line: what consultatie can be about.
+    Pleegzorg and gezinshuis (dakje 0-A, 0-B) and maatregelhulp are jeugdhulp."""
+    codes: dict[int, set[str]] = defaultdict(set)
+    percelen: dict[int, set[str]] = defaultdict(set)
+    lines = select(Contract.gemeente_id, Contract.perceel, Contract.ob, Contract.niveau).where(
+        Contract.aanbieder_id == aanbieder_id, current(Contract, today)
+    )
+    for gemeente_id, perceel, ob, niveau in session.exec(lines):
+        percelen[gemeente_id].add(perceel)
+        if ob is not None:
+            codes[gemeente_id].add(f"{ob}{niveau}")
+    dakjes = select(DakjeScope.gemeente_id, DakjeScope.dakje).where(
+        DakjeScope.aanbieder_id == aanbieder_id, current(DakjeScope, today)
+    )
+    for gemeente_id, dakje in session.exec(dakjes):
+        if len(DAKJE_PERCELEN[dakje]) == 1:  # the others come with an OB contract there, which counts
+            percelen[gemeente_id].update(DAKJE_PERCELEN[dakje])
+    maatregel = select(Maatregelhulp.gemeente_id).where(
+        Maatregelhulp.aanbieder_id == aanbieder_id, current(Maatregelhulp, today)
+    )
+    for gemeente_id in session.exec(maatregel):
+        percelen[gemeente_id].add("jeugd")
+    scopes = {}
+    for gemeente_id, kinds in percelen.items():
+        ages = set(JEUGD_LEEFTIJDEN) if kinds & {"jeugd", "dyslexie"} else set()
+        ages |= set(WMO_LEEFTIJDEN) if "wmo" in kinds else set()
+        scopes[gemeente_id] = Scope(frozenset(codes[gemeente_id]), frozenset(ages))
+    return scopes
 
 
 def contracted_gemeenten(session: Session, aanbieder_id: int, today: date) -> set[int]:
@@ -242,6 +316,39 @@ class StateConflict(RuleViolation):
     """The request is no longer in the state the action needs (someone else was first)."""
 
 
+class FormErrors(RuleViolation):
+    """Fields of an answer's form that are not filled in right: Dutch messages by field."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
+
+
+FEEDBACK_REQUIRED = "Schrijf de terugkoppeling aan het wijkteam. Die is verplicht bij afronden."
+MAX_PLANNED_DAYS = 366  # a consultatie is planned within a year
+
+
+def check_acceptance(form, today: date) -> dict:
+    """The contact person and planned date of an acceptance (from today up to a year ahead), or
+    FormErrors for the fields that are wrong."""
+    contact = str(form.get("contactpersoon", "")).strip()[:200]
+    errors = {}
+    if not contact:
+        errors["contactpersoon"] = "Vul de naam in van de contactpersoon bij uw organisatie."
+    try:
+        planned = date.fromisoformat(str(form.get("geplande_datum", "")).strip())
+    except ValueError:
+        planned = None
+        errors["geplande_datum"] = "Vul de datum in waarop u de consultatie plant."
+    if planned is not None and planned < today:
+        errors["geplande_datum"] = "Deze datum is al voorbij. Kies vandaag of een latere datum."
+    elif planned is not None and planned > today + timedelta(days=MAX_PLANNED_DAYS):
+        errors["geplande_datum"] = "Deze datum is meer dan een jaar vooruit. Kies een datum binnen een jaar."
+    if errors:
+        raise FormErrors(errors)
+    return {"contactpersoon": contact, "geplande_datum": planned}
+
+
 TRANSITIONS = {
     "accepteren": ("nieuw", "geaccepteerd"),
     "afwijzen": ("nieuw", "afgewezen"),
@@ -266,25 +373,18 @@ def transition(
     now = clock.now()
     values: dict = {"status": target, "bijgewerkt_op": now}
     if action == "accepteren":
-        contact = str(form.get("contactpersoon", "")).strip()[:200]
-        try:
-            planned = date.fromisoformat(str(form.get("geplande_datum", "")))
-        except ValueError:
-            planned = None
-        if not contact or planned is None:
-            raise RuleViolation("Vul de contactpersoon en de geplande datum in.")
-        values |= {"contactpersoon": contact, "geplande_datum": planned, "beantwoord_op": now}
+        values |= check_acceptance(form, clock.today()) | {"beantwoord_op": now}
     elif action == "afwijzen":
         reden = str(form.get("reden", "")).strip()[:MAX_TEXT]
         if not reden:
-            raise RuleViolation("Schrijf waarom u de vraag afwijst. Het wijkteam krijgt deze reden.")
+            raise FormErrors({"reden": "Schrijf waarom u de vraag afwijst. Het wijkteam krijgt deze reden."})
         values |= {"reden_afwijzing": reden, "beantwoord_op": now}
     else:
         feedback = str(form.get("terugkoppeling", "")).strip()[:MAX_TEXT]
         if not feedback:
-            raise RuleViolation("Schrijf de terugkoppeling aan het wijkteam. Die is verplicht bij afronden.")
+            raise FormErrors({"terugkoppeling": FEEDBACK_REQUIRED})
         if contains_bsn(feedback):
-            raise RuleViolation(BSN_ERROR)
+            raise FormErrors({"terugkoppeling": BSN_ERROR})
         values |= {"terugkoppeling": feedback, "afgerond_op": now}
     changed = session.execute(
         update(Consultatie)
@@ -370,28 +470,39 @@ def read_moments(session: Session, user: Gebruiker, soort: str) -> dict[int, dat
 class Listed:
     consultatie: Consultatie
     aanbieder_naam: str
+    gemeente: Gemeente
     ongelezen: bool
     te_laat: bool
+
+    @property
+    def spoed(self) -> bool:
+        """Asked 'met spoed' and still waiting for an answer."""
+        return self.consultatie.urgentie == "hoog" and self.consultatie.status == "nieuw"
 
 
 def list_for(
     session: Session, user: Gebruiker, status: str = "", now: datetime | None = None
 ) -> tuple[list[Listed], dict[str, int]]:
-    """The requests a user may see (optionally one status), newest first, and unread counts per status."""
+    """The requests a user may see (optionally one status), urgent ones waiting for an answer first,
+    then newest first, and unread counts per status."""
     now = now or clock.now()
-    query = select(Consultatie, Aanbieder.naam).join(Aanbieder, Aanbieder.id == Consultatie.aanbieder_id)
+    query = (
+        select(Consultatie, Aanbieder.naam, Gemeente)
+        .join(Aanbieder, Aanbieder.id == Consultatie.aanbieder_id)
+        .join(Gemeente, Gemeente.id == Consultatie.gemeente_id)
+    )
     if user.rol == "aanbieder":
         query = query.where(Consultatie.aanbieder_id == user.aanbieder_id)
     elif user.rol == "wijkteam":
         query = query.where(Consultatie.gemeente_id.in_(gemeente_ids(session, user)))
     seen = read_moments(session, user, "consultatie")
     items, unread = [], dict.fromkeys(CONSULTATIE_STATUSES, 0)
-    for consultatie, naam in session.exec(query.order_by(Consultatie.id.desc())):
+    for consultatie, naam, gemeente in session.exec(query.order_by(Consultatie.id.desc())):
         new_for_user = consultatie.id not in seen or seen[consultatie.id] < consultatie.bijgewerkt_op
         unread[consultatie.status] += new_for_user
         if not status or consultatie.status == status:
-            items.append(Listed(consultatie, naam, new_for_user, is_overdue(consultatie, now)))
-    return items, unread
+            items.append(Listed(consultatie, naam, gemeente, new_for_user, is_overdue(consultatie, now)))
+    return sorted(items, key=lambda item: not item.spoed), unread
 
 
 def remind_overdue(session: Session, now: datetime, public_url: str) -> int:

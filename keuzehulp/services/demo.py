@@ -36,6 +36,9 @@ DEMO_FLAG = "demo"
 ADULT_ONLY = {"dementie", "mantelzorg", "schulden", "dagbesteding"}
 CHILD_ONLY = {"jonge-kind", "schoolverzuim", "hoogbegaafdheid", "opvoeding", "scheiding", "hechting"}
 INDICATOREN = ("uitval", "tevredenheid", "3.1", "3.2", "3.3", "3.4")
+# Twente's area codes with the start of the local number: 10 digits in all, so 053 and 074 numbers
+# have seven digits after the code (Enschede 053-4.., Hengelo 074-2..).
+AREA_CODES = {"53": "4", "74": "2", "546": "", "548": "", "541": "", "547": ""}
 
 
 @cache
@@ -97,7 +100,7 @@ class DemoGenerator:
             agb=f"{rng.randint(10_000_000, 99_999_999)}" if kind in ("behandeling", "dyslexie") else None,
             website=f"https://www.{slug.replace('-', '')[:40]}.example",
             email=f"info@{slug.replace('-', '')[:40]}.example",
-            telefoon=f"0{rng.choice(['53', '74', '546', '548', '541', '547'])}-{rng.randint(100000, 999999)}",
+            telefoon=self._telefoon(),
             beschrijving=self._beschrijving(naam, groot, home, werkgebied, werkvormen, specialisaties),
             status=status,
             wachttijd_weken=wachttijd,
@@ -125,6 +128,10 @@ class DemoGenerator:
             else [],
             resultaten=self._resultaten() if "jeugd" in percelen else [],
         )
+
+    def _telefoon(self) -> str:
+        area = self.rng.choice(list(AREA_CODES))
+        return f"0{area}-{AREA_CODES[area]}{self.rng.randint(100000, 999999)}"
 
     def _werkgebied(self, home: str, groot: bool) -> list[str]:
         if groot:

@@ -52,6 +52,7 @@ from keuzehulp.web.api_policy import APIPolicy, RateLimiter
 from keuzehulp.web.forms import ControlCharacterMiddleware
 from keuzehulp.web.language import LanguageMiddleware, request_language
 from keuzehulp.web.security import CSRF, CSRFMiddleware, SecurityHeadersMiddleware
+from keuzehulp.web.sessions import ViewerMiddleware
 from keuzehulp.web.static import CompressedStaticFiles
 from keuzehulp.web.templating import make_templates, path_function
 from keuzehulp.web.theme import Theme
@@ -187,6 +188,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
             Middleware(ControlCharacterMiddleware),
             Middleware(LanguageMiddleware),
             Middleware(CSRFMiddleware, csrf=state.csrf),
+            Middleware(ViewerMiddleware),
         ],
         exception_handlers={
             HTTPException: _http_error,

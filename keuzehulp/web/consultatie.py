@@ -51,15 +51,16 @@ def _own_gemeenten(db: Session, user: Gebruiker) -> dict[int, str]:
 # --- wijkteam: ask ---------------------------------------------------------------------------------
 
 
-def _request_page(request, aanbieder, values, gemeenten, errors=None, confirm=False, status=200):
+def _request_page(request, aanbieder, values, gemeenten, scopes, errors=None, confirm=False, status=200):
+    obniveaus, leeftijdsgroepen = service.combined(scopes.values()).options()
     context = {
         "aanbieder": aanbieder,
         "values": values,
-        "gemeenten": list(gemeenten.items()),
+        "gemeenten": [(str(gid), naam) for gid, naam in gemeenten.items()],
         "errors": errors or {},
         "confirm": confirm,
-        "leeftijdsgroepen": list(service.LEEFTIJDSGROEPEN.items()),
-        "obniveaus": list(service.ob_niveau_options().items()),
+        "leeftijdsgroepen": leeftijdsgroepen,
+        "obniveaus": obniveaus,
         "urgenties": list(service.URGENTIES.items()),
         "warning": service.CONTACT_WARNING if confirm else "",
         "aanbieder_kiest": service.AANBIEDER_KIEST,
@@ -69,13 +70,15 @@ def _request_page(request, aanbieder, values, gemeenten, errors=None, confirm=Fa
 
 @signed_in("wijkteam")
 def nieuw(request: Request, db: Session, user: Gebruiker, form):
-    """The consultatie form for one aanbieder (optionally linked to an inwoner's voorkeur)."""
+    """The consultatie form for one aanbieder (optionally linked to an inwoner's voorkeur): it offers
+    only what the aanbieder is contracted for in the user's gemeenten, and accepts nothing else."""
     params = form if form is not None else request.query_params
     aanbieder = db.exec(select(Aanbieder).where(Aanbieder.slug == str(params.get("aanbieder", "")))).first()
     if aanbieder is None or aanbieder.status != "actief":
         raise HTTPException(404, gettext("Deze aanbieder bestaat niet of is nu niet beschikbaar."))
-    contracted = service.contracted_gemeenten(db, aanbieder.id, clock.today())
+    contracted = service.scope_per_gemeente(db, aanbieder.id, clock.today())
     gemeenten = {gid: naam for gid, naam in _own_gemeenten(db, user).items() if gid in contracted}
+    scopes = {gid: contracted[gid] for gid in gemeenten}
     voorkeur = _linked_voorkeur(db, user, aanbieder, str(params.get("voorkeur", "")))
     if form is None:
         first = str(voorkeur.gemeente_id) if voorkeur else str(next(iter(gemeenten), ""))
@@ -84,13 +87,13 @@ def nieuw(request: Request, db: Session, user: Gebruiker, form):
             "urgentie": "normaal",
             "voorkeur": str(voorkeur.id) if voorkeur else "",
         }
-        return _request_page(request, aanbieder, values, gemeenten)
+        return _request_page(request, aanbieder, values, gemeenten, scopes)
     if not gemeenten:  # no contract in any of the user's gemeenten: nothing to ask
-        return _request_page(request, aanbieder, {}, gemeenten, status=400)
-    values, errors, confirm = service.check_request(form, aanbieder, gemeenten)
+        return _request_page(request, aanbieder, {}, gemeenten, scopes, status=400)
+    values, errors, confirm = service.check_request(form, aanbieder, scopes)
     values["voorkeur"] = str(voorkeur.id) if voorkeur else ""
     if errors or confirm:
-        return _request_page(request, aanbieder, values, gemeenten, errors, confirm, 400)
+        return _request_page(request, aanbieder, values, gemeenten, scopes, errors, confirm, 400)
     created = service.create(
         db, user, aanbieder, values, _public_url(request), voorkeur.id if voorkeur else None
     )
@@ -211,7 +214,8 @@ def actie(request: Request, db: Session, user: Gebruiker, form):
         consultatie = db.get(Consultatie, consultatie.id)
         db.refresh(consultatie)
         status = 409 if isinstance(problem, service.StateConflict) else 400
-        return _detail(request, db, user, consultatie, {action: str(problem)}, status, form)
+        errors = problem.errors if isinstance(problem, service.FormErrors) else {"status": str(problem)}
+        return _detail(request, db, user, consultatie, errors, status, form)
     db.commit()
     return see_other(
         f"/consultaties/{consultatie.id}",

@@ -59,7 +59,7 @@ def render(request: Request, template: str, context: dict, status_code: int = 20
     """A TemplateResponse with what every page needs (demo flag, taxonomy, visitor values)."""
     services = _services(request)
     person = visitor(request)
-    base = {"demo": services.demo, "taxonomy": services.taxonomy} | person.context()
+    base = {"demo": services.demo, "taxonomy": services.taxonomy, "rol": person.rol} | person.context()
     response = services.templates.TemplateResponse(request, template, base | context, status_code=status_code)
     person.finish(response)
     return response
@@ -81,7 +81,8 @@ async def zoeken(request: Request):
     """Search results with facets; the results fragment alone for htmx requests.
 
     What does not depend on the visitor is rendered once per index generation and language: the
-    page without its result cards per search and kind (page or fragment), the cards of a page of
+    page without its result cards per search, kind (page or fragment) and role of a signed-in user
+    (whose account bar is filled in like the CSRF token, per visitor), the cards of a page of
     results per search and order variant, and each card per aanbieder, scope of the search and
     distance. A visitor's page then costs a join, answered on the event loop, like one that needs a
     slice of a cached order; anything that must be computed runs in a search thread, so a slow
@@ -129,7 +130,8 @@ class _SearchPage:
         self.services = _services(request)
         self.template = "partials/zoeken_fragment.html" if fragment else "pages/zoeken.html"
         language = current_language()
-        self.page_key = (self.template, search, language, tuple(errors.items()))
+        self.person = visitor(request)  # a signed-in user's page is kept apart per role (never their bar)
+        self.page_key = (self.template, search, language, tuple(errors.items()), self.person.rol)
         self.cards_key = (search, seed, language)
         self._result = None
 
@@ -161,6 +163,7 @@ class _SearchPage:
             "taxonomy": services.taxonomy,
             "gemeente": services.taxonomy.gemeente(search.gemeente) if search.gemeente else None,
             "afstand_vanaf": origin_name(origin) if origin else None,
+            "rol": self.person.rol,
         }
 
     def render_page(self) -> list[bytes]:
@@ -179,7 +182,7 @@ class _SearchPage:
         services, snapshot = self.services, self.snapshot
         pieces = snapshot.memo("page", self.page_key, self.render_page)
         cards = snapshot.memo("results", self.cards_key, self.render_cards)
-        person = visitor(self.request)
+        person = self.person
         terug = _return_to(services.templates.env.globals["path"]("zoeken"), self.search)
         parts = {"kaarten": cards % slot_values(terug=terug, csrf=person.csrf)}
         if person.melding_bij:  # "Vergelijk" without JavaScript: the answer shows in its card

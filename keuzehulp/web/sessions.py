@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from keuzehulp.services import login
 
@@ -39,3 +41,26 @@ async def viewer(request: Request):
 def _lookup(request: Request):
     with Session(request.app.state.services.engine, expire_on_commit=False) as db:
         return signed_in_user(request, db)
+
+
+class ViewerMiddleware:
+    """Looks up the signed-in user of a request with a session cookie once, in a worker thread,
+    before the page is made, so that every page shows the account bar. A request without that
+    cookie (every anonymous visitor) passes straight through."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith("/static/") and _has_session(scope):
+            request = Request(scope)
+            try:
+                await viewer(request)
+            except (OperationalError, InterfaceError):  # the page itself tells about the outage
+                request.state.viewer = None
+        await self.app(scope, receive, send)
+
+
+def _has_session(scope: Scope) -> bool:
+    marker = SESSION_COOKIE.encode() + b"="
+    return any(name == b"cookie" and marker in value for name, value in scope.get("headers", []))

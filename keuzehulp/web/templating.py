@@ -89,6 +89,17 @@ def periode(value: str) -> str:
     return i18n.gettext(PERIOD_PARTS[part]) % {"jaar": jaar} if part in PERIOD_PARTS else value
 
 
+def in_page_order(errors: dict[str, str], form: str) -> list[tuple[str, str]]:
+    """The (field, message) pairs in the order the fields appear in the form's HTML; an error
+    without a field in it comes last. The one order of every error summary."""
+
+    def position(item: tuple[str, str]) -> int:
+        found = form.find(f'id="{item[0]}"')
+        return found if found >= 0 else len(form)
+
+    return sorted(errors.items(), key=position)
+
+
 @lru_cache(maxsize=8192)
 def search_url(base: str, search, **changes) -> str:
     """URL of a search with some parameters changed (remembered: pages link to the same URLs)."""
@@ -159,6 +170,7 @@ def make_templates() -> Jinja2Templates:
     env.globals["procent"] = procent
     env.filters["periode"] = periode
     env.filters["link"] = published_link
+    env.filters["in_page_order"] = in_page_order
     env.globals["search_url"] = search_url
     env.globals["labels"] = labels()
     env.globals["term_labels"] = term_labels

@@ -1,4 +1,5 @@
-"""What differs per visitor on a page: the CSRF token, the shortlist counter, a one-time message.
+"""What differs per visitor on a page: the CSRF token, the shortlist counter, a one-time message
+and, for a signed-in user, the account bar.
 
 Search pages are rendered once and shared; they carry markers that are replaced by each
 visitor's values just before sending, so the cache stays shared and forms stay protected.
@@ -17,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from keuzehulp.i18n import gettext
+from keuzehulp.models import Gebruiker
 from keuzehulp.web.security import csrf_token, set_csrf_cookie
 from keuzehulp.web.shortlist import is_slug, read_shortlist
 
@@ -26,6 +28,7 @@ MARKERS = {  # in angle brackets: escaped text (an aanbieder's description, say)
     "csrf": "<kh-csrf-7f3a>",
     "vergelijk_aantal": "<kh-aantal-7f3a>",
     "melding": "<kh-melding-7f3a>",
+    "account": "<kh-account-7f3a>",  # the signed-in bar
     "kaarten": "<kh-kaarten-7f3a>",  # where the result cards go
     "terug": "<kh-terug-7f3a>",  # the search a card's form returns to
     "afstand": "<kh-afstand-7f3a>",  # a card's distance
@@ -42,6 +45,12 @@ class Visitor:
     melding: str | None
     melding_vergelijking: bool = False
     melding_bij: str | None = None  # the aanbieder whose result card the message belongs to
+    user: Gebruiker | None = None
+
+    @property
+    def rol(self) -> str | None:
+        """The signed-in user's role, or None for an anonymous visitor."""
+        return self.user.rol if self.user else None
 
     def context(self) -> dict:
         """Template variables with this visitor's values."""
@@ -54,7 +63,15 @@ class Visitor:
             "csrf": self.csrf,
             "vergelijk_aantal": self.vergelijk_aantal,
             "melding": melding,
+            "account": self.account_bar(),
         }
+
+    def account_bar(self) -> Markup:
+        """The signed-in bar (the work area's menu, signing out), or nothing for an anonymous visitor."""
+        if self.user is None:
+            return Markup("")
+        template = self.request.app.state.services.templates.get_template("partials/account_balk.html")
+        return Markup(template.render(user=self.user, csrf=self.csrf))
 
     def personalise(self, pieces: list[bytes], page: dict[str, bytes] | None = None) -> bytes:
         """Join a shared rendering (split at its markers) with this visitor's values and, for
@@ -64,8 +81,11 @@ class Visitor:
         return b"".join(values.get(piece, piece) for piece in pieces)
 
     def finish(self, response) -> None:
-        """Set or clear the cookies this page view changed."""
+        """Set or clear the cookies this page view changed; a signed-in user's page is never kept
+        by a shared cache."""
         set_csrf_cookie(self.request, response, self.new_csrf_cookie)
+        if self.user is not None:
+            response.headers["Cache-Control"] = "private"
         if self.melding is not None:
             response.delete_cookie(MESSAGE_COOKIE)
         if self.melding_vergelijking:
@@ -103,7 +123,8 @@ _MARKER_CONTEXT = {name: Markup(value) for name, value in MARKERS.items()}
 
 
 def visitor(request: Request) -> Visitor:
-    """The per-visitor values of this request."""
+    """The per-visitor values of this request (the user as the guard of a signed-in page or
+    ViewerMiddleware found it)."""
     token, new_cookie = csrf_token(request)
     raw = request.cookies.get(MESSAGE_COOKIE)
     link, _, slug = request.cookies.get(MESSAGE_LINK_COOKIE, "").partition(":")
@@ -115,6 +136,7 @@ def visitor(request: Request) -> Visitor:
         unquote(raw)[:300] if raw else None,
         link == "1",
         slug if is_slug(slug) else None,
+        getattr(request.state, "user", None) or getattr(request.state, "viewer", None),
     )
 
 

@@ -92,3 +92,25 @@ def test_beheerder_importeert_verbetert_en_verwerkt(page, writable_server, tmp_p
     expect(page.locator(".melding")).to_contain_text("Import verwerkt: 7 toegevoegd")
     page.goto(f"{writable_server}/zoeken?gemeente=haaksbergen&q=Voorbeeld")
     expect(page.locator(".result-list")).to_contain_text("Voorbeeld Jeugdhulp Haaksbergen")
+
+
+def test_wijkteam_komt_van_zoeken_terug_en_ziet_welk_filter_gekozen_is(browser, writable_server, backend):
+    context = browser.new_context(viewport={"width": 375, "height": 800}, locale="nl-NL")
+    page = context.new_page()
+    sign_in(page, writable_server, "wijkteam")
+    page.goto(f"{writable_server}/zoeken?gemeente=enschede")
+    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+    page.get_by_role("link", name="Mijn wijkteam").click()
+    page.wait_for_url(f"{writable_server}/wijkteam")
+    filters = page.get_by_role("navigation", name="Filter op status")
+    filters.get_by_role("link", name="Nieuw").click()
+    page.wait_for_url(f"{writable_server}/wijkteam?status=nieuw")
+
+    def looks(name: str) -> list[str]:
+        link = filters.get_by_role("link", name=name, exact=True)
+        return link.evaluate("e => [getComputedStyle(e).fontWeight, getComputedStyle(e).backgroundColor]")
+
+    chosen, other = looks("Nieuw"), looks("Alle")
+    assert chosen[0] == "700" and other[0] != "700" and chosen[1] != other[1]  # bold and filled
+    screenshot(page, f"wijkteam-statusfilter-{backend}")
+    context.close()

@@ -10,6 +10,7 @@ from sqlmodel import Session, func, select
 
 from keuzehulp.db import session_scope
 from keuzehulp.domain.twents_model import RuleViolation, check_contract, check_contract_set
+from keuzehulp.domain.validation import valid_phone
 from keuzehulp.models import Aanbieder, ChangeLog, Contract, DakjeScope, Vestiging
 from keuzehulp.services.aanbieders import (
     AanbiederData,
@@ -63,6 +64,7 @@ def test_aanmaken_schrijft_een_regel_in_het_wijzigingslog(empty_world):
             "niveau E",
         ),
         ({"contracten": [ContractLine("GM9999", "jeugd", 1, "A", START)]}, "Onbekende gemeente"),
+        ({"telefoon": "053-526349"}, "telefoonnummer in met 10 cijfers"),
     ],
 )
 def test_regels_weigeren_en_er_verandert_niets(empty_world, changes, message):
@@ -100,6 +102,7 @@ def test_demogenerator_is_deterministisch_en_volgt_de_regels(empty_world):
         for lines in per_gemeente.values():
             check_contract_set(lines)
     assert len({a.slug for a in first}) == 300
+    assert all(valid_phone(a.telefoon) for a in first)  # the profile form accepts what the demo stores
 
 
 def test_demodata_is_gevarieerd(empty_world):

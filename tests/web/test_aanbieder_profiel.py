@@ -216,3 +216,53 @@ def test_opslaan_zonder_wijzigingen_verandert_niets(small_client, small_world):
     login_as(small_client, "aanbieder")
     assert _submit(small_client, {}).status_code == 303
     assert _stored(small_world, aanbieder.id) == before
+
+
+def _summary_links(html: str) -> list[str]:
+    summary = html[html.index('class="error-summary"') :]
+    return re.findall(r'<li><a href="#([^"]+)"', summary[: summary.index("</div>")])
+
+
+def test_opgeslagen_fout_telefoonnummer_staat_bij_het_veld_en_er_wordt_niets_opgeslagen(
+    small_client, small_world
+):
+    """Data from before the check (as the demo generator once made): saving says so at the field."""
+    with Session(small_world.engine) as db:
+        aanbieder = db.get(Aanbieder, _own(small_world).id)
+        aanbieder.telefoon = "053-526349"
+        aanbieder_id = aanbieder.id
+        db.add(aanbieder)
+        db.commit()
+    login_as(small_client, "aanbieder")
+    response = _submit(small_client, {"beschrijving": "Een nieuwe beschrijving"})
+    assert response.status_code == 400
+    html = response.text
+    assert _summary_links(html) == ["telefoon"]
+    field = html[html.index('id="telefoon-fout"') :]
+    assert "Vul een telefoonnummer in met 10 cijfers" in field[: field.index("</p>")]
+    assert 'value="053-526349"' in html and "Een nieuwe beschrijving</textarea>" in html  # both kept
+    with Session(small_world.engine) as db:
+        assert db.get(Aanbieder, aanbieder_id).beschrijving != "Een nieuwe beschrijving"
+
+
+def test_foutensamenvatting_volgt_de_volgorde_van_de_pagina(small_client):
+    login_as(small_client, "aanbieder")
+    response = _submit(
+        small_client, {"telefoon": "12", "wachttijd_weken": "drie", "vestiging-0-postcode": "12 AB"}
+    )
+    assert _summary_links(response.text) == ["wachttijd_weken", "telefoon", "vestiging-0-postcode"]
+
+
+def test_statusblok_zegt_wat_verouderd_is_wat_bezoekers_zien_en_wat_te_doen(small_client, small_world):
+    with Session(small_world.engine) as db:
+        aanbieder = db.get(Aanbieder, _own(small_world).id)
+        aanbieder.wachttijd_weken, aanbieder.wachttijd_bevestigd_op = 2, clock.today() - timedelta(days=70)
+        db.add(aanbieder)
+        db.commit()
+    login_as(small_client, "aanbieder")
+    html = small_client.get("/aanbieder/profiel").text
+    box = html[html.index('id="actueel-kop"') : html.index("</section>", html.index('id="actueel-kop"'))]
+    assert "Uw wachttijd is misschien niet meer actueel." in box
+    assert "meer dan 8 weken geleden" in box and "bezoekers bij uw wachttijd: ‘Mogelijk verouderd’" in box
+    assert "Ja, de wachttijd klopt nog" in box and 'href="#wachttijd_weken"' in box
+    assert '"mogelijk verouderd"' not in box and 'class="verouderd"' not in box

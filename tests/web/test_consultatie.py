@@ -84,10 +84,10 @@ def test_consultatie_van_aanvraag_tot_terugkoppeling(small_client, small_world):
     small_client.cookies.clear()
     login_as(small_client, "aanbieder")
     inbox = small_client.get("/aanbieder/consultaties").text
-    assert f"Vraag {consultatie_id}" in inbox and "nieuw (1 ongelezen)" in inbox
+    assert f"Vraag {consultatie_id}" in inbox and "Nieuw (1 ongelezen)" in inbox
     detail = f"/consultaties/{consultatie_id}"
     assert "Jongen met angst" in small_client.get(detail).text
-    assert "nieuw (1 ongelezen)" not in small_client.get("/aanbieder/consultaties").text
+    assert "Nieuw (1 ongelezen)" not in small_client.get("/aanbieder/consultaties").text
     early = post_form(small_client, f"{detail}/afronden", {"terugkoppeling": "x"}, token_page=detail)
     assert early.status_code == 409 and "nog niet geaccepteerd" in early.text
     missing = post_form(small_client, f"{detail}/accepteren", {"contactpersoon": ""}, token_page=detail)
@@ -95,7 +95,7 @@ def test_consultatie_van_aanvraag_tot_terugkoppeling(small_client, small_world):
     ok = post_form(
         small_client,
         f"{detail}/accepteren",
-        {"contactpersoon": "Dr. Jansen", "geplande_datum": "2026-12-01"},
+        {"contactpersoon": "Dr. Jansen", "geplande_datum": clock.today().isoformat()},
         token_page=detail,
     )
     assert ok.status_code == 303
@@ -202,7 +202,7 @@ def test_twee_tegelijk_accepteren_een_wint(small_world):
         user_b = second.exec(select(Gebruiker).where(Gebruiker.email == "collega@aanbieder.example")).one()
         both = (first.get(Consultatie, consultatie_id), second.get(Consultatie, consultatie_id))
         assert [c.status for c in both] == ["nieuw", "nieuw"]  # both have read it as new
-        form = {"contactpersoon": "A", "geplande_datum": "2026-12-01"}
+        form = {"contactpersoon": "A", "geplande_datum": clock.today().isoformat()}
         service.transition(first, user_a, consultatie_id, "accepteren", form, "http://t")
         first.commit()
         with pytest.raises(RuleViolation, match="al geaccepteerd"):
@@ -419,3 +419,126 @@ def test_voorkeur_binnen_het_contract_heeft_geen_waarschuwing(small_client, smal
     assert "/wijkteam/consultatie/nieuw?" in small_client.get(f"/aanbieders/{aanbieder.slug}").text
     compare = small_client.get("/vergelijken", params={"a": aanbieder.slug}).text
     assert "/wijkteam/consultatie/nieuw?" in compare
+
+
+def _only_wmo_in_enschede(world, aanbieder: Aanbieder) -> None:
+    """End every contract line of the aanbieder yesterday and give it one for Wmo OB2 niveau A in
+    Enschede."""
+    from keuzehulp.models import Contract, DakjeScope, Maatregelhulp
+
+    with Session(world.engine) as db:
+        for model in (Contract, DakjeScope, Maatregelhulp):
+            for line in db.exec(select(model).where(model.aanbieder_id == aanbieder.id)):
+                line.geldig_tot = clock.today() - timedelta(days=1)
+                db.add(line)
+        enschede = db.exec(select(Gemeente.id).where(Gemeente.cbs_code == "GM0153")).one()
+        db.add(
+            Contract(
+                aanbieder_id=aanbieder.id,
+                gemeente_id=enschede,
+                perceel="wmo",
+                ob=2,
+                niveau="A",
+                geldig_vanaf=clock.today(),
+            )
+        )
+        db.commit()
+
+
+def test_aanvraag_biedt_alleen_wat_de_aanbieder_in_de_gemeente_levert(small_client, small_world):
+    aanbieder = _target(small_world)
+    _only_wmo_in_enschede(small_world, aanbieder)
+    login_as(small_client, "wijkteam")
+    page = f"/wijkteam/consultatie/nieuw?aanbieder={aanbieder.slug}"
+    form = small_client.get(page).text
+    offered = re.findall(r'<option value="([^"]+)"', form)
+    assert "2A" in offered and not {"1A", "2B", "3A", "4E"} & set(offered)
+    assert {"18-23", "23+"} <= set(offered) and not {"0-4", "4-12", "12-18"} & set(offered)
+    with Session(small_world.engine) as db:
+        enschede = str(db.exec(select(Gemeente.id).where(Gemeente.cbs_code == "GM0153")).one())
+    data = REQUEST | {"aanbieder": aanbieder.slug, "gemeente_id": enschede}  # OB3 niveau B, 12 tot 18 jaar
+    refused = post_form(small_client, "/wijkteam/consultatie/nieuw", data, token_page=page)
+    assert refused.status_code == 400
+    assert 'id="obniveau-fout"' in refused.text and 'id="leeftijdsgroep-fout"' in refused.text
+    assert "geen contract voor inwoners van 12 tot 18 jaar" in refused.text
+    accepted = post_form(
+        small_client,
+        "/wijkteam/consultatie/nieuw",
+        data | {"obniveau": "2A", "leeftijdsgroep": "23+"},
+        token_page=page,
+    )
+    assert accepted.status_code == 303
+
+
+def _summary_links(html: str) -> list[str]:
+    summary = html[html.index('class="error-summary"') :]
+    return re.findall(r'<li><a href="#([^"]+)"', summary[: summary.index("</div>")])
+
+
+def test_foutensamenvatting_volgt_de_volgorde_van_het_formulier(small_client, small_world):
+    aanbieder = _target(small_world)
+    login_as(small_client, "wijkteam")
+    page = f"/wijkteam/consultatie/nieuw?aanbieder={aanbieder.slug}"
+    with Session(small_world.engine) as db:
+        enschede = str(db.exec(select(Gemeente.id).where(Gemeente.cbs_code == "GM0153")).one())
+    data = REQUEST | {"aanbieder": aanbieder.slug, "gemeente_id": enschede}
+    data |= {"vraag": "", "leeftijdsgroep": "", "bereikbaar": ""}
+    refused = post_form(small_client, "/wijkteam/consultatie/nieuw", data, token_page=page)
+    assert _summary_links(refused.text) == ["vraag", "leeftijdsgroep", "bereikbaar"]
+
+
+def _accept(client, consultatie_id: int, data: dict):
+    detail = f"/consultaties/{consultatie_id}"
+    return post_form(client, f"{detail}/accepteren", data, token_page=detail)
+
+
+def test_accepteren_weigert_een_datum_in_het_verleden_of_te_ver_weg_bij_het_veld(small_client, small_world):
+    aanbieder = _target(small_world)
+    login_as(small_client, "wijkteam")
+    consultatie_id = _request(small_client, small_world, aanbieder)
+    small_client.cookies.clear()
+    login_as(small_client, "aanbieder")
+    jansen = {"contactpersoon": "Dr. Jansen"}
+    yesterday = (clock.today() - timedelta(days=1)).isoformat()
+    past = _accept(small_client, consultatie_id, jansen | {"geplande_datum": yesterday})
+    assert past.status_code == 400
+    assert _summary_links(past.text) == ["geplande_datum"]  # only the wrong field, no other message
+    field = past.text[past.text.index('id="geplande_datum-fout"') :]
+    assert field.startswith('id="geplande_datum-fout"><span class="visually-hidden">Fout: </span>Deze datum')
+    assert f'value="{yesterday}"' in past.text and 'value="Dr. Jansen"' in past.text  # both kept
+    far = (clock.today() + timedelta(days=400)).isoformat()
+    too_far = _accept(small_client, consultatie_id, jansen | {"geplande_datum": far})
+    assert too_far.status_code == 400 and "meer dan een jaar vooruit" in too_far.text
+    nobody = _accept(small_client, consultatie_id, {"contactpersoon": "", "geplande_datum": ""})
+    assert _summary_links(nobody.text) == ["contactpersoon", "geplande_datum"]
+    with Session(small_world.engine) as db:
+        assert db.get(Consultatie, consultatie_id).status == "nieuw"
+    today = clock.today().isoformat()
+    ok = _accept(small_client, consultatie_id, jansen | {"geplande_datum": today})
+    assert ok.status_code == 303 and ok.headers["location"] == f"/consultaties/{consultatie_id}"  # PRG
+
+
+def test_spoedvragen_staan_bovenaan_met_tekst_en_de_vragende_gemeente(small_client, small_world):
+    aanbieder = _target(small_world)
+    login_as(small_client, "wijkteam")
+    urgent = _request(small_client, small_world, aanbieder, {"urgentie": "hoog"})
+    normal = _request(small_client, small_world, aanbieder)
+    small_client.cookies.clear()
+    login_as(small_client, "aanbieder")
+    inbox = small_client.get("/aanbieder/consultaties").text
+    assert inbox.index(f"Vraag {urgent}<") < inbox.index(f"Vraag {normal}<")  # newer, but not urgent
+    rows = inbox.split("<tr>")
+    urgent_row = next(r for r in rows if f"Vraag {urgent}<" in r)
+    normal_row = next(r for r in rows if f"Vraag {normal}<" in r)
+    assert "Met spoed" in urgent_row and "Met spoed" not in normal_row
+    assert "Wijkteam Enschede" in urgent_row and "gemeente Enschede" in urgent_row
+
+
+def test_statusfilter_met_hoofdletters_en_de_gekozen_staat_zichtbaar(small_client):
+    login_as(small_client, "wijkteam")
+    html = small_client.get("/wijkteam?status=nieuw").text
+    links = re.findall(r'<li><a href="\?[^"]*"( aria-current="page")?>([^<(]+)', html)
+    assert [text.strip() for _, text in links] == ["Alle", "Nieuw", "Geaccepteerd", "Afgewezen", "Afgerond"]
+    assert [text.strip() for current, text in links if current] == ["Nieuw"]
+    css = small_client.get("/static/css/site.css").text
+    assert ".status-filter a[aria-current]" in css

@@ -421,3 +421,58 @@ def test_gelukte_inlog_telt_niet_mee_maar_wist_de_fouten_van_het_adres_niet(smal
         db.commit()
         rows = db.exec(select(LoginPoging).where(LoginPoging.sleutel == address_key)).all()
     assert len(rows) == 1  # the failure stays, the success is not counted
+
+
+def test_ingelogd_ziet_op_openbare_paginas_de_accountbalk_en_anoniem_nooit(small_client, small_world):
+    """Search pages are rendered once and shared: the signed-in bar is filled in per visitor."""
+    from keuzehulp.services.demo_accounts import demo_aanbieder
+
+    with Session(small_world.engine) as db:
+        slug = demo_aanbieder(db, clock.today()).slug
+    search = "/zoeken?gemeente=enschede"
+    assert "Ingelogd als" not in small_client.get(search).text  # the shared page is in the cache now
+    login_as(small_client, "wijkteam")
+    for path in ("/", search, f"/aanbieders/{slug}", f"/vergelijken?a={slug}", "/uitleg", "/keuzehulp"):
+        response = small_client.get(path)
+        assert "Mijn wijkteam" in response.text and "Uitloggen" in response.text, path
+        assert f"Ingelogd als {DEMO['wijkteam'].email}" in response.text, path
+        assert response.headers["cache-control"] == "private", path
+    small_client.cookies.clear()
+    login_as(small_client, "aanbieder")
+    bar = small_client.get(search).text
+    assert "Mijn profiel" in bar and DEMO["aanbieder"].email in bar and DEMO["wijkteam"].email not in bar
+    small_client.cookies.clear()
+    anonymous = small_client.get(search)
+    assert "Ingelogd als" not in anonymous.text and "Uitloggen" not in anonymous.text
+    assert "cache-control" not in anonymous.headers
+
+
+def test_wijkteam_ziet_geen_tekst_voor_inwoners_maar_wat_het_zelf_nodig_heeft(small_client, small_world):
+    from keuzehulp.services.demo_accounts import demo_aanbieder
+
+    with Session(small_world.engine) as db:
+        aanbieder = demo_aanbieder(db, clock.today())
+    pages = {
+        "zoeken": "/zoeken?gemeente=enschede",
+        "profiel": f"/aanbieders/{aanbieder.slug}",
+        "vergelijken": f"/vergelijken?a={aanbieder.slug}",
+        "keuzehulp": "/keuzehulp?woonplaats=Enschede&voor_wie=kind&besluit=ja&ob=2&niveau=B&verblijf=nee"
+        "&klaar=ja",
+    }
+    for_inwoners = {
+        "zoeken": "Hulp nodig bij kiezen?",
+        "profiel": "Ik wil hulp van deze aanbieder",
+        "vergelijken": "Bespreek uw keuze met het wijkteam",
+        "keuzehulp": "De volgende stap: praat met het wijkteam",
+    }
+    anonymous = {name: small_client.get(path).text for name, path in pages.items()}
+    login_as(small_client, "wijkteam")
+    wijkteam = {name: small_client.get(path).text for name, path in pages.items()}
+    for name, text in for_inwoners.items():
+        assert text in anonymous[name] and text not in wijkteam[name], name
+        assert "Neem contact op met het wijkteam van uw gemeente" not in wijkteam[name], name
+    assert "Open een aanbieder om consultatie aan te vragen" in wijkteam["zoeken"]
+    assert "Open een aanbieder in de resultaten om consultatie aan te vragen" in wijkteam["keuzehulp"]
+    assert f"/wijkteam/consultatie/nieuw?aanbieder={aanbieder.slug}" in wijkteam["profiel"]
+    small_client.cookies.clear()
+    assert "Voor het wijkteam" not in small_client.get(pages["zoeken"]).text  # the wijkteam's page is its own
