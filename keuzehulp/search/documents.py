@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import Session, select
@@ -25,6 +26,7 @@ from keuzehulp.models import (
     Vestiging,
 )
 from keuzehulp.models.periods import current, public
+from keuzehulp.search.filters import TERM_FILTERS
 from keuzehulp.search.tokens import RESULTATEN_TOKEN, dakje_token, scope_token, spoed_token
 
 BATCH = 1000
@@ -111,45 +113,53 @@ def iter_documents(session: Session, today: date, ids: Iterable[int] | None = No
         for aanbieder in aanbieders:
             aid = aanbieder.id
             yield build_document(
-                aanbieder,
-                contracts=[
-                    (gemeenten[c.gemeente_id].cbs_code, c.perceel, c.ob, c.niveau) for c in contracts[aid]
-                ],
-                dakjes=[(gemeenten[d.gemeente_id].cbs_code, d.dakje) for d in dakjes[aid]],
-                vestigingen=vestigingen[aid],
-                specialisaties=[specialisaties[s.specialisatie_id] for s in specs[aid]],
-                doelgroepen=[doelgroepen[d.doelgroep_id] for d in groepen[aid]],
-                talen=[talen[t.taal_id] for t in taal_rows[aid]],
-                resultaten=[(r.periode, r.indicator, r.teller, r.noemer) for r in resultaten[aid]],
+                Source(
+                    aanbieder,
+                    contracts=[
+                        (gemeenten[c.gemeente_id].cbs_code, c.perceel, c.ob, c.niveau) for c in contracts[aid]
+                    ],
+                    dakjes=[(gemeenten[d.gemeente_id].cbs_code, d.dakje) for d in dakjes[aid]],
+                    vestigingen=vestigingen[aid],
+                    specialisaties=[specialisaties[s.specialisatie_id] for s in specs[aid]],
+                    doelgroepen=[doelgroepen[d.doelgroep_id] for d in groepen[aid]],
+                    talen=[talen[t.taal_id] for t in taal_rows[aid]],
+                    resultaten=[(r.periode, r.indicator, r.teller, r.noemer) for r in resultaten[aid]],
+                )
             )
 
 
-def build_document(
-    aanbieder: Aanbieder,
-    *,
-    contracts: list[tuple[str, str, int | None, str | None]],
-    dakjes: list[tuple[str, str]],
-    vestigingen: list,
-    specialisaties: list[Specialisatie],
-    doelgroepen: list[str],
-    talen: list[str],
-    resultaten: list[tuple[str, str, int, int]] = (),
-) -> dict:
+@dataclass(frozen=True)
+class Source:
+    """What the document of one aanbieder is built from; term filters read their terms here
+    (`Filter.index_terms`)."""
+
+    aanbieder: Aanbieder
+    contracts: list[tuple[str, str, int | None, str | None]]
+    dakjes: list[tuple[str, str]]
+    vestigingen: list
+    specialisaties: list[Specialisatie]
+    doelgroepen: list[str]
+    talen: list[str]
+    resultaten: list[tuple[str, str, int, int]] = field(default_factory=list)
+
+
+def build_document(source: Source) -> dict:
     """The Whoosh document of one aanbieder."""
+    aanbieder, contracts, dakjes = source.aanbieder, source.contracts, source.dakjes
     scope = {scope_token(*line) for line in contracts}
     scope |= {dakje_token(gemeente, dakje) for gemeente, dakje in dakjes}
     if aanbieder.ambulante_spoedhulp:
         scope |= {spoed_token(gemeente) for gemeente, perceel, _, _ in contracts if perceel == "jeugd"}
-    doelen, has_figures = sortable_lower_bound(resultaten)
+    doelen, has_figures = sortable_lower_bound(source.resultaten)
     if has_figures:
         scope.add(RESULTATEN_TOKEN)
-    plaatsen = sorted({v.plaats for v in vestigingen})
-    public = [v for v in vestigingen if not v.beschermde_woonlocatie]
+    plaatsen = sorted({v.plaats for v in source.vestigingen})
+    public = [v for v in source.vestigingen if not v.beschermde_woonlocatie]
     display = {
         "slug": aanbieder.slug,
         "naam": aanbieder.naam,
         "plaatsen": plaatsen,
-        "specialisaties": sorted(s.slug for s in specialisaties),
+        "specialisaties": sorted(s.slug for s in source.specialisaties),
         "wachttijd_weken": aanbieder.wachttijd_weken,
         "wachttijd_bevestigd_op": (
             aanbieder.wachttijd_bevestigd_op.isoformat() if aanbieder.wachttijd_bevestigd_op else None
@@ -165,9 +175,7 @@ def build_document(
         "plaatsen": " ".join(plaatsen),
         "beschrijving": aanbieder.beschrijving,
         "scope": " ".join(sorted(scope)),
-        "specialisatie": " ".join(s.slug for s in specialisaties),
-        "doelgroep": " ".join(doelgroepen),
-        "taal": " ".join(talen),
+        **{spec.param: " ".join(spec.index_terms(source)) for spec in TERM_FILTERS},
         "wachttijd": -1 if aanbieder.wachttijd_weken is None else aanbieder.wachttijd_weken,
         "doelen": doelen,
         "naam_sort": aanbieder.naam.casefold().encode("utf-8"),

@@ -20,7 +20,7 @@ from keuzehulp.domain.taxonomy import Taxonomy
 from keuzehulp.domain.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN, dakjes_for, spoedhulp_for
 from keuzehulp.i18n import N_
 from keuzehulp.search.errors import IndexUnavailable
-from keuzehulp.search.filters import PER_PAGE, WACHTTIJD_OPTIONS, SearchRequest
+from keuzehulp.search.filters import PER_PAGE, TERM_FILTERS, WACHTTIJD_OPTIONS, SearchRequest
 from keuzehulp.search.schema import dutch_analyzer
 from keuzehulp.search.snapshot import Snapshot
 from keuzehulp.search.tokens import RESULTATEN_TOKEN, dakje_token, scope_token, spoed_token
@@ -220,9 +220,7 @@ class SearchEngine:
         self.taxonomy = taxonomy
         # plain values of the taxonomy, read on every facet count
         self._gemeenten = [(g.slug, g.naam, g.cbs_code) for g in taxonomy.gemeenten]
-        self._specialisaties = [(s.slug, s.label_b1) for s in taxonomy.specialisaties]
-        self._doelgroepen = [(d.slug, d.naam) for d in taxonomy.doelgroepen]
-        self._talen = [(t.slug, t.naam) for t in taxonomy.talen]
+        self._term_options = {f.param: f.options(taxonomy) for f in TERM_FILTERS}
 
     # -- masks ----------------------------------------------------------------------------------
 
@@ -270,12 +268,13 @@ class SearchEngine:
         if text is not None:
             groups["q"] = text[0]
         groups.update(self._scope_groups(snapshot, r, r.gemeente))
-        for slug in r.specialisatie:
-            groups[f"specialisatie:{slug}"] = snapshot.term_mask("specialisatie", slug)
-        if r.doelgroep:
-            groups["doelgroep"] = snapshot.term_mask("doelgroep", r.doelgroep)
-        if r.taal:
-            groups["taal"] = snapshot.term_mask("taal", r.taal)
+        for spec in TERM_FILTERS:
+            value = getattr(r, spec.field)
+            if spec.many:
+                for term in value:
+                    groups[f"{spec.param}:{term}"] = snapshot.term_mask(spec.param, term)
+            elif value:
+                groups[spec.param] = snapshot.term_mask(spec.param, value)
         if r.max_wachttijd is not None:
             groups["max_wachttijd"] = self._wachttijd_mask(snapshot, r.max_wachttijd)
         if r.met_resultaten:
@@ -485,23 +484,17 @@ class SearchEngine:
             if d in dakjes_for(r.perceel) or d == r.dakje
         ]
         everything = self._and(groups)
-        facets["specialisatie"] = [
-            FacetOption(
-                slug,
-                label,
-                count(everything, snapshot.term_mask("specialisatie", slug)),
-                slug in r.specialisatie,
-            )
-            for slug, label in self._specialisaties
-        ]
-        for name, options, chosen in (
-            ("doelgroep", self._doelgroepen, r.doelgroep),
-            ("taal", self._talen, r.taal),
-        ):
-            base = self._and(groups, skip=(name,))
-            facets[name] = [
-                FacetOption(slug, naam, count(base, snapshot.term_mask(name, slug)), slug == chosen)
-                for slug, naam in options
+        for spec in TERM_FILTERS:  # a repeatable filter narrows: count its options on the whole set
+            base = everything if spec.many else self._and(groups, skip=(spec.param,))
+            chosen = getattr(r, spec.field)
+            facets[spec.param] = [
+                FacetOption(
+                    value,
+                    label,
+                    count(base, snapshot.term_mask(spec.param, value)),
+                    value in chosen if spec.many else value == chosen,
+                )
+                for value, label in self._term_options[spec.param]
             ]
         facets["spoedhulp"] = []
         if spoedhulp_for(r.perceel) or r.spoedhulp:  # not offered to adults

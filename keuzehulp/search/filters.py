@@ -1,15 +1,22 @@
-"""Search parameters: one parser for the HTML page and the JSON API, with plain-language errors."""
+"""Search parameters, each filter declared once: its URL parameter, parser and Dutch error, index
+terms, loosening, API schema and label key. The parser, the links, the facets, the loosenings, the
+OpenAPI description and the form are all driven by `FILTERS`.
+
+Adding a filter on a list of terms (like `taal`) is one `Filter(...)` below, with `index_terms`
+saying which terms a document has, plus its clause in the tests' SQL reference
+(`tests/support/sql_reference.py`) and the English translation of its labels.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, make_dataclass, replace
 
 from keuzehulp.domain.taxonomy import Taxonomy
-from keuzehulp.domain.twents_model import DAKJES, NIVEAUS, NIVEAUS_PER_OB, OBS, PERCELEN
+from keuzehulp.domain.twents_model import DAKJES, FUNCTIENIVEAUS, NIVEAUS, NIVEAUS_PER_OB, OBS, PERCELEN
 from keuzehulp.domain.validation import whole_number
-from keuzehulp.i18n import gettext
+from keuzehulp.i18n import N_, gettext
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100  # the API may ask for more results per page
@@ -21,44 +28,328 @@ MAX_WACHTTIJD = 104
 YES_NO = ("ja", "nee")
 
 
+class Invalid(ValueError):
+    """A value that cannot be searched; the message (already translated) is for the user."""
+
+
 @dataclass(frozen=True)
-class SearchRequest:
-    """A normalised search: filters (gemeente as CBS code), text, order and page."""
+class Filter:
+    """One search filter.
 
-    q: str = ""
-    gemeente: str | None = None
-    perceel: str | None = None
-    ob: int | None = None
-    niveau: str | None = None
-    dakje: str | None = None
-    specialisatie: tuple[str, ...] = ()
-    doelgroep: str | None = None
-    taal: str | None = None
-    spoedhulp: bool = False
-    met_resultaten: bool = False
-    max_wachttijd: int | None = None
-    woonplaats: str | None = None
-    sort: str = ""
-    pagina: int = 1
-    per_page: int = field(default=PER_PAGE)
-    from_text: tuple[str, ...] = ()  # filters read from the typed text ("OB2B"), to say so
-    _hash: int | None = field(default=None, init=False, repr=False, compare=False)
+    `kind` says how the index answers it: "text" (the typed words), "scope" (the contract scope
+    tokens: gemeente, perceel, ob, niveau, dakje, spoedhulp), "terms" (a term field of its own, named
+    after the parameter, with `index_terms` and `options`), "resultaten" and "wachttijd".
+    """
 
-    def __hash__(self) -> int:  # a request is a key of several caches: hash it once
-        if self._hash is None:
-            object.__setattr__(self, "_hash", hash(tuple(getattr(self, name) for name in _COMPARED)))
-        return self._hash
+    param: str  # URL parameter, facet name and (for "terms") the index field
+    kind: str
+    read: Callable[[str, Taxonomy], object]  # one raw value -> the request's value; raises Invalid
+    api: tuple[str, dict]  # OpenAPI description and schema
+    attr: str = ""  # the SearchRequest field, when it differs from param
+    type: object = str | None
+    default: object = None
+    many: bool = False  # repeatable: every value must hold
+    write: Callable[[object], str] = str  # the request's value -> the URL value
+    legend: str = ""  # N_: the fieldset's legend on /zoeken
+    all_label: str = ""  # N_: a choice of one with this "all" option; empty: checkboxes
+    labels: str = ""  # key of the Twents-model labels of the options (web/presenters.term_labels)
+    chip: str = ""  # N_: the chosen-filter label, when the option's own label is too long
+    loosen: tuple[int, str] | None = None  # (order, N_ label) of the one-step loosening
+    drop: tuple[int, str] | None = None  # (order, N_ label) when loosenings are combined
+    index_terms: Callable[[object], list[str]] | None = None  # "terms": a document's terms (documents.Source)
+    options: Callable[[Taxonomy], list[tuple[str, str]]] | None = None  # "terms": (value, label) to count
 
     @property
-    def effective_sort(self) -> str:
-        """The order used: relevance with text, otherwise the neutral shuffle, unless chosen."""
-        if self.sort == "relevantie" and not self.q:
-            return "willekeurig"
-        if self.sort:
-            return self.sort
-        return "relevantie" if self.q else "willekeurig"
+    def field(self) -> str:
+        return self.attr or self.param
+
+    def is_set(self, request) -> bool:
+        return getattr(request, self.field) != self.default
+
+    def params(self, request) -> list[tuple[str, str]]:
+        """The URL parameters of this filter in a request."""
+        value = getattr(request, self.field)
+        if value == self.default:
+            return []
+        values = value if self.many else (value,)
+        return [(self.param, self.write(v)) for v in values]
 
 
+def _yes(message: str):
+    def read(raw: str, taxonomy: Taxonomy) -> bool:
+        if raw.lower() not in YES_NO:
+            raise Invalid(gettext(message))
+        return raw.lower() == "ja"
+
+    return read
+
+
+def _known(options: Callable[[Taxonomy], list[tuple[str, str]]], message: str):
+    """A reader accepting one of a term filter's option values."""
+
+    def read(raw: str, taxonomy: Taxonomy) -> str:
+        if raw not in {value for value, _ in options(taxonomy)}:
+            raise Invalid(gettext(message) % {"waarde": raw})
+        return raw
+
+    return read
+
+
+def _read_q(raw: str, taxonomy: Taxonomy) -> str:
+    if len(raw) > MAX_QUERY_LENGTH:
+        raise Invalid(
+            gettext("De zoektekst is te lang. Gebruik hooguit %(max)s tekens.") % {"max": MAX_QUERY_LENGTH}
+        )
+    return raw
+
+
+def _read_gemeente(raw: str, taxonomy: Taxonomy) -> str:
+    gemeente = taxonomy.gemeente(raw)
+    if gemeente is None:
+        message = gettext("De gemeente '%(waarde)s' kennen we niet. Kies een gemeente uit de lijst.")
+        raise Invalid(message % {"waarde": raw})
+    return gemeente.cbs_code
+
+
+def _read_perceel(raw: str, taxonomy: Taxonomy) -> str:
+    if raw.lower() not in PERCELEN:
+        raise Invalid(gettext("Kies jeugd, wmo of dyslexie."))
+    return raw.lower()
+
+
+def _read_ob(raw: str, taxonomy: Taxonomy) -> int:
+    number = whole_number(raw.upper().removeprefix("OB"))
+    if number not in OBS:
+        message = gettext("Ondersteuningsbehoefte '%(waarde)s' bestaat niet. Kies 1, 2, 3 of 4.")
+        raise Invalid(message % {"waarde": raw})
+    return number
+
+
+def _read_niveau(raw: str, taxonomy: Taxonomy) -> str:
+    if raw.upper() not in NIVEAUS:
+        raise Invalid(gettext("Niveau '%(waarde)s' bestaat niet. Kies A, B, C, D of E.") % {"waarde": raw})
+    return raw.upper()
+
+
+def _read_dakje(raw: str, taxonomy: Taxonomy) -> str:
+    if raw.upper() not in DAKJES:
+        message = gettext("Dakje '%(waarde)s' bestaat niet. Kies %(dakjes)s.")
+        raise Invalid(message % {"waarde": raw, "dakjes": ", ".join(DAKJES)})
+    return raw.upper()
+
+
+def _read_weeks(raw: str, taxonomy: Taxonomy) -> int:
+    if (weeks := whole_number(raw, 0, MAX_WACHTTIJD)) is None:
+        raise Invalid(gettext("De wachttijd is een aantal weken, van 0 tot 104."))
+    return weeks
+
+
+def _specialisaties(taxonomy: Taxonomy) -> list[tuple[str, str]]:
+    return list(taxonomy.specialisatie_labels.items())
+
+
+def _doelgroepen(taxonomy: Taxonomy) -> list[tuple[str, str]]:
+    return [(d.slug, d.naam) for d in taxonomy.doelgroepen]
+
+
+def _talen(taxonomy: Taxonomy) -> list[tuple[str, str]]:
+    return [(t.slug, t.naam) for t in taxonomy.talen]
+
+
+def _functieniveaus(taxonomy: Taxonomy) -> list[tuple[str, str]]:
+    return [(niveau, niveau) for niveau in FUNCTIENIVEAUS]
+
+
+FILTERS: tuple[Filter, ...] = (
+    Filter(
+        "q",
+        "text",
+        _read_q,
+        ("Free text (naam, beschrijving, specialisaties with synonyms, plaatsen).", {"type": "string"}),
+        type=str,
+        default="",
+        loosen=(9, N_("zonder de zoekwoorden '%(woorden)s'")),
+        drop=(6, N_("zonder zoekwoorden")),
+    ),
+    Filter(
+        "gemeente",
+        "scope",
+        _read_gemeente,
+        ("Gemeente by slug (hof-van-twente) or CBS code (GM1735).", {"type": "string"}),
+    ),
+    Filter(
+        "perceel",
+        "scope",
+        _read_perceel,
+        ("jeugd, wmo or dyslexie.", {"enum": list(PERCELEN)}),
+        legend=N_("Voor wie"),
+        all_label=N_("Iedereen"),
+        labels="perceel",
+        loosen=(10, N_("voor alle leeftijden")),
+    ),
+    Filter(
+        "ob",
+        "scope",
+        _read_ob,
+        ("Ondersteuningsbehoefte 1-4.", {"type": "integer", "minimum": 1, "maximum": 4}),
+        type=int | None,
+        legend=N_("Soort hulp (ondersteuningsbehoefte)"),
+        all_label=N_("Alle soorten"),
+        labels="ob",
+    ),
+    Filter(
+        "niveau",
+        "scope",
+        _read_niveau,
+        ("Niveau A-E.", {"enum": list(NIVEAUS)}),
+        legend=N_("Niveau"),
+        all_label=N_("Alle niveaus"),
+        labels="niveau",
+        loosen=(7, N_("met elk niveau")),
+        drop=(9, N_("met elk niveau")),
+    ),
+    Filter(
+        "dakje",
+        "scope",
+        _read_dakje,
+        ("Wonen en verblijf.", {"enum": list(DAKJES)}),
+        legend=N_("Wonen en verblijf (dakje)"),
+        all_label=N_("Maakt niet uit"),
+        labels="dakje",
+        loosen=(8, N_("zonder wonen of verblijf")),
+        drop=(8, N_("zonder wonen of verblijf")),
+    ),
+    Filter(
+        "specialisatie",
+        "terms",
+        _known(_specialisaties, N_("De specialisatie '%(waarde)s' kennen we niet.")),
+        ("Specialisatie slug; repeat: all must hold.", {"type": "string"}),
+        type=tuple[str, ...],
+        default=(),
+        many=True,
+        legend=N_("Specialisatie"),
+        loosen=(1, N_("zonder de specialisatie '%(naam)s'")),
+        drop=(1, N_("zonder specialisatie")),
+        index_terms=lambda source: [s.slug for s in source.specialisaties],
+        options=_specialisaties,
+    ),
+    Filter(
+        "doelgroep",
+        "terms",
+        _known(_doelgroepen, N_("De doelgroep '%(waarde)s' kennen we niet.")),
+        ("Doelgroep slug.", {"type": "string"}),
+        legend=N_("Leeftijd en doelgroep"),
+        all_label=N_("Iedereen"),
+        loosen=(6, N_("voor elke leeftijd")),
+        drop=(7, N_("voor elke leeftijd")),
+        index_terms=lambda source: source.doelgroepen,
+        options=_doelgroepen,
+    ),
+    Filter(
+        "taal",
+        "terms",
+        _known(_talen, N_("De taal '%(waarde)s' kennen we niet.")),
+        ("Taal slug.", {"type": "string"}),
+        legend=N_("Taal"),
+        all_label=N_("Alle talen"),
+        loosen=(3, N_("in elke taal")),
+        drop=(3, N_("in elke taal")),
+        index_terms=lambda source: source.talen,
+        options=_talen,
+    ),
+    Filter(
+        "spoedhulp",
+        "scope",
+        _yes(N_("Spoedhulp is 'ja' of 'nee'.")),
+        ("ja: offers ambulante spoedhulp.", {"enum": list(YES_NO)}),
+        type=bool,
+        default=False,
+        write=lambda value: "ja",
+        legend=N_("Spoedhulp"),
+        chip=N_("Spoedhulp"),
+        loosen=(4, N_("ook zonder spoedhulp")),
+        drop=(4, N_("ook zonder spoedhulp")),
+    ),
+    Filter(
+        "resultaten",
+        "resultaten",
+        _yes(N_("Resultaten is 'ja' of 'nee'.")),
+        ("ja: only aanbieders with outcome figures (n >= 10).", {"enum": list(YES_NO)}),
+        attr="met_resultaten",
+        type=bool,
+        default=False,
+        write=lambda value: "ja",
+        legend=N_("Resultaten"),
+        loosen=(5, N_("ook zonder resultaten")),
+        drop=(5, N_("ook zonder resultaten")),
+    ),
+    Filter(
+        "max_wachttijd",
+        "wachttijd",
+        _read_weeks,
+        ("Wachttijd at most this many weeks.", {"type": "integer", "minimum": 0, "maximum": MAX_WACHTTIJD}),
+        type=int | None,
+        legend=N_("Wachttijd"),
+        all_label=N_("Maakt niet uit"),
+        loosen=(2, N_("met elke wachttijd")),
+        drop=(2, N_("met elke wachttijd")),
+    ),
+    Filter(
+        "functieniveau",
+        "terms",
+        _known(
+            _functieniveaus, N_("Het functieniveau '%(waarde)s' kennen we niet. Kies MBO, HBO, WO of WO++.")
+        ),
+        (
+            "Consultatie: an aanbieder with staff of this functieniveau advises wijkteams.",
+            {"enum": list(FUNCTIENIVEAUS)},
+        ),
+        legend=N_("Advies aan het wijkteam (consultatie)"),
+        all_label=N_("Maakt niet uit"),
+        loosen=(11, N_("met elk functieniveau")),
+        drop=(10, N_("met elk functieniveau")),
+        index_terms=lambda source: source.aanbieder.consultatie_functieniveaus,
+        options=_functieniveaus,
+    ),
+)
+BY_PARAM = {f.param: f for f in FILTERS}
+TERM_FILTERS = tuple(f for f in FILTERS if f.kind == "terms")
+
+
+def _request_hash(self) -> int:  # a request is a key of several caches: hash it once
+    if self._hash is None:
+        object.__setattr__(self, "_hash", hash(tuple(getattr(self, name) for name in _COMPARED)))
+    return self._hash
+
+
+def _effective_sort(self) -> str:
+    """The order used: relevance with text, otherwise the neutral shuffle, unless chosen."""
+    if self.sort == "relevantie" and not self.q:
+        return "willekeurig"
+    if self.sort:
+        return self.sort
+    return "relevantie" if self.q else "willekeurig"
+
+
+SearchRequest = make_dataclass(
+    "SearchRequest",
+    [
+        *((f.field, f.type, field(default=f.default)) for f in FILTERS),
+        ("woonplaats", str | None, field(default=None)),
+        ("sort", str, field(default="")),
+        ("pagina", int, field(default=1)),
+        ("per_page", int, field(default=PER_PAGE)),
+        ("from_text", tuple[str, ...], field(default=())),  # filters read from the typed text ("OB2B")
+        ("_hash", int | None, field(default=None, init=False, repr=False, compare=False)),
+    ],
+    frozen=True,
+    namespace={
+        "__module__": __name__,
+        "__doc__": "A normalised search: the filters of FILTERS (gemeente as CBS code), order and page.",
+        "__hash__": _request_hash,
+        "effective_sort": property(_effective_sort),
+    },
+)
 _COMPARED = tuple(f.name for f in fields(SearchRequest) if f.compare)
 
 
@@ -107,87 +398,41 @@ def _letter_code(q: str) -> dict:
     return found
 
 
+def _read_filter(params, spec: Filter, taxonomy: Taxonomy, errors: dict[str, str]):
+    """The request's value of one filter; a bad value is noted in errors (the last one for a
+    repeated parameter)."""
+    if spec.many:
+        values: list = []
+        for raw in _all(params, spec.param):
+            try:
+                value = spec.read(raw, taxonomy)
+            except Invalid as error:
+                errors[spec.param] = str(error)
+                continue
+            if value not in values:
+                values.append(value)
+        return tuple(sorted(values))
+    raw = _first(params, spec.param)
+    if not raw:
+        return spec.default
+    try:
+        return spec.read(raw, taxonomy)
+    except Invalid as error:
+        errors[spec.param] = str(error)
+        return spec.default
+
+
 def parse_search(params, taxonomy: Taxonomy) -> SearchRequest:
     """Turn query parameters into a SearchRequest, or raise InvalidSearch listing every bad one."""
     errors: dict[str, str] = {}
     values: dict = {}
-
-    q = _first(params, "q")
-    if len(q) > MAX_QUERY_LENGTH:
-        errors["q"] = gettext("De zoektekst is te lang. Gebruik hooguit %(max)s tekens.") % {
-            "max": MAX_QUERY_LENGTH
-        }
-    values["q"] = q[:MAX_QUERY_LENGTH]
+    for spec in FILTERS:
+        value = _read_filter(params, spec, taxonomy, errors)
+        if value != spec.default:
+            values[spec.field] = value
+    values["q"] = _first(params, "q")[:MAX_QUERY_LENGTH]  # kept, cut short, even when too long
     if not _first(params, "ob") and not _first(params, "niveau"):
         values.update(_letter_code(values["q"]))
-
-    if raw := _first(params, "gemeente"):
-        gemeente = taxonomy.gemeente(raw)
-        if gemeente is None:
-            errors["gemeente"] = gettext(
-                "De gemeente '%(waarde)s' kennen we niet. Kies een gemeente uit de lijst."
-            ) % {"waarde": raw}
-        else:
-            values["gemeente"] = gemeente.cbs_code
-    if raw := _first(params, "perceel").lower():
-        if raw not in PERCELEN:
-            errors["perceel"] = gettext("Kies jeugd, wmo of dyslexie.")
-        values["perceel"] = raw if raw in PERCELEN else None
-    if raw := _first(params, "ob"):
-        number = whole_number(raw.upper().removeprefix("OB"))
-        if number not in OBS:
-            errors["ob"] = gettext("Ondersteuningsbehoefte '%(waarde)s' bestaat niet. Kies 1, 2, 3 of 4.") % {
-                "waarde": raw
-            }
-        else:
-            values["ob"] = number
-    if raw := _first(params, "niveau").upper():
-        if raw not in NIVEAUS:
-            errors["niveau"] = gettext("Niveau '%(waarde)s' bestaat niet. Kies A, B, C, D of E.") % {
-                "waarde": raw
-            }
-        else:
-            values["niveau"] = raw
-    if raw := _first(params, "dakje").upper():
-        if raw not in DAKJES:
-            errors["dakje"] = gettext("Dakje '%(waarde)s' bestaat niet. Kies %(dakjes)s.") % {
-                "waarde": raw,
-                "dakjes": ", ".join(DAKJES),
-            }
-        else:
-            values["dakje"] = raw
-    specialisaties = []
-    for raw in _all(params, "specialisatie"):
-        if taxonomy.specialisatie(raw) is None:
-            errors["specialisatie"] = gettext("De specialisatie '%(waarde)s' kennen we niet.") % {
-                "waarde": raw
-            }
-        elif raw not in specialisaties:
-            specialisaties.append(raw)
-    values["specialisatie"] = tuple(sorted(specialisaties))
-    if raw := _first(params, "doelgroep"):
-        if raw not in {d.slug for d in taxonomy.doelgroepen}:
-            errors["doelgroep"] = gettext("De doelgroep '%(waarde)s' kennen we niet.") % {"waarde": raw}
-        else:
-            values["doelgroep"] = raw
-    if raw := _first(params, "taal"):
-        if raw not in {t.slug for t in taxonomy.talen}:
-            errors["taal"] = gettext("De taal '%(waarde)s' kennen we niet.") % {"waarde": raw}
-        else:
-            values["taal"] = raw
-    if raw := _first(params, "spoedhulp").lower():
-        if raw not in YES_NO:
-            errors["spoedhulp"] = gettext("Spoedhulp is 'ja' of 'nee'.")
-        values["spoedhulp"] = raw == "ja"
-    if raw := _first(params, "resultaten").lower():
-        if raw not in YES_NO:
-            errors["resultaten"] = gettext("Resultaten is 'ja' of 'nee'.")
-        values["met_resultaten"] = raw == "ja"
-    if raw := _first(params, "max_wachttijd"):
-        if (weeks := whole_number(raw, 0, MAX_WACHTTIJD)) is None:
-            errors["max_wachttijd"] = gettext("De wachttijd is een aantal weken, van 0 tot 104.")
-        else:
-            values["max_wachttijd"] = weeks
     if raw := _first(params, "woonplaats"):
         kern = taxonomy.kern(raw)
         if kern is None:
@@ -213,21 +458,7 @@ def to_params(search: SearchRequest, **changes) -> list[tuple[str, str]]:
     """Query parameters for a search (for links and hx-push-url); keyword changes override."""
     if changes:
         search = replace(search, **changes)
-    items: list[tuple[str, str]] = []
-    for name in ("q", "gemeente", "perceel", "ob", "niveau", "dakje"):
-        value = getattr(search, name)
-        if value not in (None, ""):
-            items.append((name, str(value)))
-    items += [("specialisatie", s) for s in search.specialisatie]
-    for name in ("doelgroep", "taal"):
-        if value := getattr(search, name):
-            items.append((name, value))
-    if search.spoedhulp:
-        items.append(("spoedhulp", "ja"))
-    if search.met_resultaten:
-        items.append(("resultaten", "ja"))
-    if search.max_wachttijd is not None:
-        items.append(("max_wachttijd", str(search.max_wachttijd)))
+    items = [item for spec in FILTERS for item in spec.params(search)]
     if search.woonplaats:
         items.append(("woonplaats", search.woonplaats))
     if search.sort:

@@ -5,25 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from keuzehulp.domain.taxonomy import Taxonomy
-from keuzehulp.i18n import N_, gettext, seed_text
+from keuzehulp.i18n import gettext, seed_text
 from keuzehulp.search.engine import SearchEngine
-from keuzehulp.search.filters import SearchRequest
+from keuzehulp.search.filters import FILTERS, Filter, SearchRequest
 from keuzehulp.search.snapshot import Snapshot
 
 NEIGHBOURS = {"A": ("B",), "B": ("A", "C"), "C": ("B",)}
 MAX_OPTIONS = 3
+LOOSENABLE = tuple(sorted((f for f in FILTERS if f.loosen), key=lambda f: f.loosen[0]))
 # Filters dropped one after another when no single change helps: wishes first, the need last.
-DROPS = (  # labels are translated where they are used
-    (N_("zonder specialisatie"), "specialisatie", ()),
-    (N_("met elke wachttijd"), "max_wachttijd", None),
-    (N_("in elke taal"), "taal", None),
-    (N_("ook zonder spoedhulp"), "spoedhulp", False),
-    (N_("ook zonder resultaten"), "met_resultaten", False),
-    (N_("zonder zoekwoorden"), "q", ""),
-    (N_("voor elke leeftijd"), "doelgroep", None),
-    (N_("zonder wonen of verblijf"), "dakje", None),
-    (N_("met elk niveau"), "niveau", None),
-)
+DROPS = tuple(sorted((f for f in FILTERS if f.drop), key=lambda f: f.drop[0]))
 
 
 @dataclass(frozen=True)
@@ -36,35 +27,39 @@ class Relaxation:
 def _candidates(r: SearchRequest, taxonomy: Taxonomy) -> list[tuple[str, SearchRequest]]:
     """One-step loosenings, the smallest change first, labelled in the request's language."""
     options: list[tuple[str, SearchRequest]] = []
-    for slug in r.specialisatie:
-        spec = taxonomy.specialisatie(slug)
-        rest = tuple(s for s in r.specialisatie if s != slug)
-        name = seed_text(spec.label_b1) if spec else slug
-        label = gettext("zonder de specialisatie '%(naam)s'") % {"naam": name}
-        options.append((label, replace(r, specialisatie=rest)))
-    if r.max_wachttijd is not None:
-        options.append((gettext("met elke wachttijd"), replace(r, max_wachttijd=None)))
-    if r.taal:
-        options.append((gettext("in elke taal"), replace(r, taal=None)))
-    if r.spoedhulp:
-        options.append((gettext("ook zonder spoedhulp"), replace(r, spoedhulp=False)))
-    if r.met_resultaten:
-        options.append((gettext("ook zonder resultaten"), replace(r, met_resultaten=False)))
-    if r.doelgroep:
-        options.append((gettext("voor elke leeftijd"), replace(r, doelgroep=None)))
-    for other in NEIGHBOURS.get(r.niveau or "", ()):
-        label = gettext("met niveau %(ander)s in plaats van %(niveau)s")
-        label %= {"ander": other, "niveau": r.niveau}
-        options.append((label, replace(r, niveau=other)))
-    if r.niveau:
-        options.append((gettext("met elk niveau"), replace(r, niveau=None)))
-    if r.dakje:
-        options.append((gettext("zonder wonen of verblijf"), replace(r, dakje=None)))
-    if r.q:
-        options.append((gettext("zonder de zoekwoorden '%(woorden)s'") % {"woorden": r.q}, replace(r, q="")))
-    if r.perceel and r.ob is None:
-        options.append((gettext("voor alle leeftijden"), replace(r, perceel=None)))
+    for spec in LOOSENABLE:
+        if spec.is_set(r):
+            options += _loosenings(spec, r, taxonomy)
     return [(label, replace(request, pagina=1)) for label, request in options]
+
+
+def _loosenings(spec: Filter, r: SearchRequest, taxonomy: Taxonomy) -> list[tuple[str, SearchRequest]]:
+    label = gettext(spec.loosen[1])
+    value = getattr(r, spec.field)
+    if spec.many:  # one value at a time
+        names = dict(spec.options(taxonomy))
+        return [
+            (
+                label % {"naam": seed_text(names.get(v, v))},
+                replace(r, **{spec.field: tuple(x for x in value if x != v)}),
+            )
+            for v in value
+        ]
+    cleared = replace(r, **{spec.field: spec.default})
+    if spec.param == "niveau":  # a neighbouring niveau is a smaller change than any niveau
+        label_other = gettext("met niveau %(ander)s in plaats van %(niveau)s")
+        return [
+            *(
+                (label_other % {"ander": o, "niveau": value}, replace(r, niveau=o))
+                for o in NEIGHBOURS.get(value, ())
+            ),
+            (label, cleared),
+        ]
+    if spec.param == "perceel" and r.ob is not None:
+        return []  # the OB decides the perceel
+    if spec.param == "q":
+        return [(label % {"woorden": value}, cleared)]
+    return [(label, cleared)]
 
 
 def relaxations(engine: SearchEngine, snapshot: Snapshot, request: SearchRequest) -> list[Relaxation]:
@@ -84,11 +79,11 @@ def relaxations(engine: SearchEngine, snapshot: Snapshot, request: SearchRequest
     if found:
         return found
     labels, current = [], request
-    for label, field_name, cleared in DROPS:
-        if getattr(current, field_name) == cleared:
+    for spec in DROPS:
+        if not spec.is_set(current):
             continue
-        current = replace(current, **{field_name: cleared})
-        labels.append(gettext(label))
+        current = replace(current, **{spec.field: spec.default})
+        labels.append(gettext(spec.drop[1]))
         count = engine.count(snapshot, current)
         if count:
             return [Relaxation(_join(labels), current, count)]

@@ -6,6 +6,8 @@ from whoosh import columns, fields
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.support.charset import accent_map
 
+from keuzehulp.search.filters import TERM_FILTERS
+
 
 def dutch_analyzer(stem: bool = True):
     """Tokenize, lowercase, fold accents ('cliënt' -> 'client'), drop stop words, stem."""
@@ -30,9 +32,7 @@ def build_schema() -> fields.Schema:
         plaatsen=fields.TEXT(analyzer=text, field_boost=1.5, phrase=False),
         beschrijving=fields.TEXT(analyzer=text, phrase=False),
         scope=_terms_only(),
-        specialisatie=_terms_only(),
-        doelgroep=_terms_only(),
-        taal=_terms_only(),
+        **{spec.param: _terms_only() for spec in TERM_FILTERS},  # one term field per term filter
         wachttijd=fields.COLUMN(columns.NumericColumn("i")),
         # Wilson lower bound x 10000 of 'doelen gehaald' (n >= 10), -1 without; for sort=resultaat.
         doelen=fields.COLUMN(columns.NumericColumn("i")),

@@ -7,6 +7,8 @@ to be read again, not the whole index.
 
 from __future__ import annotations
 
+import functools
+import logging
 import struct
 import threading
 from collections.abc import Callable
@@ -14,6 +16,7 @@ from collections.abc import Callable
 import numpy as np
 from whoosh.reading import TermNotFound
 
+log = logging.getLogger(__name__)
 EMPTY = np.zeros(0, dtype=np.int64)
 EMPTY.flags.writeable = False
 
@@ -31,7 +34,7 @@ def read_posting_ids(leaf, field: str, term: str) -> np.ndarray:
     except TermNotFound:
         return EMPTY
     blocks = []
-    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
+    if uses_block_reads(matcher):
         # Whoosh's own leaf matcher: take each block's id array at once instead of id by id.
         while matcher.is_active():
             matcher._read_ids()
@@ -39,9 +42,21 @@ def read_posting_ids(leaf, field: str, term: str) -> np.ndarray:
             matcher._next_block()
         ids = np.concatenate(blocks) if blocks else EMPTY
     else:
+        _warn_slow_once()
         ids = np.fromiter(matcher.all_ids(), dtype=np.int64)
     ids.flags.writeable = False
     return ids
+
+
+def uses_block_reads(matcher) -> bool:
+    """Whether a matcher is Whoosh's leaf matcher with the (private) block reads used above; pinned
+    by the whoosh3 version in pyproject.toml and checked by a test."""
+    return hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block") and hasattr(matcher, "_ids")
+
+
+@functools.cache
+def _warn_slow_once() -> None:
+    log.warning("Zoekindex leest postings id voor id (andere Whoosh-versie?): zoeken wordt trager")
 
 
 def read_column(leaf, name: str, dtype=np.int64) -> np.ndarray:

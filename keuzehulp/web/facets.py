@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from keuzehulp.i18n import gettext, ngettext
 from keuzehulp.search.engine import FacetOption
+from keuzehulp.search.filters import FILTERS, Filter
 from keuzehulp.web.presenters import term_labels
 
 
@@ -37,17 +38,7 @@ def _option(kind: str, name: str, option: FacetOption, label: str) -> str:
     )
 
 
-def radio_facet(
-    name: str,
-    legend: str,
-    options: Iterable[FacetOption],
-    all_label: str,
-    option_labels: dict[str, str] | None = None,
-    uitleg: Markup | str = "",
-) -> Markup:
-    """A choice of one option, or 'all' (`all_label`); `option_labels` override the options' own labels."""
-    options = list(options)
-    labels = option_labels or {}
+def _radio(name: str, legend: str, options: list[FacetOption], all_label: str, labels: dict, uitleg) -> str:
     checked = "" if any(o.selected for o in options) else " checked"
     field = escape(name)
     parts = [
@@ -55,17 +46,41 @@ def radio_facet(
         f'<div class="option"><input type="radio" id="{field}-alle" name="{field}" value=""{checked}>'
         f'<label for="{field}-alle">{escape(all_label)}</label></div>\n',
     ]
-    parts += [_option("radio", name, o, labels.get(o.value) or gettext(o.label)) for o in options]
+    parts += [_option("radio", name, o, labels[o.value]) for o in options]
     parts.append(f"{escape(uitleg)}</fieldset>\n")
-    return Markup("".join(parts))
+    return "".join(parts)
 
 
-def checkbox_facet(name: str, legend: str, options: Iterable[FacetOption]) -> Markup:
-    """Any number of options."""
+def _checkboxes(name: str, legend: str, options: list[FacetOption], labels: dict) -> str:
     parts = [f'<fieldset class="facet" id="veld-{escape(name)}">\n<legend>{escape(legend)}</legend>\n']
-    parts += [_option("checkbox", name, o, gettext(o.label)) for o in options]
+    parts += [_option("checkbox", name, o, labels[o.value]) for o in options]
     parts.append("</fieldset>\n")
-    return Markup("".join(parts))
+    return "".join(parts)
+
+
+def option_labels(spec: Filter, options: Iterable[FacetOption]) -> dict[str, str]:
+    """The shown label of each option of a filter, in the current language."""
+    if spec.labels:
+        own = term_labels(spec.labels)
+        return {o.value: own.get(o.value) or gettext(o.label) for o in options}
+    if spec.kind == "wachttijd":
+        return {o.value: _weeks(int(o.value)) for o in options}
+    return {o.value: gettext(o.label) for o in options}
+
+
+def _weeks(weeks: int) -> str:
+    return ngettext("Hooguit %(num)s week", "Hooguit %(num)s weken", weeks) % {"num": weeks}
+
+
+def facet_fieldset(spec: Filter, options: Iterable[FacetOption], uitleg: Markup | str = "") -> Markup:
+    """A filter's fieldset: a choice of one (with its "all" option) or checkboxes; none for a
+    checkbox filter without options."""
+    options = list(options)
+    labels = option_labels(spec, options)
+    legend = gettext(spec.legend)
+    if spec.all_label:
+        return Markup(_radio(spec.param, legend, options, gettext(spec.all_label), labels, uitleg))
+    return Markup(_checkboxes(spec.param, legend, options, labels) if options else "")
 
 
 def chosen_filters(search, facets: dict, base: str, taxonomy) -> list[tuple[str, str]]:
@@ -74,41 +89,29 @@ def chosen_filters(search, facets: dict, base: str, taxonomy) -> list[tuple[str,
     the language, so it belongs in the shared rendering."""
     from keuzehulp.web.templating import search_url  # templating imports this module
 
-    def facet_label(name: str, value: str) -> str:
-        for option in facets.get(name, ()):
-            if option.value == value:
-                return gettext(option.label)
-        return value
-
     gemeente = taxonomy.gemeente(search.gemeente) if search.gemeente else None
     readable = replace(search, gemeente=gemeente.slug) if gemeente else search  # as the form sends it
 
-    def without(**changes) -> str:
-        return search_url(base, readable, pagina=1, **changes)
+    def without(spec: Filter, value) -> str:
+        return search_url(base, readable, pagina=1, **{spec.field: value})
+
+    def label(spec: Filter, value) -> str:
+        options = [o for o in facets.get(spec.param, ()) if o.value == str(value)]
+        options = options or [FacetOption(str(value), spec.chip or str(value), 0, True)]
+        return option_labels(spec, options)[str(value)]
 
     chosen: list[tuple[str, str]] = []
-    if search.q:
-        chosen.append((gettext("Zoekwoorden: %(woorden)s") % {"woorden": search.q}, without(q="")))
-    if search.gemeente:
-        chosen.append((gemeente.naam if gemeente else search.gemeente, without(gemeente=None)))
-    for name in ("perceel", "ob", "niveau", "dakje"):
-        value = getattr(search, name)
-        if value is not None:
-            label = term_labels(name).get(str(value), str(value))
-            chosen.append((label, without(**{name: None})))
-    for slug in search.specialisatie:
-        rest = tuple(s for s in search.specialisatie if s != slug)
-        chosen.append((facet_label("specialisatie", slug), without(specialisatie=rest)))
-    for name in ("doelgroep", "taal"):
-        if value := getattr(search, name):
-            chosen.append((facet_label(name, value), without(**{name: None})))
-    if search.spoedhulp:
-        label = facet_label("spoedhulp", "ja")
-        chosen.append((gettext("Spoedhulp") if label == "ja" else label, without(spoedhulp=False)))
-    if search.met_resultaten:
-        chosen.append((gettext("Alleen met resultaten"), without(met_resultaten=False)))
-    if search.max_wachttijd is not None:
-        weeks = search.max_wachttijd
-        label = ngettext("Hooguit %(num)s week", "Hooguit %(num)s weken", weeks) % {"num": weeks}
-        chosen.append((label, without(max_wachttijd=None)))
+    for spec in FILTERS:
+        if not spec.is_set(search):
+            continue
+        value = getattr(search, spec.field)
+        if spec.param == "q":
+            chosen.append((gettext("Zoekwoorden: %(woorden)s") % {"woorden": value}, without(spec, "")))
+        elif spec.param == "gemeente":
+            chosen.append((gemeente.naam if gemeente else value, without(spec, None)))
+        elif spec.many:
+            for one in value:
+                chosen.append((label(spec, one), without(spec, tuple(v for v in value if v != one))))
+        else:
+            chosen.append((label(spec, "ja" if value is True else value), without(spec, spec.default)))
     return chosen

@@ -6,7 +6,7 @@ from functools import cache
 
 from keuzehulp.domain.twents_model import DAKJES, NIVEAUS, PERCELEN
 from keuzehulp.domain.validation import DATABASE_INT_MAX
-from keuzehulp.search.filters import MAX_PAGE, MAX_PER_PAGE, MAX_WACHTTIJD, PER_PAGE, SORTS
+from keuzehulp.search.filters import FILTERS, MAX_PAGE, MAX_PER_PAGE, PER_PAGE, SORTS
 
 _nullable_str = {"type": ["string", "null"]}
 _nullable_int = {"type": ["integer", "null"]}
@@ -49,19 +49,7 @@ SEARCH_HIT = {
         "afstand_km": {"type": ["number", "null"]},
     },
 }
-FACET_NAMES = [
-    "gemeente",
-    "perceel",
-    "ob",
-    "niveau",
-    "dakje",
-    "specialisatie",
-    "doelgroep",
-    "taal",
-    "spoedhulp",
-    "resultaten",
-    "max_wachttijd",
-]
+FACET_NAMES = [spec.param for spec in FILTERS if spec.param != "q"]
 SEARCH_RESULT = {
     "type": "object",
     "required": ["total", "page", "per_page", "pages", "sort", "order", "notices", "results", "facets"],
@@ -198,24 +186,7 @@ def _param(name: str, description: str, schema: dict, repeat: bool = False) -> d
 
 
 SEARCH_PARAMETERS = [
-    _param(
-        "q", "Free text (naam, beschrijving, specialisaties with synonyms, plaatsen).", {"type": "string"}
-    ),
-    _param("gemeente", "Gemeente by slug (hof-van-twente) or CBS code (GM1735).", {"type": "string"}),
-    _param("perceel", "jeugd, wmo or dyslexie.", {"enum": list(PERCELEN)}),
-    _param("ob", "Ondersteuningsbehoefte 1-4.", {"type": "integer", "minimum": 1, "maximum": 4}),
-    _param("niveau", "Niveau A-E.", {"enum": list(NIVEAUS)}),
-    _param("dakje", "Wonen en verblijf.", {"enum": list(DAKJES)}),
-    _param("specialisatie", "Specialisatie slug; repeat: all must hold.", {"type": "string"}, repeat=True),
-    _param("doelgroep", "Doelgroep slug.", {"type": "string"}),
-    _param("taal", "Taal slug.", {"type": "string"}),
-    _param("spoedhulp", "ja: offers ambulante spoedhulp.", {"enum": ["ja", "nee"]}),
-    _param("resultaten", "ja: only aanbieders with outcome figures (n >= 10).", {"enum": ["ja", "nee"]}),
-    _param(
-        "max_wachttijd",
-        "Wachttijd at most this many weeks.",
-        {"type": "integer", "minimum": 0, "maximum": MAX_WACHTTIJD},
-    ),
+    *(_param(spec.param, *spec.api, repeat=spec.many) for spec in FILTERS),
     _param("woonplaats", "Kern used as the point for sort=afstand.", {"type": "string"}),
     _param(
         "sort",

@@ -20,7 +20,7 @@ from keuzehulp.domain.taxonomy import labels
 from keuzehulp.domain.twents_model import STATUS_NAMEN
 from keuzehulp.domain.validation import published_link
 from keuzehulp.i18n import N_
-from keuzehulp.search.filters import to_params
+from keuzehulp.search.filters import FILTERS, to_params
 from keuzehulp.web import facets
 from keuzehulp.web.language import dutch_only, switch_url
 from keuzehulp.web.presenters import scope_line, term_labels
@@ -177,8 +177,8 @@ def make_templates() -> Jinja2Templates:
     env.globals["scope_line"] = scope_line
     env.globals["sort_labels"] = SORT_LABELS
     env.globals["status_namen"] = STATUS_NAMEN
-    env.globals["radio_facet"] = facets.radio_facet
-    env.globals["checkbox_facet"] = facets.checkbox_facet
+    env.globals["facet_fieldset"] = facets.facet_fieldset
+    env.globals["search_filters"] = [spec for spec in FILTERS if spec.legend]  # the form's fieldsets
     env.globals["chosen_filters"] = facets.chosen_filters
     env.globals["static_part"] = static_part_function(env)
     return Jinja2Templates(env=env)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import String, and_, cast, exists, false, func, or_, select
 
 from keuzehulp.domain.resultaten import INDICATOREN, MIN_N
 from keuzehulp.domain.twents_model import DAKJE_PERCELEN
@@ -23,7 +23,7 @@ from keuzehulp.models import (
     Specialisatie,
     Taal,
 )
-from keuzehulp.search.filters import SearchRequest
+from keuzehulp.search.filters import BY_PARAM, SearchRequest
 
 
 def _valid(model, today: date):
@@ -36,6 +36,106 @@ def _gemeente(model, code: str | None):
     return model.gemeente_id == select(Gemeente.id).where(Gemeente.cbs_code == code).scalar_subquery()
 
 
+def _contract(r: SearchRequest, today: date) -> list:
+    """gemeente, perceel, ob and niveau: one current contract line that has them all."""
+    if not any((r.gemeente, r.perceel, r.ob, r.niveau)):
+        return []
+    clauses = [
+        Contract.aanbieder_id == Aanbieder.id,
+        _valid(Contract, today),
+        _gemeente(Contract, r.gemeente),
+    ]
+    if r.perceel:
+        clauses.append(Contract.perceel == r.perceel)
+    if r.ob:
+        clauses.append(Contract.ob == r.ob)
+    if r.niveau:
+        clauses.append(Contract.niveau == r.niveau)
+    return [exists().where(*clauses)]
+
+
+def _dakje(r: SearchRequest, today: date) -> list:
+    if not r.dakje:
+        return []
+    where = []
+    if r.perceel and r.perceel not in DAKJE_PERCELEN[r.dakje]:
+        where.append(false())  # pleegzorg and gezinshuis are jeugdhulp
+    clauses = (
+        DakjeScope.aanbieder_id == Aanbieder.id,
+        DakjeScope.dakje == r.dakje,
+        _valid(DakjeScope, today),
+        _gemeente(DakjeScope, r.gemeente),
+    )
+    return [*where, exists().where(*clauses)]
+
+
+def _spoedhulp(r: SearchRequest, today: date) -> list:
+    if not r.spoedhulp:
+        return []
+    jeugd = exists().where(
+        Contract.aanbieder_id == Aanbieder.id,
+        Contract.perceel == "jeugd",
+        _valid(Contract, today),
+        _gemeente(Contract, r.gemeente),
+    )
+    where = [false()] if r.perceel not in (None, "jeugd") else []  # ambulante spoedhulp is OB jeugd
+    return [*where, Aanbieder.ambulante_spoedhulp.is_(True), jeugd]
+
+
+def _linked(link, column, table, slugs) -> list:
+    """An aanbieder linked (through `link`) to every one of the taxonomy terms `slugs`."""
+    return [
+        exists().where(
+            link.aanbieder_id == Aanbieder.id,
+            column == select(table.id).where(table.slug == slug).scalar_subquery(),
+        )
+        for slug in slugs
+    ]
+
+
+def _resultaten(r: SearchRequest, today: date) -> list:
+    if not r.met_resultaten:
+        return []
+    shown = exists().where(
+        Resultaat.aanbieder_id == Aanbieder.id,
+        Resultaat.noemer >= MIN_N,
+        Resultaat.indicator.in_(list(INDICATOREN)),
+    )
+    return [shown]
+
+
+def _wachttijd(r: SearchRequest, today: date) -> list:
+    if r.max_wachttijd is None:
+        return []
+    return [Aanbieder.wachttijd_weken.is_not(None), Aanbieder.wachttijd_weken <= r.max_wachttijd]
+
+
+def _functieniveau(r: SearchRequest, today: date) -> list:
+    if not r.functieniveau:
+        return []  # the JSON list as text holds the quoted value ('"WO"' is not in '"WO++"')
+    return [cast(Aanbieder.consultatie_functieniveaus, String).like(f'%"{r.functieniveau}"%')]
+
+
+CLAUSES = {  # per URL parameter of search/filters.FILTERS (text excluded): its WHERE conditions
+    "gemeente": _contract,
+    "perceel": _contract,
+    "ob": _contract,
+    "niveau": _contract,
+    "dakje": _dakje,
+    "spoedhulp": _spoedhulp,
+    "specialisatie": lambda r, today: _linked(
+        AanbiederSpecialisatie, AanbiederSpecialisatie.specialisatie_id, Specialisatie, r.specialisatie
+    ),
+    "doelgroep": lambda r, today: _linked(
+        AanbiederDoelgroep, AanbiederDoelgroep.doelgroep_id, Doelgroep, [r.doelgroep] if r.doelgroep else []
+    ),
+    "taal": lambda r, today: _linked(AanbiederTaal, AanbiederTaal.taal_id, Taal, [r.taal] if r.taal else []),
+    "resultaten": _resultaten,
+    "max_wachttijd": _wachttijd,
+    "functieniveau": _functieniveau,
+}
+
+
 def conditions(r: SearchRequest, today: date) -> list:
     """WHERE conditions on Aanbieder for every filter of the request (text excluded)."""
     contracted = or_(
@@ -45,76 +145,8 @@ def conditions(r: SearchRequest, today: date) -> list:
         )
     )
     where = [Aanbieder.status == "actief", contracted]  # only contracted aanbieders are public
-    if any((r.gemeente, r.perceel, r.ob, r.niveau)):
-        clauses = [
-            Contract.aanbieder_id == Aanbieder.id,
-            _valid(Contract, today),
-            _gemeente(Contract, r.gemeente),
-        ]
-        if r.perceel:
-            clauses.append(Contract.perceel == r.perceel)
-        if r.ob:
-            clauses.append(Contract.ob == r.ob)
-        if r.niveau:
-            clauses.append(Contract.niveau == r.niveau)
-        where.append(exists().where(*clauses))
-    if r.dakje and r.perceel and r.perceel not in DAKJE_PERCELEN[r.dakje]:
-        where.append(false())  # pleegzorg and gezinshuis are jeugdhulp
-    if r.dakje:
-        where.append(
-            exists().where(
-                DakjeScope.aanbieder_id == Aanbieder.id,
-                DakjeScope.dakje == r.dakje,
-                _valid(DakjeScope, today),
-                _gemeente(DakjeScope, r.gemeente),
-            )
-        )
-    if r.spoedhulp and r.perceel not in (None, "jeugd"):
-        where.append(false())  # ambulante spoedhulp is part of OB jeugd
-    if r.spoedhulp:
-        where.append(Aanbieder.ambulante_spoedhulp.is_(True))
-        where.append(
-            exists().where(
-                Contract.aanbieder_id == Aanbieder.id,
-                Contract.perceel == "jeugd",
-                _valid(Contract, today),
-                _gemeente(Contract, r.gemeente),
-            )
-        )
-    for slug in r.specialisatie:
-        where.append(
-            exists().where(
-                AanbiederSpecialisatie.aanbieder_id == Aanbieder.id,
-                AanbiederSpecialisatie.specialisatie_id
-                == select(Specialisatie.id).where(Specialisatie.slug == slug).scalar_subquery(),
-            )
-        )
-    if r.doelgroep:
-        where.append(
-            exists().where(
-                AanbiederDoelgroep.aanbieder_id == Aanbieder.id,
-                AanbiederDoelgroep.doelgroep_id
-                == select(Doelgroep.id).where(Doelgroep.slug == r.doelgroep).scalar_subquery(),
-            )
-        )
-    if r.taal:
-        where.append(
-            exists().where(
-                AanbiederTaal.aanbieder_id == Aanbieder.id,
-                AanbiederTaal.taal_id == select(Taal.id).where(Taal.slug == r.taal).scalar_subquery(),
-            )
-        )
-    if r.met_resultaten:
-        where.append(
-            exists().where(
-                Resultaat.aanbieder_id == Aanbieder.id,
-                Resultaat.noemer >= MIN_N,
-                Resultaat.indicator.in_(list(INDICATOREN)),
-            )
-        )
-    if r.max_wachttijd is not None:
-        where.append(Aanbieder.wachttijd_weken.is_not(None))
-        where.append(Aanbieder.wachttijd_weken <= r.max_wachttijd)
+    for clause in dict.fromkeys(CLAUSES.values()):  # gemeente..niveau share one clause
+        where += clause(r, today)
     return where
 
 
@@ -132,16 +164,8 @@ def sql_count(session, r: SearchRequest, today: date) -> int:
 
 def facet_request(r: SearchRequest, facet: str, value: str, taxonomy) -> SearchRequest:
     """The request a click on a facet option makes."""
-    if facet == "gemeente":
-        return replace(r, gemeente=taxonomy.gemeente(value).cbs_code)
-    if facet == "ob":
-        return replace(r, ob=int(value))
-    if facet == "specialisatie":
-        return replace(r, specialisatie=tuple(sorted(set(r.specialisatie) | {value})))
-    if facet == "spoedhulp":
-        return replace(r, spoedhulp=True)
-    if facet == "resultaten":
-        return replace(r, met_resultaten=True)
-    if facet == "max_wachttijd":
-        return replace(r, max_wachttijd=int(value))
-    return replace(r, **{facet: value})
+    spec = BY_PARAM[facet]
+    chosen = spec.read(value, taxonomy)
+    if spec.many:
+        chosen = tuple(sorted(set(getattr(r, spec.field)) | {chosen}))
+    return replace(r, **{spec.field: chosen})

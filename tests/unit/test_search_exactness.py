@@ -19,10 +19,10 @@ from keuzehulp.domain.changelog import record_change
 from keuzehulp.domain.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
 from keuzehulp.models import Aanbieder, AanbiederSpecialisatie, Contract, Specialisatie
 from keuzehulp.search.documents import iter_documents
-from keuzehulp.search.filters import SORTS, WACHTTIJD_OPTIONS, SearchRequest
+from keuzehulp.search.filters import FILTERS, SORTS, WACHTTIJD_OPTIONS, SearchRequest
 from keuzehulp.search.schema import dutch_analyzer
 from keuzehulp.services.aanbieders import set_status
-from tests.support.sql_reference import facet_request, sql_count, sql_slugs
+from tests.support.sql_reference import CLAUSES, facet_request, sql_count, sql_slugs
 
 GEMEENTEN = [
     "GM0141",
@@ -40,7 +40,6 @@ GEMEENTEN = [
     "GM1700",
     "GM0189",
 ]
-SPECIALISATIES = ["autisme", "adhd", "lvb", "angst", "trauma", "gedrag", "opvoeding", "dyslexie", "schulden"]
 ALL = 100_000
 
 
@@ -48,23 +47,35 @@ def maybe(values):
     return st.one_of(st.none(), st.sampled_from(values))
 
 
-requests = st.builds(
-    SearchRequest,
-    gemeente=maybe(GEMEENTEN),
-    perceel=maybe(PERCELEN),
-    ob=maybe(OBS),
-    niveau=maybe(NIVEAUS),
-    dakje=maybe(DAKJES),
-    specialisatie=st.lists(st.sampled_from(SPECIALISATIES), max_size=2, unique=True).map(
-        lambda s: tuple(sorted(s))
-    ),
-    doelgroep=maybe(["kinderen", "jongeren", "volwassenen", "ouderen", "ouders-gezinnen"]),
-    taal=maybe(["nl", "en", "tr", "twents", "ar"]),
-    spoedhulp=st.booleans(),
-    met_resultaten=st.booleans(),
-    max_wachttijd=maybe(list(WACHTTIJD_OPTIONS) + [0, 26]),
-    per_page=st.just(ALL),
-)
+VALUES = {  # request values of the filters that are not lists of taxonomy terms
+    "gemeente": GEMEENTEN,
+    "perceel": PERCELEN,
+    "ob": OBS,
+    "niveau": NIVEAUS,
+    "dakje": DAKJES,
+    "max_wachttijd": [*WACHTTIJD_OPTIONS, 0, 26],
+}
+
+
+def requests_for(taxonomy) -> st.SearchStrategy[SearchRequest]:
+    """Any combination of the declared filters (text apart), every result on one page."""
+    values = {}
+    for spec in FILTERS:
+        if spec.kind == "text":
+            continue
+        if spec.type is bool:
+            values[spec.field] = st.booleans()
+        elif spec.many:
+            terms = [value for value, _ in spec.options(taxonomy)]
+            values[spec.field] = st.lists(st.sampled_from(terms), max_size=2, unique=True).map(
+                lambda chosen: tuple(sorted(chosen))
+            )
+        else:
+            choices = VALUES.get(spec.param) or [value for value, _ in spec.options(taxonomy)]
+            values[spec.field] = maybe(choices)
+    return st.builds(SearchRequest, per_page=st.just(ALL), **values)
+
+
 common = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -76,17 +87,23 @@ def index_slugs(world, request: SearchRequest) -> set[str]:
     return {hit.data["slug"] for hit in result.hits}
 
 
+def test_elk_filter_heeft_een_sql_referentie():
+    assert set(CLAUSES) == {spec.param for spec in FILTERS if spec.kind != "text"}
+
+
 @common
-@given(request=requests)
-def test_index_en_database_geven_dezelfde_aanbieders(demo_world, request):
+@given(data=st.data())
+def test_index_en_database_geven_dezelfde_aanbieders(demo_world, data):
+    request = data.draw(requests_for(demo_world.taxonomy))
     with Session(demo_world.engine) as session:
         expected = sql_slugs(session, request, clock.today())
     assert index_slugs(demo_world, request) == expected
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(request=requests)
-def test_elke_facetteling_is_het_aantal_resultaten_na_klikken(demo_world, request):
+@given(data=st.data())
+def test_elke_facetteling_is_het_aantal_resultaten_na_klikken(demo_world, data):
+    request = data.draw(requests_for(demo_world.taxonomy))
     result = demo_world.search.search(demo_world.index.snapshot(), replace(request, per_page=20), seed=1)
     with Session(demo_world.engine) as session:
         for facet, options in result.facets.items():
@@ -110,13 +127,16 @@ def test_de_steekproef_is_niet_triviaal(demo_world):
 
 TEXT_FIELDS = ("naam", "plaatsen", "beschrijving")
 WORDS = ["autisme", "angst", "gezin", "de", "en", "jeugd", "Enschede", "hengelo", "trauma", "zzyzx", "*", "ß"]
-typed = st.builds(
-    replace,
-    requests,
-    q=st.lists(st.sampled_from(WORDS), max_size=3).map(" ".join),
-    sort=st.sampled_from(["", *SORTS]),
-    woonplaats=maybe(["delden", "goor", "enschede", "vriezenveen"]),
-)
+
+
+def typed_for(taxonomy) -> st.SearchStrategy[SearchRequest]:
+    return st.builds(
+        replace,
+        requests_for(taxonomy),
+        q=st.lists(st.sampled_from(WORDS), max_size=3).map(" ".join),
+        sort=st.sampled_from(["", *SORTS]),
+        woonplaats=maybe(["delden", "goor", "enschede", "vriezenveen"]),
+    )
 
 
 def text_oracle(world) -> dict[str, set[str]]:
@@ -158,8 +178,9 @@ def demo_words(demo_world):
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
-@given(request=typed)
-def test_zoektekst_volgorde_en_paginas_kloppen_met_de_database(demo_world, demo_words, request):
+@given(data=st.data())
+def test_zoektekst_volgorde_en_paginas_kloppen_met_de_database(demo_world, demo_words, data):
+    request = data.draw(typed_for(demo_world.taxonomy))
     with Session(demo_world.engine) as session:
         expected = sql_slugs(session, request, clock.today()) & text_matches(demo_words, request.q)
     result = demo_world.search.search(demo_world.index.snapshot(), request, seed=7)
