@@ -125,6 +125,41 @@ def test_import_via_de_website_met_controle_en_verwerken(small_client, small_wor
     assert "voorbeeld-jeugdhulp-haaksbergen" in [r["slug"] for r in hits["results"]]
 
 
+@pytest.mark.parametrize(
+    ("soort", "header", "missing"),
+    [
+        ("contracten", "gemeente;naam;kvk", "perceel, ob, niveau, geldig_vanaf"),
+        ("resultaten", "kvk;periode;indicator", "teller, noemer"),
+    ],
+)
+def test_bestand_met_alleen_kolomnamen_zegt_dat_er_geen_regels_zijn(small_client, soort, header, missing):
+    login_as(small_client, "beheerder")
+
+    def report(content: str) -> str:
+        token = csrf_token(small_client, "/beheer/import")
+        upload = small_client.post(
+            "/beheer/import",
+            data={"soort": soort, "csrf_token": token},
+            files={"bestand": ("register.csv", content.encode(), "text/csv")},
+            follow_redirects=False,
+        )
+        return small_client.get(upload.headers["location"]).text
+
+    only_header = report(header + "\n")
+    assert "Regel 1: Het bestand heeft kolomnamen maar geen regels." in only_header
+    assert f"Regel 1: Deze kolommen ontbreken: {missing}." in only_header
+    one_row = report(header + "\n" + ";".join("x" * len(header.split(";"))) + "\n")
+    assert "geen regels" not in one_row and f"Deze kolommen ontbreken: {missing}." in one_row
+    all_columns = report(SAMPLE_HEADER[soort] + "\n")
+    assert "geen regels" in all_columns and "ontbreken" not in all_columns
+
+
+SAMPLE_HEADER = {
+    "contracten": "kvk;naam;gemeente;perceel;ob;niveau;dakje;geldig_vanaf;geldig_tot",
+    "resultaten": "kvk;periode;indicator;teller;noemer",
+}
+
+
 def test_upload_zonder_bestand_geeft_een_melding(small_client):
     login_as(small_client, "beheerder")
     response = post_form(small_client, "/beheer/import", {"soort": "contracten"}, token_page="/beheer/import")
