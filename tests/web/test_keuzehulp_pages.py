@@ -130,8 +130,16 @@ def test_stappen_met_namen_de_huidige_gemarkeerd_en_een_vorige_vraag(demo_client
         ("", 1, None),
         ("woonplaats=Delden", 2, "woonplaats=Delden&stap=1"),
         ("woonplaats=Delden&voor_wie=kind", 3, "woonplaats=Delden&voor_wie=kind&stap=2"),
-        ("woonplaats=Delden&voor_wie=kind&besluit=ja", 3, "woonplaats=Delden&voor_wie=kind&stap=3"),
-        ("woonplaats=Delden&voor_wie=kind&besluit=nee", 3, "woonplaats=Delden&voor_wie=kind&stap=3"),
+        (
+            "woonplaats=Delden&voor_wie=kind&besluit=ja",
+            3,
+            "woonplaats=Delden&voor_wie=kind&besluit=ja&stap=3&vraag=besluit",
+        ),
+        (
+            "woonplaats=Delden&voor_wie=kind&besluit=nee",
+            3,
+            "woonplaats=Delden&voor_wie=kind&besluit=nee&stap=3&vraag=besluit",
+        ),
         (START, 5, None),
     ]
     for query, step, previous in cases:
@@ -155,3 +163,38 @@ def test_woonplaats_staat_in_het_formulier_met_autocomplete(demo_client):
     html = demo_client.get("/keuzehulp?woonplaats=Delden&voor_wie=kind&stap=1").text
     assert 'name="woonplaats" type="text" list="plaatsen" autocomplete="address-level2"' in html
     assert 'value="Delden"' in html
+
+
+def _previous(client, html: str) -> str:
+    link = re.search(r'<a href="\?([^"]*)">Vorige vraag</a>', html).group(1).replace("&amp;", "&")
+    return client.get(f"/keuzehulp?{link}").text
+
+
+def _hidden(html: str) -> str:
+    """The query the step's form sends besides its own question."""
+    form = re.search(r'<form class="stap".*?</form>', html, re.S).group(0)
+    return "&".join(f"{n}={v}" for n, v in re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form))
+
+
+def test_vorige_vraag_toont_elke_stap_met_het_eerdere_antwoord(demo_client):
+    html = demo_client.get(
+        "/keuzehulp?woonplaats=Delden&voor_wie=kind&besluit=nee&hulp=leren&verblijf=logeren"
+    ).text
+    assert "Stap 5 van 5" in html
+    html = _previous(demo_client, html)
+    assert 'id="verblijf-logeren" name="verblijf" value="logeren" checked' in html
+    html = _previous(demo_client, html)
+    assert "Wat voor hulp zoekt u vooral?" in html and 'value="leren" checked' in html
+    html = _previous(demo_client, html)
+    assert "Heeft u al een besluit" in html and 'id="besluit-nee" name="besluit" value="nee" checked' in html
+    again = demo_client.get(f"/keuzehulp?{_hidden(html)}&besluit=nee").text  # "Volgende vraag" once more
+    assert "Wat voor hulp zoekt u vooral?" in again and 'value="leren" checked' in again
+    html = _previous(demo_client, html)
+    assert 'id="voor_wie-kind" name="voor_wie" value="kind" checked' in html
+    html = _previous(demo_client, html)
+    assert "Waar woont u?" in html and 'value="Delden"' in html
+
+    brief = demo_client.get("/keuzehulp?woonplaats=Delden&voor_wie=kind&besluit=ja&ob=2&niveau=B&stap=3").text
+    assert '<option value="2" selected>' in brief and '<option value="B" selected>' in brief
+    html = _previous(demo_client, brief)
+    assert 'id="besluit-ja" name="besluit" value="ja" required checked' in html
