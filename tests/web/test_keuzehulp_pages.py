@@ -198,3 +198,44 @@ def test_vorige_vraag_toont_elke_stap_met_het_eerdere_antwoord(demo_client):
     assert '<option value="2" selected>' in brief and '<option value="B" selected>' in brief
     html = _previous(demo_client, brief)
     assert 'id="besluit-ja" name="besluit" value="ja" required checked' in html
+
+
+def test_uw_keuzes_zegt_wat_u_koos_in_gewone_woorden(demo_client):
+    start = "woonplaats=Delden&voor_wie=kind&verblijf=nee&klaar=ja&"
+    cases = [
+        (
+            "besluit=ja&ob=onbekend&niveau=onbekend",
+            "U weet niet wat er in de brief staat",
+            "You do not know what the letter says",
+        ),
+        (
+            "besluit=ja&ob=onbekend&niveau=B",
+            "Uit de brief: niveau B. De soort hulp weet u niet.",
+            "From the letter: level B. You do not know the kind of help.",
+        ),
+        (
+            "besluit=ja&ob=2&niveau=onbekend",
+            "Uit de brief: hulp om overzicht te houden en te plannen (OB2). Het niveau weet u niet.",
+            "From the letter: help to keep track and to plan (OB2). You do not know the level.",
+        ),
+        (
+            "besluit=ja&ob=2&niveau=B",
+            "Uit de brief: hulp om overzicht te houden en te plannen (OB2, niveau B)",
+            "From the letter: help to keep track and to plan (OB2, level B)",
+        ),
+        (
+            "besluit=nee&hulp=onbekend",
+            "U heeft nog geen brief. Welke hulp u zoekt, weet u nog niet.",
+            "You do not have a letter yet. You do not know yet what help you are looking for.",
+        ),
+        ("besluit=nee&hulp=leren", "Nieuwe dingen leren, zoals ander gedrag", "Learning new things"),
+        ("besluit=onbekend&hulp=onbekend", "Overgeslagen", "Skipped"),
+    ]
+    for answers, dutch, english in cases:
+        for lang, expected in (("nl", dutch), ("en", english)):
+            html = demo_client.get(f"/keuzehulp?{start}{answers}&lang={lang}").text
+            line = re.search(r"<dt>(?:Soort hulp|Kind of help)</dt>\s*<dd>\s*(.*?)\s*<a ", html, re.S).group(
+                1
+            )
+            assert line.startswith(expected), (answers, lang, line)
+            assert "onbekend" not in line and "unknown" not in line
