@@ -248,11 +248,11 @@ def trend_svg(points: list[tuple[date, WaitFigure]], title: str) -> str:
         parts.append(
             f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="12">{value}</text>'
         )
-    for i, (month, _) in enumerate(points):
-        label = format_date(month, "MMM yy", locale="nl")  # 'jan 26'; the table names the whole month
-        parts.append(
-            f'<text x="{x(i):.1f}" y="{height - 18}" text-anchor="middle" font-size="11">{label}</text>'
-        )
+    for i, (month, _) in enumerate(points):  # 'jan', with the year under the first month and January
+        at = f'x="{x(i):.1f}" text-anchor="middle" font-size="12"'
+        parts.append(f'<text {at} y="{height - 22}">{format_date(month, "MMM", locale="nl")}</text>')
+        if i == 0 or month.month == 1:
+            parts.append(f'<text {at} y="{height - 6}">{month.year}</text>')
     parts.append(f'<polyline points="{line("median")}" fill="none" {median_style}/>')
     parts.append(f'<polyline points="{line("p90")}" fill="none" {p90_style}/>')
     for i, (_, f) in enumerate(points):
