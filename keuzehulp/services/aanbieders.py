@@ -320,11 +320,21 @@ def set_status(session: Session, slug: str, status: str) -> Aanbieder:
     return aanbieder
 
 
+def status_change_errors(current: str | None, status: str, reden: str) -> dict[str, str]:
+    """What is wrong with a status change, per form field; empty when nothing is."""
+    errors = {}
+    if status not in STATUSES or status == current:
+        errors["status"] = "Kies een nieuwe status."
+    if not reden.strip():
+        errors["reden"] = "Schrijf de reden op. Die komt in het logboek."
+    return errors
+
+
 def change_status(session: Session, actor: Actor, slug: str, status: str, reden: str) -> Aanbieder:
     """Suspend, reactivate or end an aanbieder with a reason; audited, and search follows at once."""
-    if not reden.strip():
-        raise RuleViolation("Schrijf de reden op. Die komt in het logboek.")
     current_status = session.exec(select(Aanbieder.status).where(Aanbieder.slug == slug)).first()
+    if errors := status_change_errors(current_status, status, reden):
+        raise RuleViolation(" ".join(errors.values()))
     aanbieder = set_status(session, slug, status)
     record(
         session,

@@ -132,8 +132,9 @@ class GemeentePlan:
 # --- reading files --------------------------------------------------------------------------------
 
 
-def read_rows(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
-    """(line number, row) for each data row of a CSV (comma or semicolon) or XLSX file.
+def read_rows(filename: str, content: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The column names and (line number, row) for each data row of a CSV (comma or semicolon) or
+    XLSX file.
 
     The kind of file is read from its content, not its name (an Excel file renamed to .csv is
     still read). Rows and columns are read one at a time and stop at MAX_ROWS and MAX_COLUMNS.
@@ -170,7 +171,7 @@ def read_rows(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]
         raise
     except Exception as problem:  # a damaged file fails while its rows are read
         raise ImportFileError(UNREADABLE_XLSX if content.startswith(_ZIP) else UNREADABLE_CSV) from problem
-    return rows
+    return [name for name in header if name], rows
 
 
 _ZIP = b"PK\x03\x04"
@@ -261,9 +262,13 @@ def _date(text: str, label: str) -> date | None:
     raise RuleViolation(f"{label} '{text}' is geen datum. Schrijf de datum zo: 2026-01-31 of 31-01-2026.")
 
 
-def _missing_columns(rows: list[tuple[int, dict]], required: tuple[str, ...]) -> list[str]:
-    present = set(rows[0][1]) if rows else set()
-    return [name for name in required if name not in present]
+def _check_columns(plan: Plan, columns: list[str], rows: list, required: tuple[str, ...]) -> bool:
+    """Whether the file has rows and every required column; if not, say so on line 1 of the plan."""
+    if not rows:
+        plan.errors.append((1, "Het bestand heeft kolomnamen maar geen regels."))
+    if missing := [name for name in required if name not in columns]:
+        plan.errors.append((1, f"Deze kolommen ontbreken: {', '.join(missing)}."))
+    return not plan.errors
 
 
 # --- the contract register ------------------------------------------------------------------------
@@ -364,12 +369,11 @@ def _parse_register_row(line: int, row: dict[str, str], gemeenten: set[str]) -> 
     )
 
 
-def plan_contracts(session: Session, rows: list[tuple[int, dict]], today: date) -> Plan:
+def plan_contracts(session: Session, columns: list[str], rows: list[tuple[int, dict]], today: date) -> Plan:
     """The dry run of a contract register file against the database."""
     plan = Plan("contracten", rows=len(rows))
-    missing = _missing_columns(rows, ("kvk", "naam", "gemeente", "perceel", "ob", "niveau", "geldig_vanaf"))
-    if missing:
-        plan.errors.append((1, f"Deze kolommen ontbreken: {', '.join(missing)}."))
+    required = ("kvk", "naam", "gemeente", "perceel", "ob", "niveau", "geldig_vanaf")
+    if not _check_columns(plan, columns, rows, required):
         return plan
     gemeenten = {g.cbs_code: g for g in session.exec(select(Gemeente))}
     lines: dict[tuple, _RegisterLine] = {}
@@ -656,12 +660,10 @@ def _new_aanbieder(session: Session, line: _RegisterLine, actor: Actor) -> Aanbi
 # --- resultaten -----------------------------------------------------------------------------------
 
 
-def plan_resultaten(session: Session, rows: list[tuple[int, dict]]) -> Plan:
+def plan_resultaten(session: Session, columns: list[str], rows: list[tuple[int, dict]]) -> Plan:
     """The dry run of an outcome file: rows are added or change teller/noemer/bron; nothing ends."""
     plan = Plan("resultaten", rows=len(rows))
-    missing = _missing_columns(rows, ("kvk", "periode", "indicator", "teller", "noemer"))
-    if missing:
-        plan.errors.append((1, f"Deze kolommen ontbreken: {', '.join(missing)}."))
+    if not _check_columns(plan, columns, rows, ("kvk", "periode", "indicator", "teller", "noemer")):
         return plan
     by_kvk = {}
     for aanbieder in session.exec(select(Aanbieder).order_by(Aanbieder.id)):
@@ -764,9 +766,11 @@ def _record_import(session: Session, actor: Actor, actie: str, counts: dict[str,
 def plan_file(session: Session, soort: str, filename: str, content: bytes, today: date) -> Plan:
     """Read a file and plan its import; unreadable files give a plan with one error."""
     try:
-        rows = read_rows(filename, content)
+        columns, rows = read_rows(filename, content)
     except ImportFileError as problem:
         plan = Plan(soort)
         plan.errors.append((0, str(problem)))
         return plan
-    return plan_contracts(session, rows, today) if soort == "contracten" else plan_resultaten(session, rows)
+    if soort == "contracten":
+        return plan_contracts(session, columns, rows, today)
+    return plan_resultaten(session, columns, rows)

@@ -9,6 +9,7 @@ younger than 8 weeks only.
 
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -194,12 +195,18 @@ def trend(
     return [(m, _figure(per_month.get(m, []))) for m in months]
 
 
+MEDIAN_COLOUR, P90_COLOUR = "#01689b", "#1a1a1a"
+MEDIAN_TEXT, P90_TEXT = "Mediaan (de helft wacht korter)", "P90 (9 van de 10 wachten korter)"
+
+
 def trend_svg(points: list[tuple[date, WaitFigure]], title: str) -> str:
-    """A line chart of the monthly median (solid, dots) and p90 (dashed, squares); readable without colour."""
-    width, height, left, bottom, top = 640, 260, 48, 40, 16
-    values = [f.p90 for _, f in points if f.p90 is not None] or [1]
-    ceiling = max(4, max(values))
-    step = (width - left - 16) / max(1, len(points) - 1)
+    """A line chart of the monthly median (solid, dots) and p90 (dashed, squares) under a legend in
+    words (one line each, so a phone shows both); readable without colour. Margins leave room for
+    the legend, the unit and the last month's label."""
+    width, height, left, right, bottom, top = 640, 320, 48, 40, 40, 84
+    tick = max(1, math.ceil(max([f.p90 for _, f in points if f.p90 is not None], default=4) / 4))
+    ceiling = 4 * tick  # five round ticks; the highest point is at most the top one
+    step = (width - left - right) / max(1, len(points) - 1)
 
     def x(i: int) -> float:
         return left + i * step
@@ -213,37 +220,45 @@ def trend_svg(points: list[tuple[date, WaitFigure]], title: str) -> str:
         ]
         return " ".join(f"{a:.1f},{b:.1f}" for a, b in coords)
 
+    def median_mark(cx: float, cy: float) -> str:
+        return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="{MEDIAN_COLOUR}"/>'
+
+    def p90_mark(cx: float, cy: float) -> str:
+        return f'<rect x="{cx - 4:.1f}" y="{cy - 4:.1f}" width="8" height="8" fill="{P90_COLOUR}"/>'
+
+    median_style = f'stroke="{MEDIAN_COLOUR}" stroke-width="3"'
+    p90_style = f'stroke="{P90_COLOUR}" stroke-width="2" stroke-dasharray="6 4"'
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="trend-titel trend-uitleg" class="trend">',
+        f'aria-labelledby="trend-titel trend-uitleg" class="trend" font-family="sans-serif">',
         f'<title id="trend-titel">{escape(title)}</title>',
-        '<desc id="trend-uitleg">Doorgetrokken lijn met rondjes: mediaan. Gestreepte lijn met vierkantjes: '
-        "90 procent van de aanbieders heeft een kortere wachttijd. "
-        "De tabel eronder geeft dezelfde cijfers.</desc>",
-        f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - 8}" y2="{y(0):.1f}" stroke="#1a1a1a"/>',
+        f'<desc id="trend-uitleg">Doorgetrokken lijn met rondjes: {MEDIAN_TEXT.lower()}. Gestreepte lijn '
+        f"met vierkantjes: {P90_TEXT}. De tabel onder de grafiek geeft dezelfde cijfers.</desc>",
+        '<g class="legenda">',
+        f'<line x1="8" y1="16" x2="40" y2="16" {median_style}/>{median_mark(24, 16)}',
+        f'<text x="48" y="20" font-size="13">{MEDIAN_TEXT}</text>',
+        f'<line x1="8" y1="38" x2="40" y2="38" {p90_style}/>{p90_mark(24, 38)}',
+        f'<text x="48" y="42" font-size="13">{P90_TEXT}</text>',
+        "</g>",
+        f'<text x="8" y="{top - 18}" font-size="12">weken</text>',
+        f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - right + 8}" y2="{y(0):.1f}" stroke="#1a1a1a"/>',
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{y(0):.1f}" stroke="#1a1a1a"/>',
     ]
-    for tick in range(0, int(ceiling) + 1, max(1, int(ceiling) // 4)):
+    for value in range(0, ceiling + 1, tick):
         parts.append(
-            f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="12">{tick}</text>'
+            f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="12">{value}</text>'
         )
-    for i, (month, _) in enumerate(points):
-        label = format_date(month, "MMM yy", locale="nl")  # 'jan 26'
-        parts.append(
-            f'<text x="{x(i):.1f}" y="{height - 18}" text-anchor="middle" font-size="11">{label}</text>'
-        )
-    parts.append(f'<text x="8" y="{top + 4}" font-size="12">weken</text>')
-    parts.append(f'<polyline points="{line("median")}" fill="none" stroke="#01689b" stroke-width="3"/>')
-    parts.append(
-        f'<polyline points="{line("p90")}" fill="none" stroke="#1a1a1a" stroke-width="2" '
-        'stroke-dasharray="6 4"/>'
-    )
+    for i, (month, _) in enumerate(points):  # 'jan', with the year under the first month and January
+        at = f'x="{x(i):.1f}" text-anchor="middle" font-size="12"'
+        parts.append(f'<text {at} y="{height - 22}">{format_date(month, "MMM", locale="nl")}</text>')
+        if i == 0 or month.month == 1:
+            parts.append(f'<text {at} y="{height - 6}">{month.year}</text>')
+    parts.append(f'<polyline points="{line("median")}" fill="none" {median_style}/>')
+    parts.append(f'<polyline points="{line("p90")}" fill="none" {p90_style}/>')
     for i, (_, f) in enumerate(points):
         if f.median is not None:
-            parts.append(f'<circle cx="{x(i):.1f}" cy="{y(f.median):.1f}" r="4" fill="#01689b"/>')
+            parts.append(median_mark(x(i), y(f.median)))
         if f.p90 is not None:
-            parts.append(
-                f'<rect x="{x(i) - 4:.1f}" y="{y(f.p90) - 4:.1f}" width="8" height="8" fill="#1a1a1a"/>'
-            )
+            parts.append(p90_mark(x(i), y(f.p90)))
     parts.append("</svg>")
     return "".join(parts)

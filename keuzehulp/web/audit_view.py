@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from keuzehulp.models import Aanbieder, AuditRegel, Gebruiker
 from keuzehulp.services.profiel import FIELD_LABELS
 from keuzehulp.services.tarieven import euros
-from keuzehulp.web.templating import datum, tijdstip
+from keuzehulp.web.templating import datum, getal, tijdstip
 
 ROLE_NAMES = {"beheerder": "beheerder", "wijkteam": "wijkteam", "aanbieder": "aanbieder"}
 OBJECT_NAMES = {
@@ -84,11 +84,14 @@ def person(user: Gebruiker | None, fallback: str = "") -> str:
 
 
 def value_text(field: str, value) -> str:
-    """One stored value in words: dates and moments in Dutch (local time), yes/no, lists joined."""
+    """One stored value in words: dates and moments in Dutch (local time), numbers with a decimal
+    comma, yes/no, lists joined."""
     if value is None or value == "" or value == [] or value == {}:
         return EMPTY
     if isinstance(value, bool):
         return "ja" if value else "nee"
+    if isinstance(value, float):
+        return getal(value)
     if field == "bedrag_centen" and isinstance(value, int):
         return euros(value)
     if isinstance(value, datetime):

@@ -30,7 +30,7 @@ from keuzehulp.models import (
 from keuzehulp.models.accounts import ROLLEN
 from keuzehulp.models.periods import current
 from keuzehulp.services import aanmeldingen, importeren, kenmerken, tarieven
-from keuzehulp.services.aanbieders import change_status
+from keuzehulp.services.aanbieders import change_status, status_change_errors
 from keuzehulp.services.accounts import create_user, invite, set_active
 from keuzehulp.services.audit import Actor, audit_csv, record, search_audit
 from keuzehulp.services.consultatie import contracted_gemeenten, count_overdue
@@ -126,11 +126,9 @@ def aanbieder_status(request: Request, db: Session, user: Gebruiker, form):
     """Suspend, reactivate or end an aanbieder; gone from search at once."""
     aanbieder = _aanbieder(db, request.path_params["slug"])
     status, reden = str(form.get("status", "")), str(form.get("reden", ""))[:1000]
-    try:
-        change_status(db, Actor.of(user), aanbieder.slug, status, reden)
-    except RuleViolation as problem:
-        typed = {"status": status, "reden": reden}
-        return _aanbieder_page(request, db, aanbieder, {"reden": str(problem)}, typed)
+    if errors := status_change_errors(aanbieder.status, status, reden):
+        return _aanbieder_page(request, db, aanbieder, errors, {"status": status, "reden": reden})
+    change_status(db, Actor.of(user), aanbieder.slug, status, reden)
     db.commit()
     word = "weer actief" if status == "actief" else STATUS_NAMEN[status]
     return _redirect(request, "beheer_aanbieder", f"{aanbieder.naam} is nu {word}.", slug=aanbieder.slug)

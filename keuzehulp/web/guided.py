@@ -24,11 +24,15 @@ def keuzehulp(request: Request):
         step = requested
     if errors:
         step = 1 if "woonplaats" in errors else 3
+    # step 3 asks "do you have a letter?" and then what is in it or what help; "Vorige vraag" from
+    # the second question asks the first again, with its answer kept
+    ask_besluit = step == 3 and not errors and request.query_params.get("vraag") == "besluit"
     is_htmx = request.headers.get("hx-request") == "true"
     context = {
         "antwoorden": antwoorden,
         "errors": errors,
         "step": step,
+        "ask_besluit": ask_besluit,
         "steps": kh.STEPS,
         "overzicht": kh.OVERZICHT,
         "kh": kh,
@@ -36,7 +40,7 @@ def keuzehulp(request: Request):
         "typed": request.query_params,
         "language_switch": switch_url(
             "/keuzehulp",
-            urlencode(antwoorden.params() + [("stap", str(step))]),
+            urlencode(antwoorden.params() + [("stap", str(step))] + [("vraag", "besluit")] * ask_besluit),
             other_language(),
         ),
         "fragment": is_htmx,

@@ -75,6 +75,32 @@ def test_keuzehulp_zonder_javascript_met_overslaan(page_without_js, live_server)
     expect(page.locator(".wijkteam")).to_contain_text("Sociaal Team Twenterand")
 
 
+@pytest.mark.parametrize("javascript", [True, False])
+def test_vorige_vraag_houdt_elk_antwoord(request, live_server, javascript):
+    """'Vorige vraag' from the help question shows 'Nee' still chosen, and so on back to the typed
+    woonplaats (the browser's back button: test_telefoon_browser.py)."""
+    page = request.getfixturevalue("page" if javascript else "page_without_js")
+    answer_woonplaats(page, live_server, "Delden")
+    page.get_by_label("Een kind of jongere tot 18 jaar").check()
+    page.get_by_role("button", name="Volgende vraag").click()
+    page.get_by_label("Nee, nog niet").check()
+    page.get_by_role("button", name="Volgende vraag").click()
+    page.get_by_label("Nieuwe dingen leren, zoals ander gedrag").check()
+    page.get_by_role("button", name="Volgende vraag").click()
+    expect(page.locator(".voortgang")).to_have_text("Stap 4 van 5")
+    page.get_by_role("link", name="Vorige vraag").click()
+    expect(page.get_by_label("Nieuwe dingen leren, zoals ander gedrag")).to_be_checked()
+    page.get_by_role("link", name="Vorige vraag").click()
+    expect(page.get_by_label("Nee, nog niet")).to_be_checked()
+    page.get_by_role("button", name="Volgende vraag").click()
+    expect(page.get_by_label("Nieuwe dingen leren, zoals ander gedrag")).to_be_checked()
+    page.get_by_role("link", name="Vorige vraag").click()
+    page.get_by_role("link", name="Vorige vraag").click()
+    expect(page.get_by_label("Een kind of jongere tot 18 jaar")).to_be_checked()
+    page.get_by_role("link", name="Vorige vraag").click()
+    expect(page.get_by_label("Waar woont u?")).to_have_value("Delden")
+
+
 def test_drie_aanbieders_vergelijken(page, live_server, backend):
     page.goto(f"{live_server}/zoeken?gemeente=borne&sort=naam")
     names = []

@@ -65,6 +65,7 @@ def test_opschorten_haalt_de_aanbieder_direct_uit_zoeken_met_reden_in_het_logboe
     assert no_reason.status_code == 400 and "Schrijf de reden op" in no_reason.text
     assert 'value="beeindigd" checked' in no_reason.text  # the chosen status is kept
     assert 'value="opgeschort" checked' not in no_reason.text
+    assert "Kies een nieuwe status" not in no_reason.text
     done = post_form(
         small_client,
         f"{page}/status",
@@ -80,6 +81,29 @@ def test_opschorten_haalt_de_aanbieder_direct_uit_zoeken_met_reden_in_het_logboe
     csv_text = small_client.get("/beheer/logboek.csv", params={"q": slug}).text
     assert csv_text.splitlines()[0] == "tijdstip;wie;actie;object;id;omschrijving;voor;na"
     assert "Onderzoek kwaliteit" in csv_text and DEMO["beheerder"].email in csv_text
+
+
+def test_status_zonder_keuze_en_zonder_reden_meldt_beide_bij_het_veld(small_client, small_world):
+    slug = _active_slug(small_world)
+    login_as(small_client, "beheerder")
+    page = f"/beheer/aanbieders/{slug}"
+    fieldset = re.compile(r'<fieldset class="facet" id="status".*?</fieldset>', re.S)
+    assert " checked" not in fieldset.search(small_client.get(page).text)[0]  # no status chosen for you
+    nothing = post_form(small_client, f"{page}/status", {"reden": ""}, token_page=page)
+    assert nothing.status_code == 400
+    summary = re.search(r'<div class="error-summary".*?</div>', nothing.text, re.S)[0]
+    assert '<a href="#status">Kies een nieuwe status.</a>' in summary
+    assert '<a href="#reden">Schrijf de reden op' in summary
+    status = fieldset.search(nothing.text)[0]
+    assert 'aria-invalid="true"' in status and 'id="status-fout"' in status
+    assert "Kies een nieuwe status." in status and 'id="reden-fout"' in nothing.text
+    kept = post_form(small_client, f"{page}/status", {"reden": "Onderzoek kwaliteit"}, token_page=page)
+    assert kept.status_code == 400 and "Kies een nieuwe status." in kept.text
+    assert ">Onderzoek kwaliteit</textarea>" in kept.text and "Schrijf de reden op" not in kept.text
+    same = post_form(small_client, f"{page}/status", {"status": "actief", "reden": "x"}, token_page=page)
+    assert same.status_code == 400 and "Kies een nieuwe status." in same.text  # already actief
+    with Session(small_world.engine) as db:
+        assert db.exec(select(Aanbieder.status).where(Aanbieder.slug == slug)).one() == "actief"
 
 
 def test_import_via_de_website_met_controle_en_verwerken(small_client, small_world):
@@ -123,6 +147,41 @@ def test_import_via_de_website_met_controle_en_verwerken(small_client, small_wor
         "/api/v1/aanbieders", params={"gemeente": "haaksbergen", "q": "Voorbeeld Jeugdhulp"}
     ).json()
     assert "voorbeeld-jeugdhulp-haaksbergen" in [r["slug"] for r in hits["results"]]
+
+
+@pytest.mark.parametrize(
+    ("soort", "header", "missing"),
+    [
+        ("contracten", "gemeente;naam;kvk", "perceel, ob, niveau, geldig_vanaf"),
+        ("resultaten", "kvk;periode;indicator", "teller, noemer"),
+    ],
+)
+def test_bestand_met_alleen_kolomnamen_zegt_dat_er_geen_regels_zijn(small_client, soort, header, missing):
+    login_as(small_client, "beheerder")
+
+    def report(content: str) -> str:
+        token = csrf_token(small_client, "/beheer/import")
+        upload = small_client.post(
+            "/beheer/import",
+            data={"soort": soort, "csrf_token": token},
+            files={"bestand": ("register.csv", content.encode(), "text/csv")},
+            follow_redirects=False,
+        )
+        return small_client.get(upload.headers["location"]).text
+
+    only_header = report(header + "\n")
+    assert "Regel 1: Het bestand heeft kolomnamen maar geen regels." in only_header
+    assert f"Regel 1: Deze kolommen ontbreken: {missing}." in only_header
+    one_row = report(header + "\n" + ";".join("x" * len(header.split(";"))) + "\n")
+    assert "geen regels" not in one_row and f"Deze kolommen ontbreken: {missing}." in one_row
+    all_columns = report(SAMPLE_HEADER[soort] + "\n")
+    assert "geen regels" in all_columns and "ontbreken" not in all_columns
+
+
+SAMPLE_HEADER = {
+    "contracten": "kvk;naam;gemeente;perceel;ob;niveau;dakje;geldig_vanaf;geldig_tot",
+    "resultaten": "kvk;periode;indicator;teller;noemer",
+}
 
 
 def test_upload_zonder_bestand_geeft_een_melding(small_client):

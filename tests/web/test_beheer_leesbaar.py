@@ -15,13 +15,13 @@ from starlette.testclient import TestClient
 
 from keuzehulp import clock
 from keuzehulp.db import session_scope
-from keuzehulp.models import Aanbieder, Gebruiker
+from keuzehulp.models import Aanbieder, Consultatie, Gebruiker
 from keuzehulp.services.aanbieders import AanbiederData, ContractLine, create_aanbieders
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.demo_accounts import ensure_demo_accounts
 from keuzehulp.web.app import create_app
 from keuzehulp.web.templating import tijdstip
-from tests.support.accounts import DEMO, login, login_as
+from tests.support.accounts import DEMO, csrf_token, login, login_as
 from tests.web.test_consultatie import _request, _target
 
 MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
@@ -118,9 +118,11 @@ def test_zorglandschap_in_nederlandse_getallen_en_maanden(empty_world):
         html = client.get("/beheer/zorglandschap", params={"gemeente": "enschede", "hulp": "jeugd-1"}).text
     enschede = html[html.index('<th scope="row">Enschede</th>', html.index('id="wachttijden"')) :]
     assert "5,5 / 6" in enschede[:400] and "2 van 3 aanbieders" in enschede[:400]  # decimal comma
-    assert "5.5" not in html
+    assert "5.5" not in re.sub(r"<svg.*?</svg>", "", html, flags=re.S)  # text, not chart coordinates
     assert re.search(rf"<td>({MONTHS}) 20\d\d</td>", html)  # 'januari 2026', not '1 januari 2026'
     assert not re.search(rf"<td>1 ({MONTHS}) 20\d\d</td>", html)
+    assert not re.search(r">[a-z]{3} \d\d</text>", html)  # the chart: 'dec' over '2026', never 'dec 26'
+    assert re.search(r'y="\d+">20\d\d</text>', html)
     assert re.search(r"In \d+ van \d+ vakjes \([\d,]+%\) is geen aanbieder", html)
 
 
@@ -181,6 +183,47 @@ def test_aanbieder_landt_op_de_inbox_zonder_kolom_aanbieder(small_client, small_
     assert '<th scope="col">Aanbieder</th>' in beheer  # beheer does see whom it was asked of
     assert "0 vragen" in beheer and "vraagen" not in beheer
     assert "vraagen" not in small_client.get("/beheer").text
+
+
+def test_beheer_schrijft_getallen_met_een_komma_en_punten_bij_duizendtallen(small_client, small_world):
+    aanbieder = _target(small_world)
+    login_as(small_client, "wijkteam")
+    consultatie_id = _request(small_client, small_world, aanbieder)
+    with Session(small_world.engine) as db:
+        consultatie = db.get(Consultatie, consultatie_id)
+        consultatie.beantwoord_op = consultatie.created_at + timedelta(hours=36)
+        db.add(consultatie)
+        record(
+            db,
+            Actor.of(_user(db, "beheerder")),
+            "profiel gewijzigd",
+            "aanbieder",
+            aanbieder.slug,
+            voor={"wachttijd_weken": 2},
+            na={"wachttijd_weken": 2.5},
+        )
+        db.commit()
+    small_client.cookies.clear()
+    login_as(small_client, "beheerder")
+    row = re.search(
+        rf"<tr><td><a [^>]*>{re.escape(aanbieder.naam)}</a>.*?</tr>",
+        small_client.get("/beheer/consultaties").text,
+        re.S,
+    )[0]
+    assert "<td>1,5</td>" in row and "<td>nog geen</td>" in row and "1.5" not in row
+    assert "Wachttijd (weken): 2 -> 2,5" in small_client.get("/beheer/logboek").text
+    rows = "".join(f"9{n:07d};2026;doelrealisatie;1;2\n" for n in range(1200))
+    token = csrf_token(small_client, "/beheer/import")
+    upload = small_client.post(
+        "/beheer/import",
+        data={"soort": "resultaten", "csrf_token": token},
+        files={
+            "bestand": ("resultaten.csv", f"kvk;periode;indicator;teller;noemer\n{rows}".encode(), "text/csv")
+        },
+        follow_redirects=False,
+    )
+    plan = small_client.get(upload.headers["location"]).text
+    assert "Geboekte resultaten, 1.200 regels." in plan and "<h2>1.200 fouten:" in plan
 
 
 def test_hulp_bij_importeren_staat_op_de_website(small_client):

@@ -130,8 +130,16 @@ def test_stappen_met_namen_de_huidige_gemarkeerd_en_een_vorige_vraag(demo_client
         ("", 1, None),
         ("woonplaats=Delden", 2, "woonplaats=Delden&stap=1"),
         ("woonplaats=Delden&voor_wie=kind", 3, "woonplaats=Delden&voor_wie=kind&stap=2"),
-        ("woonplaats=Delden&voor_wie=kind&besluit=ja", 3, "woonplaats=Delden&voor_wie=kind&stap=3"),
-        ("woonplaats=Delden&voor_wie=kind&besluit=nee", 3, "woonplaats=Delden&voor_wie=kind&stap=3"),
+        (
+            "woonplaats=Delden&voor_wie=kind&besluit=ja",
+            3,
+            "woonplaats=Delden&voor_wie=kind&besluit=ja&stap=3&vraag=besluit",
+        ),
+        (
+            "woonplaats=Delden&voor_wie=kind&besluit=nee",
+            3,
+            "woonplaats=Delden&voor_wie=kind&besluit=nee&stap=3&vraag=besluit",
+        ),
         (START, 5, None),
     ]
     for query, step, previous in cases:
@@ -155,3 +163,79 @@ def test_woonplaats_staat_in_het_formulier_met_autocomplete(demo_client):
     html = demo_client.get("/keuzehulp?woonplaats=Delden&voor_wie=kind&stap=1").text
     assert 'name="woonplaats" type="text" list="plaatsen" autocomplete="address-level2"' in html
     assert 'value="Delden"' in html
+
+
+def _previous(client, html: str) -> str:
+    link = re.search(r'<a href="\?([^"]*)">Vorige vraag</a>', html).group(1).replace("&amp;", "&")
+    return client.get(f"/keuzehulp?{link}").text
+
+
+def _hidden(html: str) -> str:
+    """The query the step's form sends besides its own question."""
+    form = re.search(r'<form class="stap".*?</form>', html, re.S).group(0)
+    return "&".join(f"{n}={v}" for n, v in re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form))
+
+
+def test_vorige_vraag_toont_elke_stap_met_het_eerdere_antwoord(demo_client):
+    html = demo_client.get(
+        "/keuzehulp?woonplaats=Delden&voor_wie=kind&besluit=nee&hulp=leren&verblijf=logeren"
+    ).text
+    assert "Stap 5 van 5" in html
+    html = _previous(demo_client, html)
+    assert 'id="verblijf-logeren" name="verblijf" value="logeren" checked' in html
+    html = _previous(demo_client, html)
+    assert "Wat voor hulp zoekt u vooral?" in html and 'value="leren" checked' in html
+    html = _previous(demo_client, html)
+    assert "Heeft u al een besluit" in html and 'id="besluit-nee" name="besluit" value="nee" checked' in html
+    again = demo_client.get(f"/keuzehulp?{_hidden(html)}&besluit=nee").text  # "Volgende vraag" once more
+    assert "Wat voor hulp zoekt u vooral?" in again and 'value="leren" checked' in again
+    html = _previous(demo_client, html)
+    assert 'id="voor_wie-kind" name="voor_wie" value="kind" checked' in html
+    html = _previous(demo_client, html)
+    assert "Waar woont u?" in html and 'value="Delden"' in html
+
+    brief = demo_client.get("/keuzehulp?woonplaats=Delden&voor_wie=kind&besluit=ja&ob=2&niveau=B&stap=3").text
+    assert '<option value="2" selected>' in brief and '<option value="B" selected>' in brief
+    html = _previous(demo_client, brief)
+    assert 'id="besluit-ja" name="besluit" value="ja" required checked' in html
+
+
+def test_uw_keuzes_zegt_wat_u_koos_in_gewone_woorden(demo_client):
+    start = "woonplaats=Delden&voor_wie=kind&verblijf=nee&klaar=ja&"
+    cases = [
+        (
+            "besluit=ja&ob=onbekend&niveau=onbekend",
+            "U weet niet wat er in de brief staat",
+            "You do not know what the letter says",
+        ),
+        (
+            "besluit=ja&ob=onbekend&niveau=B",
+            "Uit de brief: niveau B. De soort hulp weet u niet.",
+            "From the letter: level B. You do not know the kind of help.",
+        ),
+        (
+            "besluit=ja&ob=2&niveau=onbekend",
+            "Uit de brief: hulp om overzicht te houden en te plannen (OB2). Het niveau weet u niet.",
+            "From the letter: help to keep track and to plan (OB2). You do not know the level.",
+        ),
+        (
+            "besluit=ja&ob=2&niveau=B",
+            "Uit de brief: hulp om overzicht te houden en te plannen (OB2, niveau B)",
+            "From the letter: help to keep track and to plan (OB2, level B)",
+        ),
+        (
+            "besluit=nee&hulp=onbekend",
+            "U heeft nog geen brief. Welke hulp u zoekt, weet u nog niet.",
+            "You do not have a letter yet. You do not know yet what help you are looking for.",
+        ),
+        ("besluit=nee&hulp=leren", "Nieuwe dingen leren, zoals ander gedrag", "Learning new things"),
+        ("besluit=onbekend&hulp=onbekend", "Overgeslagen", "Skipped"),
+    ]
+    for answers, dutch, english in cases:
+        for lang, expected in (("nl", dutch), ("en", english)):
+            html = demo_client.get(f"/keuzehulp?{start}{answers}&lang={lang}").text
+            line = re.search(r"<dt>(?:Soort hulp|Kind of help)</dt>\s*<dd>\s*(.*?)\s*<a ", html, re.S).group(
+                1
+            )
+            assert line.startswith(expected), (answers, lang, line)
+            assert "onbekend" not in line and "unknown" not in line
