@@ -362,8 +362,8 @@ def test_geen_consultatie_bij_een_aanbieder_zonder_contract_in_de_gemeente(small
         assert db.exec(select(func.count()).select_from(Consultatie)).one() == before
 
 
-def _contract_only_in_hengelo(world, aanbieder: Aanbieder) -> None:
-    """End every contract line of the aanbieder yesterday and give it one in Hengelo only."""
+def _only_contract(world, aanbieder: Aanbieder, cbs_code: str, perceel: str, niveau: str) -> None:
+    """End every contract line of the aanbieder yesterday and give it one OB2 line from today."""
     from keuzehulp.models import Contract, DakjeScope, Maatregelhulp
 
     with Session(world.engine) as db:
@@ -371,14 +371,14 @@ def _contract_only_in_hengelo(world, aanbieder: Aanbieder) -> None:
             for line in db.exec(select(model).where(model.aanbieder_id == aanbieder.id)):
                 line.geldig_tot = clock.today() - timedelta(days=1)
                 db.add(line)
-        hengelo = db.exec(select(Gemeente.id).where(Gemeente.cbs_code == "GM0164")).one()
+        gemeente = db.exec(select(Gemeente.id).where(Gemeente.cbs_code == cbs_code)).one()
         db.add(
             Contract(
                 aanbieder_id=aanbieder.id,
-                gemeente_id=hengelo,
-                perceel="jeugd",
+                gemeente_id=gemeente,
+                perceel=perceel,
                 ob=2,
-                niveau="B",
+                niveau=niveau,
                 geldig_vanaf=clock.today(),
             )
         )
@@ -387,7 +387,7 @@ def _contract_only_in_hengelo(world, aanbieder: Aanbieder) -> None:
 
 def test_voorkeur_voor_een_aanbieder_zonder_contract_in_de_gemeente_zegt_dat(small_client, small_world):
     aanbieder = _target(small_world)
-    _contract_only_in_hengelo(small_world, aanbieder)  # VOORKEUR comes from Enschede
+    _only_contract(small_world, aanbieder, "GM0164", "jeugd", "B")  # VOORKEUR comes from Enschede
     page = f"/aanbieders/{aanbieder.slug}/voorkeur"
     assert "heeft een contract met de gemeente Hengelo." in small_client.get(page).text
     sent = post_form(small_client, page, VOORKEUR, token_page=page)
@@ -421,33 +421,9 @@ def test_voorkeur_binnen_het_contract_heeft_geen_waarschuwing(small_client, smal
     assert "/wijkteam/consultatie/nieuw?" in compare
 
 
-def _only_wmo_in_enschede(world, aanbieder: Aanbieder) -> None:
-    """End every contract line of the aanbieder yesterday and give it one for Wmo OB2 niveau A in
-    Enschede."""
-    from keuzehulp.models import Contract, DakjeScope, Maatregelhulp
-
-    with Session(world.engine) as db:
-        for model in (Contract, DakjeScope, Maatregelhulp):
-            for line in db.exec(select(model).where(model.aanbieder_id == aanbieder.id)):
-                line.geldig_tot = clock.today() - timedelta(days=1)
-                db.add(line)
-        enschede = db.exec(select(Gemeente.id).where(Gemeente.cbs_code == "GM0153")).one()
-        db.add(
-            Contract(
-                aanbieder_id=aanbieder.id,
-                gemeente_id=enschede,
-                perceel="wmo",
-                ob=2,
-                niveau="A",
-                geldig_vanaf=clock.today(),
-            )
-        )
-        db.commit()
-
-
 def test_aanvraag_biedt_alleen_wat_de_aanbieder_in_de_gemeente_levert(small_client, small_world):
     aanbieder = _target(small_world)
-    _only_wmo_in_enschede(small_world, aanbieder)
+    _only_contract(small_world, aanbieder, "GM0153", "wmo", "A")
     login_as(small_client, "wijkteam")
     page = f"/wijkteam/consultatie/nieuw?aanbieder={aanbieder.slug}"
     form = small_client.get(page).text
