@@ -10,7 +10,7 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 import numpy as np
-from markupsafe import escape
+from markupsafe import Markup, escape
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
@@ -185,6 +185,8 @@ class _SearchPage:
         person = self.person
         terug = _return_to(services.templates.env.globals["path"]("zoeken"), self.search)
         parts = {"kaarten": cards % slot_values(terug=terug, csrf=person.csrf)}
+        if shortlist := read_shortlist(self.request):
+            parts["kaarten"] = self._mark_chosen(parts["kaarten"], shortlist, terug)
         if person.melding_bij:  # "Vergelijk" without JavaScript: the answer shows in its card
             parts = _message_in_card(parts, person.melding_bij, str(person.context()["melding"]).encode())
         body = person.personalise(pieces, parts)
@@ -193,6 +195,22 @@ class _SearchPage:
         person.finish(response)
         response.headers["Vary"] = "HX-Request"
         return response
+
+    def _mark_chosen(self, cards: bytes, shortlist: list[str], terug: str) -> bytes:
+        """The cards are shared by every visitor and say "Vergelijk": for this visitor, those of the
+        aanbieders in its shortlist say "In vergelijking" (pressing it takes one out)."""
+        names = {hit.data["slug"]: hit.data["naam"] for hit in self.result().hits}
+        knop = self.services.templates.env.get_template("components/vergelijk.html").module.vergelijk_knop
+        for slug in shortlist:
+            button = cards.find(f'id="vergelijk-{slug}"'.encode())
+            if slug not in names or button < 0:
+                continue
+            start = cards.rindex(b'<div class="vergelijk">', 0, button)
+            end = cards.index(b"</div>", cards.index(b"</form>", button)) + len(b"</div>")
+            back = Markup(f"{terug}#resultaat-{slug}")  # terug is escaped already
+            chosen = knop(slug, names[slug], back, self.person.csrf, in_lijst=True)
+            cards = cards[:start] + str(chosen).strip().encode() + cards[end:]
+        return cards
 
 
 def _message_in_card(parts: dict[str, bytes], slug: str, melding: bytes) -> dict[str, bytes]:

@@ -262,9 +262,14 @@ def test_zonder_javascript_na_vergelijk_een_link_naar_de_vergelijking(page_witho
     top = page.evaluate(f"document.getElementById('{card_id}').getBoundingClientRect().top")
     assert -2 <= top < 100 and page.evaluate("window.scrollY") > 500
     expect(card.locator(".melding")).to_contain_text("staat nu in uw vergelijking (1 van 4)")
+    expect(card.get_by_role("button", name=re.compile("^In vergelijking"))).to_be_visible()
     page.get_by_role("link", name="Bekijk vergelijking (1)").click()
     page.wait_for_url(re.compile(r"/vergelijken"))
     expect(page.locator(".vergelijk-kaart")).to_have_count(1)
+    page.goto(f"{live_server}/zoeken?gemeente=borne&sort=naam")  # later, the same search again
+    expect(
+        page.locator(f"#{card_id}").get_by_role("button", name=re.compile("^In vergelijking"))
+    ).to_be_visible()
 
 
 def test_stappen_van_de_keuzehulp_en_de_woonplaats_blijft_bij_terug(page, live_server, backend):

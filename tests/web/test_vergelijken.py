@@ -233,14 +233,19 @@ def test_zonder_javascript_na_toevoegen_een_link_naar_de_vergelijking(small_clie
     assert "Bekijk vergelijking" not in small_client.get("/zoeken").text  # the message is shown once
 
 
-def test_profiel_toont_in_vergelijking_na_herladen_maar_de_gedeelde_kaart_niet(small_client, small_world):
+def test_profiel_en_kaart_tonen_in_vergelijking_na_herladen(small_client, small_world):
     first, other = actieve_slugs(small_world, 2)
     voeg_toe(small_client, first)
     profile = small_client.get(f"/aanbieders/{first}").text
     assert f'id="vergelijk-{first}">In vergelijking' in profile and "Bekijk vergelijking (1)" in profile
     assert f'id="vergelijk-{other}">Vergelijk<' in small_client.get(f"/aanbieders/{other}").text
-    # search result cards are shared by every visitor: no shortlist state in them
-    assert "In vergelijking" not in small_client.get("/zoeken").text
+    with Session(small_world.engine) as db:
+        naam = db.exec(select(Aanbieder.naam).where(Aanbieder.slug == first)).one()
+    cards = small_client.get("/zoeken", params={"q": naam}).text  # its card on the first page
+    assert f'id="vergelijk-{first}">In vergelijking' in cards
+    assert 'value="verwijderen"' in cards and cards.count("In vergelijking<") == 1
+    english = small_client.get("/zoeken", params={"q": naam, "lang": "en"}).text
+    assert f'id="vergelijk-{first}">In comparison' in english
 
 
 def test_een_gekozen_aanbieder_is_nog_geen_vergelijking(small_client, small_world):
