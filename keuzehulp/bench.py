@@ -170,7 +170,7 @@ class Load:
         return _percentile(self.latencies, 99) * 1000 if self.latencies else 0.0
 
 
-async def _load(
+async def run_load(
     port: int, paths: list[tuple[str, bool]], seconds: float, max_requests: int, cookie: str | None
 ) -> Load:
     """Bounded keep-alive load over CONNECTIONS connections: stops at `seconds` or `max_requests`
@@ -217,7 +217,7 @@ async def _load(
 
 def _measure(port: int, pid: int, paths, seconds: float, cookie: str | None, max_requests: int) -> Load:
     cpu = _cpu_seconds(pid)
-    load = asyncio.run(_load(port, paths, seconds, max_requests, cookie))
+    load = asyncio.run(run_load(port, paths, seconds, max_requests, cookie))
     if load.errors:
         raise RuntimeError(f"{load.errors} failed requests")
     load.cpu_ms_per_request = (_cpu_seconds(pid) - cpu) * 1000 / max(load.ok, 1)
@@ -228,11 +228,11 @@ def _http_figures(env: dict, realistic, cold, seconds: float) -> tuple[dict[str,
     """/zoeken under the three kinds of traffic (one server, one worker), and its RSS after."""
     process, port = start_server("keuzehulp.web.asgi:app", env)
     try:
-        asyncio.run(_load(port, [realistic[0]], 1.0, 200, RETURNING))  # open the index
+        asyncio.run(run_load(port, [realistic[0]], 1.0, 200, RETURNING))  # open the index
         # every cold URL is requested once: nothing was cached for it before
         figures = {"cold": _measure(port, process.pid, cold, seconds, RETURNING, len(cold))}
         # on a live site the popular URLs have been asked before: one pass, then measure
-        asyncio.run(_load(port, realistic, seconds, len(realistic), None))
+        asyncio.run(run_load(port, realistic, seconds, len(realistic), None))
         figures |= {
             "first-time": _measure(port, process.pid, realistic, seconds, None, 200_000),
             "returning": _measure(port, process.pid, realistic, seconds, RETURNING, 200_000),
@@ -245,7 +245,7 @@ def _http_figures(env: dict, realistic, cold, seconds: float) -> tuple[dict[str,
 def _bare_figures(seconds: float) -> Load:
     process, port = start_server("keuzehulp.bench:bare_app", {})
     try:
-        asyncio.run(_load(port, [("/", False)], 1.0, 2_000, None))
+        asyncio.run(run_load(port, [("/", False)], 1.0, 2_000, None))
         return _measure(port, process.pid, [("/", False)], seconds, None, 200_000)
     finally:
         stop_server(process)
@@ -302,8 +302,9 @@ def bench_size(size: int, queries: int, http_seconds: float, workdir: Path, cons
 
 def run_benchmarks(
     sizes, *, queries: int, http_seconds: float, workdir: str | None, console: Console
-) -> list[dict]:
-    """Run every size and print two tables: per size, and per size and kind of traffic."""
+) -> Path:
+    """Run every size and print two tables: per size, and per size and kind of traffic; returns the
+    folder with the generated data."""
     console = Console(width=max(console.width, 150))
     folder = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="keuzehulp-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -364,4 +365,4 @@ def run_benchmarks(
             )
     console.print(traffic)
     console.print(f"Data in {folder}")
-    return rows
+    return folder

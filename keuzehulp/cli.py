@@ -347,17 +347,28 @@ def bench(
     queries: Annotated[int, typer.Option(help="Queries in the in-process mix.")] = 200,
     http_seconds: Annotated[float, typer.Option(help="Seconds of HTTP load per endpoint.")] = 5.0,
     workdir: Annotated[str, typer.Option(help="Folder for the generated databases.")] = "",
+    two_hosts: Annotated[
+        int, typer.Option(help="Aanbieders for two hosts on one PostgreSQL (0: skip that part).")
+    ] = 1000,
+    postgres_url: Annotated[
+        str, typer.Option(help="An empty PostgreSQL database for it; default: a throwaway local server.")
+    ] = "",
 ) -> None:
-    """Measure index build time, search latency and HTTP throughput on generated data."""
+    """Measure index build time, search latency and HTTP throughput on generated data, and two
+    hosts on one PostgreSQL (edits found on the other host, throughput together)."""
     from keuzehulp.bench import run_benchmarks
 
-    run_benchmarks(
+    folder = run_benchmarks(
         [int(s) for s in sizes.split(",") if s.strip()],
         queries=queries,
         http_seconds=http_seconds,
         workdir=workdir or None,
         console=console,
     )
+    if two_hosts:
+        from keuzehulp.bench_hosts import bench_two_hosts, print_two_hosts
+
+        print_two_hosts(bench_two_hosts(two_hosts, http_seconds, folder, console, postgres_url), console)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -8,8 +8,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from keuzehulp import clock
+from keuzehulp.temp_postgres import PostgresServer
 from keuzehulp.web.app import create_app
-from tests.support.postgres import PostgresServer
 from tests.support.world import DatabaseFactory, build_world
 
 BACKENDS = ["sqlite", "postgresql"]

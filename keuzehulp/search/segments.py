@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 
 import numpy as np
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
 log = logging.getLogger(__name__)
@@ -28,11 +29,14 @@ def segment_id(leaf) -> str:
 
 
 def read_posting_ids(leaf, field: str, term: str) -> np.ndarray:
-    """Document numbers (local to the segment) that contain a term."""
+    """Document numbers (local to the segment) that contain a term, deleted ones included: a
+    segment's postings never change, its deletions do, and the snapshot's live mask takes those out."""
     try:
         matcher = leaf.postings(field, term)
     except TermNotFound:
         return EMPTY
+    if isinstance(matcher, FilterMatcher):  # a segment with deletions filters them out id by id
+        matcher = matcher.child
     blocks = []
     if uses_block_reads(matcher):
         # Whoosh's own leaf matcher: take each block's id array at once instead of id by id.

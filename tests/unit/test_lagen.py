@@ -15,6 +15,7 @@ LAYERS = {  # top-level module or package -> its height; higher layers may impor
     "config": 0,
     "db": 0,
     "serving": 0,
+    "temp_postgres": 0,
     "models": 1,
     "domain": 2,
     "search": 3,
@@ -23,6 +24,7 @@ LAYERS = {  # top-level module or package -> its height; higher layers may impor
     "web": 6,
     "cli": 7,
     "bench": 7,
+    "bench_hosts": 7,
     "i18n_extract": 7,
     "migrations": 7,
 }

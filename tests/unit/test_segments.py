@@ -29,6 +29,24 @@ def test_postings_worden_per_blok_gelezen_en_kloppen():
     assert read_posting_ids(leaf, "tag", "bestaat-niet").size == 0
 
 
+def test_een_segment_met_verwijderde_documenten_wordt_ook_per_blok_gelezen(caplog):
+    """After an edit the big segment has a deletion: its postings are still read block by block (the
+    live mask takes the deleted document out)."""
+    ix = RamStorage().create_index(fields.Schema(key=fields.ID(unique=True), tag=fields.IDLIST()))
+    writer = ix.writer()
+    for n in range(1000):
+        writer.add_document(key=str(n), tag="alle")
+    writer.commit()
+    writer = ix.writer()
+    writer.delete_by_term("key", "7")
+    writer.commit(merge=False)
+    leaf = ix.searcher().reader()
+    assert leaf.has_deletions()
+    segments._warn_slow_once.cache_clear()
+    assert np.array_equal(read_posting_ids(leaf, "tag", "alle"), np.arange(1000))
+    assert "trager" not in caplog.text
+
+
 def test_zonder_bloklezen_dezelfde_uitkomst_met_een_waarschuwing(caplog):
     class PlainLeaf:  # a reader whose matcher lacks the private block reads
         def __init__(self, leaf):

@@ -1,5 +1,6 @@
-"""A throwaway PostgreSQL server for the tests: Debian's binaries, a temporary data directory,
-listening on 127.0.0.1 only. As root the server runs as the `postgres` user, as it must."""
+"""A throwaway PostgreSQL server for the tests and the two-host benchmark: Debian's binaries, a
+temporary data directory, listening on 127.0.0.1 only. As root the server runs as the `postgres`
+user, as it must."""
 
 from __future__ import annotations
 
