@@ -78,6 +78,15 @@ def demo_client(demo_world):
         yield client
 
 
+@pytest.fixture(autouse=True)
+def _demo_client_forgets_its_cookies(request):
+    """The shared client starts every test as a new visitor: no language, order or CSRF cookie left
+    by an earlier test."""
+    yield
+    if "demo_client" in request.fixturenames:
+        request.getfixturevalue("demo_client").cookies.clear()
+
+
 @pytest.fixture
 def small_client(small_world):
     """A TestClient on a fresh small data set, for tests that write."""
