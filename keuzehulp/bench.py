@@ -126,7 +126,7 @@ def traffic_mixes(taxonomy: Taxonomy, realistic: int = 120, distinct: int = 6000
     return realistic_paths, cold
 
 
-def _percentile(values: list[float], pct: float) -> float:
+def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
 
@@ -167,7 +167,7 @@ class Load:
 
     @property
     def p99(self) -> float:
-        return _percentile(self.latencies, 99) * 1000 if self.latencies else 0.0
+        return percentile(self.latencies, 99) * 1000 if self.latencies else 0.0
 
 
 async def run_load(
@@ -251,17 +251,23 @@ def _bare_figures(seconds: float) -> Load:
         stop_server(process)
 
 
+def demo_database(url: str, size: int):
+    """Migrate an empty database and fill it with `size` demo aanbieders; returns its engine."""
+    upgrade(url)
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        load_taxonomy(session)
+        load_demo(session, size, seed=size, reference_date=clock.today())
+    return engine
+
+
 def bench_size(size: int, queries: int, http_seconds: float, workdir: Path, console: Console) -> dict:
     """All figures for one data-set size."""
     url = f"sqlite:///{workdir / f'bench-{size}.db'}"
     index_dir = workdir / f"index-{size}"
     if not (workdir / f"bench-{size}.db").exists():
         console.print(f"[{size}] demo-gegevens maken ...")
-        upgrade(url)
-        engine = make_engine(url)
-        with session_scope(engine) as session:
-            load_taxonomy(session)
-            load_demo(session, size, seed=size, reference_date=clock.today())
+        demo_database(url, size).dispose()
     engine = make_engine(url)
     index = SearchIndex(index_dir, engine)
     console.print(f"[{size}] index bouwen ...")
@@ -291,7 +297,7 @@ def bench_size(size: int, queries: int, http_seconds: float, workdir: Path, cons
         "size": size,
         "build_s": build_seconds,
         "search_p50_ms": statistics.median(timings),
-        "search_p95_ms": _percentile(timings, 95),
+        "search_p95_ms": percentile(timings, 95),
         "traffic": figures,
         "bare": bare,
         "server_rss_mb": server_rss,

@@ -22,13 +22,12 @@ from rich.table import Table
 from sqlmodel import select
 
 from keuzehulp import clock
-from keuzehulp.bench import CONNECTIONS, Load, run_load, traffic_mixes
-from keuzehulp.db import make_engine, session_scope, upgrade
+from keuzehulp.bench import CONNECTIONS, Load, demo_database, percentile, run_load, traffic_mixes
+from keuzehulp.db import session_scope
 from keuzehulp.domain.changelog import record_change
-from keuzehulp.domain.taxonomy import Taxonomy, load_taxonomy
+from keuzehulp.domain.taxonomy import Taxonomy
 from keuzehulp.models import Aanbieder
 from keuzehulp.models.periods import public
-from keuzehulp.services.demo import load_demo
 from keuzehulp.serving import start_server, stop_server
 from keuzehulp.temp_postgres import PostgresServer
 
@@ -102,11 +101,7 @@ def bench_two_hosts(size: int, seconds: float, workdir: Path, console: Console, 
     hosts = []
     try:
         console.print(f"[twee hosts, {size}] demo-gegevens maken ...")
-        upgrade(url)
-        engine = make_engine(url)
-        with session_scope(engine) as session:
-            load_taxonomy(session)
-            load_demo(session, size, seed=size, reference_date=clock.today())
+        engine = demo_database(url, size)
         hosts = [_start_host(url, workdir / f"index-host-{name}") for name in ("a", "b")]
         ports = [port for _, port in hosts]
         console.print(f"[twee hosts, {size}] wijzigingen en belasting ...")
@@ -139,8 +134,8 @@ def print_two_hosts(figures: dict, console: Console) -> None:
     table.add_row("committed edit found on host B, slowest", f"{max(delays):.2f} s")
     for label, loads in (("one host", figures["one"]), ("both hosts together", figures["both"])):
         ok, errors = sum(load.ok for load in loads), sum(load.errors for load in loads)
-        latencies = sorted(latency for load in loads for latency in load.latencies)
-        p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else 0.0
+        latencies = [latency for load in loads for latency in load.latencies]
+        p99 = percentile(latencies, 99) * 1000 if latencies else 0.0
         rps = ok / max(load.seconds for load in loads)
         table.add_row(f"/zoeken req/s, {label}", f"{rps:,.0f} (p99 {p99:.0f} ms, {errors} errors)")
     console.print(table)
