@@ -113,7 +113,7 @@ SORT_LABELS = {
     "wachttijd": N_("Kortste wachttijd"),
     "naam": N_("Naam (A-Z)"),
     "afstand": N_("Dichtstbij"),
-    "resultaat": N_("Doelen gehaald (zekerste eerst)"),
+    "resultaat": N_("Meeste doelen gehaald"),
 }
 
 

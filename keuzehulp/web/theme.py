@@ -83,9 +83,10 @@ def contrast(one: str, two: str) -> float:
 
 @dataclass(frozen=True)
 class Theme:
-    """Name, logo text (per language) and colours of a region's or gemeente's site."""
+    """Name, area, logo text (per language) and colours of a region's or gemeente's site."""
 
     naam: str
+    gebied: str
     logo_tekst: str
     ondertitel: dict[str, str]
     colours: dict[str, str]
@@ -111,7 +112,7 @@ class Theme:
         ondertitel = data["logo"]["ondertitel"]
         if set(ondertitel) != set(i18n.LANGUAGES):
             raise ValueError(f"{path}: logo.ondertitel needs a text in each of {i18n.LANGUAGES}")
-        return cls(data["naam"], data["logo"]["tekst"], dict(ondertitel), colours)
+        return cls(data["naam"], data["gebied"], data["logo"]["tekst"], dict(ondertitel), colours)
 
     @cached_property
     def css(self) -> str:

@@ -4,7 +4,11 @@ the colours arrive as a stylesheet (no inline styles: the CSP forbids them), cac
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from starlette.testclient import TestClient
+
+from keuzehulp.web.app import create_app
 from keuzehulp.web.theme import Theme
 
 
@@ -34,3 +38,16 @@ def test_het_menu_markeert_de_pagina_waar_u_bent(demo_client):
         current = re.findall(r'<a href="[^"]*"[^>]* aria-current="page">([^<]+)', html)
         assert current == [label], path
     assert 'aria-current="page"' not in demo_client.get("/over").text
+
+
+def test_het_gebied_in_de_teksten_komt_uit_het_thema(demo_world):
+    with TestClient(create_app(demo_world.settings(), engine=demo_world.engine)) as client:
+        services = client.app.state.services
+        services.templates.env.globals["thema"] = replace(services.theme, gebied="Regio Nijmegen")
+        for path, text in [
+            ("/aanmelden", "gemeenten in Regio Nijmegen, of wilt"),
+            ("/over", "de gemeenten in Regio Nijmegen een contract mee hebben"),
+            ("/over?lang=en", "the municipalities in Regio Nijmegen have a contract"),
+        ]:
+            html = client.get(path).text
+            assert text in html and "Twente een contract" not in html, path
