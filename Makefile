@@ -7,6 +7,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_AANBIEDERS ?= 400
+# the suite runs on this many processes (pytest-xdist); 0 runs it in one
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test test-fast bench lint seed reindex system-deps clean
 
@@ -31,11 +33,11 @@ system-deps:
 
 ## test: the whole suite (unit, web, PostgreSQL, browser)
 test: $(STAMP) system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 ## test-fast: everything except the browser tests (still on SQLite and PostgreSQL)
 test-fast: $(STAMP) system-deps
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser"
 
 ## bench: figures at 1k/10k/50k aanbieders
 bench: $(STAMP)
