@@ -391,8 +391,7 @@ def transition(
         .where(Consultatie.id == consultatie_id, Consultatie.status == source)
         .values(**values)
     ).rowcount
-    if changed != 1:
-        session.rollback()
+    if changed != 1:  # someone else moved it on; the caller rolls back
         current = session.get(Consultatie, consultatie_id)
         session.refresh(current)
         raise StateConflict(f"{ALREADY[current.status]}. Vernieuw de pagina om de laatste stand te zien.")

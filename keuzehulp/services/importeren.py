@@ -43,7 +43,7 @@ from keuzehulp.domain.twents_model import (
     overlaps,
 )
 from keuzehulp.domain.validation import normalise_kvk, whole_number
-from keuzehulp.models import Aanbieder, Contract, DakjeScope, Gemeente, Maatregelhulp, Resultaat
+from keuzehulp.models import Aanbieder, Contract, DakjeScope, Gemeente, ImportBatch, Maatregelhulp, Resultaat
 from keuzehulp.services import kenmerken
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.kenmerken import Kenmerken
@@ -774,3 +774,33 @@ def plan_file(session: Session, soort: str, filename: str, content: bytes, today
     if soort == "contracten":
         return plan_contracts(session, columns, rows, today)
     return plan_resultaten(session, columns, rows)
+
+
+def upload(
+    session: Session, soort: str, filename: str, content: bytes, user_id: int, today: date
+) -> ImportBatch:
+    """Keep an uploaded file with the summary of its dry run, made once for the plan page."""
+    batch = ImportBatch(soort=soort, bestandsnaam=filename[:200], inhoud=content, gebruiker_id=user_id)
+    batch.overzicht = plan_file(session, soort, batch.bestandsnaam, content, today).summary()
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def stored_summary(session: Session, batch: ImportBatch, today: date) -> dict:
+    """The batch's dry-run summary; made now for a file uploaded before summaries were kept."""
+    if batch.overzicht is None:
+        batch.overzicht = plan_file(session, batch.soort, batch.bestandsnaam, batch.inhoud, today).summary()
+        session.add(batch)
+    return batch.overzicht
+
+
+def apply_batch(session: Session, batch: ImportBatch, plan: Plan, actor: Actor, public_url: str) -> dict:
+    """Apply a checked plan of this batch and mark the batch applied; returns the counts."""
+    if batch.soort == "contracten":
+        counts = apply_contracts(session, plan, actor, public_url)
+    else:
+        counts = apply_resultaten(session, plan, actor)
+    batch.toegepast_op = clock.now()
+    session.add(batch)
+    return counts

@@ -187,8 +187,7 @@ def save(
         .where(Aanbieder.id == aanbieder_id, Aanbieder.version == expected_version)
         .values(version=expected_version + 1)
     ).rowcount
-    if bumped != 1:
-        session.rollback()
+    if bumped != 1:  # the caller rolls back (the baseline above may be pending)
         raise Conflict("Dit profiel is intussen door iemand anders opgeslagen.")
     session.refresh(aanbieder)
     for name in ("beschrijving", "email", "telefoon", "website", "werkvormen", "consultatie_functieniveaus"):

@@ -11,7 +11,7 @@ from keuzehulp.domain.taxonomy import labels
 from keuzehulp.domain.twents_model import FUNCTIENIVEAUS, RuleViolation
 from keuzehulp.domain.validation import whole_number
 from keuzehulp.models import Aanbieder, Gebruiker
-from keuzehulp.queries import load_profile
+from keuzehulp.queries.profiles import load_profile
 from keuzehulp.services import profiel
 from keuzehulp.services.audit import Actor
 from keuzehulp.web.auth import page, signed_in
@@ -70,6 +70,7 @@ def profiel_bewerken(request: Request, db: Session, user: Gebruiker, form):
     try:
         profiel.save(db, aanbieder.id, version, values, Actor.of(user), taxonomy, clock.today())
     except profiel.Conflict:
+        db.rollback()
         db.refresh(aanbieder)
         changes = [
             {"versie": e["versie"], "wijzigingen": readable(request, e["wijzigingen"])}

@@ -14,7 +14,7 @@ from starlette.routing import Route
 from keuzehulp import clock
 from keuzehulp.domain.changelog import changes_with_aanbieders
 from keuzehulp.domain.validation import published_link, whole_number
-from keuzehulp.queries import Profile, load_profiles
+from keuzehulp.queries.profiles import Profile, load_profiles
 from keuzehulp.search.engine import SearchResult, visitor_seed
 from keuzehulp.search.filters import MAX_PER_PAGE, InvalidSearch, parse_search
 from keuzehulp.web.links import absolute_url

@@ -9,9 +9,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from keuzehulp.models import Aanbieder, AuditRegel, Gebruiker
+from keuzehulp.models import AuditRegel, Gebruiker
+from keuzehulp.queries import audit as audit_reads
 from keuzehulp.services.profiel import FIELD_LABELS
 from keuzehulp.services.tarieven import euros
 from keuzehulp.web.templating import datum, getal, tijdstip
@@ -135,12 +136,8 @@ def describe(session: Session, rows: list[AuditRegel]) -> list[LogLine]:
     """The rows with people and aanbieders named (looked up once per page)."""
     user_ids = {r.gebruiker_id for r in rows if r.gebruiker_id}
     user_ids |= {int(r.object_id) for r in rows if r.object_soort == "gebruiker" and r.object_id.isdecimal()}
-    users, names = {}, {}
-    if user_ids:
-        users = {u.id: u for u in session.exec(select(Gebruiker).where(Gebruiker.id.in_(user_ids))).all()}
-    if slugs := {r.object_id for r in rows if r.object_soort == "aanbieder"}:
-        query = select(Aanbieder.slug, Aanbieder.naam).where(Aanbieder.slug.in_(slugs))
-        names = {slug: naam for slug, naam in session.exec(query).all()}
+    users = audit_reads.users_by_id(session, user_ids)
+    names = audit_reads.aanbieder_names(session, {r.object_id for r in rows if r.object_soort == "aanbieder"})
 
     def target(row: AuditRegel) -> str:
         kind = OBJECT_NAMES.get(row.object_soort, row.object_soort)

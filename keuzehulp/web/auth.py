@@ -14,7 +14,7 @@ from urllib.parse import quote
 import segno
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from markupsafe import Markup
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -23,7 +23,8 @@ from starlette.routing import Route
 
 from keuzehulp.domain.twents_model import RuleViolation
 from keuzehulp.i18n import gettext
-from keuzehulp.models import Consultatie, Gebruiker
+from keuzehulp.models import Gebruiker
+from keuzehulp.queries.consultatie import waits_for_answer
 from keuzehulp.services import accounts, login
 from keuzehulp.services.audit import SYSTEM, record
 from keuzehulp.web.forms import read_form
@@ -52,19 +53,15 @@ def safe_next(value: str | None, user: Gebruiker | None = None, db: Session | No
     (for an aanbieder with a request waiting for its answer: the consultatie inbox)."""
     if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
         return value
-    if user and db is not None and user.rol == "aanbieder" and _waiting_consultatie(db, user):
+    if (
+        user
+        and db is not None
+        and user.rol == "aanbieder"
+        and user.aanbieder_id is not None
+        and waits_for_answer(db, user.aanbieder_id)
+    ):
         return INBOX
     return HOME.get(user.rol, "/") if user else "/"
-
-
-def _waiting_consultatie(db: Session, user: Gebruiker) -> bool:
-    """Whether a request to the user's aanbieder waits for an answer (status nieuw)."""
-    if user.aanbieder_id is None:
-        return False
-    query = select(Consultatie.id).where(
-        Consultatie.aanbieder_id == user.aanbieder_id, Consultatie.status == "nieuw"
-    )
-    return db.exec(query.limit(1)).first() is not None
 
 
 def set_session_cookie(request: Request, response, token: str) -> None:

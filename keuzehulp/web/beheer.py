@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -18,27 +17,22 @@ from keuzehulp.domain.taxonomy import labels
 from keuzehulp.domain.twents_model import DIAGNOSTIEK, STATUS_NAMEN, RuleViolation
 from keuzehulp.models import (
     Aanbieder,
-    Aanmelding,
     Gebruiker,
-    GebruikerGemeente,
-    Gemeente,
     ImportBatch,
-    Maatregelhulp,
-    Tarief,
-    UitgaandBericht,
 )
 from keuzehulp.models.accounts import ROLLEN
-from keuzehulp.models.periods import current
+from keuzehulp.queries import beheer as reads
+from keuzehulp.queries.audit import search_audit
 from keuzehulp.services import aanmeldingen, importeren, kenmerken, tarieven
 from keuzehulp.services.aanbieders import change_status, status_change_errors
 from keuzehulp.services.accounts import create_user, invite, set_active
-from keuzehulp.services.audit import Actor, audit_csv, record, search_audit
+from keuzehulp.services.audit import Actor, audit_csv, record
 from keuzehulp.services.consultatie import contracted_gemeenten, count_overdue
 from keuzehulp.services.kenmerken import Kenmerken
 from keuzehulp.web.aanbieder_area import history_page
 from keuzehulp.web.audit_view import describe
 from keuzehulp.web.auth import page, signed_in
-from keuzehulp.web.paging import like_pattern, paging, search_text
+from keuzehulp.web.paging import paging, search_text
 from keuzehulp.web.visitor import see_other
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -50,7 +44,7 @@ def _redirect(request: Request, name: str, message: str | None = None, **params)
 
 
 def _aanbieder(db: Session, slug: str) -> Aanbieder:
-    aanbieder = db.exec(select(Aanbieder).where(Aanbieder.slug == slug)).first()
+    aanbieder = reads.aanbieder_by_slug(db, slug)
     if aanbieder is None:
         raise HTTPException(404, "Deze aanbieder bestaat niet.")
     return aanbieder
@@ -59,36 +53,17 @@ def _aanbieder(db: Session, slug: str) -> Aanbieder:
 @signed_in("beheerder")
 def overzicht(request: Request, db: Session, user: Gebruiker, form):
     """Start of beheer: the figures that need attention."""
-    per_status = dict(db.exec(select(Aanbieder.status, func.count()).group_by(Aanbieder.status)).all())
-    context = {
-        "per_status": per_status,
-        "open_aanmeldingen": db.exec(select(func.count()).where(Aanmelding.status == "nieuw")).one(),
-        "gebruikers": db.exec(select(func.count()).select_from(Gebruiker).where(Gebruiker.actief)).one(),
-        "wachtende_mail": db.exec(select(func.count()).where(UitgaandBericht.verzonden_op.is_(None))).one(),
-        "te_laat": count_overdue(db),
-    }
+    context = reads.dashboard(db) | {"te_laat": count_overdue(db)}
     return page(request, "pages/beheer/overzicht.html", context)
-
-
-def _naam_kvk_or_email(query, model, q: str):
-    """The rows whose naam or e-mail address holds q, or whose KvK number is q (all when q is empty)."""
-    if not q:
-        return query
-    pattern = like_pattern(q)
-    return query.where(
-        func.lower(model.naam).like(pattern, escape="\\")
-        | (model.kvk == q.replace(" ", ""))
-        | func.lower(model.email).like(pattern, escape="\\")
-    )
 
 
 @signed_in("beheerder")
 def aanbieders(request: Request, db: Session, user: Gebruiker, form):
     """All aanbieders (any status), searchable by name, KvK or e-mail address, 50 per page."""
     q = search_text(request)
-    query = _naam_kvk_or_email(select(Aanbieder), Aanbieder, q)
-    p = paging(request, db.exec(select(func.count()).select_from(query.subquery())).one())
-    rows = db.exec(query.order_by(Aanbieder.naam, Aanbieder.id).offset(p.offset).limit(p.size)).all()
+    listing = reads.aanbieders(db, q)
+    p = paging(request, listing.count())
+    rows = listing.page(p.offset, p.size)
     return page(request, "pages/beheer/aanbieders.html", {"rows": rows, "q": q, "p": p})
 
 
@@ -100,23 +75,16 @@ def aanbieder_detail(request: Request, db: Session, user: Gebruiker, form):
 
 def _aanbieder_page(request: Request, db: Session, aanbieder: Aanbieder, errors=None, typed=None):
     """The aanbieder's beheer page; after an error the chosen status, reason or kenmerken come back."""
-    users = db.exec(select(Gebruiker).where(Gebruiker.aanbieder_id == aanbieder.id)).all()
     typed = typed or {}
-    maatregelhulp = db.exec(
-        select(Maatregelhulp, Gemeente)
-        .join(Gemeente, Gemeente.id == Maatregelhulp.gemeente_id)
-        .where(Maatregelhulp.aanbieder_id == aanbieder.id, current(Maatregelhulp, clock.today()))
-        .order_by(Gemeente.naam, Maatregelhulp.soort)
-    ).all()
     context = {
         "aanbieder": aanbieder,
-        "users": users,
+        "users": reads.accounts_of(db, aanbieder.id),
         "errors": errors or {},
         "reden": typed.get("reden", ""),
         "gekozen": typed.get("status", ""),
         "kenmerken": typed.get("kenmerken", Kenmerken.of(aanbieder)),
         "gecontracteerd": bool(contracted_gemeenten(db, aanbieder.id, clock.today())),
-        "maatregelhulp": maatregelhulp,
+        "maatregelhulp": reads.maatregelhulp_of(db, aanbieder.id, clock.today()),
     }
     return page(request, "pages/beheer/aanbieder.html", context, 400 if errors else 200)
 
@@ -165,36 +133,14 @@ def aanbieder_historie(request: Request, db: Session, user: Gebruiker, form):
 
 def _users_page(request: Request, db: Session, values: dict, errors: dict, status: int = 200):
     q = search_text(request)
-    query = select(Gebruiker)
-    if q:
-        pattern = like_pattern(q)
-        query = query.where(
-            func.lower(Gebruiker.email).like(pattern, escape="\\")
-            | func.lower(Gebruiker.naam).like(pattern, escape="\\")
-        )
-    p = paging(request, db.exec(select(func.count()).select_from(query.subquery())).one())
-    order = (Gebruiker.rol, Gebruiker.email)
-    users = db.exec(query.order_by(*order).offset(p.offset).limit(p.size)).all()
-    links = db.exec(
-        select(GebruikerGemeente.gebruiker_id, Gemeente.naam).join(
-            Gemeente, Gemeente.id == GebruikerGemeente.gemeente_id
-        )
-    ).all()
-    gemeenten_per_user: dict[int, list[str]] = {}
-    for user_id, naam in links:
-        gemeenten_per_user.setdefault(user_id, []).append(naam)
-    aanbieder_names = dict(
-        db.exec(
-            select(Aanbieder.id, Aanbieder.naam).where(
-                Aanbieder.id.in_({u.aanbieder_id for u in users if u.aanbieder_id})
-            )
-        ).all()
-    )
+    listing = reads.users(db, q)
+    p = paging(request, listing.count())
+    users = listing.page(p.offset, p.size)
     context = {
         "users": users,
-        "gemeenten_per_user": gemeenten_per_user,
-        "aanbieder_names": aanbieder_names,
-        "aanbieder_keuzes": db.exec(select(Aanbieder.slug, Aanbieder.naam).order_by(Aanbieder.naam)).all(),
+        "gemeenten_per_user": reads.gemeenten_per_user(db),
+        "aanbieder_names": reads.aanbieder_names(db, {u.aanbieder_id for u in users if u.aanbieder_id}),
+        "aanbieder_keuzes": reads.aanbieder_choices(db),
         "values": values,
         "errors": errors,
         "rollen": ROLLEN,
@@ -272,7 +218,7 @@ def gebruiker_uitnodigen(request: Request, db: Session, user: Gebruiker, form):
 @signed_in("beheerder")
 def importeren_start(request: Request, db: Session, user: Gebruiker, form):
     """Upload a contract register or outcome file; the next page is the dry run."""
-    recent = db.exec(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(10)).all()
+    recent = reads.recent_imports(db)
     if form is None:
         return page(
             request, "pages/beheer/import.html", {"errors": {}, "recent": recent, "soort": "contracten"}
@@ -295,9 +241,7 @@ def importeren_start(request: Request, db: Session, user: Gebruiker, form):
         return page(
             request, "pages/beheer/import.html", {"errors": errors, "recent": recent, "soort": soort}, 400
         )
-    batch = ImportBatch(soort=soort, bestandsnaam=upload.filename[:200], inhoud=content, gebruiker_id=user.id)
-    batch.overzicht = importeren.plan_file(db, soort, batch.bestandsnaam, content, clock.today()).summary()
-    db.add(batch)
+    batch = importeren.upload(db, soort, upload.filename, content, user.id, clock.today())
     db.commit()
     return _redirect(request, "beheer_import_plan", batch_id=batch.id)
 
@@ -328,13 +272,9 @@ def import_plan(request: Request, db: Session, user: Gebruiker, form):
 
     The summary was made once, at upload; the file is read again only to apply it."""
     batch = _batch(db, request)
-    if batch.overzicht is None:  # uploaded before summaries were stored
-        batch.overzicht = importeren.plan_file(
-            db, batch.soort, batch.bestandsnaam, batch.inhoud, clock.today()
-        ).summary()
-        db.add(batch)
-        db.commit()
-    return _plan_page(request, batch, batch.overzicht)
+    summary = importeren.stored_summary(db, batch, clock.today())
+    db.commit()
+    return _plan_page(request, batch, summary)
 
 
 def _plan_page(request: Request, batch: ImportBatch, plan: dict, error: str = "", status: int = 200):
@@ -355,13 +295,8 @@ def import_toepassen(request: Request, db: Session, user: Gebruiker, form):
     if plan.large_endings and form.get("bevestig_beeindigen") != "ja":
         error = "Zet een vinkje om te bevestigen dat deze contractregels echt moeten eindigen."
         return _plan_page(request, batch, plan.summary(), error, 400)
-    actor = Actor.of(user)
-    if batch.soort == "contracten":
-        counts = importeren.apply_contracts(db, plan, actor, request.app.state.services.settings.public_url)
-    else:
-        counts = importeren.apply_resultaten(db, plan, actor)
-    batch.toegepast_op = clock.now()
-    db.add(batch)
+    public_url = request.app.state.services.settings.public_url
+    counts = importeren.apply_batch(db, batch, plan, Actor.of(user), public_url)
     db.commit()
     message = f"Import verwerkt: {importeren.summarise(counts)}."
     return _redirect(request, "beheer_import_plan", message, batch_id=batch.id)
@@ -373,10 +308,9 @@ def import_toepassen(request: Request, db: Session, user: Gebruiker, form):
 def _aanmeldingen_page(request: Request, db: Session, errors: dict, status: int = 200):
     """Applications from new aanbieders, open ones first, searchable by name, KvK or e-mail address."""
     q = search_text(request)
-    query = _naam_kvk_or_email(select(Aanmelding), Aanmelding, q)
-    p = paging(request, db.exec(select(func.count()).select_from(query.subquery())).one(), size=20)
-    order = ((Aanmelding.status != "nieuw"), Aanmelding.id.desc())
-    rows = db.exec(query.order_by(*order).offset(p.offset).limit(p.size)).all()
+    listing = reads.aanmeldingen(db, q)
+    p = paging(request, listing.count(), size=20)
+    rows = listing.page(p.offset, p.size)
     context = {"rows": rows, "errors": errors, "q": q, "p": p}
     return page(request, "pages/beheer/aanmeldingen.html", context, status)
 
@@ -422,8 +356,7 @@ def _tarieven_page(
     request: Request, db: Session, values: dict, errors: dict, status: int = 200, einde: dict | None = None
 ):
     """The tarieven page; `einde` keeps a refused end date with its message: {id, tot, fout}."""
-    order = (Tarief.soort.desc(), Tarief.perceel, Tarief.code, Tarief.geldig_vanaf)
-    rows = db.exec(select(Tarief).order_by(*order)).all()
+    rows = reads.tarieven(db)
     q = search_text(request)
     if q:  # by product name: 'jeugd ob1', 'dakje 2'
         rows = [t for t in rows if q.lower() in tarieven.product_name(t.soort, t.perceel, t.code).lower()]
@@ -501,16 +434,16 @@ def tarief_einde(request: Request, db: Session, user: Gebruiker, form):
 def logboek(request: Request, db: Session, user: Gebruiker, form):
     """The audit log, searchable, newest first, in words: people by name and role, changes per field."""
     q = search_text(request)
-    total, _ = search_audit(db, q, 0)
-    p = paging(request, total)
-    _, rows = search_audit(db, q, p.size, p.offset)
+    listing = search_audit(db, q)
+    p = paging(request, listing.count())
+    rows = listing.page(p.offset, p.size)
     return page(request, "pages/beheer/logboek.html", {"lines": describe(db, rows), "q": q, "p": p})
 
 
 @signed_in("beheerder")
 def logboek_csv(request: Request, db: Session, user: Gebruiker, form):
     """The (filtered) audit log as CSV."""
-    _, rows = search_audit(db, search_text(request), limit=100_000)
+    rows = search_audit(db, search_text(request)).page(0, 100_000)
     headers = {"Content-Disposition": 'attachment; filename="logboek.csv"'}
     return Response(audit_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
 

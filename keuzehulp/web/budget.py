@@ -12,7 +12,7 @@ from starlette.requests import Request
 
 from keuzehulp import clock
 from keuzehulp.domain.taxonomy import labels
-from keuzehulp.queries import Profile
+from keuzehulp.queries.profiles import Profile
 from keuzehulp.services.accounts import gemeente_ids
 from keuzehulp.services.tarieven import budget, current_tarieven, euros, product_name
 from keuzehulp.web.sessions import viewer

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from markupsafe import Markup
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -14,9 +14,7 @@ from starlette.routing import Route
 from keuzehulp import clock
 from keuzehulp.domain.resultaten import figures_for
 from keuzehulp.i18n import gettext, ngettext, seed_text
-from keuzehulp.models import Aanbieder
-from keuzehulp.models.periods import public
-from keuzehulp.queries import load_profiles
+from keuzehulp.queries.profiles import load_profiles, public_names
 from keuzehulp.search.filters import SearchRequest
 from keuzehulp.search.snapshot import haversine_km
 from keuzehulp.services.profiel import wachttijd_stale
@@ -40,10 +38,7 @@ from keuzehulp.web.visitor import flash, message_html, visitor
 
 def _active_names(engine, slugs: list[str]) -> dict[str, str]:
     with Session(engine) as session:
-        rows = session.exec(
-            select(Aanbieder.slug, Aanbieder.naam).where(Aanbieder.slug.in_(slugs), public(clock.today()))
-        )
-        return dict(rows.all())
+        return public_names(session, slugs, clock.today())
 
 
 async def vergelijken(request: Request):

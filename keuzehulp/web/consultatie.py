@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -19,12 +19,12 @@ from keuzehulp import clock
 from keuzehulp.domain.twents_model import RuleViolation
 from keuzehulp.domain.validation import whole_number
 from keuzehulp.i18n import gettext
-from keuzehulp.models import Aanbieder, Consultatie, ConsultatieBericht, Gebruiker, Gemeente, Voorkeur
+from keuzehulp.models import Aanbieder, Consultatie, Gebruiker, Gemeente, Voorkeur
 from keuzehulp.models.consultatie import CONSULTATIE_STATUSES
-from keuzehulp.models.periods import public
+from keuzehulp.queries import consultatie as reads
+from keuzehulp.queries.profiles import aanbieder_by_slug
 from keuzehulp.services import consultatie as service
 from keuzehulp.services import login, ratelimit, voorkeuren
-from keuzehulp.services.accounts import gemeente_ids
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.web.auth import client_address, page, signed_in
 from keuzehulp.web.forms import read_form
@@ -39,13 +39,6 @@ VOORKEUR_WINDOW_SECONDS = 15 * 60
 
 def _public_url(request: Request) -> str:
     return request.app.state.services.settings.public_url
-
-
-def _own_gemeenten(db: Session, user: Gebruiker) -> dict[int, str]:
-    ids = gemeente_ids(db, user)
-    return dict(
-        db.exec(select(Gemeente.id, Gemeente.naam).where(Gemeente.id.in_(ids)).order_by(Gemeente.naam)).all()
-    )
 
 
 # --- wijkteam: ask ---------------------------------------------------------------------------------
@@ -73,11 +66,11 @@ def nieuw(request: Request, db: Session, user: Gebruiker, form):
     """The consultatie form for one aanbieder (optionally linked to an inwoner's voorkeur): it offers
     only what the aanbieder is contracted for in the user's gemeenten, and accepts nothing else."""
     params = form if form is not None else request.query_params
-    aanbieder = db.exec(select(Aanbieder).where(Aanbieder.slug == str(params.get("aanbieder", "")))).first()
+    aanbieder = aanbieder_by_slug(db, str(params.get("aanbieder", "")))
     if aanbieder is None or aanbieder.status != "actief":
         raise HTTPException(404, gettext("Deze aanbieder bestaat niet of is nu niet beschikbaar."))
     contracted = service.scope_per_gemeente(db, aanbieder.id, clock.today())
-    gemeenten = {gid: naam for gid, naam in _own_gemeenten(db, user).items() if gid in contracted}
+    gemeenten = {g.id: g.naam for g in reads.own_gemeenten(db, user) if g.id in contracted}
     scopes = {gid: contracted[gid] for gid in gemeenten}
     voorkeur = _linked_voorkeur(db, user, aanbieder, str(params.get("voorkeur", "")))
     if form is None:
@@ -156,11 +149,6 @@ def _detail(
     form=None,
 ):
     """The detail page; after an error the typed values come back in their fields."""
-    messages = db.exec(
-        select(ConsultatieBericht)
-        .where(ConsultatieBericht.consultatie_id == consultatie.id)
-        .order_by(ConsultatieBericht.id)
-    ).all()
     if user.rol == "beheerder":
         record(db, Actor.of(user), "consultatie bekeken", "consultatie", consultatie.id)
     service.mark_read(db, user, "consultatie", consultatie.id)
@@ -170,7 +158,7 @@ def _detail(
         "aanbieder": db.get(Aanbieder, consultatie.aanbieder_id),
         "gemeente": db.get(Gemeente, consultatie.gemeente_id),
         "requester": db.get(Gebruiker, consultatie.aangevraagd_door),
-        "messages": messages,
+        "messages": reads.thread(db, consultatie.id),
         "errors": errors or {},
         "te_laat": service.is_overdue(consultatie, clock.now()),
         "leeftijdsgroepen": service.LEEFTIJDSGROEPEN,
@@ -241,8 +229,7 @@ def _voorkeur(request: Request, form):
     gemeenten = {g.slug: g for g in services.taxonomy.gemeenten}
     with Session(services.engine, expire_on_commit=False) as db:
         today = clock.today()
-        query = select(Aanbieder).where(Aanbieder.slug == request.path_params["slug"], public(today))
-        aanbieder = db.exec(query).first()
+        aanbieder = aanbieder_by_slug(db, request.path_params["slug"], public_on=today)
         if aanbieder is None:
             raise HTTPException(404, gettext("We kennen geen beschikbare aanbieder met dit adres."))
         contracted = service.contracted_gemeenten(db, aanbieder.id, today)
@@ -310,13 +297,12 @@ def voorkeur_detail(request: Request, db: Session, user: Gebruiker, form):
         record(db, Actor.of(user), "voorkeur bekeken", "voorkeur", voorkeur.id)
     service.mark_read(db, user, "voorkeur", voorkeur.id)
     db.commit()
-    linked = db.exec(select(Consultatie.id).where(Consultatie.voorkeur_id == voorkeur.id)).all()
     context = {
         "v": voorkeur,
         "aanbieder": db.get(Aanbieder, voorkeur.aanbieder_id),
         "gemeente": db.get(Gemeente, voorkeur.gemeente_id),
         "gecontracteerd": voorkeuren.is_contracted(db, voorkeur, clock.today()),
-        "linked": linked,
+        "linked": reads.linked_to_voorkeur(db, voorkeur.id),
     }
     return page(request, "pages/consultatie/voorkeur_detail.html", context)
 

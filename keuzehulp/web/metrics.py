@@ -31,8 +31,7 @@ from prometheus_client import (
 from prometheus_client import multiprocess as prometheus_multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -42,7 +41,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from keuzehulp import clock
 from keuzehulp.domain.changelog import first_change_time_after, last_seq
-from keuzehulp.models import UitgaandBericht
+from keuzehulp.queries.beheer import waiting_mail
 from keuzehulp.search.snapshot import CACHE_COUNTERS
 
 PUBLISH_SECONDS = 5  # how often each worker publishes its cache and pool figures (multiprocess mode)
@@ -227,16 +226,8 @@ class SiteCollector:
         with Session(self.services.engine) as session:
             newest = last_seq(session)
             oldest_pending = first_change_time_after(session, applied)
-            queued = session.exec(
-                select(func.count())
-                .select_from(UitgaandBericht)
-                .where(UitgaandBericht.verzonden_op.is_(None))
-            ).one()
-            retrying = session.exec(
-                select(func.count())
-                .select_from(UitgaandBericht)
-                .where(UitgaandBericht.verzonden_op.is_(None), UitgaandBericht.pogingen > 0)
-            ).one()
+            queued = waiting_mail(session)
+            retrying = waiting_mail(session, retried_only=True)
         lag_seconds = 0.0
         if oldest_pending is not None:
             lag_seconds = max(0.0, (clock.now() - oldest_pending).total_seconds())

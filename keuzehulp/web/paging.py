@@ -52,9 +52,3 @@ def paging(request: Request, total: int, size: int = PAGE_SIZE) -> Paging:
     """The page to show: the one asked for, or the last one when the list is shorter."""
     pages = max((total + size - 1) // size, 1)
     return Paging(min(asked_page(request), pages), pages, total, size)
-
-
-def like_pattern(text: str) -> str:
-    """'%text%' for a case-insensitive LIKE, with the LIKE wildcards in the text escaped (escape '\\')."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"

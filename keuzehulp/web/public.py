@@ -9,7 +9,6 @@ from datetime import date
 from functools import lru_cache
 from urllib.parse import urlencode
 
-import numpy as np
 from markupsafe import Markup, escape
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -18,14 +17,13 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse
 from starlette.routing import Route
-from whoosh import query as wq
 
 from keuzehulp import clock
 from keuzehulp.config import PROJECT_ROOT
 from keuzehulp.domain.resultaten import figures_for
 from keuzehulp.domain.twents_model import spoedhulp_for
 from keuzehulp.i18n import current_language, gettext, other_language
-from keuzehulp.queries import load_profiles
+from keuzehulp.queries.profiles import load_profiles
 from keuzehulp.search.engine import visitor_seed
 from keuzehulp.search.filters import (
     MAX_QUERY_LENGTH,
@@ -36,7 +34,7 @@ from keuzehulp.search.filters import (
     to_params,
 )
 from keuzehulp.search.relax import relaxations
-from keuzehulp.search.schema import dutch_analyzer
+from keuzehulp.search.suggest import name_suggestions
 from keuzehulp.services.profiel import freshness, wachttijd_stale
 from keuzehulp.web.budget import wijkteam_context
 from keuzehulp.web.cookies import set_token_cookie
@@ -48,7 +46,6 @@ from keuzehulp.web.templating import search_url
 from keuzehulp.web.visitor import MARKERS, marker_context, slot_values, split_at_markers, visitor, with_slots
 
 ORDER_COOKIE = "kh_volgorde"
-SUGGESTION_LIMIT = 8
 
 
 def _services(request: Request):
@@ -324,19 +321,7 @@ def suggesties(request: Request):
     """Names of aanbieders that start like the typed text, in alphabetical order (htmx fragment)."""
     services = _services(request)
     typed = request.query_params.get("q", "")[:100]
-    words = [token.text for token in dutch_analyzer(stem=False)(typed)]
-    names = []
-    if words and len(words[-1]) >= 2:
-        snapshot = services.index.snapshot()
-        stem = dutch_analyzer()
-        complete = [wq.Term("naam", token.text) for token in stem(" ".join(words[:-1]))]
-        last = words[-1]
-        stems = {token.text for token in stem(last)} | {last}
-        query = wq.And([*complete, wq.Or([wq.Prefix("naam", prefix) for prefix in sorted(stems)])])
-        docnums = np.fromiter(snapshot.searcher.docs_for_query(query), dtype=np.int64)
-        docnums = docnums[snapshot.live[docnums]]
-        first = docnums[np.argsort(snapshot.naam_rank()[docnums])[:SUGGESTION_LIMIT]]
-        names = [snapshot.stored(int(docnum))["data"] for docnum in first]
+    names = name_suggestions(services.index.snapshot(), typed)
     return render(request, "partials/suggesties.html", {"names": names})
 
 

@@ -5,24 +5,19 @@ A wijkteam user sees only the gemeenten it works for; asking for another gemeent
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 
 from keuzehulp.domain.twents_model import NIVEAUS_PER_OB, PERCEEL_OBS
 from keuzehulp.models import Gebruiker, Gemeente
-from keuzehulp.services.accounts import gemeente_ids
+from keuzehulp.queries.consultatie import own_gemeenten
 from keuzehulp.services.consultatie import read_moments
 from keuzehulp.services.voorkeuren import for_wijkteam
 from keuzehulp.services.zorglandschap import Cell, count_cell
 from keuzehulp.web.auth import page, signed_in
 from keuzehulp.web.consultatie import inbox_context
-
-
-def _own_gemeenten(db: Session, user: Gebruiker) -> list[Gemeente]:
-    ids = gemeente_ids(db, user)
-    return list(db.exec(select(Gemeente).where(Gemeente.id.in_(ids)).order_by(Gemeente.naam)))
 
 
 def _matrix(services, gemeente: Gemeente) -> tuple[dict, Cell]:
@@ -44,7 +39,7 @@ def _matrix(services, gemeente: Gemeente) -> tuple[dict, Cell]:
 def start(request: Request, db: Session, user: Gebruiker, form):
     """The wijkteam's inbox (consultaties and voorkeuren) and its gemeenten with aanbieders per
     perceel, OB and niveau."""
-    own = _own_gemeenten(db, user)
+    own = own_gemeenten(db, user)
     wanted = request.query_params.get("gemeente", "")
     if wanted and wanted not in {g.cbs_code for g in own}:
         raise HTTPException(

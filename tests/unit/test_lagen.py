@@ -1,5 +1,7 @@
 """Dependencies point one way: web -> services -> queries -> search -> domain -> models -> the base
-modules. A module may import its own layer and the layers below it, never one above."""
+modules. A module may import its own layer and the layers below it, never one above. Handlers hold
+no SQL: they read through `queries/` and write through `services/` (and commit the request's one
+transaction)."""
 
 from __future__ import annotations
 
@@ -62,6 +64,26 @@ def upward_imports() -> list[str]:
     return found
 
 
+SQL_NAMES = {"select", "update", "delete", "insert", "func", "text", "or_", "and_"}
+STATEMENT_CALLS = {"exec", "execute", "exec_driver_sql"}
+
+
+def sql_in_web(package: Path = PACKAGE) -> list[str]:
+    """Places under web/ that build SQL or run a statement themselves."""
+    found = []
+    for path in sorted((package / "web").rglob("*.py")):
+        name = path.relative_to(package.parent).with_suffix("").as_posix().replace("/", ".")
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in (
+                "sqlmodel",
+                "sqlalchemy",
+            ):
+                found += [f"{name}:{node.lineno} {a.name}" for a in node.names if a.name in SQL_NAMES]
+            elif isinstance(node, ast.Attribute) and node.attr in STATEMENT_CALLS:
+                found.append(f"{name}:{node.lineno} .{node.attr}()")
+    return found
+
+
 def test_elke_module_hoort_bij_een_laag():
     tops = {path.stem if path.is_file() else path.name for path in PACKAGE.iterdir()}
     tops -= {"__init__", "__pycache__", "locale"}
@@ -78,3 +100,18 @@ def test_de_controle_ziet_een_import_naar_boven(tmp_path, monkeypatch):
     (tmp_path / "keuzehulp" / "search" / "fout.py").write_text("from keuzehulp.services import demo\n")
     monkeypatch.setattr(f"{__name__}.PACKAGE", tmp_path / "keuzehulp")
     assert upward_imports() == ["keuzehulp.search.fout -> keuzehulp.services"]
+
+
+def test_handlers_bevatten_geen_sql():
+    assert sql_in_web() == []
+
+
+def test_de_controle_ziet_sql_in_een_handler(tmp_path):
+    """The check itself can fail: a select() and a session.exec() in web/ are both reported."""
+    (tmp_path / "keuzehulp" / "web").mkdir(parents=True)
+    code = "from sqlmodel import select\n\ndef page(db):\n    return db.exec(select(1)).one()\n"
+    (tmp_path / "keuzehulp" / "web" / "fout.py").write_text(code)
+    assert sql_in_web(tmp_path / "keuzehulp") == [
+        "keuzehulp.web.fout:1 select",
+        "keuzehulp.web.fout:4 .exec()",
+    ]

@@ -12,7 +12,7 @@ from keuzehulp.domain.resultaten import main_scope
 from keuzehulp.domain.taxonomy import labels
 from keuzehulp.models import Aanbieder, DakjeScope, Resultaat, Vestiging
 from keuzehulp.models.periods import current
-from keuzehulp.queries import load_profile
+from keuzehulp.queries.profiles import load_profile
 from keuzehulp.services.aanbieders import set_status
 
 

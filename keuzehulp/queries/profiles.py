@@ -24,7 +24,7 @@ from keuzehulp.models import (
     Taal,
     Vestiging,
 )
-from keuzehulp.models.periods import current
+from keuzehulp.models.periods import current, public
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class Profile:
 
 def load_profile(session: Session, slug: str, today: date) -> Profile | None:
     """The profile of an aanbieder by slug, with current contract scope; None when unknown."""
-    aanbieder = session.exec(select(Aanbieder).where(Aanbieder.slug == slug)).first()
+    aanbieder = aanbieder_by_slug(session, slug)
     if aanbieder is None:
         return None
     aid = aanbieder.id
@@ -189,3 +189,19 @@ def load_profiles(engine, slugs: list[str]) -> list[Profile | None]:
     """Profiles for slugs (None where unknown); blocking: web handlers call it in a worker thread."""
     with Session(engine) as session:
         return [load_profile(session, slug, clock.today()) for slug in slugs]
+
+
+def aanbieder_by_slug(session: Session, slug: str, public_on: date | None = None) -> Aanbieder | None:
+    """The aanbieder with this slug (any status; with public_on, only one inwoners may see that day)."""
+    query = select(Aanbieder).where(Aanbieder.slug == slug)
+    if public_on is not None:
+        query = query.where(public(public_on))
+    return session.exec(query).first()
+
+
+def public_names(session: Session, slugs: list[str], today: date) -> dict[str, str]:
+    """{slug: naam} of those aanbieders that inwoners may see today."""
+    rows = session.exec(
+        select(Aanbieder.slug, Aanbieder.naam).where(Aanbieder.slug.in_(slugs), public(today))
+    )
+    return dict(rows.all())
