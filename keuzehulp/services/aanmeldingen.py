@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from keuzehulp import clock
+from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.domain.taxonomy import slugify
-from keuzehulp.domain.twents_model import RuleViolation
 from keuzehulp.domain.validation import (
     PHONE_ERROR,
     WEBSITE_ERROR,

@@ -19,7 +19,8 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from keuzehulp import clock
-from keuzehulp.domain.twents_model import DAKJE_PERCELEN, NIVEAUS_PER_OB, RuleViolation
+from keuzehulp.domain.errors import RuleViolation
+from keuzehulp.domain.twents_model import DAKJE_PERCELEN, NIVEAUS_PER_OB
 from keuzehulp.domain.validation import whole_number
 from keuzehulp.models import (
     Aanbieder,

@@ -29,13 +29,13 @@ from sqlmodel import Session, select
 
 from keuzehulp import clock
 from keuzehulp.domain.changelog import record_change
+from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.domain.resultaten import INDICATOREN, JEUGD_INDICATOREN
 from keuzehulp.domain.taxonomy import slugify
 from keuzehulp.domain.twents_model import (
     DAKJE_PERCELEN,
     DAKJES,
     PERCELEN,
-    RuleViolation,
     check_contract,
     check_contract_set,
     check_dakje,

@@ -16,8 +16,9 @@ from sqlmodel import Session, select
 
 from keuzehulp import clock
 from keuzehulp.domain.changelog import record_change
+from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.domain.taxonomy import Taxonomy
-from keuzehulp.domain.twents_model import FUNCTIENIVEAUS, WERKVORMEN, RuleViolation
+from keuzehulp.domain.twents_model import FUNCTIENIVEAUS, WERKVORMEN
 from keuzehulp.domain.validation import (
     PHONE_ERROR,
     WEBSITE_ERROR,

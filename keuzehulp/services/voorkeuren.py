@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, select
 
 from keuzehulp import clock
-from keuzehulp.domain.twents_model import RuleViolation
+from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.domain.validation import valid_phone
 from keuzehulp.i18n import gettext
 from keuzehulp.models import Aanbieder, Consultatie, ConsultatieBericht, Gebruiker, Gemeente, Voorkeur

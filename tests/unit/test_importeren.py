@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from sqlmodel import Session, or_, select
 
 from keuzehulp.config import PROJECT_ROOT
-from keuzehulp.domain.twents_model import RuleViolation
+from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.models import Aanbieder, Contract, DakjeScope, Gebruiker, Gemeente, Resultaat, UitgaandBericht
 from keuzehulp.services import importeren
 from keuzehulp.services.audit import SYSTEM

@@ -84,6 +84,37 @@ def sql_in_web(package: Path = PACKAGE) -> list[str]:
     return found
 
 
+WEB_AUDIENCES = {"public", "api", "ops", "account", "wijkteam", "aanbieder", "beheer"}
+WEB_PARTS = {"kit": 0, "shared": 1, **{name: 2 for name in WEB_AUDIENCES}}  # the rest of web/ wires it
+
+
+def _web_part(module: str) -> str | None:
+    """'kit', 'shared', an audience, or None (the app factory, error pages, background loops)."""
+    parts = module.split(".")
+    return parts[2] if len(parts) > 2 and parts[1] == "web" and parts[2] in WEB_PARTS else None
+
+
+def _crosses(own: str, imported: str) -> bool:
+    if not imported.startswith("keuzehulp.web."):
+        return False
+    other = _web_part(imported)
+    if other is None:  # the wiring above every part
+        return True
+    return other != own and WEB_PARTS[other] >= WEB_PARTS[own]
+
+
+def crossings_in_web(package: Path = PACKAGE) -> list[str]:
+    """Imports inside web/ that go up (kit -> shared -> audiences) or from one audience to another."""
+    found = []
+    for path in sorted((package / "web").rglob("*.py")):
+        module = ".".join(path.relative_to(package.parent).with_suffix("").parts)
+        own = _web_part(module)
+        if own is None:
+            continue
+        found += [f"{module} -> {imported}" for imported in sorted(_imports(path)) if _crosses(own, imported)]
+    return found
+
+
 def test_elke_module_hoort_bij_een_laag():
     tops = {path.stem if path.is_file() else path.name for path in PACKAGE.iterdir()}
     tops -= {"__init__", "__pycache__", "locale"}
@@ -114,4 +145,21 @@ def test_de_controle_ziet_sql_in_een_handler(tmp_path):
     assert sql_in_web(tmp_path / "keuzehulp") == [
         "keuzehulp.web.fout:1 select",
         "keuzehulp.web.fout:4 .exec()",
+    ]
+
+
+def test_web_is_per_publiek_en_de_gedeelde_delen_kennen_geen_publiek():
+    assert crossings_in_web() == []
+
+
+def test_de_controle_ziet_een_publiek_dat_een_ander_importeert(tmp_path):
+    for part in ("beheer", "kit"):
+        (tmp_path / "keuzehulp" / "web" / part).mkdir(parents=True)
+    (tmp_path / "keuzehulp" / "web" / "beheer" / "fout.py").write_text(
+        "from keuzehulp.web.aanbieder import x\n"
+    )
+    (tmp_path / "keuzehulp" / "web" / "kit" / "ook.py").write_text("from keuzehulp.web.shared.y import z\n")
+    assert crossings_in_web(tmp_path / "keuzehulp") == [
+        "keuzehulp.web.beheer.fout -> keuzehulp.web.aanbieder",
+        "keuzehulp.web.kit.ook -> keuzehulp.web.shared.y",
     ]
