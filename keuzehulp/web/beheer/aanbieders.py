@@ -16,6 +16,7 @@ from keuzehulp.models import (
     Gebruiker,
 )
 from keuzehulp.queries import beheer as reads
+from keuzehulp.queries.profiles import aanbieder_by_slug
 from keuzehulp.services import kenmerken
 from keuzehulp.services.aanbieders import change_status, status_change_errors
 from keuzehulp.services.audit import Actor
@@ -28,7 +29,7 @@ from keuzehulp.web.shared.historie import history_page
 
 
 def _aanbieder(db: Session, slug: str) -> Aanbieder:
-    aanbieder = reads.aanbieder_by_slug(db, slug)
+    aanbieder = aanbieder_by_slug(db, slug)
     if aanbieder is None:
         raise HTTPException(404, "Deze aanbieder bestaat niet.")
     return aanbieder

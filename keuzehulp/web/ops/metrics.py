@@ -194,10 +194,10 @@ class SiteCollector:
     """Read at each scrape: how far the index is behind the change log, and the outbox."""
 
     def __init__(self, site):
-        self.services = site
+        self.site = site
 
     def collect(self):
-        index = self.services.index
+        index = self.site.index
         snapshot = index.snapshot()
         up = GaugeMetricFamily("keuzehulp_database_up", "1 when the figures below could be read.")
         try:
@@ -223,7 +223,7 @@ class SiteCollector:
         )
 
     def _read_database(self, applied: int) -> list[tuple[str, str, float]]:
-        with Session(self.services.engine) as session:
+        with Session(self.site.engine) as session:
             newest = last_seq(session)
             oldest_pending = first_change_time_after(session, applied)
             queued = waiting_mail(session)
@@ -273,9 +273,9 @@ def exposition(site) -> bytes:
         prometheus_multiprocess.MultiProcessCollector(registry)
     else:
         registry = REGISTRY
-    site = CollectorRegistry(auto_describe=False)
-    site.register(SiteCollector(site))
-    return generate_latest(registry) + generate_latest(site)
+    figures = CollectorRegistry(auto_describe=False)
+    figures.register(SiteCollector(site))
+    return generate_latest(registry) + generate_latest(figures)
 
 
 async def metrics(request: Request) -> Response:
