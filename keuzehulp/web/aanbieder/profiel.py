@@ -42,6 +42,42 @@ def _form_page(
     return page(request, "pages/aanbieder/profiel.html", context, status)
 
 
+LISTS = {  # value name -> the form's field name (also the id its error is shown at)
+    "specialisaties": "specialisatie",
+    "doelgroepen": "doelgroep",
+    "talen": "taal",
+    "werkvormen": "werkvorm",
+    "consultatie_functieniveaus": "functieniveau",
+}
+TEXTS = ("beschrijving", "email", "telefoon", "website", "wachttijd_weken")
+
+
+def read_profile_form(form) -> dict:
+    """The profile form as typed values: texts, chosen lists, and the vestiging rows that were not
+    marked 'verwijderen' (rows are named vestiging-<i>-<field>; the last one is the empty new row)."""
+    typed = {name: str(form.get(name, "")) for name in TEXTS}
+    typed |= {name: form.getlist(field) for name, field in LISTS.items()}
+    count = min(whole_number(form.get("vestigingen_aantal")) or 0, profiel.MAX_VESTIGINGEN)
+    rows = []
+    for i in range(count + 1):
+        prefix = f"vestiging-{i}-"
+        if form.get(prefix + "verwijderen"):
+            continue
+        row = {name: str(form.get(prefix + name, "")) for name in (*profiel.VESTIGING_FIELDS, "id")}
+        row |= {
+            flag: bool(form.get(prefix + flag)) for flag in ("rolstoeltoegankelijk", "beschermde_woonlocatie")
+        }
+        rows.append(row)
+    return typed | {"vestigingen": rows}
+
+
+def field_id(key: str) -> str:
+    """The form field an error of check_profile belongs to: 'vestigingen.0.plaats' -> 'vestiging-0-plaats'."""
+    if key.startswith("vestigingen."):
+        return "vestiging-" + key.removeprefix("vestigingen.").replace(".", "-")
+    return LISTS.get(key, key)
+
+
 @signed_in("aanbieder")
 def profiel_bewerken(request: Request, db: Session, user: Gebruiker, form):
     """The profile form; saving checks every field, keeps typed values and refuses stale versions."""
@@ -49,7 +85,8 @@ def profiel_bewerken(request: Request, db: Session, user: Gebruiker, form):
     if form is None:
         return _form_page(request, db, aanbieder, profiel.snapshot(db, aanbieder), aanbieder.version)
     taxonomy = request.app.state.site.taxonomy
-    values, errors = profiel.parse_form(form, taxonomy)
+    values, errors = profiel.check_profile(read_profile_form(form), taxonomy)
+    errors = {field_id(key): message for key, message in errors.items()}
     version = whole_number(form.get("version"))
     version = -1 if version is None else version
     if errors:

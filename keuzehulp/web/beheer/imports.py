@@ -15,8 +15,9 @@ from keuzehulp.models import (
     ImportBatch,
 )
 from keuzehulp.queries import beheer as reads
-from keuzehulp.services import importeren
 from keuzehulp.services.audit import Actor
+from keuzehulp.services.importeren import batches
+from keuzehulp.services.importeren.plan import summarise
 from keuzehulp.web.kit.guard import page, signed_in
 from keuzehulp.web.kit.visitor import see_route
 
@@ -52,7 +53,7 @@ def importeren_start(request: Request, db: Session, user: Gebruiker, form):
         return page(
             request, "pages/beheer/import.html", {"errors": errors, "recent": recent, "soort": soort}, 400
         )
-    batch = importeren.upload(db, soort, upload.filename, content, user.id, clock.today())
+    batch = batches.upload(db, soort, upload.filename, content, user.id, clock.today())
     db.commit()
     return see_route(request, "beheer_import_plan", batch_id=batch.id)
 
@@ -83,7 +84,7 @@ def import_plan(request: Request, db: Session, user: Gebruiker, form):
 
     The summary was made once, at upload; the file is read again only to apply it."""
     batch = _batch(db, request)
-    summary = importeren.stored_summary(db, batch, clock.today())
+    summary = batches.stored_summary(db, batch, clock.today())
     db.commit()
     return _plan_page(request, batch, summary)
 
@@ -100,16 +101,16 @@ def import_toepassen(request: Request, db: Session, user: Gebruiker, form):
 
     A plan that ends more than a tenth of a gemeente's running lines needs the confirmation box."""
     batch = _batch(db, request)
-    plan = importeren.plan_file(db, batch.soort, batch.bestandsnaam, batch.inhoud, clock.today())
+    plan = batches.plan_file(db, batch.soort, batch.bestandsnaam, batch.inhoud, clock.today())
     if not plan.can_apply:
         return _plan_page(request, batch, plan.summary(), status=400)
     if plan.large_endings and form.get("bevestig_beeindigen") != "ja":
         error = "Zet een vinkje om te bevestigen dat deze contractregels echt moeten eindigen."
         return _plan_page(request, batch, plan.summary(), error, 400)
     public_url = request.app.state.site.settings.public_url
-    counts = importeren.apply_batch(db, batch, plan, Actor.of(user), public_url)
+    counts = batches.apply_batch(db, batch, plan, Actor.of(user), public_url)
     db.commit()
-    message = f"Import verwerkt: {importeren.summarise(counts)}."
+    message = f"Import verwerkt: {summarise(counts)}."
     return see_route(request, "beheer_import_plan", message, batch_id=batch.id)
 
 

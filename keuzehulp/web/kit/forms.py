@@ -35,6 +35,13 @@ def clean_text(value: str) -> str:
     return _CONTROL.sub("", value)
 
 
+def typed_values(form, names: tuple[str, ...], checkboxes: tuple[str, ...] = ()) -> dict:
+    """What services check: the named fields as text ('' when absent or a file), the named
+    checkboxes as True or False."""
+    typed = {name: value if isinstance(value := form.get(name, ""), str) else "" for name in names}
+    return typed | {name: bool(form.get(name)) for name in checkboxes}
+
+
 async def read_body(receive: Receive, limit: int) -> bytes | None:
     """The whole body, or None as soon as it grows past `limit` bytes."""
     chunks, size = [], 0

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from keuzehulp.services.aanmeldingen import FIELDS, check_application, submit
-from keuzehulp.web.kit.forms import read_form
+from keuzehulp.web.kit.forms import read_form, typed_values
 from keuzehulp.web.kit.render import render
 
 
@@ -21,7 +21,7 @@ async def aanmelden(request: Request):
             {"values": dict.fromkeys(FIELDS, ""), "errors": {}, "klaar": False},
         )
     form = await read_form(request)
-    values, errors = check_application(form)
+    values, errors = check_application(typed_values(form, FIELDS))
     if errors:
         return render(
             request, "pages/aanmelden.html", {"values": values, "errors": errors, "klaar": False}, 400

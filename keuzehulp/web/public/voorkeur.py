@@ -13,7 +13,7 @@ from keuzehulp.i18n import gettext
 from keuzehulp.queries.profiles import aanbieder_by_slug
 from keuzehulp.services import consultatie as service
 from keuzehulp.services import login, ratelimit, voorkeuren
-from keuzehulp.web.kit.forms import read_form
+from keuzehulp.web.kit.forms import read_form, typed_values
 from keuzehulp.web.kit.guard import client_address
 from keuzehulp.web.kit.render import render
 
@@ -61,7 +61,9 @@ def _voorkeur(request: Request, form):
                 "toestemming": False,
             }
             return render(request, "pages/voorkeur.html", context | {"values": values})
-        values, errors = voorkeuren.check_voorkeur(form, gemeenten)
+        values, errors = voorkeuren.check_voorkeur(
+            typed_values(form, voorkeuren.FIELDS, ("toestemming",)), gemeenten
+        )
         if form.get("website"):  # the honeypot: people never see this field
             errors = {
                 "naam": gettext(

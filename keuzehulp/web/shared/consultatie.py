@@ -18,6 +18,7 @@ from keuzehulp.models.consultatie import CONSULTATIE_STATUSES
 from keuzehulp.queries import consultatie as reads
 from keuzehulp.services import consultatie as service
 from keuzehulp.services.audit import Actor, record
+from keuzehulp.web.kit.forms import typed_values
 from keuzehulp.web.kit.guard import page, signed_in
 from keuzehulp.web.kit.visitor import see_other
 
@@ -100,7 +101,8 @@ def actie(request: Request, db: Session, user: Gebruiker, form):
     if action not in service.TRANSITIONS:
         raise HTTPException(404, NOT_FOUND)
     try:
-        service.transition(db, user, consultatie.id, action, form, _public_url(request))
+        typed = typed_values(form, service.ANSWER_FIELDS)
+        service.transition(db, user, consultatie.id, action, typed, _public_url(request))
     except RuleViolation as problem:
         db.rollback()
         consultatie = db.get(Consultatie, consultatie.id)

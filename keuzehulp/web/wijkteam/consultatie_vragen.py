@@ -15,6 +15,7 @@ from keuzehulp.queries import consultatie as reads
 from keuzehulp.queries.profiles import aanbieder_by_slug
 from keuzehulp.services import consultatie as service
 from keuzehulp.services import voorkeuren
+from keuzehulp.web.kit.forms import typed_values
 from keuzehulp.web.kit.guard import page, signed_in
 from keuzehulp.web.kit.visitor import see_other
 
@@ -62,7 +63,9 @@ def nieuw(request: Request, db: Session, user: Gebruiker, form):
         return _request_page(request, aanbieder, values, gemeenten, scopes)
     if not gemeenten:  # no contract in any of the user's gemeenten: nothing to ask
         return _request_page(request, aanbieder, {}, gemeenten, scopes, status=400)
-    values, errors, confirm = service.check_request(form, aanbieder, scopes)
+    values, errors, confirm = service.check_request(
+        typed_values(form, service.REQUEST_FIELDS, ("zeker",)), aanbieder, scopes
+    )
     values["voorkeur"] = str(voorkeur.id) if voorkeur else ""
     if errors or confirm:
         return _request_page(request, aanbieder, values, gemeenten, scopes, errors, confirm, 400)

@@ -1,28 +1,16 @@
-"""Beheer imports from CSV or XLSX: the contract register and geboekte resultaten.
-
-Each import is planned first (a dry run): what will be added, changed and ended, and every bad
-row with its line number and a Dutch reason. Applying requires a plan without bad rows and runs
-in one transaction; applying the same file again changes nothing.
+"""The contract register: plan it against the running lines, then apply it in one transaction.
 
 The file is the complete register of every gemeente that appears in it: lines of those gemeenten
 that are in the database but not in the file end the day before the import (lines that had not
 started yet are removed); gemeenten that do not appear in the file are left alone. A row is a
 contract line (perceel with OB and niveau, or a perceel without them such as dyslexie) or a dakje
 line (dakje filled, OB and niveau empty). Unknown KvK numbers become new aanbieders (tussentijds
-toetreden) with an empty profile; with an e-mail column their contact gets an invitation.
-"""
+toetreden) with an empty profile; with an e-mail column their contact gets an invitation."""
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
-import re
-import unicodedata
-import zipfile
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
@@ -30,7 +18,6 @@ from sqlmodel import Session, select
 from keuzehulp import clock
 from keuzehulp.domain.changelog import record_change
 from keuzehulp.domain.errors import RuleViolation
-from keuzehulp.domain.resultaten import INDICATOREN, JEUGD_INDICATOREN
 from keuzehulp.domain.taxonomy import slugify
 from keuzehulp.domain.twents_model import (
     DAKJE_PERCELEN,
@@ -43,212 +30,11 @@ from keuzehulp.domain.twents_model import (
     overlaps,
 )
 from keuzehulp.domain.validation import normalise_kvk, whole_number
-from keuzehulp.models import Aanbieder, Contract, DakjeScope, Gemeente, ImportBatch, Maatregelhulp, Resultaat
+from keuzehulp.models import Aanbieder, Contract, DakjeScope, Gemeente, Maatregelhulp
 from keuzehulp.services import kenmerken
 from keuzehulp.services.audit import Actor, record
+from keuzehulp.services.importeren.plan import GemeentePlan, Plan, check_columns, record_import
 from keuzehulp.services.kenmerken import Kenmerken
-
-RESULTAAT_COLUMNS = ("kvk", "periode", "indicator", "teller", "noemer", "bron")
-ALIASES = {
-    "kvk_nummer": "kvk",
-    "kvknummer": "kvk",
-    "gemeente_cbs_code": "gemeente",
-    "cbs_code": "gemeente",
-    "gemeente_cbs": "gemeente",
-    "ondersteuningsbehoefte": "ob",
-    "vanaf": "geldig_vanaf",
-    "tot": "geldig_tot",
-    "e_mail": "email",
-    "e_mailadres": "email",
-    "spoedhulp": "ambulante_spoedhulp",
-    "coordinatiepunt_triage_en_spoedhulp": "coordinatiepunt",
-}
-_PERIODE = re.compile(r"^20[0-9]{2}(-(H[12]|Q[1-4]))?$")
-MAX_ROWS = 100_000
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; the message is for the beheerder."""
-
-
-@dataclass
-class Plan:
-    """What applying an import would do."""
-
-    soort: str
-    rows: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    ended: list[str] = field(default_factory=list)
-    new_aanbieders: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    gemeenten: dict[str, GemeentePlan] = field(default_factory=dict)  # by CBS code, contract plans only
-    # internals used by apply
-    _actions: list = field(default_factory=list, repr=False)
-
-    @property
-    def can_apply(self) -> bool:
-        """Only a file without bad rows that changes something can be applied."""
-        return not self.errors and bool(self.added or self.changed or self.ended)
-
-    @property
-    def large_endings(self) -> list[str]:
-        """Gemeenten where applying would end more than a tenth of the running lines: these ask for
-        an explicit confirmation (a file may hold only part of a gemeente's register by mistake)."""
-        return [g.naam for g in self.gemeenten.values() if g.ended > LARGE_ENDING_SHARE * max(g.running, 1)]
-
-    def summary(self) -> dict:
-        """What the plan page shows, as JSON: stored with the upload, so a view never reads the file again."""
-        return {
-            "soort": self.soort,
-            "rows": self.rows,
-            "errors": self.errors,
-            "added": self.added,
-            "changed": self.changed,
-            "ended": self.ended,
-            "new_aanbieders": self.new_aanbieders,
-            "unchanged": self.unchanged,
-            "can_apply": self.can_apply,
-            "large_endings": self.large_endings,
-            "gemeenten": [vars(g) for g in sorted(self.gemeenten.values(), key=lambda g: g.naam)],
-        }
-
-
-LARGE_ENDING_SHARE = 0.10
-
-
-@dataclass
-class GemeentePlan:
-    """Per gemeente in a contract plan: its running lines now, and what the file does to them."""
-
-    naam: str
-    running: int = 0
-    added: int = 0
-    changed: int = 0
-    ended: int = 0
-
-
-# --- reading files --------------------------------------------------------------------------------
-
-
-def read_rows(filename: str, content: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The column names and (line number, row) for each data row of a CSV (comma or semicolon) or
-    XLSX file.
-
-    The kind of file is read from its content, not its name (an Excel file renamed to .csv is
-    still read). Rows and columns are read one at a time and stop at MAX_ROWS and MAX_COLUMNS.
-    """
-    if content.startswith(_ZIP):
-        table = _xlsx_table(content)
-    elif filename.lower().endswith(".xlsx"):
-        raise ImportFileError(UNREADABLE_XLSX)
-    elif not filename.lower().endswith((".csv", ".txt")):
-        raise ImportFileError("Kies een CSV-bestand (.csv) of een Excel-bestand (.xlsx).")
-    else:
-        table = _csv_table(content)
-    try:
-        header = [_column_name(cell) for cell in next(table, [])]
-        if not any(header):
-            raise ImportFileError("Het bestand is leeg.")
-        rows = []
-        for number, cells in enumerate(table, start=2):
-            if not any(str(c).strip() for c in cells):
-                continue
-            if len(rows) == MAX_ROWS:
-                raise ImportFileError(f"Het bestand heeft meer dan {MAX_ROWS} regels.")
-            rows.append(
-                (
-                    number,
-                    {
-                        name: _cell(cells[i]) if i < len(cells) else ""
-                        for i, name in enumerate(header)
-                        if name
-                    },
-                )
-            )
-    except ImportFileError:
-        raise
-    except Exception as problem:  # a damaged file fails while its rows are read
-        raise ImportFileError(UNREADABLE_XLSX if content.startswith(_ZIP) else UNREADABLE_CSV) from problem
-    return [name for name in header if name], rows
-
-
-_ZIP = b"PK\x03\x04"
-MAX_COLUMNS = 50
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # an .xlsx is a zip: refuse one that unpacks to more
-UNREADABLE_XLSX = "Dit Excel-bestand kan niet worden gelezen. Sla het opnieuw op als .xlsx."
-UNREADABLE_CSV = (
-    "Dit bestand is geen CSV-bestand dat we kunnen lezen. Sla het in Excel op als 'CSV UTF-8' of als .xlsx."
-)
-
-
-def decode_text(content: bytes) -> str:
-    """The text of a CSV file in UTF-8 (with or without BOM), UTF-16 or Windows-1252."""
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ["utf-16"]
-    elif b"\x00" in content[:4096]:  # UTF-16 without a BOM: every other byte of Latin text is 0
-        encodings = ["utf-16-le" if content[1:2] == b"\x00" else "utf-16-be"]
-    else:
-        encodings = ["utf-8-sig", "cp1252"]
-    for encoding in encodings:
-        try:
-            text = content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if not _BINARY.search(text):
-            return text.removeprefix("\ufeff")
-    raise ImportFileError(UNREADABLE_CSV)
-
-
-_BINARY = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
-
-
-def _csv_table(content: bytes) -> Iterator[list]:
-    text = decode_text(content)
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    for cells in csv.reader(io.StringIO(text), delimiter=delimiter):
-        yield cells[:MAX_COLUMNS]
-
-
-def _xlsx_table(content: bytes) -> Iterator[list]:
-    from openpyxl import load_workbook
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except zipfile.BadZipFile:
-        raise ImportFileError(UNREADABLE_XLSX) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportFileError("Dit Excel-bestand is uitgepakt groter dan 50 MB. Sla alleen het register op.")
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged file
-        raise ImportFileError(UNREADABLE_XLSX) from None
-    sheet = workbook.worksheets[0]
-    sheet.reset_dimensions()  # ignore the size the file claims; read the rows that are there
-    try:
-        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
-            yield ["" if v is None else v for v in row]
-    finally:
-        workbook.close()
-
-
-def _column_name(cell) -> str:
-    plain = unicodedata.normalize("NFKD", str(cell)).encode("ascii", "ignore").decode()  # coördinatiepunt
-    name = re.sub(r"[^a-z0-9]+", "_", plain.strip().lower()).strip("_")
-    return ALIASES.get(name, name)
-
-
-def _cell(value) -> str:
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def _date(text: str, label: str) -> date | None:
@@ -260,18 +46,6 @@ def _date(text: str, label: str) -> date | None:
         except ValueError:
             continue
     raise RuleViolation(f"{label} '{text}' is geen datum. Schrijf de datum zo: 2026-01-31 of 31-01-2026.")
-
-
-def _check_columns(plan: Plan, columns: list[str], rows: list, required: tuple[str, ...]) -> bool:
-    """Whether the file has rows and every required column; if not, say so on line 1 of the plan."""
-    if not rows:
-        plan.errors.append((1, "Het bestand heeft kolomnamen maar geen regels."))
-    if missing := [name for name in required if name not in columns]:
-        plan.errors.append((1, f"Deze kolommen ontbreken: {', '.join(missing)}."))
-    return not plan.errors
-
-
-# --- the contract register ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -373,7 +147,7 @@ def plan_contracts(session: Session, columns: list[str], rows: list[tuple[int, d
     """The dry run of a contract register file against the database."""
     plan = Plan("contracten", rows=len(rows))
     required = ("kvk", "naam", "gemeente", "perceel", "ob", "niveau", "geldig_vanaf")
-    if not _check_columns(plan, columns, rows, required):
+    if not check_columns(plan, columns, rows, required):
         return plan
     gemeenten = {g.cbs_code: g for g in session.exec(select(Gemeente))}
     lines: dict[tuple, _RegisterLine] = {}
@@ -634,7 +408,7 @@ def apply_contracts(session: Session, plan: Plan, actor: Actor, public_url: str)
         "nieuwe aanbieders": len(plan.new_aanbieders),
         "uitnodigingen": invitations,
     }
-    _record_import(session, actor, "contractregister geïmporteerd", counts)
+    record_import(session, actor, "contractregister geïmporteerd", counts)
     return counts
 
 
@@ -655,152 +429,3 @@ def _new_aanbieder(session: Session, line: _RegisterLine, actor: Actor) -> Aanbi
         na={"naam": line.naam, "kvk": line.kvk},
     )
     return aanbieder
-
-
-# --- resultaten -----------------------------------------------------------------------------------
-
-
-def plan_resultaten(session: Session, columns: list[str], rows: list[tuple[int, dict]]) -> Plan:
-    """The dry run of an outcome file: rows are added or change teller/noemer/bron; nothing ends."""
-    plan = Plan("resultaten", rows=len(rows))
-    if not _check_columns(plan, columns, rows, ("kvk", "periode", "indicator", "teller", "noemer")):
-        return plan
-    by_kvk = {}
-    for aanbieder in session.exec(select(Aanbieder).order_by(Aanbieder.id)):
-        by_kvk.setdefault(aanbieder.kvk, aanbieder)
-    existing = {(r.aanbieder_id, r.periode, r.indicator): r for r in session.exec(select(Resultaat))}
-    jeugd = set(session.exec(select(Contract.aanbieder_id).where(Contract.perceel == "jeugd")))
-    seen: dict[tuple, int] = {}
-    for number, row in rows:
-        try:
-            kvk = normalise_kvk(row.get("kvk", ""))
-            aanbieder = by_kvk.get(kvk)
-            if aanbieder is None:
-                raise RuleViolation(f"Er is geen aanbieder met KvK {kvk}.")
-            periode, indicator = (
-                row.get("periode", "").strip().upper(),
-                row.get("indicator", "").strip().lower(),
-            )
-            if not _PERIODE.match(periode):
-                raise RuleViolation(
-                    f"Periode '{row.get('periode', '')}' klopt niet. "
-                    "Schrijf een jaar (2026) of een halfjaar (2026-H1)."
-                )
-            if indicator not in INDICATOREN:
-                raise RuleViolation(
-                    f"Indicator '{row.get('indicator', '')}' bestaat niet. "
-                    f"Kies uit: {', '.join(INDICATOREN)}."
-                )
-            if indicator in JEUGD_INDICATOREN and aanbieder.id not in jeugd:
-                raise RuleViolation(
-                    f"Indicator {indicator} (doelrealisatie) hoort bij jeugdhulp, en {aanbieder.naam}"
-                    " heeft geen contract voor jeugd."
-                )
-            teller, noemer = whole_number(row.get("teller")), whole_number(row.get("noemer"), 1)
-            if teller is None or noemer is None or teller > noemer:
-                raise RuleViolation(
-                    "Teller en noemer zijn hele getallen, de noemer boven 0 "
-                    "en de teller niet groter dan de noemer."
-                )
-        except RuleViolation as problem:
-            plan.errors.append((number, str(problem)))
-            continue
-        key = (aanbieder.id, periode, indicator)
-        if key in seen:
-            plan.errors.append((number, f"Deze regel staat al in het bestand op regel {seen[key]}."))
-            continue
-        seen[key] = number
-        values = {"teller": teller, "noemer": noemer, "bron": row.get("bron", "").strip()}
-        label = f"{aanbieder.naam} ({kvk}), {periode}, {INDICATOREN[indicator].naam}: {teller} van {noemer}"
-        current = existing.get(key)
-        if current is None:
-            plan.added.append(label)
-            plan._actions.append(("add", key, values))
-        elif (current.teller, current.noemer, current.bron) != (
-            values["teller"],
-            values["noemer"],
-            values["bron"],
-        ):
-            plan.changed.append(f"{label} (was {current.teller} van {current.noemer})")
-            plan._actions.append(("change", current, values))
-        else:
-            plan.unchanged += 1
-    return plan
-
-
-def apply_resultaten(session: Session, plan: Plan, actor: Actor) -> dict[str, int]:
-    """Carry out an outcome plan in the caller's transaction."""
-    if plan.errors:
-        raise RuleViolation("Dit bestand heeft fouten. Verbeter het bestand en probeer het opnieuw.")
-    touched = set()
-    for kind, target, values in plan._actions:
-        if kind == "add":
-            aanbieder_id, periode, indicator = target
-            session.add(Resultaat(aanbieder_id=aanbieder_id, periode=periode, indicator=indicator, **values))
-            touched.add(aanbieder_id)
-        else:
-            for name, value in values.items():
-                setattr(target, name, value)
-            session.add(target)
-            touched.add(target.aanbieder_id)
-    for aanbieder_id in sorted(touched):
-        record_change(session, aanbieder_id, "resultaten")
-    counts = {"toegevoegd": len(plan.added), "gewijzigd": len(plan.changed)}
-    _record_import(session, actor, "resultaten geïmporteerd", counts)
-    return counts
-
-
-SINGULAR = {"nieuwe aanbieders": "nieuwe aanbieder", "uitnodigingen": "uitnodiging"}
-
-
-def summarise(counts: dict[str, int]) -> str:
-    """'7 toegevoegd, 0 gewijzigd, 1 nieuwe aanbieder, 2 uitnodigingen'."""
-    parts = (f"{value} {SINGULAR.get(name, name) if value == 1 else name}" for name, value in counts.items())
-    return ", ".join(parts)
-
-
-def _record_import(session: Session, actor: Actor, actie: str, counts: dict[str, int]) -> None:
-    record(session, actor, actie, "import", "", omschrijving=summarise(counts), na=counts)
-
-
-def plan_file(session: Session, soort: str, filename: str, content: bytes, today: date) -> Plan:
-    """Read a file and plan its import; unreadable files give a plan with one error."""
-    try:
-        columns, rows = read_rows(filename, content)
-    except ImportFileError as problem:
-        plan = Plan(soort)
-        plan.errors.append((0, str(problem)))
-        return plan
-    if soort == "contracten":
-        return plan_contracts(session, columns, rows, today)
-    return plan_resultaten(session, columns, rows)
-
-
-def upload(
-    session: Session, soort: str, filename: str, content: bytes, user_id: int, today: date
-) -> ImportBatch:
-    """Keep an uploaded file with the summary of its dry run, made once for the plan page."""
-    batch = ImportBatch(soort=soort, bestandsnaam=filename[:200], inhoud=content, gebruiker_id=user_id)
-    batch.overzicht = plan_file(session, soort, batch.bestandsnaam, content, today).summary()
-    session.add(batch)
-    session.flush()
-    return batch
-
-
-def stored_summary(session: Session, batch: ImportBatch, today: date) -> dict:
-    """The batch's dry-run summary; made now for a file uploaded before summaries were kept."""
-    if batch.overzicht is None:
-        batch.overzicht = plan_file(session, batch.soort, batch.bestandsnaam, batch.inhoud, today).summary()
-        session.add(batch)
-    return batch.overzicht
-
-
-def apply_batch(session: Session, batch: ImportBatch, plan: Plan, actor: Actor, public_url: str) -> dict:
-    """Apply a checked plan of this batch and mark the batch applied; returns the counts."""
-    if batch.soort == "contracten":
-        counts = apply_contracts(session, plan, actor, public_url)
-    else:
-        counts = apply_resultaten(session, plan, actor)
-    batch.toegepast_op = clock.now()
-    session.add(batch)
-    return counts
