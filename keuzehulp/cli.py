@@ -58,7 +58,7 @@ def serve(
     metrics_folder = _share_metrics_between_workers() if workers > 1 else None
     json_logs = settings.log_format == "json"
     if json_logs:
-        from keuzehulp.web.log_privacy import use_json_lines
+        from keuzehulp.web.kit.log_privacy import use_json_lines
 
         use_json_lines()
     try:
@@ -242,7 +242,7 @@ def users_create(
     aanbieder: Annotated[str, typer.Option(help="Slug of the aanbieder (aanbieder accounts).")] = "",
 ) -> None:
     """Create an account and print a one-time link to set its password (also e-mailed)."""
-    from keuzehulp.domain.twents_model import RuleViolation
+    from keuzehulp.domain.errors import RuleViolation
     from keuzehulp.services.accounts import create_user, invite
     from keuzehulp.services.audit import SYSTEM
 

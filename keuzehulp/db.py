@@ -1,8 +1,9 @@
-"""Engine and session helpers, and schema migration through Alembic."""
+"""Engine and session helpers, the write check of /readyz, and schema migration through Alembic."""
 
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlmodel import Session
 
 SQLITE_BUSY_MS = 10_000  # how long a write waits for SQLite's one writer before it fails (then: 503)
@@ -105,3 +106,24 @@ def restore_sqlite(database_url: str, folder: Path) -> None:
         _ensure_sqlite_folder(database_url)
         with closing(sqlite3.connect(_sqlite_path(database_url))) as live:
             source.backup(live)
+
+
+def accepts_writes(engine: Engine) -> bool:
+    """Whether a small write goes through within a second (it is rolled back: nothing is kept)."""
+    try:
+        with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            try:
+                wait = "PRAGMA busy_timeout=1000" if sqlite else "SET LOCAL lock_timeout = '1s'"
+                connection.exec_driver_sql(wait)
+                connection.execute(
+                    text("INSERT INTO sitemeta (key, value) VALUES (:key, '')"),
+                    {"key": f"readyz-{secrets.token_hex(4)}"},
+                )
+            finally:
+                connection.rollback()
+                if sqlite:  # the connection goes back to the pool with the usual wait
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        return True
+    except Exception:
+        return False

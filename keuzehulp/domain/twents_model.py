@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from keuzehulp.domain.errors import RuleViolation
+
 PERCELEN = ("jeugd", "wmo", "dyslexie")
 OBS = (1, 2, 3, 4)
 NIVEAUS = ("A", "B", "C", "D", "E")
@@ -49,17 +51,6 @@ MAATREGELHULP = (
     "gbm-begeleiding",
     "jeugdzorgplus",
 )
-
-
-class RuleViolation(ValueError):
-    """A contract or profile change that the Twents model does not allow; message in Dutch.
-
-    `field` names the form field the message belongs to, when there is one.
-    """
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def check_contract(perceel: str, ob: int | None, niveau: str | None) -> None:

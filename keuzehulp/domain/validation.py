@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from keuzehulp.domain.twents_model import RuleViolation
+from keuzehulp.domain.errors import RuleViolation
 
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,10}")
 DATABASE_INT_MAX = 2**31 - 1  # the largest INTEGER PostgreSQL stores

@@ -15,9 +15,9 @@ from sqlmodel import Session, select
 
 from keuzehulp import clock
 from keuzehulp.domain.changelog import record_change, record_changes
+from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.domain.twents_model import (
     STATUSES,
-    RuleViolation,
     check_contract,
     check_contract_set,
     check_dakje,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from keuzehulp import clock
+from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.domain.taxonomy import slugify
-from keuzehulp.domain.twents_model import RuleViolation
 from keuzehulp.domain.validation import (
     PHONE_ERROR,
     WEBSITE_ERROR,
@@ -23,9 +23,9 @@ from keuzehulp.services.mail import queue_mail
 FIELDS = ("naam", "kvk", "contactpersoon", "email", "telefoon", "website", "toelichting")
 
 
-def check_application(form) -> tuple[dict, dict[str, str]]:
-    """The submitted application and its Dutch errors, keyed by field."""
-    values = {name: str(form.get(name, "")).strip()[:2000] for name in FIELDS}
+def check_application(typed: dict) -> tuple[dict, dict[str, str]]:
+    """The typed application (FIELDS as text) and its Dutch errors, keyed by field."""
+    values = {name: str(typed.get(name, "")).strip()[:2000] for name in FIELDS}
     errors = {}
     if not values["naam"]:
         errors["naam"] = "Vul de naam van uw organisatie in."

@@ -15,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, delete, func, select
 
 from keuzehulp import clock
-from keuzehulp.domain.twents_model import RuleViolation
+from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.i18n import gettext
 from keuzehulp.models import Aanbieder, EenmaligeToken, Gebruiker, GebruikerGemeente, Gemeente, Sessie
 from keuzehulp.models.accounts import ROLLEN

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from keuzehulp.clock import DUTCH_TIME
 from keuzehulp.models import AuditRegel, Gebruiker
@@ -52,26 +51,6 @@ def record(
             na=na,
         )
     )
-
-
-def search_audit(session: Session, text: str = "", limit: int = 100, offset: int = 0) -> tuple[int, list]:
-    """Audit rows, newest first, whose actor (e-mail or name), action, object or description contains text."""
-    query = select(AuditRegel)
-    if text.strip():
-        pattern = f"%{text.strip().lower()}%"
-        named = select(Gebruiker.id).where(func.lower(Gebruiker.naam).like(pattern))
-        query = query.where(
-            or_(
-                func.lower(AuditRegel.wie).like(pattern),
-                AuditRegel.gebruiker_id.in_(named),
-                func.lower(AuditRegel.actie).like(pattern),
-                func.lower(AuditRegel.object_soort + " " + AuditRegel.object_id).like(pattern),
-                func.lower(AuditRegel.omschrijving).like(pattern),
-            )
-        )
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(AuditRegel.id.desc()).offset(offset).limit(limit)).all()
-    return total, list(rows)
 
 
 def audit_csv(rows: list[AuditRegel]) -> str:

@@ -19,7 +19,8 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from keuzehulp import clock
-from keuzehulp.domain.twents_model import DAKJE_PERCELEN, NIVEAUS_PER_OB, RuleViolation
+from keuzehulp.domain.errors import RuleViolation
+from keuzehulp.domain.twents_model import DAKJE_PERCELEN, NIVEAUS_PER_OB
 from keuzehulp.domain.validation import whole_number
 from keuzehulp.models import (
     Aanbieder,
@@ -106,16 +107,32 @@ def is_overdue(consultatie: Consultatie, now: datetime) -> bool:
 # --- the request ----------------------------------------------------------------------------------
 
 
-def check_request(form, aanbieder: Aanbieder, scopes: dict[int, Scope]) -> tuple[dict, dict[str, str], bool]:
-    """The submitted request, Dutch errors by field, and whether contact details need confirming.
+REQUEST_FIELDS = (
+    "vraag",
+    "geprobeerd",
+    "bereikbaar",
+    "gemeente_id",
+    "leeftijdsgroep",
+    "obniveau",
+    "functieniveau",
+    "urgentie",
+)
+ANSWER_FIELDS = ("contactpersoon", "geplande_datum", "reden", "terugkoppeling")
+
+
+def check_request(
+    typed: dict, aanbieder: Aanbieder, scopes: dict[int, Scope]
+) -> tuple[dict, dict[str, str], bool]:
+    """The typed request (REQUEST_FIELDS as text, `zeker` True once the contact warning was
+    confirmed), Dutch errors by field, and whether contact details need confirming.
     `scopes`: what may be asked in each gemeente the user may ask for (`scope_per_gemeente`)."""
-    text = {name: str(form.get(name, "")).strip() for name in ("vraag", "geprobeerd", "bereikbaar")}
+    text = {name: str(typed.get(name, "")).strip() for name in ("vraag", "geprobeerd", "bereikbaar")}
     values = text | {
-        "gemeente_id": str(form.get("gemeente_id", "")),
-        "leeftijdsgroep": str(form.get("leeftijdsgroep", "")),
-        "obniveau": str(form.get("obniveau", "")),
-        "functieniveau": str(form.get("functieniveau", "")),
-        "urgentie": str(form.get("urgentie", "normaal")),
+        "gemeente_id": str(typed.get("gemeente_id", "")),
+        "leeftijdsgroep": str(typed.get("leeftijdsgroep", "")),
+        "obniveau": str(typed.get("obniveau", "")),
+        "functieniveau": str(typed.get("functieniveau", "")),
+        "urgentie": str(typed.get("urgentie") or "normaal"),
     }
     errors: dict[str, str] = {}
     if not text["vraag"]:
@@ -149,7 +166,7 @@ def check_request(form, aanbieder: Aanbieder, scopes: dict[int, Scope]) -> tuple
         )
     if values["urgentie"] not in URGENTIES:
         errors["urgentie"] = "Kies hoe snel u antwoord nodig heeft."
-    needs_confirmation = any(contact_warning(text[n]) for n in ("vraag", "geprobeerd")) and not form.get(
+    needs_confirmation = any(contact_warning(text[n]) for n in ("vraag", "geprobeerd")) and not typed.get(
         "zeker"
     )
     return values, errors, needs_confirmation
@@ -328,15 +345,15 @@ FEEDBACK_REQUIRED = "Schrijf de terugkoppeling aan het wijkteam. Die is verplich
 MAX_PLANNED_DAYS = 366  # a consultatie is planned within a year
 
 
-def check_acceptance(form, today: date) -> dict:
+def check_acceptance(typed: dict, today: date) -> dict:
     """The contact person and planned date of an acceptance (from today up to a year ahead), or
     FormErrors for the fields that are wrong."""
-    contact = str(form.get("contactpersoon", "")).strip()[:200]
+    contact = str(typed.get("contactpersoon", "")).strip()[:200]
     errors = {}
     if not contact:
         errors["contactpersoon"] = "Vul de naam in van de contactpersoon bij uw organisatie."
     try:
-        planned = date.fromisoformat(str(form.get("geplande_datum", "")).strip())
+        planned = date.fromisoformat(str(typed.get("geplande_datum", "")).strip())
     except ValueError:
         planned = None
         errors["geplande_datum"] = "Vul de datum in waarop u de consultatie plant."
@@ -363,7 +380,7 @@ ALREADY = {
 
 
 def transition(
-    session: Session, user: Gebruiker, consultatie_id: int, action: str, form, public_url: str
+    session: Session, user: Gebruiker, consultatie_id: int, action: str, typed: dict, public_url: str
 ) -> Consultatie:
     """Accept, reject or complete a request (aanbieder only); RuleViolation in Dutch when it cannot."""
     consultatie = session.get(Consultatie, consultatie_id)
@@ -373,14 +390,14 @@ def transition(
     now = clock.now()
     values: dict = {"status": target, "bijgewerkt_op": now}
     if action == "accepteren":
-        values |= check_acceptance(form, clock.today()) | {"beantwoord_op": now}
+        values |= check_acceptance(typed, clock.today()) | {"beantwoord_op": now}
     elif action == "afwijzen":
-        reden = str(form.get("reden", "")).strip()[:MAX_TEXT]
+        reden = str(typed.get("reden", "")).strip()[:MAX_TEXT]
         if not reden:
             raise FormErrors({"reden": "Schrijf waarom u de vraag afwijst. Het wijkteam krijgt deze reden."})
         values |= {"reden_afwijzing": reden, "beantwoord_op": now}
     else:
-        feedback = str(form.get("terugkoppeling", "")).strip()[:MAX_TEXT]
+        feedback = str(typed.get("terugkoppeling", "")).strip()[:MAX_TEXT]
         if not feedback:
             raise FormErrors({"terugkoppeling": FEEDBACK_REQUIRED})
         if contains_bsn(feedback):
@@ -391,8 +408,7 @@ def transition(
         .where(Consultatie.id == consultatie_id, Consultatie.status == source)
         .values(**values)
     ).rowcount
-    if changed != 1:
-        session.rollback()
+    if changed != 1:  # someone else moved it on; the caller rolls back
         current = session.get(Consultatie, consultatie_id)
         session.refresh(current)
         raise StateConflict(f"{ALREADY[current.status]}. Vernieuw de pagina om de laatste stand te zien.")

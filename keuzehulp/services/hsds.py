@@ -24,7 +24,7 @@ from keuzehulp.domain.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
 from keuzehulp.domain.validation import published_link
 from keuzehulp.models import Aanbieder
 from keuzehulp.models.periods import public
-from keuzehulp.queries import load_profile
+from keuzehulp.queries.profiles import load_profile
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://keuzehulp.nl/hsds")
 TAXONOMY_TWENTS = "twents-model"

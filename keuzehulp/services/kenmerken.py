@@ -15,7 +15,8 @@ from sqlmodel import Session, select
 
 from keuzehulp import clock
 from keuzehulp.domain.changelog import record_change
-from keuzehulp.domain.twents_model import DIAGNOSTIEK, RuleViolation, check_spoedhulp
+from keuzehulp.domain.errors import RuleViolation
+from keuzehulp.domain.twents_model import DIAGNOSTIEK, check_spoedhulp
 from keuzehulp.models import Aanbieder, Contract
 from keuzehulp.models.periods import current
 from keuzehulp.services.audit import Actor, record

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, delete, select
 
 from keuzehulp import clock
-from keuzehulp.domain.twents_model import RuleViolation
+from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.domain.validation import whole_number
 from keuzehulp.models import Gebruiker, LoginPoging, Sessie
 from keuzehulp.services.accounts import digest, normalise_email, password_matches

@@ -16,8 +16,9 @@ from sqlmodel import Session, select
 
 from keuzehulp import clock
 from keuzehulp.domain.changelog import record_change
+from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.domain.taxonomy import Taxonomy
-from keuzehulp.domain.twents_model import FUNCTIENIVEAUS, WERKVORMEN, RuleViolation
+from keuzehulp.domain.twents_model import FUNCTIENIVEAUS, WERKVORMEN
 from keuzehulp.domain.validation import (
     PHONE_ERROR,
     WEBSITE_ERROR,
@@ -100,11 +101,15 @@ def snapshot(session: Session, aanbieder: Aanbieder) -> dict:
     }
 
 
-def parse_form(form, taxonomy: Taxonomy) -> tuple[dict, dict[str, str]]:
-    """The submitted profile as snapshot data, and Dutch errors keyed by field id."""
+def check_profile(typed: dict, taxonomy: Taxonomy) -> tuple[dict, dict[str, str]]:
+    """The typed profile as snapshot data, and Dutch errors keyed by value name (a vestiging's by
+    'vestigingen.<position>.<field>').
+
+    `typed` holds text for beschrijving, email, telefoon, website and wachttijd_weken, lists of
+    chosen slugs for the lists, and the vestigingen as rows of text (with `id`, and the two flags)."""
     errors: dict[str, str] = {}
     text = {
-        name: str(form.get(name, "")).strip() for name in ("beschrijving", "email", "telefoon", "website")
+        name: str(typed.get(name, "")).strip() for name in ("beschrijving", "email", "telefoon", "website")
     }
     if len(text["beschrijving"]) > 4000:
         errors["beschrijving"] = "De beschrijving is te lang. Gebruik hoogstens 4000 tekens."
@@ -116,57 +121,56 @@ def parse_form(form, taxonomy: Taxonomy) -> tuple[dict, dict[str, str]]:
     if text["website"] and not valid_website(text["website"]):
         errors["website"] = WEBSITE_ERROR
 
-    def chosen(name: str, allowed: set[str], field_id: str) -> list[str]:
-        values = sorted(set(form.getlist(name)))
+    def chosen(name: str, allowed: set[str]) -> list[str]:
+        values = sorted(set(typed.get(name, [])))
         if any(v not in allowed for v in values):
-            errors[field_id] = "Kies alleen uit de lijst."
+            errors[name] = "Kies alleen uit de lijst."
         return [v for v in values if v in allowed]
 
     values = text | {
-        "specialisaties": chosen("specialisatie", {s.slug for s in taxonomy.specialisaties}, "specialisatie"),
-        "doelgroepen": chosen("doelgroep", {d.slug for d in taxonomy.doelgroepen}, "doelgroep"),
-        "talen": chosen("taal", {t.slug for t in taxonomy.talen}, "taal"),
-        "werkvormen": chosen("werkvorm", set(WERKVORMEN), "werkvorm"),
-        "consultatie_functieniveaus": chosen("functieniveau", set(FUNCTIENIVEAUS), "functieniveau"),
+        "specialisaties": chosen("specialisaties", {s.slug for s in taxonomy.specialisaties}),
+        "doelgroepen": chosen("doelgroepen", {d.slug for d in taxonomy.doelgroepen}),
+        "talen": chosen("talen", {t.slug for t in taxonomy.talen}),
+        "werkvormen": chosen("werkvormen", set(WERKVORMEN)),
+        "consultatie_functieniveaus": chosen("consultatie_functieniveaus", set(FUNCTIENIVEAUS)),
         "wachttijd_weken": None,
         "vestigingen": [],
     }
-    weeks = str(form.get("wachttijd_weken", "")).strip()
+    weeks = str(typed.get("wachttijd_weken", "")).strip()
     if weeks:
         if (number := whole_number(weeks, 0, 104)) is not None:
             values["wachttijd_weken"] = number
         else:
             values["wachttijd_weken"] = weeks[:20]  # shown again as typed
             errors["wachttijd_weken"] = "Vul de wachttijd in als een heel aantal weken, van 0 tot 104."
-    values["vestigingen"] = _parse_vestigingen(form, taxonomy, errors)
+    values["vestigingen"] = _check_vestigingen(typed.get("vestigingen", []), taxonomy, errors)
     return values, errors
 
 
-def _parse_vestigingen(form, taxonomy: Taxonomy, errors: dict[str, str]) -> list[dict]:
-    count = min(whole_number(form.get("vestigingen_aantal")) or 0, MAX_VESTIGINGEN)
-    rows = []
-    for i in range(count + 1):  # the extra row is the empty "new vestiging"
-        prefix = f"vestiging-{i}-"
-        row = {name: str(form.get(prefix + name, "")).strip() for name in VESTIGING_FIELDS}
-        if form.get(prefix + "verwijderen") or not any(row.values()):
+def _check_vestigingen(rows: list[dict], taxonomy: Taxonomy, errors: dict[str, str]) -> list[dict]:
+    """The typed vestigingen that hold anything, checked; errors by their position in the result."""
+    checked = []
+    for typed in rows:
+        row = {name: str(typed.get(name, "")).strip() for name in VESTIGING_FIELDS}
+        if not any(row.values()):
             continue
-        row["id"] = whole_number(form.get(prefix + "id"))
-        target = f"vestiging-{len(rows)}-"  # the row's position when the form is shown again
-        row["rolstoeltoegankelijk"] = bool(form.get(prefix + "rolstoeltoegankelijk"))
-        row["beschermde_woonlocatie"] = bool(form.get(prefix + "beschermde_woonlocatie"))
+        where = f"vestigingen.{len(checked)}."
+        row["id"] = whole_number(typed.get("id"))
+        row["rolstoeltoegankelijk"] = bool(typed.get("rolstoeltoegankelijk"))
+        row["beschermde_woonlocatie"] = bool(typed.get("beschermde_woonlocatie"))
         for name, message in (("adres", "Vul straat en huisnummer in."), ("plaats", "Vul de plaats in.")):
             if not row[name]:
-                errors[target + name] = message
+                errors[where + name] = message
         try:
             row["postcode"] = normalise_postcode(row["postcode"])
         except RuleViolation as problem:
-            errors[target + "postcode"] = str(problem)
+            errors[where + "postcode"] = str(problem)
         if row["plaats"] and taxonomy.kern(row["plaats"]) is None:
-            errors[target + "plaats"] = (
+            errors[where + "plaats"] = (
                 f"Wij kennen de plaats '{row['plaats']}' niet in Twente. Kies een plaats uit de lijst."
             )
-        rows.append(row)
-    return rows
+        checked.append(row)
+    return checked
 
 
 def save(
@@ -187,8 +191,7 @@ def save(
         .where(Aanbieder.id == aanbieder_id, Aanbieder.version == expected_version)
         .values(version=expected_version + 1)
     ).rowcount
-    if bumped != 1:
-        session.rollback()
+    if bumped != 1:  # the caller rolls back (the baseline above may be pending)
         raise Conflict("Dit profiel is intussen door iemand anders opgeslagen.")
     session.refresh(aanbieder)
     for name in ("beschrijving", "email", "telefoon", "website", "werkvormen", "consultatie_functieniveaus"):

@@ -8,12 +8,12 @@ from decimal import Decimal, InvalidOperation
 
 from sqlmodel import Session, or_, select
 
+from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.domain.taxonomy import labels
 from keuzehulp.domain.twents_model import (
     DAKJES,
     NIVEAUS_PER_OB,
     OBS_PER_PERCEEL,
-    RuleViolation,
     check_contract,
 )
 from keuzehulp.models import Tarief

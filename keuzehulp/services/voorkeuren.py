@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, select
 
 from keuzehulp import clock
-from keuzehulp.domain.twents_model import RuleViolation
+from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.domain.validation import valid_phone
 from keuzehulp.i18n import gettext
 from keuzehulp.models import Aanbieder, Consultatie, ConsultatieBericht, Gebruiker, Gemeente, Voorkeur
@@ -26,13 +26,14 @@ REMOVED = "[verwijderd na de bewaartermijn]"
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: easy to read out on the phone
 
 
-def check_voorkeur(form, gemeenten: dict[str, Gemeente]) -> tuple[dict, dict[str, str]]:
-    """The submitted voorkeur and its errors by field, in the request's language."""
-    values = {
-        name: str(form.get(name, "")).strip()
-        for name in ("naam", "telefoon", "email", "gemeente", "toelichting")
-    }
-    values["toestemming"] = bool(form.get("toestemming"))
+FIELDS = ("naam", "telefoon", "email", "gemeente", "toelichting")
+
+
+def check_voorkeur(typed: dict, gemeenten: dict[str, Gemeente]) -> tuple[dict, dict[str, str]]:
+    """The typed voorkeur (FIELDS as text, `toestemming` True or False) and its errors by field, in
+    the request's language."""
+    values = {name: str(typed.get(name, "")).strip() for name in FIELDS}
+    values["toestemming"] = bool(typed.get("toestemming"))
     errors = {}
     if not values["naam"]:
         errors["naam"] = gettext("Vul uw naam in. Dan weet het wijkteam wie u bent.")

@@ -166,7 +166,7 @@ def test_de_storingspagina(browser, live_server, demo_world, taal, backend, monk
         raise IndexUnavailable("test")
 
     with TestClient(create_app(demo_world.settings(), engine=demo_world.engine)) as client:
-        monkeypatch.setattr(client.app.state.services.index, "snapshot", unreadable)
+        monkeypatch.setattr(client.app.state.site.index, "snapshot", unreadable)
         outage = client.get("/zoeken", params={"q": "autisme", "lang": taal})
     assert outage.status_code == 503
     context = browser.new_context(viewport={"width": 375, "height": 900})

@@ -14,10 +14,13 @@ from openpyxl import Workbook
 from sqlmodel import Session, or_, select
 
 from keuzehulp.config import PROJECT_ROOT
-from keuzehulp.domain.twents_model import RuleViolation
+from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.models import Aanbieder, Contract, DakjeScope, Gebruiker, Gemeente, Resultaat, UitgaandBericht
-from keuzehulp.services import importeren
 from keuzehulp.services.audit import SYSTEM
+from keuzehulp.services.importeren.batches import plan_file
+from keuzehulp.services.importeren.contracten import apply_contracts
+from keuzehulp.services.importeren.plan import summarise
+from keuzehulp.services.importeren.resultaten import apply_resultaten
 
 TODAY = date(2026, 11, 23)
 SAMPLE = (PROJECT_ROOT / "seed" / "contractregister_voorbeeld.csv").read_bytes()
@@ -26,16 +29,16 @@ HEADER = "kvk;naam;gemeente;perceel;ob;niveau;dakje;geldig_vanaf;geldig_tot\n"
 
 def _plan(world, content: bytes, name: str = "register.csv", soort: str = "contracten"):
     with Session(world.engine) as db:
-        return importeren.plan_file(db, soort, name, content, TODAY)
+        return plan_file(db, soort, name, content, TODAY)
 
 
 def _apply(world, content: bytes, soort: str = "contracten"):
     with Session(world.engine) as db:
-        plan = importeren.plan_file(db, soort, "register.csv", content, TODAY)
+        plan = plan_file(db, soort, "register.csv", content, TODAY)
         if soort == "contracten":
-            counts = importeren.apply_contracts(db, plan, SYSTEM, "http://test")
+            counts = apply_contracts(db, plan, SYSTEM, "http://test")
         else:
-            counts = importeren.apply_resultaten(db, plan, SYSTEM)
+            counts = apply_resultaten(db, plan, SYSTEM)
         db.commit()
     return plan, counts
 
@@ -51,7 +54,7 @@ def test_voorbeeldbestand_maakt_nieuwe_aanbieders_en_is_herhaalbaar(empty_world)
     ]
     _, counts = _apply(empty_world, SAMPLE)
     assert counts["toegevoegd"] == 7 and counts["nieuwe aanbieders"] == 3 and counts["uitnodigingen"] == 1
-    summary = importeren.summarise(counts)
+    summary = summarise(counts)
     assert summary == "7 toegevoegd, 0 gewijzigd, 0 beëindigd, 3 nieuwe aanbieders, 1 uitnodiging"
     with Session(empty_world.engine) as db:
         assert len(db.exec(select(Contract)).all()) == 6
@@ -115,7 +118,7 @@ def test_foute_regels_met_regelnummer_en_er_verandert_niets(empty_world):
     assert "datum" in messages[7] and "voor geldig vanaf" in messages[8]
     assert not plan.can_apply
     with Session(empty_world.engine) as db, pytest.raises(RuleViolation):
-        importeren.apply_contracts(db, plan, SYSTEM, "http://test")
+        apply_contracts(db, plan, SYSTEM, "http://test")
     with Session(empty_world.engine) as db:
         assert db.exec(select(Aanbieder)).all() == []
 

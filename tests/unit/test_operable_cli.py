@@ -106,7 +106,7 @@ def test_metrics_tellen_de_verzoeken_van_alle_workers_op(tmp_path, monkeypatch):
     shared = tmp_path / "metrics"
     shared.mkdir()
     worker = (
-        "from keuzehulp.web.metrics import REQUEST_SECONDS\n"
+        "from keuzehulp.web.ops.metrics import REQUEST_SECONDS\n"
         "REQUEST_SECONDS.labels('/zoeken', 'GET', '200').observe(0.002)"
     )
     env = os.environ | {"PROMETHEUS_MULTIPROC_DIR": str(shared)}

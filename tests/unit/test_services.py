@@ -9,7 +9,8 @@ import pytest
 from sqlmodel import Session, func, select
 
 from keuzehulp.db import session_scope
-from keuzehulp.domain.twents_model import RuleViolation, check_contract, check_contract_set
+from keuzehulp.domain.errors import RuleViolation
+from keuzehulp.domain.twents_model import check_contract, check_contract_set
 from keuzehulp.domain.validation import valid_phone
 from keuzehulp.models import Aanbieder, ChangeLog, Contract, DakjeScope, Vestiging
 from keuzehulp.services.aanbieders import (

@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from keuzehulp.config import PROJECT_ROOT
-from keuzehulp.web.theme import COLOURS, THEMES_DIR, Theme, contrast
+from keuzehulp.web.kit.theme import COLOURS, THEMES_DIR, Theme, contrast
 
 SITE_CSS = PROJECT_ROOT / "static" / "css" / "site.css"
 

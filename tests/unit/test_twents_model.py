@@ -2,7 +2,8 @@
 
 import pytest
 
-from keuzehulp.domain.twents_model import RuleViolation, check_contract, check_contract_set, check_dakje
+from keuzehulp.domain.errors import RuleViolation
+from keuzehulp.domain.twents_model import check_contract, check_contract_set, check_dakje
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 import pytest
 
-from keuzehulp.domain.twents_model import RuleViolation
+from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.domain.validation import normalise_agb, normalise_kvk, normalise_postcode
 
 

@@ -12,7 +12,7 @@ from keuzehulp.domain.resultaten import main_scope
 from keuzehulp.domain.taxonomy import labels
 from keuzehulp.models import Aanbieder, DakjeScope, Resultaat, Vestiging
 from keuzehulp.models.periods import current
-from keuzehulp.queries import load_profile
+from keuzehulp.queries.profiles import load_profile
 from keuzehulp.services.aanbieders import set_status
 
 
@@ -104,7 +104,7 @@ def test_profiel_toont_resultaten_als_grafiek_met_tekst_en_tabel(demo_client, de
     text = demo_client.get(f"/aanbieders/{aanbieder.slug}").text
     assert '<svg class="grafiek"' in text and "<title id=" in text and "<desc id=" in text
     assert "Alle resultaten in cijfers" in text
-    from keuzehulp.web.presenters import scope_line
+    from keuzehulp.web.kit.presenters import scope_line
 
     hulp = scope_line(perceel, ob)  # same perceel and OB, in plain words: 'Jeugdhulp: ... (OB2)'
     assert f"andere aanbieders met dezelfde soort hulp: {hulp}." in text

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import (
@@ -36,6 +36,11 @@ def test_api_houdt_zich_aan_zijn_beschrijving(api_schema, mode):
         @given(case=operation.as_strategy(generation_mode=mode))
         @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def call(case):
+            if mode == GenerationMode.NEGATIVE:
+                # An object has no form of its own in a query string: {} goes out as an empty
+                # value (which means 'not set') and {"a": 1} as a parameter a, so the request as
+                # sent is not invalid.
+                assume(not any(isinstance(value, dict) for value in (case.query or {}).values()))
             response = case.call()
             assert response.status_code < 500, (case.formatted_path, case.query, response.text[:300])
             case.validate_response(response, checks=CHECKS)

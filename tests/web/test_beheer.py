@@ -230,7 +230,7 @@ def test_aanmelding_is_pas_openbaar_na_accepteren(small_client, small_world):
         )
         record_change(db, aanbieder.id, "contractregister")
         db.commit()
-    small_client.app.state.services.index.sync()
+    small_client.app.state.site.index.sync()
     assert small_client.get("/aanbieders/nieuwe-zorg-twente").status_code == 200
     assert "Nieuwe Zorg Twente" in _public_names(small_client)
     with Session(small_world.engine) as db:

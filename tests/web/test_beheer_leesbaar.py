@@ -20,7 +20,7 @@ from keuzehulp.services.aanbieders import AanbiederData, ContractLine, create_aa
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.demo_accounts import ensure_demo_accounts
 from keuzehulp.web.app import create_app
-from keuzehulp.web.templating import tijdstip
+from keuzehulp.web.kit.templating import tijdstip
 from tests.support.accounts import DEMO, csrf_token, login, login_as
 from tests.web.test_consultatie import _request, _target
 

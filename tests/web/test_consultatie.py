@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from keuzehulp import clock
-from keuzehulp.domain.twents_model import RuleViolation
+from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.models import (
     Aanbieder,
     Consultatie,

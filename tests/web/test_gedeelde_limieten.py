@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from keuzehulp.models import LoginPoging, RateCount
 from keuzehulp.services import ratelimit
 from keuzehulp.web.app import create_app
-from keuzehulp.web.consultatie import VOORKEUR_LIMIT
+from keuzehulp.web.public.voorkeur import VOORKEUR_LIMIT
 from tests.support.accounts import post_form
 from tests.web.test_consultatie import VOORKEUR, _target
 
@@ -58,7 +58,7 @@ def test_zonder_database_gaat_een_api_verzoek_door(tmp_path):
     """Searches are answered from the index; a database that cannot count does not stop them."""
     from sqlalchemy import create_engine
 
-    from keuzehulp.web.api_policy import RateLimiter
+    from keuzehulp.web.api.policy import RateLimiter
 
     gone = create_engine(f"sqlite:///{tmp_path}/ontbreekt/keuzehulp.db")
     assert RateLimiter(gone, 1).retry_after("198.51.100.1") == 0

@@ -16,8 +16,8 @@ from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
 from keuzehulp.models import Aanbieder
+from keuzehulp.web.api.openapi import SEARCH_PARAMETERS
 from keuzehulp.web.app import create_app
-from keuzehulp.web.openapi import SEARCH_PARAMETERS
 from tests.support.accounts import csrf_token, login_as
 
 HOSTILE = [

@@ -312,7 +312,7 @@ def test_volgende_pagina_na_inloggen_blijft_op_deze_website(small_client):
 
 
 def test_toegangslog_zonder_adres_en_zonder_token(demo_client):
-    from keuzehulp.web.log_privacy import AccessLogPrivacy
+    from keuzehulp.web.kit.log_privacy import AccessLogPrivacy
 
     record = logging.LogRecord(
         "uvicorn.access",

@@ -91,7 +91,7 @@ def test_de_hsds_bundel_wordt_eens_per_dataversie_gebouwd_ook_bij_gelijktijdige_
 
     from keuzehulp.db import session_scope
     from keuzehulp.services.aanbieders import set_status
-    from keuzehulp.web import opendata
+    from keuzehulp.web.api import opendata
 
     builds, real_export = [], opendata.export
 
@@ -110,6 +110,6 @@ def test_de_hsds_bundel_wordt_eens_per_dataversie_gebouwd_ook_bij_gelijktijdige_
         with session_scope(small_world.engine) as session:
             set_status(session, slug, "opgeschort")
         small_world.index.sync()
-        client.app.state.services.index.refresh()
+        client.app.state.site.index.refresh()
         client.get("/open-data/hsds/organizations")
         assert len(builds) == 2  # a new data version: built again, once

@@ -19,7 +19,7 @@ from keuzehulp.domain.changelog import record_change
 from keuzehulp.models import Aanbieder, ChangeLog
 from keuzehulp.services.mail import queue_mail
 from keuzehulp.web.app import create_app
-from keuzehulp.web.log_privacy import JsonLines
+from keuzehulp.web.kit.log_privacy import JsonLines
 from tests.support.accounts import csrf_token
 
 LOCAL = ("127.0.0.1", 50000)
@@ -102,7 +102,7 @@ def test_metrics_tellen_per_route_sjabloon_en_volgen_de_index(small_world):
         assert _metric(text, "keuzehulp_cache_budget_bytes", cache="matches") > 0
         assert _metric(text, "keuzehulp_db_pool_size") >= 1
 
-        app.state.services.index.sync()
+        app.state.site.index.sync()
         caught_up = client.get("/metrics").text
         assert _metric(caught_up, "keuzehulp_index_lag_changes") == 0
         assert _metric(caught_up, "keuzehulp_index_lag_seconds") == 0
@@ -130,7 +130,7 @@ def test_readyz_is_niet_klaar_tot_de_index_is_bijgewerkt(small_world):
             "database": True,
             "index": False,
         }
-        app.state.services.index.sync()
+        app.state.site.index.sync()
         assert client.get("/readyz").status_code == 200
 
 

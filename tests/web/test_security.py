@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from keuzehulp.web.security import CSRF
+from keuzehulp.web.kit.security import CSRF
 from tests.support.http import cookie
 
 
@@ -38,7 +38,7 @@ def test_post_zonder_geldig_csrf_token_wordt_geweigerd(demo_client):
 
 
 def test_post_met_geldig_token_komt_door_de_csrf_controle(demo_client):
-    csrf = CSRF(demo_client.app.state.services.settings.secret_key)
+    csrf = CSRF(demo_client.app.state.site.settings.secret_key)
     value = csrf.new_cookie_value()
     with cookie(demo_client, "kh_csrf", value):
         response = demo_client.post("/zoeken", data={"csrf_token": csrf.token_for(value)})

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from starlette.testclient import TestClient
 
-from keuzehulp.web import app as app_module
-from keuzehulp.web import health
+from keuzehulp.web import background
 from keuzehulp.web.app import create_app
+from keuzehulp.web.ops import health
 from tests.support.accounts import csrf_token
 
 
@@ -27,7 +27,7 @@ def test_een_trage_zoekvraag_houdt_andere_verzoeken_niet_op(demo_world):
     """A search that blocks must not block the event loop: /healthz still answers."""
     app = create_app(demo_world.settings(), engine=demo_world.engine)
     release, started = threading.Event(), threading.Event()
-    engine = app.state.services.search
+    engine = app.state.site.search
     original = engine.search
 
     def slow_search(*args, **kwargs):
@@ -49,7 +49,7 @@ def test_een_trage_zoekvraag_houdt_andere_verzoeken_niet_op(demo_world):
 
 @pytest.fixture
 def healing_app(small_world, monkeypatch):
-    monkeypatch.setattr(app_module, "HEALTH_CHECK_SECONDS", 0)
+    monkeypatch.setattr(background, "HEALTH_CHECK_SECONDS", 0)
     app = create_app(small_world.settings(index_poll_seconds=0.1), engine=small_world.engine)
     with TestClient(app) as client:
         yield client
@@ -67,7 +67,7 @@ def test_verwijderde_index_wordt_tijdens_het_draaien_opnieuw_opgebouwd(healing_a
 def test_kapotte_segmenten_geven_503_en_herstellen_zich(healing_app, small_world, monkeypatch):
     current = small_world.index_dir / (small_world.index_dir / "current").read_text()
     statuses = set()
-    monkeypatch.setattr(app_module, "HEALTH_CHECK_SECONDS", 3600)  # only a failed search starts the repair
+    monkeypatch.setattr(background, "HEALTH_CHECK_SECONDS", 3600)  # only a failed search starts the repair
     # The segments are damaged in place, same length (cutting a mapped file short kills: SIGBUS).
     # Not the table of contents: the sync loop reads that itself and would repair the index
     # before any search, and this test is about a search that finds the damage.
@@ -137,7 +137,7 @@ def test_opnieuw_proberen_schrijft_nooit_een_wachtwoord_in_de_pagina():
     from starlette.datastructures import FormData
     from starlette.requests import Request
 
-    from keuzehulp.web.unavailable import retry_fields
+    from keuzehulp.web.kit.unavailable import retry_fields
 
     request = Request({"type": "http", "method": "POST", "headers": [], "state": {}})
     request.state.form = FormData(

@@ -245,7 +245,7 @@ def test_onverwachte_fout_in_de_taal_van_de_bezoeker(small_world, monkeypatch):
     """A 500 is rendered outside the language middleware; it still follows the visitor's language."""
     from starlette.testclient import TestClient
 
-    from keuzehulp.services import keuzehulp as kh
+    from keuzehulp.services import guided_questions as kh
     from keuzehulp.web.app import create_app
 
     def broken(*args, **kwargs):

@@ -159,7 +159,7 @@ def test_de_keuzes_in_de_keuzehulp_noemen_de_brief_in_gewone_woorden(demo_client
 )
 def test_periode_in_woorden(value, dutch, english):
     from keuzehulp.i18n import reset_language, set_language
-    from keuzehulp.web.templating import periode
+    from keuzehulp.web.kit.templating import periode
 
     for language, words in (("nl", dutch), ("en", english)):
         token = set_language(language)
@@ -274,7 +274,7 @@ def test_andere_vaktermen_eerst_in_gewone_woorden(demo_client, demo_world):
 
 
 def test_hulp_bij_plannen_hoort_bij_ob2_ook_in_de_keuzehulp():
-    from keuzehulp.services.keuzehulp import HULPVRAGEN
+    from keuzehulp.services.guided_questions import HULPVRAGEN
 
     obs = labels()["ondersteuningsbehoeften"]
     assert "indelen" not in HULPVRAGEN["dagelijks"].hint and "dag in te delen" in obs[2]["b1"]

@@ -9,7 +9,7 @@ from dataclasses import replace
 from starlette.testclient import TestClient
 
 from keuzehulp.web.app import create_app
-from keuzehulp.web.theme import Theme
+from keuzehulp.web.kit.theme import Theme
 
 
 def test_kop_en_kleuren_komen_uit_de_tokens(demo_client):
@@ -42,7 +42,7 @@ def test_het_menu_markeert_de_pagina_waar_u_bent(demo_client):
 
 def test_het_gebied_in_de_teksten_komt_uit_het_thema(demo_world):
     with TestClient(create_app(demo_world.settings(), engine=demo_world.engine)) as client:
-        services = client.app.state.services
+        services = client.app.state.site
         services.templates.env.globals["thema"] = replace(services.theme, gebied="Regio Nijmegen")
         for path, text in [
             ("/aanmelden", "gemeenten in Regio Nijmegen, of wilt"),

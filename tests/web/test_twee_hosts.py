@@ -23,9 +23,10 @@ from keuzehulp.config import PROJECT_ROOT
 from keuzehulp.domain.changelog import last_seq
 from keuzehulp.models import Aanbieder, AanbiederVersie, ChangeLog, Gebruiker
 from keuzehulp.search.filters import SearchRequest
-from keuzehulp.services import importeren
 from keuzehulp.services.aanbieders import set_status
 from keuzehulp.services.audit import SYSTEM
+from keuzehulp.services.importeren.batches import plan_file
+from keuzehulp.services.importeren.contracten import apply_contracts
 from keuzehulp.serving import start_server, stop_server
 from tests.support.accounts import DEMO, PASSWORD, add_user, login, login_as, post_form
 from tests.support.sql_reference import sql_slugs
@@ -213,8 +214,8 @@ def test_200_gelijktijdige_schrijfacties_over_beide_hosts_laten_niets_achter(sit
     def register_import() -> int:
         sample = (PROJECT_ROOT / "seed" / "contractregister_voorbeeld.csv").read_bytes()
         with Session(world.engine) as db:
-            plan = importeren.plan_file(db, "contracten", "register.csv", sample, clock.today())
-            importeren.apply_contracts(db, plan, SYSTEM, hosts["a"].base)
+            plan = plan_file(db, "contracten", "register.csv", sample, clock.today())
+            apply_contracts(db, plan, SYSTEM, hosts["a"].base)
             db.commit()
         return 0
 

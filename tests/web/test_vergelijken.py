@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -125,7 +126,8 @@ def test_vergelijking_meldt_te_veel_dubbele_en_onbekende_aanbieders(demo_client,
     assert "Kies er nog minstens 1 bij om te vergelijken" in odd.text
 
 
-def test_vergelijken_op_volgorde_van_doelen_gehaald(demo_client, demo_world):
+@pytest.mark.parametrize("param", ["sort", "sorteer"])  # sorteer: links made before `sort` was used here too
+def test_vergelijken_op_volgorde_van_doelen_gehaald(demo_client, demo_world, param):
     from keuzehulp.models import Resultaat
 
     with Session(demo_world.engine) as session:
@@ -139,7 +141,7 @@ def test_vergelijken_op_volgorde_van_doelen_gehaald(demo_client, demo_world):
     sure = next(a for a in active if a.id in with_figure)
     unknown = next(a for a in active if a.id not in with_figure)
     html = demo_client.get(
-        "/vergelijken", params=[("a", unknown.slug), ("a", sure.slug), ("sorteer", "resultaat")]
+        "/vergelijken", params=[("a", unknown.slug), ("a", sure.slug), (param, "resultaat")]
     ).text
     head = html[html.index("<thead>") : html.index("</thead>")]
     assert head.index(sure.naam) < head.index(unknown.naam)
@@ -184,7 +186,7 @@ def test_vergelijking_noemt_het_perceel_van_de_zoekopdracht(demo_client, demo_wo
 def test_vergelijking_deelt_een_volledig_adres_met_een_kopieerknop(demo_client, demo_world):
     slugs = actieve_slugs(demo_world, 3)
     response = demo_client.get("/vergelijken", params=[("a", s) for s in slugs] + [("gemeente", "enschede")])
-    base = demo_client.app.state.services.settings.public_url.rstrip("/")
+    base = demo_client.app.state.site.settings.public_url.rstrip("/")
     expected = f"{base}/vergelijken?" + "&amp;".join(f"a={s}" for s in slugs) + "&amp;gemeente=enschede"
     assert f'id="deel-link" type="text" value="{expected}" readonly' in response.text
     assert 'data-kopieer="deel-link"' in response.text and "Kopieer link" in response.text
@@ -356,7 +358,7 @@ def test_afstand_in_de_vergelijking_zegt_vanaf_waar(demo_client, demo_world):
 
 
 def test_geprinte_vergelijking_heeft_naam_datum_en_printknop(demo_client, demo_world):
-    from keuzehulp.web.templating import datum
+    from keuzehulp.web.kit.templating import datum
 
     slugs = actieve_slugs(demo_world, 2)
     html = demo_client.get("/vergelijken", params=[("a", s) for s in slugs]).text

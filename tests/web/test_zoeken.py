@@ -13,7 +13,7 @@ from keuzehulp import clock
 from keuzehulp.config import PROJECT_ROOT
 from keuzehulp.search.engine import ORDER_VARIANTS, visitor_seed
 from keuzehulp.search.filters import SearchRequest
-from keuzehulp.web.visitor import MARKERS, slot_values, split_at_markers, with_slots
+from keuzehulp.web.kit.visitor import MARKERS, slot_values, split_at_markers, with_slots
 from tests.support.http import cookie
 from tests.support.sql_reference import sql_count, sql_slugs
 

@@ -1,0 +1,120 @@
+"""Reads for the beheer pages: the figures that need attention and the searchable lists."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from keuzehulp.models import (
+    Aanbieder,
+    Aanmelding,
+    Gebruiker,
+    GebruikerGemeente,
+    Gemeente,
+    ImportBatch,
+    Maatregelhulp,
+    Tarief,
+    UitgaandBericht,
+)
+from keuzehulp.models.periods import current
+from keuzehulp.queries.listing import Listing, contains
+
+
+def dashboard(session: Session) -> dict:
+    """Aanbieders per status, open applications, active users and e-mail waiting to be sent."""
+    return {
+        "per_status": dict(
+            session.exec(select(Aanbieder.status, func.count()).group_by(Aanbieder.status)).all()
+        ),
+        "open_aanmeldingen": session.exec(select(func.count()).where(Aanmelding.status == "nieuw")).one(),
+        "gebruikers": session.exec(select(func.count()).select_from(Gebruiker).where(Gebruiker.actief)).one(),
+        "wachtende_mail": waiting_mail(session),
+    }
+
+
+def waiting_mail(session: Session, retried_only: bool = False) -> int:
+    """E-mail in the outbox not yet sent (only those that failed at least once, with retried_only)."""
+    query = select(func.count()).select_from(UitgaandBericht).where(UitgaandBericht.verzonden_op.is_(None))
+    if retried_only:
+        query = query.where(UitgaandBericht.pogingen > 0)
+    return session.exec(query).one()
+
+
+def _naam_kvk_or_email(model, q: str):
+    """The rows whose naam or e-mail address holds q, or whose KvK number is q (all when q is empty)."""
+    query = select(model)
+    if not q:
+        return query
+    return query.where(contains(model.naam, q) | (model.kvk == q.replace(" ", "")) | contains(model.email, q))
+
+
+def aanbieders(session: Session, q: str) -> Listing:
+    """All aanbieders (any status) by name, searched by name, KvK or e-mail address."""
+    return Listing(session, _naam_kvk_or_email(Aanbieder, q), (Aanbieder.naam, Aanbieder.id))
+
+
+def aanmeldingen(session: Session, q: str) -> Listing:
+    """Applications from new aanbieders, open ones first, then newest first."""
+    order = ((Aanmelding.status != "nieuw"), Aanmelding.id.desc())
+    return Listing(session, _naam_kvk_or_email(Aanmelding, q), order)
+
+
+def accounts_of(session: Session, aanbieder_id: int) -> list[Gebruiker]:
+    return list(session.exec(select(Gebruiker).where(Gebruiker.aanbieder_id == aanbieder_id)).all())
+
+
+def maatregelhulp_of(
+    session: Session, aanbieder_id: int, today: date
+) -> list[tuple[Maatregelhulp, Gemeente]]:
+    """The aanbieder's current maatregelhulp lines with their gemeente, by gemeente and kind."""
+    return list(
+        session.exec(
+            select(Maatregelhulp, Gemeente)
+            .join(Gemeente, Gemeente.id == Maatregelhulp.gemeente_id)
+            .where(Maatregelhulp.aanbieder_id == aanbieder_id, current(Maatregelhulp, today))
+            .order_by(Gemeente.naam, Maatregelhulp.soort)
+        ).all()
+    )
+
+
+def users(session: Session, q: str) -> Listing:
+    """Every account by role and e-mail address, searched by e-mail address or name."""
+    query = select(Gebruiker)
+    if q:
+        query = query.where(contains(Gebruiker.email, q) | contains(Gebruiker.naam, q))
+    return Listing(session, query, (Gebruiker.rol, Gebruiker.email))
+
+
+def gemeenten_per_user(session: Session) -> dict[int, list[str]]:
+    """{user id: names of the gemeenten a wijkteam user works for}."""
+    links = session.exec(
+        select(GebruikerGemeente.gebruiker_id, Gemeente.naam).join(
+            Gemeente, Gemeente.id == GebruikerGemeente.gemeente_id
+        )
+    ).all()
+    found: dict[int, list[str]] = {}
+    for user_id, naam in links:
+        found.setdefault(user_id, []).append(naam)
+    return found
+
+
+def aanbieder_names(session: Session, ids: set[int]) -> dict[int, str]:
+    """{id: naam} of these aanbieders."""
+    return dict(session.exec(select(Aanbieder.id, Aanbieder.naam).where(Aanbieder.id.in_(ids))).all())
+
+
+def aanbieder_choices(session: Session) -> list[tuple[str, str]]:
+    """(slug, naam) of every aanbieder by name, for choosing one in a form."""
+    return list(session.exec(select(Aanbieder.slug, Aanbieder.naam).order_by(Aanbieder.naam)).all())
+
+
+def recent_imports(session: Session, count: int = 10) -> list[ImportBatch]:
+    return list(session.exec(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(count)).all())
+
+
+def tarieven(session: Session) -> list[Tarief]:
+    """Every tarief: OB tarieven before dakjes, then by perceel, code and start date."""
+    order = (Tarief.soort.desc(), Tarief.perceel, Tarief.code, Tarief.geldig_vanaf)
+    return list(session.exec(select(Tarief).order_by(*order)).all())

@@ -1,0 +1,1 @@
+"""Pages for aanbieders: their profile, its history and their inbox."""

@@ -1,0 +1,1 @@
+"""Signing in and out, the second step, setting and resetting a password."""

@@ -1,0 +1,128 @@
+"""Imports of the contract register and of geboekte resultaten, with a dry run first, and their help."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from keuzehulp import clock
+from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.models import (
+    Gebruiker,
+    ImportBatch,
+)
+from keuzehulp.queries import beheer as reads
+from keuzehulp.services.audit import Actor
+from keuzehulp.services.importeren import batches
+from keuzehulp.services.importeren.plan import summarise
+from keuzehulp.web.kit.guard import page, signed_in
+from keuzehulp.web.kit.visitor import see_route
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+SAMPLE_REGISTER = PROJECT_ROOT / "seed" / "contractregister_voorbeeld.csv"
+
+
+@signed_in("beheerder")
+def importeren_start(request: Request, db: Session, user: Gebruiker, form):
+    """Upload a contract register or outcome file; the next page is the dry run."""
+    recent = reads.recent_imports(db)
+    if form is None:
+        return page(
+            request, "pages/beheer/import.html", {"errors": {}, "recent": recent, "soort": "contracten"}
+        )
+    soort = str(form.get("soort", ""))
+    upload = form.get("bestand")
+    errors = {}
+    if soort not in ("contracten", "resultaten"):
+        errors["soort"] = "Kies wat u wilt importeren."
+    content = b""
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        errors["bestand"] = "Kies een bestand."
+    else:
+        content = upload.file.read(MAX_UPLOAD + 1)
+        if len(content) > MAX_UPLOAD:
+            errors["bestand"] = "Het bestand is groter dan 5 MB."
+        elif not upload.filename.lower().endswith((".csv", ".xlsx", ".txt")):
+            errors["bestand"] = "Kies een CSV-bestand (.csv) of een Excel-bestand (.xlsx)."
+    if errors:
+        return page(
+            request, "pages/beheer/import.html", {"errors": errors, "recent": recent, "soort": soort}, 400
+        )
+    batch = batches.upload(db, soort, upload.filename, content, user.id, clock.today())
+    db.commit()
+    return see_route(request, "beheer_import_plan", batch_id=batch.id)
+
+
+@signed_in("beheerder")
+def help_import(request: Request, db: Session, user: Gebruiker, form):
+    """The import formats in Dutch: the columns of the contract register and of the outcome file."""
+    return page(request, "pages/beheer/help_import.html", {})
+
+
+@signed_in("beheerder")
+def help_voorbeeld(request: Request, db: Session, user: Gebruiker, form):
+    """The sample contract register (three fictional aanbieders) as a download."""
+    headers = {"Content-Disposition": 'attachment; filename="contractregister_voorbeeld.csv"'}
+    return Response(SAMPLE_REGISTER.read_bytes(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def _batch(db: Session, request: Request) -> ImportBatch:
+    batch = db.get(ImportBatch, int(request.path_params["batch_id"]))
+    if batch is None:
+        raise HTTPException(404, "Deze import bestaat niet.")
+    return batch
+
+
+@signed_in("beheerder")
+def import_plan(request: Request, db: Session, user: Gebruiker, form):
+    """The dry run: counts per gemeente first, then every bad row with its line number and what changes.
+
+    The summary was made once, at upload; the file is read again only to apply it."""
+    batch = _batch(db, request)
+    summary = batches.stored_summary(db, batch, clock.today())
+    db.commit()
+    return _plan_page(request, batch, summary)
+
+
+def _plan_page(request: Request, batch: ImportBatch, plan: dict, error: str = "", status: int = 200):
+    return page(
+        request, "pages/beheer/import_plan.html", {"batch": batch, "plan": plan, "error": error}, status
+    )
+
+
+@signed_in("beheerder")
+def import_toepassen(request: Request, db: Session, user: Gebruiker, form):
+    """Apply a planned import in one transaction (planned again, so it reflects the current data).
+
+    A plan that ends more than a tenth of a gemeente's running lines needs the confirmation box."""
+    batch = _batch(db, request)
+    plan = batches.plan_file(db, batch.soort, batch.bestandsnaam, batch.inhoud, clock.today())
+    if not plan.can_apply:
+        return _plan_page(request, batch, plan.summary(), status=400)
+    if plan.large_endings and form.get("bevestig_beeindigen") != "ja":
+        error = "Zet een vinkje om te bevestigen dat deze contractregels echt moeten eindigen."
+        return _plan_page(request, batch, plan.summary(), error, 400)
+    public_url = request.app.state.site.settings.public_url
+    counts = batches.apply_batch(db, batch, plan, Actor.of(user), public_url)
+    db.commit()
+    message = f"Import verwerkt: {summarise(counts)}."
+    return see_route(request, "beheer_import_plan", message, batch_id=batch.id)
+
+
+routes = [
+    Route("/beheer/import", importeren_start, methods=["GET", "POST"], name="beheer_import"),
+    Route("/beheer/import/{batch_id:id}", import_plan, name="beheer_import_plan"),
+    Route("/beheer/hulp/importeren", help_import, name="beheer_help_import"),
+    Route("/beheer/hulp/contractregister_voorbeeld.csv", help_voorbeeld, name="beheer_help_voorbeeld"),
+    Route(
+        "/beheer/import/{batch_id:id}/toepassen",
+        import_toepassen,
+        methods=["POST"],
+        name="beheer_import_toepassen",
+    ),
+]

@@ -1,0 +1,110 @@
+"""Regional tarieven per perceel x OB x niveau and per dakje, with validity dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.routing import Route
+
+from keuzehulp import clock
+from keuzehulp.domain.errors import RuleViolation
+from keuzehulp.domain.taxonomy import labels
+from keuzehulp.models import (
+    Gebruiker,
+)
+from keuzehulp.queries import beheer as reads
+from keuzehulp.services import tarieven
+from keuzehulp.services.audit import Actor
+from keuzehulp.web.kit.guard import page, signed_in
+from keuzehulp.web.kit.paging import paging, search_text
+from keuzehulp.web.kit.visitor import see_route
+
+
+def _blank_tarief() -> dict:
+    """The new-tarief form's starting values: it starts today."""
+    return {"perceel": "", "code": "", "bedrag": "", "vanaf": clock.today().isoformat(), "tot": ""}
+
+
+def _tarieven_page(
+    request: Request, db: Session, values: dict, errors: dict, status: int = 200, einde: dict | None = None
+):
+    """The tarieven page; `einde` keeps a refused end date with its message: {id, tot, fout}."""
+    rows = reads.tarieven(db)
+    q = search_text(request)
+    if q:  # by product name: 'jeugd ob1', 'dakje 2'
+        rows = [t for t in rows if q.lower() in tarieven.product_name(t.soort, t.perceel, t.code).lower()]
+    p = paging(request, len(rows))
+    context = {
+        "rows": rows[p.offset : p.offset + p.size],
+        "q": q,
+        "p": p,
+        "values": values,
+        "errors": errors,
+        "einde": einde or {},
+        "percelen": [(p, labels()["percelen"][p]["naam"]) for p in tarieven.OB_PERCELEN],
+        "codes": [("ob:" + c, f"OB{c[0]} niveau {c[1]} (per uur)") for c in tarieven.OB_CODES]
+        + [("dakje:" + d, f"Dakje {d} (per etmaal)") for d in tarieven.DAKJES],
+        "product": tarieven.product_name,
+        "euros": tarieven.euros,
+        "eenheid": tarieven.EENHEID,
+    }
+    return page(request, "pages/beheer/tarieven.html", context, status)
+
+
+@signed_in("beheerder")
+def tarieven_beheer(request: Request, db: Session, user: Gebruiker, form):
+    """Regional tarieven per perceel x OB x niveau and per dakje, with validity dates."""
+    if form is None:
+        return _tarieven_page(request, db, _blank_tarief(), {})
+    values = {name: str(form.get(name, "")).strip()[:40] for name in _blank_tarief()}
+    errors = {}
+    soort, _, code = values["code"].partition(":")
+    try:
+        cents = tarieven.parse_euros(values["bedrag"])
+    except RuleViolation as problem:
+        errors["bedrag"] = str(problem)
+    dates = {}
+    for name in ("vanaf", "tot"):
+        try:
+            dates[name] = date.fromisoformat(values[name]) if values[name] else None
+        except ValueError:
+            errors[name] = "Kies een geldige datum."
+    if not dates.get("vanaf") and "vanaf" not in errors:
+        errors["vanaf"] = "Kies de datum waarop het tarief ingaat."
+    if not errors:
+        try:
+            tarieven.add_tarief(
+                db, Actor.of(user), soort, values["perceel"], code, cents, dates["vanaf"], dates["tot"]
+            )
+        except RuleViolation as problem:
+            errors[problem.field or "code"] = str(problem)
+    if errors:
+        db.rollback()
+        return _tarieven_page(request, db, values, errors, 400)
+    db.commit()
+    return see_route(request, "beheer_tarieven", "Het tarief is opgeslagen.")
+
+
+@signed_in("beheerder")
+def tarief_einde(request: Request, db: Session, user: Gebruiker, form):
+    """Give a tarief an end date; a refused date comes back with its message."""
+    tarief_id, typed = int(request.path_params["tarief_id"]), str(form.get("tot", ""))[:40]
+    try:
+        tarieven.end_tarief(db, Actor.of(user), tarief_id, date.fromisoformat(typed))
+    except (ValueError, RuleViolation) as problem:
+        db.rollback()
+        message = str(problem) if isinstance(problem, RuleViolation) else "Kies een geldige einddatum."
+        einde = {"id": tarief_id, "tot": typed, "fout": message}
+        return _tarieven_page(request, db, _blank_tarief(), {}, 400, einde)
+    db.commit()
+    return see_route(request, "beheer_tarieven", "De einddatum is opgeslagen.")
+
+
+routes = [
+    Route("/beheer/tarieven", tarieven_beheer, methods=["GET", "POST"], name="beheer_tarieven"),
+    Route(
+        "/beheer/tarieven/{tarief_id:id}/einde", tarief_einde, methods=["POST"], name="beheer_tarief_einde"
+    ),
+]

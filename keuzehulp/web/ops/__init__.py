@@ -1,0 +1,1 @@
+"""For operators: liveness and readiness, Prometheus metrics."""

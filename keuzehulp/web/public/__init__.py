@@ -1,0 +1,2 @@
+"""Pages for inwoners (and anyone): search, profiles, comparison, the guided questions, voorkeur,
+aanmelding and open data."""

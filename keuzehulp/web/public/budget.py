@@ -1,0 +1,99 @@
+"""What wijkteams see on profiles and comparisons: the budget calculator (uurtarief x uren x weken,
+or etmaaltarief x dagen), and whether consultatie can be asked (a contract in their gemeenten).
+
+The products are the aanbieder's contract lines in the wijkteam's gemeenten, so an OB product
+carries its perceel and gets the tarief of that perceel (jeugd and Wmo differ)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from keuzehulp import clock
+from keuzehulp.domain.taxonomy import labels
+from keuzehulp.queries.profiles import Profile
+from keuzehulp.services.accounts import gemeente_ids
+from keuzehulp.services.tarieven import budget, current_tarieven, euros, product_name
+from keuzehulp.web.kit.sessions import viewer
+
+
+async def wijkteam_context(request: Request, profile: Profile) -> dict:
+    """For a signed-in wijkteam user: the budget calculator, and the consultatie button when the
+    aanbieder has a contract in one of the wijkteam's gemeenten."""
+    user = await viewer(request)
+    if user is None or user.rol != "wijkteam":
+        return {"budget": None, "wijkteam": False, "consultatie": False}
+    own = await run_in_threadpool(_gemeente_ids_of, request, user)
+    budget = await run_in_threadpool(_calculator, request, profile, own)
+    return {"budget": budget, "wijkteam": True, "consultatie": bool(own & profile.gemeente_ids)}
+
+
+async def askable_slugs(request: Request, profiles: list[Profile]) -> set[str]:
+    """The aanbieders a signed-in wijkteam user may ask for consultatie: those with a current
+    contract in one of the user's gemeenten. Empty for everyone else."""
+    user = await viewer(request)
+    if user is None or user.rol != "wijkteam":
+        return set()
+    own = await run_in_threadpool(_gemeente_ids_of, request, user)
+    return {p.aanbieder.slug for p in profiles if own & p.gemeente_ids}
+
+
+def _gemeente_ids_of(request: Request, user) -> set[int]:
+    with Session(request.app.state.site.engine) as db:
+        return set(gemeente_ids(db, user))
+
+
+def _number(text: str | None, upper: float) -> float | None:
+    try:
+        value = float((text or "").replace(",", "."))
+    except ValueError:
+        return None
+    return value if 0 < value <= upper else None
+
+
+def _calculator(request: Request, profile: Profile, own: set[int]) -> dict:
+    with Session(request.app.state.site.engine) as db:
+        tarieven = current_tarieven(db, clock.today())
+    names = labels()
+    options = {}
+    for contract, gemeente in profile.contracten:
+        if gemeente.id in own and contract.ob is not None:
+            code = f"{contract.ob}{contract.niveau}"
+            options[f"ob-{contract.perceel}-{code}"] = (
+                f"{product_name('ob', contract.perceel, code)} "
+                f"({names['ondersteuningsbehoeften'][contract.ob]['naam'].lower()}), per uur",
+                ("ob", contract.perceel, code),
+            )
+    for dakje, gemeente in profile.dakjes:
+        if gemeente.id in own:
+            options[f"dakje-{dakje.dakje}"] = (
+                f"{names['dakjes'][dakje.dakje]['naam']}, per etmaal",
+                ("dakje", None, dakje.dakje),
+            )
+    choices = [(key, text, tarieven.get(product)) for key, (text, product) in sorted(options.items())]
+    params = request.query_params
+    chosen = params.get("budget_code", "")
+    result = error = None
+    if chosen:
+        if chosen not in options:
+            error = "Kies een product uit de lijst."
+        else:
+            _, product = options[chosen]
+            soort, tarief = product[0], tarieven.get(product)
+            uren, weken, dagen = (_number(params.get(k), 10000) for k in ("uren", "weken", "dagen"))
+            if tarief is None:
+                error = "Voor dit product is nog geen tarief vastgesteld."
+            elif soort == "ob" and (uren is None or weken is None):
+                error = "Vul het aantal uren per week en het aantal weken in (getallen boven 0)."
+            elif soort == "dakje" and dagen is None:
+                error = "Vul het aantal dagen in (een getal boven 0)."
+            else:
+                result = euros(budget(tarief, soort, uren or 0, weken or 0, dagen or 0))
+    return {
+        "choices": [(key, text, euros(cents) if cents else "geen tarief") for key, text, cents in choices],
+        "chosen": chosen,
+        "params": {k: params.get(k, "") for k in ("uren", "weken", "dagen")},
+        "result": result,
+        "error": error,
+    }

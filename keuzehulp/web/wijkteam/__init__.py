@@ -1,0 +1,1 @@
+"""Pages for wijkteams: the start page, asking a consultatie, voorkeuren of inwoners."""
