@@ -11,20 +11,20 @@ from collections.abc import Iterator
 import yaml
 
 SHOWN_KEYS = {"naam", "kort", "label", "b1", "label_b1"}
-WHOLE_SECTIONS = {"functieniveaus", "diagnostiek", "werkvormen", "maatregelhulp"}  # mappings of code -> text
+WHOLE_SECTIONS = {"functieniveaus", "werkvormen"}  # mappings of code -> text, at any depth
 
 
-def seed_texts(data, section: str | None = None) -> Iterator[str]:
+def seed_texts(data, whole: bool = False) -> Iterator[str]:
     """Every text in a seed structure that is shown to inwoners."""
     if isinstance(data, dict):
         for key, value in data.items():
-            if isinstance(value, str) and (key in SHOWN_KEYS or section in WHOLE_SECTIONS):
+            if isinstance(value, str) and (key in SHOWN_KEYS or whole):
                 yield value
             elif isinstance(value, dict | list):
-                yield from seed_texts(value, key if section is None else section)
+                yield from seed_texts(value, whole or key in WHOLE_SECTIONS)
     elif isinstance(data, list):
         for item in data:
-            yield from seed_texts(item, section)
+            yield from seed_texts(item, whole)
 
 
 def extract_seed(fileobj, keywords, comment_tags, options):

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.domain.twents_model import MODEL
 from keuzehulp.models import Doelgroep, Gemeente, Kern, Regio, Specialisatie, Taal
 
 SEED_DIR = PROJECT_ROOT / "seed"
@@ -39,7 +40,7 @@ def _upsert(session: Session, model, key: str, values: dict):
 
 def load_taxonomy(session: Session, seed_dir: Path = SEED_DIR) -> None:
     """Write regio, gemeenten, kernen, specialisaties, doelgroepen and talen from seed files."""
-    regio_data = _read("regio_twente.yaml", seed_dir)
+    regio_data = _read("regio/twente/regio.yaml", seed_dir)
     regio = _upsert(session, Regio, "slug", regio_data["regio"])
     for item in regio_data["gemeenten"]:
         kernen = item["kernen"]
@@ -134,5 +135,23 @@ class Taxonomy:
 
 @cache
 def labels() -> dict:
-    """Names and descriptions (professional and B1) of the Twents-model terms."""
-    return _read("twents_model.yaml")
+    """Names and descriptions (professional and B1) of the Twents-model terms, by the section
+    names pages use: percelen, ondersteuningsbehoeften, niveaus, dakjes, modules, maatregelhulp,
+    diagnostiek, functieniveaus, werkvormen."""
+    terms = MODEL.terms
+    modules = terms["modules"]
+
+    def parts(soort: str) -> dict:
+        return modules[MODEL.group(soort).code]["onderdelen"]
+
+    return {
+        "percelen": terms["percelen"],
+        "ondersteuningsbehoeften": terms["producten"],
+        "niveaus": terms["varianten"],
+        "dakjes": parts("verblijf"),
+        "modules": modules,
+        "maatregelhulp": {code: part["naam"] for code, part in parts("maatregel").items()},
+        "diagnostiek": {code: part["naam"] for code, part in parts("diagnostiek").items()},
+        "functieniveaus": modules[MODEL.group("advies").code]["functieniveaus"],
+        "werkvormen": terms["werkvormen"],
+    }

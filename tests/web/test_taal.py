@@ -35,7 +35,7 @@ def test_elke_gemarkeerde_tekst_heeft_een_engelse_vertaling():
     method_map = [
         ("templates/**.html", "jinja2"),
         ("keuzehulp/**.py", "python"),
-        ("seed/twents_model.yaml", seed),
+        ("seed/regio/*/inkoopmodel.yaml", seed),
         ("seed/specialisaties.yaml", seed),
         ("seed/doelgroepen_talen.yaml", seed),
     ]
