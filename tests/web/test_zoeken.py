@@ -316,6 +316,15 @@ def test_filters_in_een_paneel_met_het_aantal_en_elke_keuze_weg_te_halen(demo_cl
         "/zoeken?gemeente=enschede&max_wachttijd=4",
         "/zoeken?gemeente=enschede&ob=2",
     ]
+    several = {"q": "gezin & school", "specialisatie": ["gedrag", "nah"], "sort": "naam", "pagina": "2"}
+    links = re.findall(
+        r'<a class="gekozen-filter" href="([^"]+)">', demo_client.get("/zoeken", params=several).text
+    )
+    assert [link.replace("&amp;", "&") for link in links] == [  # one value of several goes; so does the page
+        "/zoeken?specialisatie=gedrag&specialisatie=nah&sort=naam",
+        "/zoeken?q=gezin+%26+school&specialisatie=nah&sort=naam",
+        "/zoeken?q=gezin+%26+school&specialisatie=gedrag&sort=naam",
+    ]
     fragment = demo_client.get("/zoeken", params={"ob": "2"}, headers={"HX-Request": "true"}).text
     assert '<details class="filter-paneel" id="filter-paneel" open>' in fragment  # a change keeps it open
     assert 'hx-trigger="change"' in fragment  # "Toon resultaten" loads the page, panel closed

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
 from keuzehulp.i18n import gettext, ngettext
 from keuzehulp.search.engine import FacetOption
-from keuzehulp.search.filters import FILTERS, Filter
+from keuzehulp.search.filters import FILTERS, Filter, to_params
 from keuzehulp.web.kit.presenters import term_labels
 
 
@@ -87,13 +88,14 @@ def chosen_filters(search, facets: dict, base: str, taxonomy) -> list[tuple[str,
     """Every chosen filter of a search as (label, URL of the same search without it), in the form's
     order: shown above the results, each removable with a plain link. Depends only on the search and
     the language, so it belongs in the shared rendering."""
-    from keuzehulp.web.kit.templating import search_url  # templating imports this module
-
     gemeente = taxonomy.gemeente(search.gemeente) if search.gemeente else None
     readable = replace(search, gemeente=gemeente.slug) if gemeente else search  # as the form sends it
+    # The search's parameters (first page) are encoded once; a link leaves out one of them.
+    pieces = [(name, value, urlencode([(name, value)])) for name, value in to_params(readable, pagina=1)]
 
-    def without(spec: Filter, value) -> str:
-        return search_url(base, readable, pagina=1, **{spec.field: value})
+    def without(param: str, value: str | None = None) -> str:
+        kept = "&".join(p for name, v, p in pieces if name != param or (value is not None and v != value))
+        return f"{base}?{kept}" if kept else base
 
     def label(spec: Filter, value) -> str:
         options = [o for o in facets.get(spec.param, ()) if o.value == str(value)]
@@ -106,12 +108,12 @@ def chosen_filters(search, facets: dict, base: str, taxonomy) -> list[tuple[str,
             continue
         value = getattr(search, spec.field)
         if spec.param == "q":
-            chosen.append((gettext("Zoekwoorden: %(woorden)s") % {"woorden": value}, without(spec, "")))
+            chosen.append((gettext("Zoekwoorden: %(woorden)s") % {"woorden": value}, without(spec.param)))
         elif spec.param == "gemeente":
-            chosen.append((gemeente.naam if gemeente else value, without(spec, None)))
+            chosen.append((gemeente.naam if gemeente else value, without(spec.param)))
         elif spec.many:
             for one in value:
-                chosen.append((label(spec, one), without(spec, tuple(v for v in value if v != one))))
+                chosen.append((label(spec, one), without(spec.param, spec.write(one))))
         else:
-            chosen.append((label(spec, "ja" if value is True else value), without(spec, spec.default)))
+            chosen.append((label(spec, "ja" if value is True else value), without(spec.param)))
     return chosen
