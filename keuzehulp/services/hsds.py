@@ -20,14 +20,14 @@ from sqlmodel import Session, select
 
 from keuzehulp.domain.resultaten import MIN_N
 from keuzehulp.domain.taxonomy import Taxonomy, labels
-from keuzehulp.domain.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
+from keuzehulp.domain.twents_model import DAKJES, MODEL, NIVEAUS, OBS, PERCELEN
 from keuzehulp.domain.validation import published_link
 from keuzehulp.models import Aanbieder
 from keuzehulp.models.periods import public
 from keuzehulp.queries.profiles import load_profile
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://keuzehulp.nl/hsds")
-TAXONOMY_TWENTS = "twents-model"
+TAXONOMY_TWENTS = MODEL.code  # the region's inkoopmodel: one taxonomy named after it
 TAXONOMY_SPECIALISATIES = "specialisaties"
 
 
@@ -41,10 +41,9 @@ def taxonomies() -> list[dict]:
     return [
         {
             "id": hsds_id("taxonomy", TAXONOMY_TWENTS),
-            "name": "Twents model",
-            "description": "Ondersteuningsbehoeften 1-4 met niveaus A-E, percelen, dakjes "
-            "(wonen en verblijf) en modules van het Twentse inkoopmodel voor jeugdhulp en Wmo.",
-            "version": "2018",
+            "name": MODEL.naam,
+            "description": MODEL.terms["model"]["beschrijving"],
+            "version": MODEL.terms["model"]["versie"],
         },
         {
             "id": hsds_id("taxonomy", TAXONOMY_SPECIALISATIES),

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from keuzehulp import clock
+from keuzehulp.domain.inkoopmodel import REGIO_DIR, load_model
 from keuzehulp.models import Aanbieder, Vestiging
 from keuzehulp.models.periods import public
 from keuzehulp.services.hsds import export, hsds_id
@@ -89,3 +90,12 @@ def test_kleine_aantallen_worden_niet_uitgegeven(bundle):
     figures = [f for o in bundle["organizations"] for f in o["x_keuzehulp_resultaten"]]
     assert any(f["onderdrukt"] for f in figures)
     assert all(f["teller"] is None and f["noemer"] is None for f in figures if f["onderdrukt"])
+
+
+def test_de_taxonomie_heet_naar_het_inkoopmodel_van_de_regio(bundle):
+    """One taxonomy per region, named after its model file (seed/regio/twente/inkoopmodel.yaml)."""
+    model = load_model(REGIO_DIR / "twente" / "inkoopmodel.yaml")
+    taxonomy = next(t for t in bundle["taxonomies"] if t["name"] == model.naam == "Twents model")
+    assert taxonomy["description"] == model.terms["model"]["beschrijving"] and taxonomy["version"] == "2018"
+    own = [t for t in bundle["taxonomy_terms"] if t["taxonomy_id"] == taxonomy["id"]]
+    assert {t["code"] for t in own} >= {"perceel:jeugd", "OB4", "dakje:0-A"}
