@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 
 from keuzehulp import clock
 from keuzehulp.domain.errors import RuleViolation
+from keuzehulp.domain.regio import site_name
 from keuzehulp.domain.taxonomy import slugify
 from keuzehulp.domain.validation import (
     PHONE_ERROR,
@@ -55,7 +56,7 @@ def submit(session: Session, values: dict) -> Aanmelding:
     queue_mail(
         session,
         application.email,
-        "Uw aanmelding bij Keuzehulp Twente",
+        f"Uw aanmelding bij {site_name()}",
         f"Hallo {application.contactpersoon},\n\nWe hebben de aanmelding van {application.naam} ontvangen. "
         "Het regionale contractbeheer bekijkt uw aanmelding en laat u weten wat de uitkomst is.\n",
     )
@@ -109,7 +110,7 @@ def reject(session: Session, actor: Actor, application_id: int, reden: str) -> A
     queue_mail(
         session,
         application.email,
-        "Uw aanmelding bij Keuzehulp Twente",
+        f"Uw aanmelding bij {site_name()}",
         f"Hallo {application.contactpersoon},\n\n"
         f"De aanmelding van {application.naam} is afgewezen. De reden:\n\n"
         f"{application.reden}\n\nHeeft u vragen? Neem contact op met het regionale contractbeheer.\n",

@@ -16,6 +16,7 @@ from sqlmodel import Session, delete, func, select
 
 from keuzehulp import clock
 from keuzehulp.domain.errors import RuleViolation
+from keuzehulp.domain.regio import site_name
 from keuzehulp.i18n import gettext
 from keuzehulp.models import Aanbieder, EenmaligeToken, Gebruiker, GebruikerGemeente, Gemeente, Sessie
 from keuzehulp.models.accounts import ROLLEN
@@ -178,8 +179,8 @@ def invite(session: Session, user: Gebruiker, public_url: str) -> str:
     queue_mail(
         session,
         user.email,
-        "Uw account voor Keuzehulp Twente",
-        f"Hallo {user.naam or ''},\n\nEr is een account voor u gemaakt op Keuzehulp Twente "
+        f"Uw account voor {site_name()}",
+        f"Hallo {user.naam or ''},\n\nEr is een account voor u gemaakt op {site_name()} "
         f"(rol: {user.rol}).\nKies uw wachtwoord via deze link. De link werkt 7 dagen en één keer:\n\n"
         f"{link}\n\nHeeft u dit niet verwacht? Dan kunt u deze e-mail negeren.\n",
     )
@@ -199,7 +200,7 @@ def request_reset(session: Session, email: str, public_url: str) -> None:
     queue_mail(
         session,
         user.email,
-        "Nieuw wachtwoord voor Keuzehulp Twente",
+        f"Nieuw wachtwoord voor {site_name()}",
         "Hallo,\n\nU vroeg om een nieuw wachtwoord. Kies het via deze link. De link werkt 1 uur en één keer:"
         f"\n\n{link}\n\nVroeg u dit niet? Dan hoeft u niets te doen; uw wachtwoord blijft hetzelfde.\n",
     )

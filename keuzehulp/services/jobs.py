@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from keuzehulp import clock
 from keuzehulp.config import Settings
 from keuzehulp.db import session_scope
+from keuzehulp.domain.regio import site_name
 from keuzehulp.models import Aanbieder, Gebruiker, Herinnering
 from keuzehulp.services import ratelimit
 from keuzehulp.services.consultatie import remind_overdue
@@ -62,7 +63,7 @@ def queue_reminders(session: Session, today: date, public_url: str) -> int:
             queue_mail(
                 session,
                 address,
-                "Klopt uw profiel op Keuzehulp Twente nog?",
+                f"Klopt uw profiel op {site_name()} nog?",
                 f"Hallo,\n\nHet profiel van {aanbieder.naam} is meer dan 8 weken niet bevestigd. "
                 "Bezoekers zien nu 'mogelijk verouderd' bij uw wachttijd of profiel.\n\n"
                 "Log in en kijk of alles klopt. Klopt de "

@@ -16,6 +16,7 @@ from sqlmodel import Session, delete, select
 
 from keuzehulp import clock
 from keuzehulp.domain.errors import RuleViolation
+from keuzehulp.domain.regio import site_name
 from keuzehulp.domain.validation import whole_number
 from keuzehulp.models import Gebruiker, LoginPoging, Sessie
 from keuzehulp.services.accounts import digest, normalise_email, password_matches
@@ -182,7 +183,7 @@ def new_totp_secret() -> str:
 
 def totp_uri(secret: str, email: str) -> str:
     """The otpauth:// URI that authenticator apps read from a QR code."""
-    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name="Keuzehulp Twente")
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=site_name())
 
 
 def totp_step(secret: str | None, code: str, now: datetime | None = None) -> int | None:

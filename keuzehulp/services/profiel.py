@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from keuzehulp import clock
 from keuzehulp.domain.changelog import record_change
 from keuzehulp.domain.errors import RuleViolation
+from keuzehulp.domain.regio import regio_naam
 from keuzehulp.domain.taxonomy import Taxonomy
 from keuzehulp.domain.twents_model import FUNCTIENIVEAUS, WERKVORMEN
 from keuzehulp.domain.validation import (
@@ -167,7 +168,8 @@ def _check_vestigingen(rows: list[dict], taxonomy: Taxonomy, errors: dict[str, s
             errors[where + "postcode"] = str(problem)
         if row["plaats"] and taxonomy.kern(row["plaats"]) is None:
             errors[where + "plaats"] = (
-                f"Wij kennen de plaats '{row['plaats']}' niet in Twente. Kies een plaats uit de lijst."
+                f"Wij kennen de plaats '{row['plaats']}' niet in {regio_naam()}. "
+                "Kies een plaats uit de lijst."
             )
         checked.append(row)
     return checked
