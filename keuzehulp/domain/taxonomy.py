@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.domain.regio import SERVED
 from keuzehulp.domain.twents_model import MODEL
 from keuzehulp.models import Doelgroep, Gemeente, Kern, Regio, Specialisatie, Taal
 
@@ -40,7 +41,7 @@ def _upsert(session: Session, model, key: str, values: dict):
 
 def load_taxonomy(session: Session, seed_dir: Path = SEED_DIR) -> None:
     """Write regio, gemeenten, kernen, specialisaties, doelgroepen and talen from seed files."""
-    regio_data = _read("regio/twente/regio.yaml", seed_dir)
+    regio_data = _read(f"regio/{SERVED}/regio.yaml", seed_dir)
     regio = _upsert(session, Regio, "slug", regio_data["regio"])
     for item in regio_data["gemeenten"]:
         kernen = item["kernen"]
