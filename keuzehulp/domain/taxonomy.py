@@ -27,8 +27,10 @@ def _read(name: str, seed_dir: Path = SEED_DIR):
     return yaml.safe_load((seed_dir / name).read_text(encoding="utf-8"))
 
 
-def _upsert(session: Session, model, key: str, values: dict):
-    row = session.exec(select(model).where(getattr(model, key) == values[key])).first()
+def _upsert(session: Session, model, key: str | tuple[str, ...], values: dict):
+    """Insert or update the row whose key column(s) have these values."""
+    keys = (key,) if isinstance(key, str) else key
+    row = session.exec(select(model).where(*(getattr(model, k) == values[k] for k in keys))).first()
     if row is None:
         row = model(**values)
         session.add(row)
@@ -43,6 +45,7 @@ def load_taxonomy(session: Session, seed_dir: Path = SEED_DIR) -> None:
     """Write regio, gemeenten, kernen, specialisaties, doelgroepen and talen from seed files."""
     regio_data = _read(f"regio/{SERVED}/regio.yaml", seed_dir)
     regio = _upsert(session, Regio, "slug", regio_data["regio"])
+    _check_kernen(regio_data)
     for item in regio_data["gemeenten"]:
         kernen = item["kernen"]
         values = {k: v for k, v in item.items() if k != "kernen"} | {"regio_id": regio.id}
@@ -52,7 +55,7 @@ def load_taxonomy(session: Session, seed_dir: Path = SEED_DIR) -> None:
             _upsert(
                 session,
                 Kern,
-                "slug",
+                ("gemeente_id", "slug"),
                 {"slug": slug, "naam": naam, "gemeente_id": gemeente.id, "lat": lat, "lon": lon},
             )
     for item in _read("specialisaties.yaml", seed_dir):
@@ -62,6 +65,16 @@ def load_taxonomy(session: Session, seed_dir: Path = SEED_DIR) -> None:
         _upsert(session, Doelgroep, "slug", item)
     for item in lists["talen"]:
         _upsert(session, Taal, "slug", item)
+
+
+def _check_kernen(regio_data: dict) -> None:
+    """Kern names are unique within a region (the country repeats them; one region must not)."""
+    seen: set[str] = set()
+    for item in regio_data["gemeenten"]:
+        for naam, _, _ in item["kernen"]:
+            if slugify(naam) in seen:
+                raise ValueError(f"Kern {naam} staat twee keer in regio {regio_data['regio']['naam']}.")
+            seen.add(slugify(naam))
 
 
 def slugify(text: str) -> str:

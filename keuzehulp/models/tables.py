@@ -31,10 +31,13 @@ class Gemeente(SQLModel, table=True):
 
 
 class Kern(SQLModel, table=True):
-    """A woonplaats or village, mapped to its gemeente (Delden -> Hof van Twente)."""
+    """A woonplaats or village, mapped to its gemeente (Delden -> Hof van Twente). The country repeats
+    names (a Beuningen in Losser and the gemeente Beuningen), so a slug is unique per gemeente."""
+
+    __table_args__ = (UniqueConstraint("gemeente_id", "slug", name="uq_kern_gemeente_slug"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    slug: str = Field(unique=True, index=True)
+    slug: str = Field(index=True)
     naam: str
     gemeente_id: int = Field(foreign_key="gemeente.id", index=True)
     lat: float

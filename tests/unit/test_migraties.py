@@ -76,3 +76,40 @@ def test_0008_telt_verder_vanaf_het_hoogste_volgnummer_en_terug_kan_ook(database
             assert connection.execute(text("SELECT MAX(seq) FROM changelog")).scalar() == 5
     finally:
         engine.dispose()
+
+
+def test_0009_een_kern_is_uniek_per_gemeente_en_terug_kan_ook(database_factory):
+    """Two gemeenten may each have a kern of the same name (Beuningen in Losser, gemeente Beuningen);
+    one gemeente may not have it twice."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    url = database_factory.blank_url()
+    config = alembic_config(url)
+    command.upgrade(config, "0009")
+    engine = make_engine(url)
+    gemeente = (
+        "INSERT INTO gemeente (id, cbs_code, naam, slug, regio_id, lat, lon, toegang_naam, toegang_telefoon, "
+        "toegang_email, toegang_website) VALUES (:id, :code, :naam, :slug, 1, 52, 6, 'Wijkteam', '', '', '')"
+    )
+    kern = "INSERT INTO kern (slug, naam, gemeente_id, lat, lon) VALUES ('beuningen', 'Beuningen', :g, 52, 6)"
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO regio (id, slug, naam) VALUES (1, 'twente', 'Twente')"))
+            connection.execute(
+                text(gemeente), {"id": 1, "code": "GM0168", "naam": "Losser", "slug": "losser"}
+            )
+            connection.execute(
+                text(gemeente), {"id": 2, "code": "GM0209", "naam": "Beuningen", "slug": "beuningen"}
+            )
+            connection.execute(text(kern), {"g": 1})
+            connection.execute(text(kern), {"g": 2})
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(text(kern), {"g": 1})
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM kern WHERE gemeente_id = 2"))
+        command.downgrade(config, "0008")
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(text(kern), {"g": 2})  # before 0009 a slug was unique in the country
+    finally:
+        engine.dispose()

@@ -20,3 +20,23 @@ def test_de_authenticator_app_noemt_de_regio(monkeypatch):
     monkeypatch.setattr(regio, "regio_naam", lambda: "Fictief")
     uri = totp_uri("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "iemand@example.nl")
     assert "issuer=Keuzehulp Fictief" in unquote(uri)
+
+
+def test_een_kern_die_twee_keer_in_een_regio_staat_wordt_geweigerd(tmp_path):
+    import shutil
+
+    import pytest
+    from sqlmodel import Session, SQLModel, create_engine
+
+    from keuzehulp.domain.taxonomy import SEED_DIR, load_taxonomy
+
+    shutil.copytree(SEED_DIR, tmp_path / "seed")
+    path = tmp_path / "seed" / "regio" / regio.SERVED / "regio.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("[Zenderen,", "[Boekelo,"), encoding="utf-8")
+    engine = create_engine("sqlite://")
+    SQLModel.metadata.create_all(engine)
+    with (
+        Session(engine) as session,
+        pytest.raises(ValueError, match="Kern Boekelo staat twee keer in regio Twente"),
+    ):
+        load_taxonomy(session, tmp_path / "seed")
