@@ -20,8 +20,14 @@ from keuzehulp.domain.errors import RuleViolation
 
 REGIO_DIR = PROJECT_ROOT / "seed" / "regio"
 
-MESSAGES = ("perceel_onbekend", "zonder_product", "product_onbekend", "product_niet_in_perceel")
-MESSAGES += ("variant_past_niet",)
+# The messages every model file gives (and `zonder_variant` when a product has no variants).
+MESSAGES = (
+    "perceel_onbekend",
+    "zonder_product",
+    "product_onbekend",
+    "product_niet_in_perceel",
+    "variant_past_niet",
+)
 
 
 class ModelError(ValueError):
