@@ -4,9 +4,10 @@ data, is checked by the same code as the Twents model."""
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from keuzehulp.domain.errors import RuleViolation
-from keuzehulp.domain.inkoopmodel import ModelError, load_model, or_list
+from keuzehulp.domain.inkoopmodel import REGIO_DIR, ModelError, load_model, or_list
 
 # Regio Fictief does not exist: a model with products per perceel, one product without variants,
 # a module that needs a product and a rule that keeps two variants apart.
@@ -112,3 +113,53 @@ def test_een_modelbestand_dat_niet_klopt_wordt_geweigerd_met_de_reden(tmp_path, 
 def test_opsomming_in_het_nederlands():
     assert or_list([1, 2, 3, 4]) == "1, 2, 3 of 4"
     assert or_list(["jeugd"]) == "jeugd"
+
+
+def test_het_inkoopkader_van_regio_nijmegen_als_data():
+    """Regio Nijmegen (seeds/001, blok B): Wmo per gemeente, jeugdhulp regionaal, producten zonder
+    varianten; de gemeenten staan in regio.yaml."""
+    model = load_model(REGIO_DIR / "nijmegen" / "inkoopmodel.yaml")
+    assert model.terms["percelen"]["wmo"]["inkoop"] == "per-gemeente"
+    assert model.terms["percelen"]["jeugd"]["inkoop"] == "regionaal"
+    assert model.groepen == {} and model.kenmerken == {} and model.uitsluitingen == ()
+    model.check_contract("wmo", "wmo-begeleiding", None)
+    model.check_contract("wmo", "wmo-specialistische-begeleiding", None)
+    model.check_contract("jeugd", "jeugd-ggz", None)
+    model.check_contract("jeugd", "jeugd-kortdurend-verblijf", None)
+    refused = {
+        ("jeugd", "wmo-begeleiding", None): (
+            "Product wmo-begeleiding bestaat alleen voor Wmo, niet voor jeugdhulp: "
+            "Wmo en jeugdhulp zijn aparte percelen."
+        ),
+        ("wmo", "jeugd-behandeling", None): (
+            "Product jeugd-behandeling bestaat alleen voor jeugdhulp, niet voor Wmo: "
+            "Wmo en jeugdhulp zijn aparte percelen."
+        ),
+        ("wmo", "wmo-dagbesteding", "A"): (
+            "Product wmo-dagbesteding heeft geen niveau of variant: het regionaal inkoopkader kent die niet."
+        ),
+        ("dyslexie", None, None): "Onbekend perceel 'dyslexie'. Kies uit: wmo of jeugd.",
+    }
+    for (perceel, product, variant), message in refused.items():
+        with pytest.raises(RuleViolation) as said:
+            model.check_contract(perceel, product, variant)
+        assert str(said.value) == message
+    with pytest.raises(RuleViolation, match="^Product moet wmo-dagbesteding, .* of jeugd-kortdurend"):
+        model.check_contract("jeugd", "begeleiding", None)
+
+    regio = yaml.safe_load((REGIO_DIR / "nijmegen" / "regio.yaml").read_text(encoding="utf-8"))
+    assert regio["regio"] == {"slug": "nijmegen", "naam": "Regio Nijmegen"}
+    gemeenten = regio["gemeenten"]
+    assert {g["naam"] for g in gemeenten} == {
+        "Berg en Dal",
+        "Beuningen",
+        "Druten",
+        "Heumen",
+        "Nijmegen",
+        "Wijchen",
+        "Mook en Middelaar",
+    }
+    codes = [g["cbs_code"] for g in gemeenten]
+    assert len(set(codes)) == 7 and all(len(c) == 6 and c.startswith("GM") for c in codes)
+    kernen = [kern[0] for g in gemeenten for kern in g["kernen"]]
+    assert len(kernen) == len(set(kernen))
