@@ -198,6 +198,8 @@ def _model(data: dict) -> Inkoopmodel:
             code, item["soort"], tuple(parts), item.get("onbekend", ""), item.get("vraagt_product", "")
         )
         for m, part in parts.items():
+            if m in modules:
+                raise ModelError(f"module {m} staat in twee groepen")
             modules[m] = Module(
                 m,
                 code,

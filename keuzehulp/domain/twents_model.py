@@ -5,6 +5,7 @@ and checks stay until every caller reads the region's model itself (issue 18).""
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 from keuzehulp.domain.inkoopmodel import REGIO_DIR, load_model
 
@@ -44,6 +45,7 @@ def overlaps(start: date, end: date | None, other_start: date, other_end: date |
     return (end is None or other_start <= end) and (other_end is None or start <= other_end)
 
 
+@cache  # asked for every facet count of a search
 def dakjes_for(perceel: str | None) -> tuple[str, ...]:
     """The dakjes that belong to a perceel (all of them without one)."""
     return MODEL.modules_for("verblijf", perceel)

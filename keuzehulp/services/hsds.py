@@ -27,7 +27,7 @@ from keuzehulp.models.periods import public
 from keuzehulp.queries.profiles import load_profile
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://keuzehulp.nl/hsds")
-TAXONOMY_TWENTS = MODEL.code  # the region's inkoopmodel: one taxonomy named after it
+TAXONOMY_MODEL = MODEL.code  # the region's inkoopmodel: one taxonomy named after it
 TAXONOMY_SPECIALISATIES = "specialisaties"
 
 
@@ -40,7 +40,7 @@ def taxonomies() -> list[dict]:
     """The two taxonomies we publish."""
     return [
         {
-            "id": hsds_id("taxonomy", TAXONOMY_TWENTS),
+            "id": hsds_id("taxonomy", TAXONOMY_MODEL),
             "name": MODEL.naam,
             "description": MODEL.terms["model"]["beschrijving"],
             "version": MODEL.terms["model"]["versie"],
@@ -71,22 +71,22 @@ def taxonomy_terms(taxonomy: Taxonomy) -> list[dict]:
     """Every term of both taxonomies."""
     words = labels()
     terms = [
-        _term(f"perceel:{p}", words["percelen"][p]["naam"], words["percelen"][p]["b1"], TAXONOMY_TWENTS)
+        _term(f"perceel:{p}", words["percelen"][p]["naam"], words["percelen"][p]["b1"], TAXONOMY_MODEL)
         for p in PERCELEN
     ]
     for ob in OBS:
         item = words["ondersteuningsbehoeften"][ob]
-        terms.append(_term(f"OB{ob}", f"OB{ob}: {item['naam']}", item["professioneel"], TAXONOMY_TWENTS))
+        terms.append(_term(f"OB{ob}", f"OB{ob}: {item['naam']}", item["professioneel"], TAXONOMY_MODEL))
     terms += [
-        _term(f"niveau:{n}", f"Niveau {n}", words["niveaus"][n]["professioneel"], TAXONOMY_TWENTS)
+        _term(f"niveau:{n}", f"Niveau {n}", words["niveaus"][n]["professioneel"], TAXONOMY_MODEL)
         for n in NIVEAUS
     ]
     terms += [
-        _term(f"dakje:{d}", words["dakjes"][d]["naam"], words["dakjes"][d]["professioneel"], TAXONOMY_TWENTS)
+        _term(f"dakje:{d}", words["dakjes"][d]["naam"], words["dakjes"][d]["professioneel"], TAXONOMY_MODEL)
         for d in DAKJES
     ]
     terms += [
-        _term(f"module:{m}", item["naam"], item["professioneel"], TAXONOMY_TWENTS)
+        _term(f"module:{m}", item["naam"], item["professioneel"], TAXONOMY_MODEL)
         for m, item in words["modules"].items()
     ]
     terms += [
@@ -177,25 +177,25 @@ def _services(profile, organization_id: str, location_ids: list[str]) -> list[di
             ob_naam = words["ondersteuningsbehoeften"][ob]["naam"].lower()
             name = f"{words['percelen'][code]['naam']}: OB{ob} {ob_naam}"
             attributes = [
-                _attribute(service_id, "service", TAXONOMY_TWENTS, f"perceel:{code}"),
-                _attribute(service_id, "service", TAXONOMY_TWENTS, f"OB{ob}"),
+                _attribute(service_id, "service", TAXONOMY_MODEL, f"perceel:{code}"),
+                _attribute(service_id, "service", TAXONOMY_MODEL, f"OB{ob}"),
             ]
             attributes += [
-                _attribute(service_id, "service", TAXONOMY_TWENTS, f"niveau:{n}")
+                _attribute(service_id, "service", TAXONOMY_MODEL, f"niveau:{n}")
                 for n in sorted(group["niveaus"])
             ]
         elif kind == "contract":
             name = words["percelen"][code]["naam"]
-            attributes = [_attribute(service_id, "service", TAXONOMY_TWENTS, f"perceel:{code}")]
+            attributes = [_attribute(service_id, "service", TAXONOMY_MODEL, f"perceel:{code}")]
         elif kind == "dakje":
             name = f"Wonen en verblijf: {words['dakjes'][code]['naam']}"
             attributes = [
-                _attribute(service_id, "service", TAXONOMY_TWENTS, "module:wonen-en-verblijf"),
-                _attribute(service_id, "service", TAXONOMY_TWENTS, f"dakje:{code}"),
+                _attribute(service_id, "service", TAXONOMY_MODEL, "module:wonen-en-verblijf"),
+                _attribute(service_id, "service", TAXONOMY_MODEL, f"dakje:{code}"),
             ]
         else:
             name = f"Maatregelhulp: {words['maatregelhulp'][code]}"
-            attributes = [_attribute(service_id, "service", TAXONOMY_TWENTS, "module:maatregelhulp", code)]
+            attributes = [_attribute(service_id, "service", TAXONOMY_MODEL, "module:maatregelhulp", code)]
         service = {
             "id": service_id,
             "organization_id": organization_id,

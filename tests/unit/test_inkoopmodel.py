@@ -100,6 +100,10 @@ def test_regels_en_modules_van_een_ander_model(fictief):
         (("percelen: [wmo, jeugd], vraagt", "percelen: [wmo, zorg], vraagt"), "perceel zorg"),
         (('  zonder_variant: "{product} heeft geen varianten."\n', ""), "zonder_variant"),
         (("model: {code: fictief-model, naam: Fictief model}\n", ""), "onvolledig"),
+        (
+            ("regels:", "  advies: {soort: advies, onderdelen: {logeren: {}}}\nregels:"),
+            "logeren staat in twee",
+        ),
     ],
 )
 def test_een_modelbestand_dat_niet_klopt_wordt_geweigerd_met_de_reden(tmp_path, change, message):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from keuzehulp import clock
@@ -266,3 +267,17 @@ def test_statusblok_zegt_wat_verouderd_is_wat_bezoekers_zien_en_wat_te_doen(smal
     assert "meer dan 8 weken geleden" in box and "bezoekers bij uw wachttijd: ‘Mogelijk verouderd’" in box
     assert "Ja, de wachttijd klopt nog" in box and 'href="#wachttijd_weken"' in box
     assert '"mogelijk verouderd"' not in box and 'class="verouderd"' not in box
+
+
+@pytest.mark.parametrize("names", [("beschrijving", "website"), ("specialisatie", "specialisatie")])
+def test_een_bestand_in_plaats_van_tekst_wordt_niet_als_tekst_getoond(small_client, names):
+    """A file sent where the form has text or a list choice counts as nothing, never as its repr."""
+    login_as(small_client, "aanbieder")
+    fields: dict[str, list[str]] = {}
+    for key, value in _form_fields(small_client.get("/aanbieder/profiel").text):
+        if key not in names:
+            fields.setdefault(key, []).append(value)
+    files = [(name, (f"{n}.txt", b"geheim", "text/plain")) for n, name in enumerate(names)]
+    response = small_client.post("/aanbieder/profiel", data=fields, files=files, follow_redirects=False)
+    assert response.status_code in (303, 400)
+    assert "UploadFile" not in response.text + small_client.get("/aanbieder/profiel").text

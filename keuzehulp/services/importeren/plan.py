@@ -8,6 +8,19 @@ from sqlmodel import Session
 
 from keuzehulp.services.audit import Actor, record
 
+LARGE_ENDING_SHARE = 0.10  # of a gemeente's running lines: ending more asks for a confirmation
+
+
+@dataclass
+class GemeentePlan:
+    """Per gemeente in a contract plan: its running lines now, and what the file does to them."""
+
+    naam: str
+    running: int = 0
+    added: int = 0
+    changed: int = 0
+    ended: int = 0
+
 
 @dataclass
 class Plan:
@@ -51,20 +64,6 @@ class Plan:
             "large_endings": self.large_endings,
             "gemeenten": [vars(g) for g in sorted(self.gemeenten.values(), key=lambda g: g.naam)],
         }
-
-
-LARGE_ENDING_SHARE = 0.10
-
-
-@dataclass
-class GemeentePlan:
-    """Per gemeente in a contract plan: its running lines now, and what the file does to them."""
-
-    naam: str
-    running: int = 0
-    added: int = 0
-    changed: int = 0
-    ended: int = 0
 
 
 def check_columns(plan: Plan, columns: list[str], rows: list, required: tuple[str, ...]) -> bool:

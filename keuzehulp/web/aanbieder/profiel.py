@@ -13,6 +13,7 @@ from keuzehulp.models import Aanbieder, Gebruiker
 from keuzehulp.queries.profiles import load_profile
 from keuzehulp.services import profiel
 from keuzehulp.services.audit import Actor
+from keuzehulp.web.kit.forms import typed_values
 from keuzehulp.web.kit.guard import page, signed_in
 from keuzehulp.web.kit.templating import datum
 from keuzehulp.web.kit.visitor import see_other
@@ -55,19 +56,19 @@ TEXTS = ("beschrijving", "email", "telefoon", "website", "wachttijd_weken")
 def read_profile_form(form) -> dict:
     """The profile form as typed values: texts, chosen lists, and the vestiging rows that were not
     marked 'verwijderen' (rows are named vestiging-<i>-<field>; the last one is the empty new row)."""
-    typed = {name: str(form.get(name, "")) for name in TEXTS}
-    typed |= {name: form.getlist(field) for name, field in LISTS.items()}
+    typed = typed_values(form, TEXTS)
+    typed |= {name: [v for v in form.getlist(field) if isinstance(v, str)] for name, field in LISTS.items()}
     count = min(whole_number(form.get("vestigingen_aantal")) or 0, profiel.MAX_VESTIGINGEN)
     rows = []
     for i in range(count + 1):
         prefix = f"vestiging-{i}-"
         if form.get(prefix + "verwijderen"):
             continue
-        row = {name: str(form.get(prefix + name, "")) for name in (*profiel.VESTIGING_FIELDS, "id")}
-        row |= {
-            flag: bool(form.get(prefix + flag)) for flag in ("rolstoeltoegankelijk", "beschermde_woonlocatie")
-        }
-        rows.append(row)
+        names = tuple(prefix + name for name in (*profiel.VESTIGING_FIELDS, "id"))
+        flags = (prefix + "rolstoeltoegankelijk", prefix + "beschermde_woonlocatie")
+        rows.append(
+            {key.removeprefix(prefix): value for key, value in typed_values(form, names, flags).items()}
+        )
     return typed | {"vestigingen": rows}
 
 
