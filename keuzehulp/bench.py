@@ -74,7 +74,7 @@ def query_mix(taxonomy: Taxonomy, count: int, seed: int = 2026) -> list[SearchRe
         filters = SearchRequest(
             gemeente=rng.choice(codes),
             perceel="jeugd" if ob > 2 else rng.choice(["jeugd", "wmo"]),
-            ob=ob,
+            ob=str(ob),
             niveau=niveau if rng.random() < 0.8 else None,
             specialisatie=(rng.choice(specs),) if rng.random() < 0.3 else (),
             dakje=rng.choice(["1", "2"]) if rng.random() < 0.1 else None,
@@ -111,7 +111,7 @@ def traffic_mixes(taxonomy: Taxonomy, realistic: int = 120, distinct: int = 6000
             q=rng.choice(["", "", "", *TEXTS]),
             gemeente=rng.choice([None, *codes]),
             perceel=None if ob is None else ("jeugd" if ob > 2 else rng.choice(["jeugd", "wmo"])),
-            ob=ob,
+            ob=None if ob is None else str(ob),
             niveau=None if ob is None or rng.random() < 0.3 else rng.choice("ABC"),
             specialisatie=tuple(sorted(set(rng.sample(specs, rng.choice([0, 0, 1, 2]))))),
             max_wachttijd=rng.choice([None, None, 2, 4, 8, 12]),

@@ -183,6 +183,7 @@ def load_model(path: Path) -> Inkoopmodel:
 
 
 def _model(data: dict) -> Inkoopmodel:
+    data = _codes_as_text(data)
     producten = {
         str(code): tuple(str(v) for v in item["varianten"]) for code, item in data["producten"].items()
     }
@@ -242,6 +243,23 @@ def _model(data: dict) -> Inkoopmodel:
         berichten=berichten,
         terms=data,
     )
+
+
+def _codes_as_text(data: dict) -> dict:
+    """The file with every code as text (YAML reads product 1 as a number); a code may not hold
+    ':', which separates the parts of a search token."""
+    data = dict(data)
+    for section in ("producten", "varianten"):
+        data[section] = {str(code): item for code, item in data[section].items()}
+    data["modules"] = {
+        code: dict(group, onderdelen={str(m): part for m, part in (group.get("onderdelen") or {}).items()})
+        for code, group in data["modules"].items()
+    }
+    codes = [*data["percelen"], *data["producten"], *data["varianten"]]
+    codes += [m for group in data["modules"].values() for m in group["onderdelen"]]
+    if bad := [code for code in codes if ":" in code or not code.strip()]:
+        raise ModelError(f"een code mag niet leeg zijn of ':' bevatten: {bad[0]!r}")
+    return data
 
 
 def _check_references(percelen, producten, varianten, modules, kenmerken, uitsluitingen, groepen) -> None:

@@ -152,11 +152,11 @@ class Figure:
 
 def main_scope(
     session: Session, aanbieder_id: int, today: date, perceel: str | None = None
-) -> tuple[str, int] | None:
+) -> tuple[str, str] | None:
     """The (perceel, ondersteuningsbehoefte) most of the aanbieder's current contract lines are
     for, within one perceel when given."""
-    query = select(Contract.perceel, Contract.ob).where(
-        Contract.aanbieder_id == aanbieder_id, Contract.ob.is_not(None), current(Contract, today)
+    query = select(Contract.perceel, Contract.product).where(
+        Contract.aanbieder_id == aanbieder_id, Contract.product.is_not(None), current(Contract, today)
     )
     if perceel is not None:
         query = query.where(Contract.perceel == perceel)
@@ -164,12 +164,12 @@ def main_scope(
     return min(scopes, key=lambda scope: (-scopes[scope], scope[1], scope[0])) if scopes else None
 
 
-def benchmarks(session: Session, perceel: str, ob: int, today: date) -> dict[tuple[str, str], float]:
+def benchmarks(session: Session, perceel: str, ob: str, today: date) -> dict[tuple[str, str], float]:
     """Median rate per (periode, indicator) over aanbieders with a contract for this perceel and OB,
     counting n >= MIN_N only."""
     with_ob = (
         select(Contract.aanbieder_id)
-        .where(Contract.perceel == perceel, Contract.ob == ob, current(Contract, today))
+        .where(Contract.perceel == perceel, Contract.product == ob, current(Contract, today))
         .distinct()
     )
     rates: dict[tuple[str, str], list[float]] = defaultdict(list)

@@ -12,10 +12,10 @@ from keuzehulp.domain.inkoopmodel import REGIO_DIR, load_model
 MODEL = load_model(REGIO_DIR / "twente" / "inkoopmodel.yaml")
 
 PERCELEN = tuple(MODEL.percelen)
-OBS = tuple(int(product) for product in MODEL.producten)
+OBS = tuple(MODEL.producten)  # product codes as text: '1' is OB1
 NIVEAUS = MODEL.varianten
-NIVEAUS_PER_OB = {int(product): varianten for product, varianten in MODEL.producten.items()}
-OBS_PER_PERCEEL = {code: tuple(int(p) for p in perceel.producten) for code, perceel in MODEL.percelen.items()}
+NIVEAUS_PER_OB = MODEL.producten
+OBS_PER_PERCEEL = {code: perceel.producten for code, perceel in MODEL.percelen.items()}
 PERCEEL_OBS = tuple((perceel, ob) for perceel, obs in OBS_PER_PERCEEL.items() for ob in obs)
 OB_SCOPES = tuple((perceel, ob, niveau) for perceel, ob in PERCEEL_OBS for niveau in NIVEAUS_PER_OB[ob])
 DAKJES = MODEL.group("verblijf").modules
@@ -29,12 +29,12 @@ STATUSES = ("actief", "opgeschort", "beeindigd")
 STATUS_NAMEN = {"actief": "actief", "opgeschort": "opgeschort", "beeindigd": "beëindigd"}  # for people
 
 
-def check_contract(perceel: str, ob: int | None, niveau: str | None) -> None:
+def check_contract(perceel: str, ob: str | None, niveau: str | None) -> None:
     """Raise RuleViolation when one contract line breaks the model's rules."""
-    MODEL.check_contract(perceel, None if ob is None else str(ob), niveau)
+    MODEL.check_contract(perceel, ob, niveau)
 
 
-def check_contract_set(lines: list[tuple[str, int | None, str | None]]) -> None:
+def check_contract_set(lines: list[tuple[str, str | None, str | None]]) -> None:
     """Rules across all of one aanbieder's contract lines (an aanbieder with niveau E delivers no
     A, B or C at all)."""
     MODEL.check_contract_set({niveau for _, _, niveau in lines})

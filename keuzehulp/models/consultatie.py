@@ -21,8 +21,8 @@ class Consultatie(SQLModel, table=True):
     aangevraagd_door: int = Field(foreign_key="gebruiker.id")
     vraag: str
     leeftijdsgroep: str
-    ob: int | None = None
-    niveau: str | None = Field(default=None, max_length=1)
+    product: str | None = None  # the considered help, in the region model's codes
+    variant: str | None = None
     geprobeerd: str = ""
     functieniveau: str
     urgentie: str = "normaal"

@@ -120,17 +120,18 @@ class Vestiging(SQLModel, table=True):
 
 
 class Contract(SQLModel, table=True):
-    """One line of the contract register: aanbieder x gemeente x perceel x OB x niveau."""
+    """One line of the contract register: aanbieder x gemeente x perceel x product x variant, in the
+    codes of the gemeente's region model (Twente: product '2' is OB2, variant 'B' niveau B)."""
 
     __table_args__ = (
-        UniqueConstraint("aanbieder_id", "gemeente_id", "perceel", "ob", "niveau", "geldig_vanaf"),
+        UniqueConstraint("aanbieder_id", "gemeente_id", "perceel", "product", "variant", "geldig_vanaf"),
     )
     id: int | None = Field(default=None, primary_key=True)
     aanbieder_id: int = Field(foreign_key="aanbieder.id", index=True)
     gemeente_id: int = Field(foreign_key="gemeente.id", index=True)
     perceel: str
-    ob: int | None = None
-    niveau: str | None = Field(default=None, max_length=1)
+    product: str | None = None
+    variant: str | None = None
     geldig_vanaf: date
     geldig_tot: date | None = None
 

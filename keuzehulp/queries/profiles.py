@@ -95,7 +95,7 @@ def load_profile(session: Session, slug: str, today: date) -> Profile | None:
             select(Contract, Gemeente)
             .join(Gemeente, Gemeente.id == Contract.gemeente_id)
             .where(Contract.aanbieder_id == aid, current(Contract, today))
-            .order_by(Gemeente.naam, Contract.perceel, Contract.ob, Contract.niveau)
+            .order_by(Gemeente.naam, Contract.perceel, Contract.product, Contract.variant)
         )
     )
     dakjes = list(
@@ -163,9 +163,9 @@ def _scope_groups(contracten, dakjes) -> list[ScopeGroup]:
     gemeenten: dict[int, Gemeente] = {}
     for contract, gemeente in contracten:
         gemeenten[gemeente.id] = gemeente
-        niveaus = per_gemeente[gemeente.id]["percelen"][contract.perceel].setdefault(contract.ob, [])
-        if contract.niveau:
-            niveaus.append(contract.niveau)
+        niveaus = per_gemeente[gemeente.id]["percelen"][contract.perceel].setdefault(contract.product, [])
+        if contract.variant:
+            niveaus.append(contract.variant)
     for dakje, gemeente in dakjes:
         gemeenten[gemeente.id] = gemeente
         per_gemeente[gemeente.id]["dakjes"].append(dakje.dakje)

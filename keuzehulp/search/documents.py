@@ -63,7 +63,11 @@ def iter_documents(session: Session, today: date, ids: Iterable[int] | None = No
         contracts = _grouped(
             session,
             select(
-                Contract.aanbieder_id, Contract.gemeente_id, Contract.perceel, Contract.ob, Contract.niveau
+                Contract.aanbieder_id,
+                Contract.gemeente_id,
+                Contract.perceel,
+                Contract.product,
+                Contract.variant,
             ).where(Contract.aanbieder_id.in_(batch), current(Contract, today)),
         )
         dakjes = _grouped(
@@ -116,7 +120,8 @@ def iter_documents(session: Session, today: date, ids: Iterable[int] | None = No
                 Source(
                     aanbieder,
                     contracts=[
-                        (gemeenten[c.gemeente_id].cbs_code, c.perceel, c.ob, c.niveau) for c in contracts[aid]
+                        (gemeenten[c.gemeente_id].cbs_code, c.perceel, c.product, c.variant)
+                        for c in contracts[aid]
                     ],
                     dakjes=[(gemeenten[d.gemeente_id].cbs_code, d.dakje) for d in dakjes[aid]],
                     vestigingen=vestigingen[aid],

@@ -475,7 +475,7 @@ class SearchEngine:
             return FacetOption(value, label, count(base, mask), selected)
 
         facets["perceel"] = [scope_option(p, p, p == r.perceel, perceel=p) for p in PERCELEN]
-        facets["ob"] = [scope_option(str(ob), f"OB{ob}", ob == r.ob, ob=ob) for ob in OBS]
+        facets["ob"] = [scope_option(ob, f"OB{ob}", ob == r.ob, ob=ob) for ob in OBS]
         facets["niveau"] = [scope_option(n, n, n == r.niveau, niveau=n) for n in NIVEAUS]
         base = self._and(groups, skip=("dakje",))
         facets["dakje"] = [

@@ -117,12 +117,12 @@ def _read_perceel(raw: str, taxonomy: Taxonomy) -> str:
     return raw.lower()
 
 
-def _read_ob(raw: str, taxonomy: Taxonomy) -> int:
+def _read_ob(raw: str, taxonomy: Taxonomy) -> str:
     number = whole_number(raw.upper().removeprefix("OB"))
-    if number not in OBS:
+    if str(number) not in OBS:
         message = gettext("Ondersteuningsbehoefte '%(waarde)s' bestaat niet. Kies 1, 2, 3 of 4.")
         raise Invalid(message % {"waarde": raw})
-    return number
+    return str(number)
 
 
 def _read_niveau(raw: str, taxonomy: Taxonomy) -> str:
@@ -191,8 +191,8 @@ FILTERS: tuple[Filter, ...] = (
         "ob",
         "scope",
         _read_ob,
-        ("Ondersteuningsbehoefte 1-4.", {"type": "integer", "minimum": 1, "maximum": 4}),
-        type=int | None,
+        ("Ondersteuningsbehoefte 1-4.", {"enum": list(OBS)}),
+        type=str | None,
         legend=N_("Soort hulp (ondersteuningsbehoefte)"),
         all_label=N_("Alle soorten"),
         labels="ob",
@@ -386,7 +386,7 @@ def _letter_code(q: str) -> dict:
         return {}
     ob_text = match.group(1) or match.group(3)
     niveau = (match.group(2) or match.group(4) or match.group(5) or "").upper()
-    ob = int(ob_text) if ob_text else None
+    ob = ob_text or None
     if ob is not None and niveau and niveau not in NIVEAUS_PER_OB[ob]:
         niveau = ""  # 'OB3D' does not exist: keep the OB only
     found = {"q": " ".join((q[: match.start()] + " " + q[match.end() :]).split())}

@@ -14,7 +14,7 @@ from itertools import product
 ANY = "*"
 
 
-def scope_token(gemeente: str | None, perceel: str | None, ob: int | None, niveau: str | None) -> str:
+def scope_token(gemeente: str | None, perceel: str | None, ob: str | None, niveau: str | None) -> str:
     """The token of a contract line, or the pattern of a filter combination (None: any)."""
     return ":".join(
         [

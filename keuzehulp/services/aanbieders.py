@@ -55,8 +55,8 @@ from keuzehulp.services.audit import Actor, record
 class ContractLine:
     gemeente: str  # CBS code
     perceel: str
-    ob: int | None
-    niveau: str | None
+    product: str | None  # in the region model's codes
+    variant: str | None
     geldig_vanaf: date
     geldig_tot: date | None = None
 
@@ -142,16 +142,16 @@ def validate(data: AanbiederData) -> None:
         raise RuleViolation("De wachttijd moet tussen 0 en 104 weken liggen.")
     per_gemeente: dict[str, list] = defaultdict(list)
     for line in data.contracten:
-        check_contract(line.perceel, line.ob, line.niveau)
+        check_contract(line.perceel, line.product, line.variant)
         if line.geldig_tot is not None and line.geldig_tot < line.geldig_vanaf:
             raise RuleViolation("Een contract kan niet eindigen voordat het begint.")
         per_gemeente[line.gemeente].append(line)
-    check_contract_set([(line.perceel, line.ob, line.niveau) for line in data.contracten])
+    check_contract_set([(line.perceel, line.product, line.variant) for line in data.contracten])
     for dakje in data.dakjes:
         ob_percelen = {
             line.perceel
             for line in per_gemeente.get(dakje.gemeente, [])
-            if line.ob is not None
+            if line.product is not None
             and overlaps(line.geldig_vanaf, line.geldig_tot, dakje.geldig_vanaf, dakje.geldig_tot)
         }
         check_dakje(dakje.dakje, ob_percelen)
@@ -244,8 +244,8 @@ def create_aanbieders(session: Session, items: list[AanbiederData]) -> list[int]
                 "aanbieder_id": aid,
                 "gemeente_id": ids.get("gemeente", c.gemeente),
                 "perceel": c.perceel,
-                "ob": c.ob,
-                "niveau": c.niveau,
+                "product": c.product,
+                "variant": c.variant,
                 "geldig_vanaf": c.geldig_vanaf,
                 "geldig_tot": c.geldig_tot,
             }

@@ -206,7 +206,7 @@ def scope_per_gemeente(session: Session, aanbieder_id: int, today: date) -> dict
     Pleegzorg and gezinshuis (dakje 0-A, 0-B) and maatregelhulp are jeugdhulp."""
     codes: dict[int, set[str]] = defaultdict(set)
     percelen: dict[int, set[str]] = defaultdict(set)
-    lines = select(Contract.gemeente_id, Contract.perceel, Contract.ob, Contract.niveau).where(
+    lines = select(Contract.gemeente_id, Contract.perceel, Contract.product, Contract.variant).where(
         Contract.aanbieder_id == aanbieder_id, current(Contract, today)
     )
     for gemeente_id, perceel, ob, niveau in session.exec(lines):
@@ -258,8 +258,8 @@ def create(
         aangevraagd_door=user.id,
         vraag=values["vraag"],
         leeftijdsgroep=values["leeftijdsgroep"],
-        ob=int(obniveau[0]) if obniveau else None,
-        niveau=obniveau[1] if obniveau else None,
+        product=obniveau[0] if obniveau else None,
+        variant=obniveau[1] if obniveau else None,
         geprobeerd=values["geprobeerd"],
         functieniveau=values["functieniveau"],
         urgentie=values["urgentie"],

@@ -180,18 +180,18 @@ class DemoGenerator:
             lines.append(("dyslexie", None, None))
         elif kind == "behandeling":
             if rng.random() < 0.15:
-                lines.append(("jeugd", 4, "E"))
+                lines.append(("jeugd", "4", "E"))
             else:
-                lines += [("jeugd", 4, n) for n in self._some(("A", "B", "C"))]
+                lines += [("jeugd", "4", n) for n in self._some(("A", "B", "C"))]
                 if rng.random() < 0.5:
-                    lines += [("jeugd", 3, n) for n in self._some(("A", "B", "C"))]
+                    lines += [("jeugd", "3", n) for n in self._some(("A", "B", "C"))]
         elif kind in ("jeugd", "gi", "verblijf"):
-            for ob in self._some((1, 2, 3)):
+            for ob in self._some(("1", "2", "3")):
                 lines += [("jeugd", ob, n) for n in self._some(NIVEAUS_PER_OB[ob])]
             if kind == "verblijf" and rng.random() < 0.4:
-                lines += [("wmo", 2, n) for n in self._some(("A", "B", "C"))]
+                lines += [("wmo", "2", n) for n in self._some(("A", "B", "C"))]
         if kind == "wmo" or (kind == "jeugd" and rng.random() < 0.25):
-            for ob in self._some((1, 2)):
+            for ob in self._some(("1", "2")):
                 lines += [("wmo", ob, n) for n in self._some(NIVEAUS_PER_OB[ob])]
         contracten = []
         for gemeente in werkgebied:

@@ -58,7 +58,7 @@ def demo_aanbieder(session: Session, today: date) -> Aanbieder | None:
         .where(
             Aanbieder.status == "actief",
             Gemeente.cbs_code == "GM0153",
-            Contract.ob.is_not(None),
+            Contract.product.is_not(None),
             current(Contract, today),
         )
         .order_by(Aanbieder.id)

@@ -46,16 +46,16 @@ VOOR_WIE = {
 }
 
 
-def _hulpvraag(ob: int, hint: str) -> Choice:
+def _hulpvraag(ob: str, hint: str) -> Choice:
     """A kind of help in everyday words: the short name of its OB (seed/twents_model.yaml)."""
-    return Choice(str(ob), labels()["ondersteuningsbehoeften"][ob]["kort"], hint)
+    return Choice(ob, labels()["ondersteuningsbehoeften"][ob]["kort"], hint)
 
 
 HULPVRAGEN = {
-    "dagelijks": _hulpvraag(1, N_("Bijvoorbeeld boodschappen doen of het huishouden.")),
-    "overzicht": _hulpvraag(2, N_("Bijvoorbeeld geld, post of afspraken.")),
-    "leren": _hulpvraag(3, N_("Bijvoorbeeld omgaan met boosheid. Alleen voor jeugd.")),
-    "behandeling": _hulpvraag(4, N_("Door een psycholoog of psychiater. Alleen voor jeugd.")),
+    "dagelijks": _hulpvraag("1", N_("Bijvoorbeeld boodschappen doen of het huishouden.")),
+    "overzicht": _hulpvraag("2", N_("Bijvoorbeeld geld, post of afspraken.")),
+    "leren": _hulpvraag("3", N_("Bijvoorbeeld omgaan met boosheid. Alleen voor jeugd.")),
+    "behandeling": _hulpvraag("4", N_("Door een psycholoog of psychiater. Alleen voor jeugd.")),
 }
 WENSEN = {
     "dichtbij": Choice(
@@ -95,7 +95,7 @@ VERBLIJF = {
 PERCEEL_VOOR = {"kind": "jeugd", "volwassene": "wmo", "oudere": "wmo"}  # jongvolwassenen: either
 
 
-def obs_for(voor_wie: str) -> tuple[int, ...]:
+def obs_for(voor_wie: str) -> tuple[str, ...]:
     """The ondersteuningsbehoeften that exist for who the help is for: OB3 and OB4 are jeugd only."""
     perceel = PERCEEL_VOOR.get(voor_wie)
     return OBS if perceel is None else OBS_PER_PERCEEL[perceel]
@@ -109,7 +109,7 @@ def niveaus_for(voor_wie: str) -> tuple[str, ...]:
 
 def hulp_choices(voor_wie: str) -> dict[str, Choice]:
     """The answers to 'wat voor hulp?' that fit who the help is for."""
-    return {key: choice for key, choice in HULPVRAGEN.items() if int(choice.value) in obs_for(voor_wie)}
+    return {key: choice for key, choice in HULPVRAGEN.items() if choice.value in obs_for(voor_wie)}
 
 
 def verblijf_choices(voor_wie: str) -> dict[str, Choice]:
@@ -244,14 +244,12 @@ def parse_antwoorden(params, taxonomy: Taxonomy) -> tuple[Antwoorden, dict[str, 
         if ob not in ("1", "2", "3", "4") and ob != ONBEKEND:
             errors["ob"] = gettext("Kies de soort hulp zoals die in de brief staat.")
             ob = ""
-        elif ob != ONBEKEND and int(ob) not in obs_for(voor_wie):
+        elif ob != ONBEKEND and ob not in obs_for(voor_wie):
             errors["ob"] = gettext(
                 "OB%(ob)s is alleen hulp voor kinderen en jongeren (jeugdhulp). Kijk nog eens in de brief."
             ) % {"ob": ob}
             ob = ""
-        elif (
-            niveau and ob != ONBEKEND and niveau != ONBEKEND.upper() and niveau not in NIVEAUS_PER_OB[int(ob)]
-        ):
+        elif niveau and ob != ONBEKEND and niveau != ONBEKEND.upper() and niveau not in NIVEAUS_PER_OB[ob]:
             errors["niveau"] = gettext(
                 "Niveau %(niveau)s hoort niet bij OB%(ob)s. Kijk nog eens in de brief."
             ) % {
@@ -307,11 +305,11 @@ def to_search(antwoorden: Antwoorden, taxonomy: Taxonomy) -> Uitkomst:
         values["doelgroep"] = "jongvolwassenen"
     if antwoorden.besluit == "ja":
         if antwoorden.ob not in ("", ONBEKEND):
-            values["ob"] = int(antwoorden.ob)
+            values["ob"] = antwoorden.ob
         if antwoorden.niveau not in ("", ONBEKEND):
             values["niveau"] = antwoorden.niveau
     elif antwoorden.besluit in ("nee", ONBEKEND) and antwoorden.hulp in HULPVRAGEN:
-        values["ob"] = int(HULPVRAGEN[antwoorden.hulp].value)
+        values["ob"] = HULPVRAGEN[antwoorden.hulp].value
     dakje = VERBLIJF.get(antwoorden.verblijf, Choice("", "")).value
     if dakje in DAKJES:
         values["dakje"] = dakje

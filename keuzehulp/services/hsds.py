@@ -161,11 +161,11 @@ def _services(profile, organization_id: str, location_ids: list[str]) -> list[di
     words = labels()
     groups: dict[tuple, dict] = defaultdict(lambda: {"gemeenten": set(), "niveaus": set(), "regels": []})
     for contract, gemeente in profile.contracten:
-        key = ("contract", contract.perceel, contract.ob)
+        key = ("contract", contract.perceel, contract.product)
         groups[key]["gemeenten"].add((gemeente.cbs_code, gemeente.naam))
-        if contract.niveau:
-            groups[key]["niveaus"].add(contract.niveau)
-            groups[key]["regels"].append({"gemeente": gemeente.cbs_code, "niveau": contract.niveau})
+        if contract.variant:
+            groups[key]["niveaus"].add(contract.variant)
+            groups[key]["regels"].append({"gemeente": gemeente.cbs_code, "niveau": contract.variant})
     for dakje, gemeente in profile.dakjes:
         groups[("dakje", dakje.dakje, None)]["gemeenten"].add((gemeente.cbs_code, gemeente.naam))
     for maatregel, gemeente in profile.maatregelhulp:

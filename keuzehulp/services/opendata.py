@@ -36,7 +36,7 @@ def directory_rows(session: Session, today: date) -> list[list]:
         .join(Contract, Contract.aanbieder_id == Aanbieder.id)
         .join(Gemeente, Gemeente.id == Contract.gemeente_id)
         .where(Aanbieder.status == "actief", current(Contract, today))
-        .order_by(Aanbieder.slug, Gemeente.cbs_code, Contract.perceel, Contract.ob, Contract.niveau)
+        .order_by(Aanbieder.slug, Gemeente.cbs_code, Contract.perceel, Contract.product, Contract.variant)
     )
     return [
         [
@@ -46,8 +46,8 @@ def directory_rows(session: Session, today: date) -> list[list]:
             g.cbs_code,
             g.naam,
             c.perceel,
-            c.ob if c.ob is not None else "",
-            c.niveau or "",
+            c.product or "",
+            c.variant or "",
             c.geldig_vanaf.isoformat(),
             c.geldig_tot.isoformat() if c.geldig_tot else "",
             a.wachttijd_weken if a.wachttijd_weken is not None else "",

@@ -68,7 +68,7 @@ def check_product(soort: str, perceel: str | None, code: str) -> None:
     if perceel not in OB_PERCELEN:
         raise RuleViolation("Kies bij een OB het perceel: jeugd of Wmo.", field="perceel")
     try:
-        check_contract(perceel, int(code[0]), code[1])
+        check_contract(perceel, code[0], code[1])
     except RuleViolation as problem:  # OB3 or OB4 for Wmo
         others = " of ".join(f"OB{ob}" for ob in OBS_PER_PERCEEL[perceel])
         raise RuleViolation(f"{problem} Kies jeugd, of kies {others}.", field="perceel") from None

@@ -114,9 +114,9 @@ def _figure(weeks: list[int], of: int | None = None) -> WaitFigure:
 def _contracted(session: Session, today: date) -> dict[tuple[int, str, int], set[int]]:
     """(gemeente id, perceel, OB) -> ids of active aanbieders with a current contract line."""
     query = (
-        select(Contract.gemeente_id, Contract.perceel, Contract.ob, Contract.aanbieder_id)
+        select(Contract.gemeente_id, Contract.perceel, Contract.product, Contract.aanbieder_id)
         .join(Aanbieder, Aanbieder.id == Contract.aanbieder_id)
-        .where(Aanbieder.status == "actief", Contract.ob.is_not(None), current(Contract, today))
+        .where(Aanbieder.status == "actief", Contract.product.is_not(None), current(Contract, today))
     )
     groups: dict[tuple[int, str, int], set[int]] = {}
     for gemeente_id, perceel, ob, aanbieder_id in session.exec(query):
@@ -177,7 +177,7 @@ def months_back(today: date, count: int) -> list[date]:
 
 
 def trend(
-    session: Session, gemeente: Gemeente, perceel: str, ob: int, today: date
+    session: Session, gemeente: Gemeente, perceel: str, ob: str, today: date
 ) -> list[tuple[date, WaitFigure]]:
     """Per month: median and p90 of the wachttijden confirmed that month by aanbieders contracted
     now for this perceel and OB."""

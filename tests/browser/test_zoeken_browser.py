@@ -39,13 +39,13 @@ def test_filteren_werkt_zonder_herladen_de_url_volgt_en_terug_herstelt(
 
     page.locator("#ob-2").check()
     page.wait_for_url(re.compile(r"ob=2"))
-    with_ob = expected_count(demo_world, gemeente="GM0153", ob=2)
+    with_ob = expected_count(demo_world, gemeente="GM0153", ob="2")
     expect(page.locator("#zoek-status")).to_have_text(status_text(with_ob))
     settled(page)
 
     page.locator("#niveau-B").check()
     page.wait_for_url(re.compile(r"niveau=B"))
-    final = expected_count(demo_world, gemeente="GM0153", ob=2, niveau="B")
+    final = expected_count(demo_world, gemeente="GM0153", ob="2", niveau="B")
     expect(page.locator("#zoek-status")).to_have_text(status_text(final))
     expect(page.locator("#resultaten-kop")).to_contain_text(str(final))
     assert page.evaluate("window.nogSteedsDezelfdePagina") is True  # no full page load
@@ -65,7 +65,7 @@ def test_zelfde_zoekactie_zonder_javascript(page_without_js, live_server, demo_w
     page.locator("#ob-1").check()
     page.get_by_role("button", name="Toon resultaten").click()
     page.wait_for_url(re.compile(r"gemeente=hof-van-twente.*ob=1|ob=1.*gemeente=hof-van-twente"))
-    count = expected_count(demo_world, gemeente="GM1735", ob=1)
+    count = expected_count(demo_world, gemeente="GM1735", ob="1")
     expect(page.locator("#resultaten-kop")).to_contain_text(f"{count} aanbieder")
     first = page.locator(".result h3 a").first
     name = first.inner_text()
@@ -136,7 +136,7 @@ def test_naar_het_engels_en_terug_met_dezelfde_filters(page, live_server, demo_w
     page.locator("#ob-2").check()  # htmx updates the results and the address
     page.wait_for_url(re.compile(r"ob=2"))
     settled(page)
-    count = expected_count(demo_world, gemeente="GM0153", ob=2)
+    count = expected_count(demo_world, gemeente="GM0153", ob="2")
     page.get_by_role("link", name="English").click()
     page.wait_for_url(re.compile(r"lang=en"))
     assert "gemeente=enschede" in page.url and "ob=2" in page.url
@@ -157,7 +157,7 @@ def test_naar_het_engels_en_terug_met_dezelfde_filters(page, live_server, demo_w
     assert all(part in page.url for part in ("gemeente=enschede", "ob=2", "niveau=B"))
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     expect(page.locator("#zoek-status")).to_have_text(
-        status_text(expected_count(demo_world, gemeente="GM0153", ob=2, niveau="B"))
+        status_text(expected_count(demo_world, gemeente="GM0153", ob="2", niveau="B"))
     )
     expect(page.locator("#niveau-B")).to_be_checked()
 

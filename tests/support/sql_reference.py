@@ -48,9 +48,9 @@ def _contract(r: SearchRequest, today: date) -> list:
     if r.perceel:
         clauses.append(Contract.perceel == r.perceel)
     if r.ob:
-        clauses.append(Contract.ob == r.ob)
+        clauses.append(Contract.product == r.ob)
     if r.niveau:
-        clauses.append(Contract.niveau == r.niveau)
+        clauses.append(Contract.variant == r.niveau)
     return [exists().where(*clauses)]
 
 

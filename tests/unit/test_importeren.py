@@ -77,7 +77,7 @@ def test_regels_die_niet_meer_in_het_register_staan_worden_beeindigd(empty_world
     assert len(plan.changed) == 1 and "einddatum geen wordt 31-12-2026" in plan.changed[0]
     _apply(empty_world, changed)
     with Session(empty_world.engine) as db:
-        ended = db.exec(select(Contract).where(Contract.ob == 3)).one()
+        ended = db.exec(select(Contract).where(Contract.product == "3")).one()
         assert ended.geldig_tot == TODAY - timedelta(days=1)
     assert not _plan(empty_world, changed).can_apply  # applying the same file again changes nothing
 

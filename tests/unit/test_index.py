@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from keuzehulp import clock
 from keuzehulp.db import session_scope
+from keuzehulp.domain.twents_model import OBS
 from keuzehulp.models import Aanbieder, ChangeLog, Contract
 from keuzehulp.search.filters import SearchRequest
 from keuzehulp.search.index import SearchIndex
@@ -137,7 +138,7 @@ def test_afgelopen_contract_verdwijnt_op_de_volgende_dag(small_world):
     day = {"value": today}
     index = SearchIndex(small_world.index_dir, small_world.engine, today=lambda: day["value"])
     index.rebuild()
-    scoped = [SearchRequest(ob=ob, per_page=100_000) for ob in (1, 2, 3, 4)] + [
+    scoped = [SearchRequest(ob=ob, per_page=100_000) for ob in OBS] + [
         SearchRequest(perceel="dyslexie", per_page=100_000)
     ]
     assert any(slug in slugs(small_world, index, r) for r in scoped)
@@ -201,7 +202,7 @@ def test_een_parallelle_opbouw_geeft_dezelfde_index_als_een_serieele(small_world
         EVERYTHING,
         SearchRequest(q="autisme", per_page=100_000),
         SearchRequest(q="angst gezin", sort="relevantie", per_page=100_000),
-        SearchRequest(perceel="jeugd", ob=2, specialisatie=("opvoeding",), per_page=100_000),
+        SearchRequest(perceel="jeugd", ob="2", specialisatie=("opvoeding",), per_page=100_000),
     ]
     for request in requests:
         serial = small_world.search.search(small_world.index.snapshot(), request, seed=1)

@@ -113,3 +113,62 @@ def test_0009_een_kern_is_uniek_per_gemeente_en_terug_kan_ook(database_factory):
             connection.execute(text(kern), {"g": 2})  # before 0009 a slug was unique in the country
     finally:
         engine.dispose()
+
+
+def test_0011_een_contract_noemt_de_codes_van_het_inkoopmodel_en_terug_kan_ook(database_factory):
+    """OB 2 niveau B becomes product '2' variant 'B' (Twente's data unchanged), dyslexie keeps
+    neither; going back gives the numbers again."""
+    url = database_factory.blank_url()
+    config = alembic_config(url)
+    command.upgrade(config, "0009")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO regio (id, slug, naam) VALUES (1, 'twente', 'Twente')"))
+            connection.execute(
+                text(
+                    "INSERT INTO gemeente (id, cbs_code, naam, slug, regio_id, lat, lon, toegang_naam, "
+                    "toegang_telefoon, toegang_email, toegang_website) "
+                    "VALUES (1, 'GM0153', 'Enschede', 'enschede', 1, 52, 6, 'Wijkteam', '', '', '')"
+                )
+            )
+            _insert(connection, "aanbieder", {"id": 1, "slug": "a", "naam": "A", "kvk": "12345678"})
+            connection.execute(
+                text(
+                    "INSERT INTO contract (aanbieder_id, gemeente_id, perceel, ob, niveau, geldig_vanaf) "
+                    "VALUES "
+                    "(1, 1, 'jeugd', 2, 'B', '2026-01-01'), (1, 1, 'dyslexie', NULL, NULL, '2026-01-01')"
+                )
+            )
+        command.upgrade(config, "0011")
+        query = text("SELECT perceel, product, variant FROM contract ORDER BY perceel")
+        with engine.connect() as connection:
+            assert [tuple(row) for row in connection.execute(query)] == [
+                ("dyslexie", None, None),
+                ("jeugd", "2", "B"),
+            ]
+        command.downgrade(config, "0009")
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT ob, niveau FROM contract ORDER BY perceel"))
+            assert [tuple(row) for row in rows] == [(None, None), (2, "B")]
+    finally:
+        engine.dispose()
+
+
+def _insert(connection, table: str, values: dict) -> None:
+    """Insert a row, filling every other required column with a plain value of its type."""
+    from datetime import date, datetime
+
+    import sqlalchemy as sa
+
+    plain = {int: 0, bool: False, str: "", float: 0.0, date: date(2026, 1, 1), datetime: datetime(2026, 1, 1)}
+    reflected = sa.Table(table, sa.MetaData(), autoload_with=connection)
+    row = dict(values)
+    for column in reflected.columns:
+        if column.name in row or column.nullable or column.server_default is not None:
+            continue
+        try:
+            row[column.name] = plain[column.type.python_type]
+        except (KeyError, NotImplementedError):  # JSON
+            row[column.name] = []
+    connection.execute(reflected.insert().values(**row))

@@ -24,7 +24,7 @@ def test_wilson_interval_bekende_waarden():
 
 
 def figure(code: str, teller: int, noemer: int, benchmark: float | None) -> Figure:
-    return Figure(INDICATOREN[code], "2026", teller, noemer, "test", benchmark, ("jeugd", 2))
+    return Figure(INDICATOREN[code], "2026", teller, noemer, "test", benchmark, ("jeugd", "2"))
 
 
 def test_onder_de_10_clienten_geen_cijfer():
@@ -75,7 +75,7 @@ def test_zin_in_het_engels():
     )
 
 
-def make(slug: str, ob: int, teller: int, noemer: int, perceel: str = "jeugd") -> AanbiederData:
+def make(slug: str, ob: str, teller: int, noemer: int, perceel: str = "jeugd") -> AanbiederData:
     """An aanbieder with one figure: doelen gehaald (3.4) for jeugd, tevredenheid for Wmo (3.x is jeugd)."""
     indicator = "3.4" if perceel == "jeugd" else "tevredenheid"
     return AanbiederData(
@@ -92,23 +92,25 @@ def test_regionale_mediaan_over_aanbieders_met_hetzelfde_perceel_en_ob_en_genoeg
         ids = create_aanbieders(
             session,
             [
-                make("a", 2, 5, 10),  # 0.50
-                make("b", 2, 6, 10),  # 0.60
-                make("c", 2, 9, 10),  # 0.90
-                make("d", 2, 1, 9),  # too few: not in the median
-                make("e", 3, 10, 10),  # other OB: not in the median
-                make("f", 2, 1, 10, perceel="wmo"),  # Wmo OB2: another market, its own median
-                make("g", 2, 3, 10, perceel="wmo"),
+                make("a", "2", 5, 10),  # 0.50
+                make("b", "2", 6, 10),  # 0.60
+                make("c", "2", 9, 10),  # 0.90
+                make("d", "2", 1, 9),  # too few: not in the median
+                make("e", "3", 10, 10),  # other OB: not in the median
+                make("f", "2", 1, 10, perceel="wmo"),  # Wmo OB2: another market, its own median
+                make("g", "2", 3, 10, perceel="wmo"),
             ],
         )
     with Session(empty_world.engine) as session:
-        assert benchmarks(session, "jeugd", 2, clock.today()) == {("2026", "3.4"): pytest.approx(0.60)}
-        assert benchmarks(session, "wmo", 2, clock.today()) == {("2026", "tevredenheid"): pytest.approx(0.20)}
+        assert benchmarks(session, "jeugd", "2", clock.today()) == {("2026", "3.4"): pytest.approx(0.60)}
+        assert benchmarks(session, "wmo", "2", clock.today()) == {
+            ("2026", "tevredenheid"): pytest.approx(0.20)
+        }
         [shown] = figures_for(session, ids[0], clock.today())
         [hidden] = figures_for(session, ids[3], clock.today())
         [wmo] = figures_for(session, ids[5], clock.today())
-    assert shown.benchmark == pytest.approx(0.60) and shown.benchmark_scope == ("jeugd", 2)
-    assert wmo.benchmark == pytest.approx(0.20) and wmo.benchmark_scope == ("wmo", 2)
+    assert shown.benchmark == pytest.approx(0.60) and shown.benchmark_scope == ("jeugd", "2")
+    assert wmo.benchmark == pytest.approx(0.20) and wmo.benchmark_scope == ("wmo", "2")
     assert not hidden.shown
 
 
@@ -169,13 +171,13 @@ def test_doelrealisatie_is_jeugd_en_wordt_alleen_binnen_jeugd_vergeleken(empty_w
         slug="wmo",
         naam="Wmo",
         kvk="12345679",
-        contracten=[ContractLine("GM0153", "wmo", 2, "A", START)],
+        contracten=[ContractLine("GM0153", "wmo", "2", "A", START)],
         resultaten=[ResultaatData("2026", "3.4", 9, 10, "test"), ResultaatData("2026", "uitval", 1, 10)],
     )
     with session_scope(empty_world.engine) as session:
-        ids = create_aanbieders(session, [make("a", 2, 5, 10), make("b", 2, 7, 10), wmo_only])
+        ids = create_aanbieders(session, [make("a", "2", 5, 10), make("b", "2", 7, 10), wmo_only])
     with Session(empty_world.engine) as session:
         # the Wmo aanbieder's 3.4 is not in the jeugd median, and not shown for it
-        assert benchmarks(session, "jeugd", 2, clock.today()) == {("2026", "3.4"): pytest.approx(0.60)}
+        assert benchmarks(session, "jeugd", "2", clock.today()) == {("2026", "3.4"): pytest.approx(0.60)}
         shown = figures_for(session, ids[2], clock.today())
-    assert [f.indicator.code for f in shown] == ["uitval"] and shown[0].benchmark_scope == ("wmo", 2)
+    assert [f.indicator.code for f in shown] == ["uitval"] and shown[0].benchmark_scope == ("wmo", "2")

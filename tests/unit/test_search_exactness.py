@@ -116,7 +116,9 @@ def test_de_steekproef_is_niet_triviaal(demo_world):
     """Guards the property tests: the data set has hits and misses for typical filters."""
     with Session(demo_world.engine) as session:
         everything = sql_count(session, SearchRequest(), clock.today())
-        enschede_ob2_b = sql_count(session, SearchRequest(gemeente="GM0153", ob=2, niveau="B"), clock.today())
+        enschede_ob2_b = sql_count(
+            session, SearchRequest(gemeente="GM0153", ob="2", niveau="B"), clock.today()
+        )
         dakje_3 = sql_count(session, SearchRequest(dakje="3"), clock.today())
     assert everything > 250
     assert 5 < enschede_ob2_b < everything

@@ -30,7 +30,7 @@ def aanbieder(**changes) -> AanbiederData:
         slug="test-zorg",
         naam="Test Zorg",
         kvk="12345678",
-        contracten=[ContractLine("GM0153", "jeugd", 2, "B", START)],
+        contracten=[ContractLine("GM0153", "jeugd", "2", "B", START)],
     )
     for key, value in changes.items():
         setattr(data, key, value)
@@ -52,19 +52,19 @@ def test_aanmaken_schrijft_een_regel_in_het_wijzigingslog(empty_world):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"contracten": [ContractLine("GM0153", "wmo", 3, "A", START)]}, "alleen voor jeugd"),
+        ({"contracten": [ContractLine("GM0153", "wmo", "3", "A", START)]}, "alleen voor jeugd"),
         ({"kvk": "123"}, "KvK-nummer"),
         ({"dakjes": [DakjeLine("GM0164", "2", START)]}, "Dakje 2 kan alleen"),
         (
             {
                 "contracten": [
-                    ContractLine("GM0153", "jeugd", 4, "E", START),
-                    ContractLine("GM0153", "jeugd", 4, "A", START),
+                    ContractLine("GM0153", "jeugd", "4", "E", START),
+                    ContractLine("GM0153", "jeugd", "4", "A", START),
                 ]
             },
             "niveau E",
         ),
-        ({"contracten": [ContractLine("GM9999", "jeugd", 1, "A", START)]}, "Onbekende gemeente"),
+        ({"contracten": [ContractLine("GM9999", "jeugd", "1", "A", START)]}, "Onbekende gemeente"),
         ({"telefoon": "053-526349"}, "telefoonnummer in met 10 cijfers"),
     ],
 )
@@ -98,8 +98,8 @@ def test_demogenerator_is_deterministisch_en_volgt_de_regels(empty_world):
     for item in first:
         per_gemeente: dict[str, list] = {}
         for line in item.contracten:
-            check_contract(line.perceel, line.ob, line.niveau)
-            per_gemeente.setdefault(line.gemeente, []).append((line.perceel, line.ob, line.niveau))
+            check_contract(line.perceel, line.product, line.variant)
+            per_gemeente.setdefault(line.gemeente, []).append((line.perceel, line.product, line.variant))
         for lines in per_gemeente.values():
             check_contract_set(lines)
     assert len({a.slug for a in first}) == 300

@@ -9,12 +9,12 @@ from keuzehulp.domain.twents_model import check_contract, check_contract_set, ch
 @pytest.mark.parametrize(
     ("perceel", "ob", "niveau"),
     [
-        ("jeugd", 1, "A"),
-        ("jeugd", 2, "D"),
-        ("wmo", 1, "D"),
-        ("wmo", 2, "C"),
-        ("jeugd", 3, "C"),
-        ("jeugd", 4, "E"),
+        ("jeugd", "1", "A"),
+        ("jeugd", "2", "D"),
+        ("wmo", "1", "D"),
+        ("wmo", "2", "C"),
+        ("jeugd", "3", "C"),
+        ("jeugd", "4", "E"),
         ("dyslexie", None, None),
     ],
 )
@@ -25,14 +25,14 @@ def test_toegestane_contractregels(perceel, ob, niveau):
 @pytest.mark.parametrize(
     ("perceel", "ob", "niveau", "message"),
     [
-        ("wmo", 3, "A", "alleen voor jeugd"),
-        ("wmo", 4, "B", "alleen voor jeugd"),
-        ("jeugd", 3, "D", "past niet bij ondersteuningsbehoefte 3"),
-        ("jeugd", 4, "D", "past niet bij ondersteuningsbehoefte 4"),
-        ("jeugd", 1, "E", "past niet bij ondersteuningsbehoefte 1"),
-        ("jeugd", 5, "A", "1, 2, 3 of 4"),
-        ("dyslexie", 4, "A", "geen ondersteuningsbehoefte"),
-        ("zorg", 1, "A", "Onbekend perceel"),
+        ("wmo", "3", "A", "alleen voor jeugd"),
+        ("wmo", "4", "B", "alleen voor jeugd"),
+        ("jeugd", "3", "D", "past niet bij ondersteuningsbehoefte 3"),
+        ("jeugd", "4", "D", "past niet bij ondersteuningsbehoefte 4"),
+        ("jeugd", "1", "E", "past niet bij ondersteuningsbehoefte 1"),
+        ("jeugd", "5", "A", "1, 2, 3 of 4"),
+        ("dyslexie", "4", "A", "geen ondersteuningsbehoefte"),
+        ("zorg", "1", "A", "Onbekend perceel"),
     ],
 )
 def test_verboden_contractregels_krijgen_een_nederlandse_uitleg(perceel, ob, niveau, message):
@@ -41,10 +41,10 @@ def test_verboden_contractregels_krijgen_een_nederlandse_uitleg(perceel, ob, niv
 
 
 def test_e_aanbieder_levert_helemaal_geen_a_b_of_c():
-    check_contract_set([("jeugd", 4, "E"), ("jeugd", 1, "D")])  # D is combinable
-    for other in (("jeugd", 4, "B"), ("jeugd", 1, "A"), ("wmo", 2, "C")):
+    check_contract_set([("jeugd", "4", "E"), ("jeugd", "1", "D")])  # D is combinable
+    for other in (("jeugd", "4", "B"), ("jeugd", "1", "A"), ("wmo", "2", "C")):
         with pytest.raises(RuleViolation, match="niveau E"):
-            check_contract_set([("jeugd", 4, "E"), other])
+            check_contract_set([("jeugd", "4", "E"), other])
 
 
 def test_perioden_overlappen():

@@ -126,7 +126,7 @@ def test_profiel_zonder_genoeg_resultaten_zegt_dat_in_een_zin(small_client, smal
         slug="weinig-cijfers",
         naam="Weinig Cijfers",
         kvk="12345678",
-        contracten=[ContractLine("GM0153", "jeugd", 2, "A", start)],
+        contracten=[ContractLine("GM0153", "jeugd", "2", "A", start)],
         resultaten=resultaten,
     )
     with session_scope(small_world.engine) as session:

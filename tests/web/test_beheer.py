@@ -223,8 +223,8 @@ def test_aanmelding_is_pas_openbaar_na_accepteren(small_client, small_world):
                 aanbieder_id=aanbieder.id,
                 gemeente_id=db.exec(select(Gemeente.id).where(Gemeente.cbs_code == "GM0153")).one(),
                 perceel="wmo",
-                ob=1,
-                niveau="A",
+                product="1",
+                variant="A",
                 geldig_vanaf=clock.today(),
             )
         )
@@ -383,7 +383,7 @@ def test_tarief_voor_wmo_ob3_of_een_dakje_met_perceel_wordt_geweigerd(small_clie
         assert refused.status_code == 400 and message in refused.text
     with Session(small_world.engine) as db:
         assert not db.exec(select(Tarief).where(Tarief.geldig_vanaf >= date(2030, 1, 1))).all()
-        demo = {(t.perceel, int(t.code[0])) for t in db.exec(select(Tarief).where(Tarief.soort == "ob"))}
+        demo = {(t.perceel, t.code[0]) for t in db.exec(select(Tarief).where(Tarief.soort == "ob"))}
     assert demo == set(PERCEEL_OBS)  # demo tarieven: jeugd OB1-OB4 and Wmo OB1-OB2
 
 
@@ -399,7 +399,7 @@ def _wijkteam_in_enschede(world, aanbieders: list[AanbiederData]):
         yield client
 
 
-def _contracted(slug: str, *lines: tuple[str, int, str]) -> AanbiederData:
+def _contracted(slug: str, *lines: tuple[str, str, str]) -> AanbiederData:
     since = clock.today() - timedelta(days=30)
     contracten = [ContractLine("GM0153", perceel, ob, niveau, since) for perceel, ob, niveau in lines]
     return AanbiederData(slug=slug, naam=slug.title(), kvk="12345678", contracten=contracten)
@@ -410,7 +410,7 @@ def test_budget_gebruikt_het_tarief_van_het_perceel(empty_world):
     with session_scope(empty_world.engine) as session:
         add_tarief(session, SYSTEM, "ob", "jeugd", "1A", 50_00, since, None)
         add_tarief(session, SYSTEM, "ob", "wmo", "1A", 40_00, since, None)
-    beide = _contracted("beide", ("jeugd", 1, "A"), ("wmo", 1, "A"))
+    beide = _contracted("beide", ("jeugd", "1", "A"), ("wmo", "1", "A"))
     with _wijkteam_in_enschede(empty_world, [beide]) as client:
         html = client.get("/aanbieders/beide").text
         assert "Jeugd OB1 niveau A (praktische ondersteuning), per uur: € 50,00" in html
@@ -426,7 +426,7 @@ def test_budget_gebruikt_het_tarief_van_het_perceel(empty_world):
 
 
 def test_wijkteam_telt_jeugd_en_wmo_apart(empty_world):
-    aanbieders = [_contracted("jeugd", ("jeugd", 1, "A")), _contracted("wmo", ("wmo", 1, "A"))]
+    aanbieders = [_contracted("jeugd", ("jeugd", "1", "A")), _contracted("wmo", ("wmo", "1", "A"))]
     with _wijkteam_in_enschede(empty_world, aanbieders) as client:
         html = client.get("/wijkteam").text
     links = re.findall(

@@ -95,7 +95,7 @@ def test_een_tijdstip_zonder_tijdzone_is_utc_ook_als_de_server_anders_staat(monk
 
 
 def _in_enschede(slug: str, weeks: int, confirmed) -> AanbiederData:
-    line = ContractLine("GM0153", "jeugd", 1, "A", clock.today() - timedelta(days=30))
+    line = ContractLine("GM0153", "jeugd", "1", "A", clock.today() - timedelta(days=30))
     return AanbiederData(
         slug=slug,
         naam=slug,

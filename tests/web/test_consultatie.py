@@ -377,8 +377,8 @@ def _only_contract(world, aanbieder: Aanbieder, cbs_code: str, perceel: str, niv
                 aanbieder_id=aanbieder.id,
                 gemeente_id=gemeente,
                 perceel=perceel,
-                ob=2,
-                niveau=niveau,
+                product="2",
+                variant=niveau,
                 geldig_vanaf=clock.today(),
             )
         )

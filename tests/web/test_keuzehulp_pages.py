@@ -37,7 +37,7 @@ def test_overzicht_toont_aantal_link_naar_zoeken_en_wijkteam(demo_client, demo_w
     response = demo_client.get(f"/keuzehulp?{START}&klaar=ja")
     expected = demo_world.search.count(
         demo_world.index.snapshot(),
-        SearchRequest(gemeente="GM1735", perceel="jeugd", ob=2, niveau="B", woonplaats="delden"),
+        SearchRequest(gemeente="GM1735", perceel="jeugd", ob="2", niveau="B", woonplaats="delden"),
     )
     assert expected > 0
     assert f"We vonden {expected} aanbieder" in response.text

@@ -37,7 +37,7 @@ def test_dakje_3_is_besloten_en_jeugdzorgplus_is_geen_werk_van_een_gi():
 
 def test_ob_teksten_spreken_met_u_en_regie_hoort_bij_ob2():
     obs = labels()["ondersteuningsbehoeften"]
-    assert "indelen" not in obs[1]["b1"] and "dag in te delen" in obs[2]["b1"]
+    assert "indelen" not in obs["1"]["b1"] and "dag in te delen" in obs["2"]["b1"]
     assert not any(re.search(r"\b(je|jij|jouw)\b", ob["b1"]) for ob in obs.values())
 
 
@@ -129,7 +129,7 @@ def test_resultaatkaart_en_profiel_noemen_de_soort_hulp_zoals_de_keuzehulp(demo_
     english = demo_client.get("/zoeken", params=search | {"lang": "en"}).text
     assert "Youth care: help with everyday things (OB1, level " in english and "OB1 level" not in english
     ob3 = select(Contract.aanbieder_id).where(
-        Contract.perceel == "jeugd", Contract.ob == 3, current(Contract, clock.today())
+        Contract.perceel == "jeugd", Contract.product == "3", current(Contract, clock.today())
     )
     slug = _aanbieder(demo_world, lambda a, db: a.id in set(db.exec(ob3)))
     profile = demo_client.get(f"/aanbieders/{slug}", params={"lang": "nl"}).text
@@ -277,5 +277,5 @@ def test_hulp_bij_plannen_hoort_bij_ob2_ook_in_de_keuzehulp():
     from keuzehulp.services.guided_questions import HULPVRAGEN
 
     obs = labels()["ondersteuningsbehoeften"]
-    assert "indelen" not in HULPVRAGEN["dagelijks"].hint and "dag in te delen" in obs[2]["b1"]
+    assert "indelen" not in HULPVRAGEN["dagelijks"].hint and "dag in te delen" in obs["2"]["b1"]
     assert [choice.label for choice in HULPVRAGEN.values()] == [ob["kort"] for ob in obs.values()]

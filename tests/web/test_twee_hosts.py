@@ -38,7 +38,7 @@ pytestmark = pytest.mark.postgres
 EDITS = 50
 REFERENCE = {  # API parameters and the same search for the SQL reference
     "": SearchRequest(),
-    "perceel=jeugd&ob=2": SearchRequest(perceel="jeugd", ob=2),
+    "perceel=jeugd&ob=2": SearchRequest(perceel="jeugd", ob="2"),
     "perceel=wmo": SearchRequest(perceel="wmo"),
 }
 

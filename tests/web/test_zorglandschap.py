@@ -37,7 +37,7 @@ def test_dekking_is_gelijk_aan_de_telling_in_sql(demo_world):
 
 
 def _aanbieder(
-    slug: str, weken: int | None, bevestigd: date | None, ob: int = 1, perceel: str = "jeugd"
+    slug: str, weken: int | None, bevestigd: date | None, ob: str = "1", perceel: str = "jeugd"
 ) -> AanbiederData:
     return AanbiederData(
         slug=slug,
@@ -73,8 +73,8 @@ def test_wachttijd_mediaan_en_p90_alleen_actueel(empty_world):
     items = [_aanbieder(f"a{i}", w, fresh) for i, w in enumerate(weeks)]
     items.append(_aanbieder("oud", 50, TODAY - timedelta(days=60)))  # stale: left out
     items.append(_aanbieder("onbekend", None, None))
-    items.append(_aanbieder("ob2", 30, fresh, ob=2))
-    items.append(_aanbieder("wmo-ob2", 40, fresh, ob=2, perceel="wmo"))
+    items.append(_aanbieder("ob2", 30, fresh, ob="2"))
+    items.append(_aanbieder("wmo-ob2", 40, fresh, ob="2", perceel="wmo"))
     with session_scope(empty_world.engine) as session:
         create_aanbieders(session, items)
     with Session(empty_world.engine) as session:
@@ -104,8 +104,8 @@ def test_trend_uit_de_historie_van_bevestigingen(empty_world):
     with Session(empty_world.engine) as session:
         assert len(session.exec(select(WachttijdMelding)).all()) == 4
         gemeente = session.exec(select(Gemeente).where(Gemeente.cbs_code == "GM0153")).one()
-        points = dict(zorglandschap.trend(session, gemeente, "jeugd", 1, TODAY))
-        wmo_points = dict(zorglandschap.trend(session, gemeente, "wmo", 1, TODAY))
+        points = dict(zorglandschap.trend(session, gemeente, "jeugd", "1", TODAY))
+        wmo_points = dict(zorglandschap.trend(session, gemeente, "wmo", "1", TODAY))
     assert len(points) == 12
     assert (points[this_month].n, points[this_month].median) == (2, 5)
     assert (points[last_month].n, points[last_month].median) == (1, 10)

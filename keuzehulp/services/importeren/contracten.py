@@ -55,8 +55,8 @@ class _RegisterLine:
     naam: str
     gemeente: str
     perceel: str
-    ob: int | None
-    niveau: str | None
+    product: str | None
+    variant: str | None
     dakje: str | None
     maatregel: str | None
     vanaf: date
@@ -70,7 +70,7 @@ class _RegisterLine:
             return ("dakje", self.kvk, self.gemeente, self.dakje, self.vanaf)
         if self.maatregel:
             return ("maatregel", self.kvk, self.gemeente, self.maatregel, self.vanaf)
-        return ("contract", self.kvk, self.gemeente, self.perceel, self.ob, self.niveau, self.vanaf)
+        return ("contract", self.kvk, self.gemeente, self.perceel, self.product, self.variant, self.vanaf)
 
 
 def _parse_register_row(line: int, row: dict[str, str], gemeenten: set[str]) -> _RegisterLine:
@@ -116,7 +116,7 @@ def _parse_register_row(line: int, row: dict[str, str], gemeenten: set[str]) -> 
                 "Een regel met een dakje heeft geen OB en geen niveau. Zet het dakje op een eigen regel."
             )
     else:
-        check_contract(perceel, ob, niveau)
+        check_contract(perceel, None if ob is None else str(ob), niveau)
     vanaf = _date(row.get("geldig_vanaf", ""), "Geldig vanaf")
     if vanaf is None:
         raise RuleViolation("Geldig vanaf is leeg. Elke regel heeft een begindatum.")
@@ -132,7 +132,7 @@ def _parse_register_row(line: int, row: dict[str, str], gemeenten: set[str]) -> 
         row.get("naam", "").strip(),
         gemeente,
         perceel,
-        ob,
+        None if ob is None else str(ob),
         niveau,
         dakje,
         maatregel,
@@ -266,11 +266,13 @@ def _check_sets(lines, today: date, plan: Plan) -> None:
     ob_lines: dict[tuple[str, str], list[_RegisterLine]] = defaultdict(list)
     for line in running:
         per_aanbieder[line.kvk].append(line)
-        if line.ob is not None:
+        if line.product is not None:
             ob_lines[(line.kvk, line.gemeente)].append(line)
     for kvk, group in per_aanbieder.items():
         try:
-            check_contract_set([(c.perceel, c.ob, c.niveau) for c in group if not (c.dakje or c.maatregel)])
+            check_contract_set(
+                [(c.perceel, c.product, c.variant) for c in group if not (c.dakje or c.maatregel)]
+            )
         except RuleViolation as problem:
             plan.errors.append((min(c.line for c in group), f"{problem} (KvK {kvk})"))
     for line in running:
@@ -295,9 +297,9 @@ def _existing_lines(session: Session, gemeenten: dict[int, Gemeente]) -> dict[tu
     )
     for row, kvk, naam in session.exec(query):
         gemeente = gemeenten[row.gemeente_id]
-        key = ("contract", kvk, gemeente.cbs_code, row.perceel, row.ob, row.niveau, row.geldig_vanaf)
+        key = ("contract", kvk, gemeente.cbs_code, row.perceel, row.product, row.variant, row.geldig_vanaf)
         existing[key] = (
-            _describe(naam, kvk, gemeente.naam, _what(row.perceel, row.ob, row.niveau, None)),
+            _describe(naam, kvk, gemeente.naam, _what(row.perceel, row.product, row.variant, None)),
             row,
         )
     query = select(DakjeScope, Aanbieder.kvk, Aanbieder.naam).join(
@@ -321,7 +323,7 @@ def _describe(naam: str, kvk: str, gemeente_naam: str, what: str) -> str:
     return f"{naam} ({kvk}), {gemeente_naam}: {what}"
 
 
-def _what(perceel: str, ob: int | None, niveau: str | None, dakje: str | None) -> str:
+def _what(perceel: str, ob: str | None, niveau: str | None, dakje: str | None) -> str:
     if dakje:
         return f"dakje {dakje}"
     return f"{perceel} OB{ob} niveau {niveau}" if ob else perceel
@@ -331,7 +333,7 @@ def _label(line: _RegisterLine, gemeente_naam: str) -> str:
     what = (
         f"maatregelhulp {line.maatregel}"
         if line.maatregel
-        else _what(line.perceel, line.ob, line.niveau, line.dakje)
+        else _what(line.perceel, line.product, line.variant, line.dakje)
     )
     return _describe(line.naam or line.kvk, line.kvk, gemeente_naam, what)
 
@@ -375,7 +377,9 @@ def apply_contracts(session: Session, plan: Plan, actor: Actor, public_url: str)
             elif line.maatregel:
                 session.add(Maatregelhulp(soort=line.maatregel, **values))
             else:
-                session.add(Contract(perceel=line.perceel, ob=line.ob, niveau=line.niveau, **values))
+                session.add(
+                    Contract(perceel=line.perceel, product=line.product, variant=line.variant, **values)
+                )
             touched.add(aanbieder.id)
         elif kind == "kenmerken":
             aanbieder = by_kvk[action[1]]

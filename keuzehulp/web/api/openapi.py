@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from keuzehulp.domain.twents_model import DAKJES, NIVEAUS, PERCELEN
+from keuzehulp.domain.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
 from keuzehulp.domain.validation import DATABASE_INT_MAX
 from keuzehulp.search.filters import FILTERS, MAX_PAGE, MAX_PER_PAGE, PER_PAGE, SORTS
 
@@ -17,7 +17,7 @@ CONTRACT_LINE = {
     "properties": {
         "gemeente": {"type": "string", "pattern": "^GM[0-9]{4}$"},
         "perceel": {"enum": list(PERCELEN)},
-        "ob": {"type": ["integer", "null"], "minimum": 1, "maximum": 4},
+        "ob": {"enum": [*OBS, None]},
         "niveau": {"enum": [*NIVEAUS, None]},
         "geldig_vanaf": {"type": "string", "format": "date"},
         "geldig_tot": {"type": ["string", "null"], "format": "date"},

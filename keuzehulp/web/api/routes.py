@@ -134,8 +134,8 @@ def profile_json(profile: Profile) -> dict:
             {
                 "gemeente": g.cbs_code,
                 "perceel": c.perceel,
-                "ob": c.ob,
-                "niveau": c.niveau,
+                "ob": c.product,
+                "niveau": c.variant,
                 "geldig_vanaf": c.geldig_vanaf.isoformat(),
                 "geldig_tot": c.geldig_tot.isoformat() if c.geldig_tot else None,
             }

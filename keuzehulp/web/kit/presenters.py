@@ -27,7 +27,7 @@ def term_labels(kind: str) -> dict[str, str]:
         return {key: seed_text(item["label"]) for key, item in terms["percelen"].items()}
     if kind == "ob":
         return {
-            str(ob): plain_term("ondersteuningsbehoeften", ob, f"OB{ob}")
+            ob: plain_term("ondersteuningsbehoeften", ob, f"OB{ob}")
             for ob in terms["ondersteuningsbehoeften"]
         }
     if kind == "niveau":
@@ -38,14 +38,14 @@ def term_labels(kind: str) -> dict[str, str]:
     return {d: plain_term("dakjes", d, gettext("dakje %(dakje)s") % {"dakje": d}) for d in terms["dakjes"]}
 
 
-def scope_line(perceel: str | None, ob: int | None, niveaus: Iterable[str] = ()) -> str:
+def scope_line(perceel: str | None, ob: str | None, niveaus: Iterable[str] = ()) -> str:
     """A contract scope in plain words, the official code in brackets, as in the wijkteam's letters:
     'Jeugdhulp: hulp bij dingen van elke dag (OB1, niveau A en C)'. Any part may be missing."""
     return _scope_line(perceel, ob, tuple(sorted(niveaus)), current_language())
 
 
 @lru_cache(maxsize=1024)  # on every result card
-def _scope_line(perceel: str | None, ob: int | None, niveaus: tuple[str, ...], language: str) -> str:
+def _scope_line(perceel: str | None, ob: str | None, niveaus: tuple[str, ...], language: str) -> str:
     terms = labels()
     naam = seed_text(terms["percelen"][perceel]["kort"]) if perceel else ""
     hulp = seed_text(terms["ondersteuningsbehoeften"][ob]["kort"]) if ob else ""
@@ -103,7 +103,7 @@ def contract_summary(data: dict, request: SearchRequest, gemeente_namen: dict[st
         niveaus = grouped[(line["perceel"], line["ob"])]
         if line["niveau"]:
             niveaus.add(line["niveau"])
-    ordered = sorted(grouped.items(), key=lambda i: (i[0][0], i[0][1] or 0))
+    ordered = sorted(grouped.items(), key=lambda i: (i[0][0], i[0][1] or ""))
     parts = [scope_line(perceel, ob, niveaus) for (perceel, ob), niveaus in ordered]
     if request.gemeente:
         where = gemeente_namen.get(request.gemeente, request.gemeente)

@@ -58,11 +58,11 @@ def _calculator(request: Request, profile: Profile, own: set[int]) -> dict:
     names = labels()
     options = {}
     for contract, gemeente in profile.contracten:
-        if gemeente.id in own and contract.ob is not None:
-            code = f"{contract.ob}{contract.niveau}"
+        if gemeente.id in own and contract.product is not None:
+            code = f"{contract.product}{contract.variant}"
             options[f"ob-{contract.perceel}-{code}"] = (
                 f"{product_name('ob', contract.perceel, code)} "
-                f"({names['ondersteuningsbehoeften'][contract.ob]['naam'].lower()}), per uur",
+                f"({names['ondersteuningsbehoeften'][contract.product]['naam'].lower()}), per uur",
                 ("ob", contract.perceel, code),
             )
     for dakje, gemeente in profile.dakjes:

@@ -186,7 +186,9 @@ def comparison_rows(profiles, search: SearchRequest, taxonomy) -> list[dict]:
         if not any((search.gemeente, search.perceel, search.ob, search.niveau)):
             count = len({g.cbs_code for _, g in p.contracten})
             return ngettext("In %(num)s gemeente", "In %(num)s gemeenten", count) % {"num": count}
-        found = any(contract_matches(search, g.cbs_code, c.perceel, c.ob, c.niveau) for c, g in p.contracten)
+        found = any(
+            contract_matches(search, g.cbs_code, c.perceel, c.product, c.variant) for c, g in p.contracten
+        )
         return yes_no(found)
 
     def distance(p) -> str:
