@@ -136,7 +136,7 @@ def seed_taxonomy() -> None:
 
     settings = _settings()
     with session_scope(make_engine(settings.database_url)) as session:
-        load_taxonomy(session)
+        load_taxonomy(session, settings.regio_slugs)
     console.print("Taxonomie geladen.")
 
 
@@ -164,7 +164,7 @@ def seed_demo(
                 ensure_demo_accounts(session, clock.today())
         return
     with session_scope(engine) as session:
-        load_taxonomy(session)
+        load_taxonomy(session, settings.regio_slugs)
         load_demo(session, aanbieders, seed)
     console.print(f"{aanbieders} demo-aanbieders aangemaakt (seed {seed}).")
 

@@ -137,6 +137,14 @@ class Settings:
             "direct requests from the same machine (127.0.0.1, ::1) without X-Forwarded-For.",
         },
     )
+    regios: str = field(
+        default="twente,nijmegen",
+        metadata={
+            "env": "KEUZEHULP_REGIOS",
+            "help": "Folders under seed/regio/ that `keuzehulp seed` loads (comma-separated): the regions "
+            "served.",
+        },
+    )
     theme: str = field(
         default="twente",
         metadata={
@@ -188,6 +196,16 @@ class Settings:
             raise ValueError(f"KEUZEHULP_LOG_FORMAT moet text of json zijn, niet {self.log_format!r}.")
         if self.today:
             date.fromisoformat(self.today)  # ValueError names the bad date
+        for slug in self.regio_slugs:
+            if not (PROJECT_ROOT / "seed" / "regio" / slug / "regio.yaml").is_file():
+                raise ValueError(
+                    f"KEUZEHULP_REGIOS noemt {slug!r}: er is geen map seed/regio/{slug}/regio.yaml."
+                )
+
+    @property
+    def regio_slugs(self) -> tuple[str, ...]:
+        """The regions `keuzehulp seed` loads."""
+        return tuple(slug.strip() for slug in self.regios.split(",") if slug.strip())
 
     def production_problems(self, workers: int = 1) -> list[str]:
         """What makes these settings unsafe for a public site served by `workers` processes."""

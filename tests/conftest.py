@@ -72,6 +72,26 @@ def demo_world(database_factory, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def regions_world(database_factory, tmp_path_factory):
+    """A shared, read-only data set of Twente and Regio Nijmegen with 300 demo aanbieders."""
+    world = build_world(
+        database_factory.new_url(),
+        tmp_path_factory.mktemp("regions-index"),
+        aanbieders=300,
+        regios=("twente", "nijmegen"),
+    )
+    yield world
+    world.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def regions_client(regions_world):
+    """A TestClient on the two-region data set."""
+    with TestClient(create_app(regions_world.settings(), engine=regions_world.engine)) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
 def demo_client(demo_world):
     """A TestClient on the shared demo data set."""
     with TestClient(create_app(demo_world.settings(), engine=demo_world.engine)) as client:
@@ -83,8 +103,9 @@ def _demo_client_forgets_its_cookies(request):
     """The shared client starts every test as a new visitor: no language, order or CSRF cookie left
     by an earlier test."""
     yield
-    if "demo_client" in request.fixturenames:
-        request.getfixturevalue("demo_client").cookies.clear()
+    for name in ("demo_client", "regions_client"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name).cookies.clear()
 
 
 @pytest.fixture

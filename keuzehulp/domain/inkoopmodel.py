@@ -37,6 +37,8 @@ class ModelError(ValueError):
 def or_list(items) -> str:
     """A Dutch enumeration: '1, 2, 3 of 4'."""
     items = [str(item) for item in items]
+    if len(items) < 2:
+        return "".join(items)
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} of {items[-1]}"
 
 
@@ -99,8 +101,16 @@ class Inkoopmodel:
     terms: dict  # the whole file: names and descriptions for pages
 
     def group(self, soort: str) -> ModuleGroep:
-        """The module group of this kind (the model has at most one of each)."""
-        return next(g for g in self.groepen.values() if g.soort == soort)
+        """The module group of this kind (the model has at most one of each); RuleViolation when
+        the model buys none of this kind."""
+        found = next((g for g in self.groepen.values() if g.soort == soort), None)
+        if found is None:
+            raise RuleViolation(f"Het {self.naam} kent geen modules van de soort {soort}.")
+        return found
+
+    def has(self, soort: str) -> bool:
+        """Whether the model has a module group of this kind."""
+        return any(g.soort == soort for g in self.groepen.values())
 
     def check_contract(self, perceel: str, product: str | None, variant: str | None) -> None:
         """Raise RuleViolation when one contract line breaks the model's rules."""
@@ -143,6 +153,8 @@ class Inkoopmodel:
 
     def modules_for(self, soort: str, perceel: str | None) -> tuple[str, ...]:
         """The modules of a group that belong to a perceel (all of them without one)."""
+        if not self.has(soort):
+            return ()
         group = self.group(soort)
         return tuple(m for m in group.modules if perceel is None or perceel in self.modules[m].percelen)
 
@@ -158,11 +170,14 @@ class Inkoopmodel:
             raise RuleViolation(group.vraagt_product.format(module=code, percelen=percelen))
 
     def kenmerk_for(self, code: str, perceel: str | None) -> bool:
-        """Whether a kenmerk belongs to a perceel (or to a search without one)."""
-        return perceel is None or perceel in self.kenmerken[code].percelen
+        """Whether a kenmerk belongs to a perceel (or to a search without one); never when the model
+        does not have it."""
+        return code in self.kenmerken and (perceel is None or perceel in self.kenmerken[code].percelen)
 
     def check_kenmerk(self, code: str, percelen: set[str], has_what_it_needs: bool) -> None:
         """An aanbieder with this kenmerk has a contract of one of its percelen and what it needs."""
+        if code not in self.kenmerken:
+            raise RuleViolation(f"Het {self.naam} kent {code.replace('_', ' ')} niet.")
         kenmerk = self.kenmerken[code]
         if not percelen & set(kenmerk.percelen):
             raise RuleViolation(kenmerk.zonder_perceel)

@@ -16,7 +16,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from keuzehulp.config import PROJECT_ROOT
-from keuzehulp.domain.regio import SERVED
+from keuzehulp.domain.inkoopmodel import Inkoopmodel
+from keuzehulp.domain.regio import REGIOS, SERVED, model_for, model_of, regio_naam, regio_of
 from keuzehulp.domain.twents_model import MODEL
 from keuzehulp.models import Doelgroep, Gemeente, Kern, Regio, Specialisatie, Taal
 
@@ -41,9 +42,21 @@ def _upsert(session: Session, model, key: str | tuple[str, ...], values: dict):
     return row
 
 
-def load_taxonomy(session: Session, seed_dir: Path = SEED_DIR) -> None:
-    """Write regio, gemeenten, kernen, specialisaties, doelgroepen and talen from seed files."""
-    regio_data = _read(f"regio/{SERVED}/regio.yaml", seed_dir)
+def load_taxonomy(session: Session, regios: tuple[str, ...] = (SERVED,), seed_dir: Path = SEED_DIR) -> None:
+    """Write the regions (folders under seed/regio/) with their gemeenten and kernen, and the
+    specialisaties, doelgroepen and talen, from seed files."""
+    for slug in regios:
+        _load_regio(session, _read(f"regio/{slug}/regio.yaml", seed_dir))
+    for item in _read("specialisaties.yaml", seed_dir):
+        _upsert(session, Specialisatie, "slug", item)
+    lists = _read("doelgroepen_talen.yaml", seed_dir)
+    for item in lists["doelgroepen"]:
+        _upsert(session, Doelgroep, "slug", item)
+    for item in lists["talen"]:
+        _upsert(session, Taal, "slug", item)
+
+
+def _load_regio(session: Session, regio_data: dict) -> None:
     regio = _upsert(session, Regio, "slug", regio_data["regio"])
     _check_kernen(regio_data)
     for item in regio_data["gemeenten"]:
@@ -58,13 +71,6 @@ def load_taxonomy(session: Session, seed_dir: Path = SEED_DIR) -> None:
                 ("gemeente_id", "slug"),
                 {"slug": slug, "naam": naam, "gemeente_id": gemeente.id, "lat": lat, "lon": lon},
             )
-    for item in _read("specialisaties.yaml", seed_dir):
-        _upsert(session, Specialisatie, "slug", item)
-    lists = _read("doelgroepen_talen.yaml", seed_dir)
-    for item in lists["doelgroepen"]:
-        _upsert(session, Doelgroep, "slug", item)
-    for item in lists["talen"]:
-        _upsert(session, Taal, "slug", item)
 
 
 def _check_kernen(regio_data: dict) -> None:
@@ -142,6 +148,20 @@ class Taxonomy:
             return kern
         return self.gemeente(gemeente) if gemeente else None
 
+    @cached_property
+    def models(self) -> tuple[Inkoopmodel, ...]:
+        """The inkoopmodellen of the regions loaded, Twente's first (only Twente's when none is)."""
+        slugs = {regio_of(g.cbs_code) for g in self.gemeenten} - {None} or {SERVED}
+        return tuple(model_of(slug) for slug in sorted(slugs, key=lambda slug: (slug != SERVED, slug)))
+
+    def models_for(self, gemeente: str | None) -> tuple[Inkoopmodel, ...]:
+        """The model a search in this gemeente (CBS code) follows, or every loaded one without."""
+        return (model_for(gemeente),) if gemeente else self.models
+
+    def regio_naam(self, gemeente: str) -> str:
+        """The name of a gemeente's region: 'Regio Nijmegen'."""
+        return regio_naam(regio_of(gemeente) or SERVED)
+
     def specialisatie(self, slug: str) -> Specialisatie | None:
         """The specialisatie with this slug."""
         return next((s for s in self.specialisaties if s.slug == slug), None)
@@ -149,8 +169,9 @@ class Taxonomy:
 
 @cache
 def labels() -> dict:
-    """Names and descriptions (professional and B1) of the Twents-model terms, by the section
-    names pages use: percelen, ondersteuningsbehoeften, niveaus, dakjes, modules, maatregelhulp,
+    """Names and descriptions (professional and B1) of the Twents-model terms, with the products
+    of the other regions' models (a perceel both name keeps Twente's text), by the section names
+    pages use: percelen, ondersteuningsbehoeften, niveaus, dakjes, modules, maatregelhulp,
     diagnostiek, functieniveaus, werkvormen."""
     terms = MODEL.terms
     modules = terms["modules"]
@@ -158,10 +179,15 @@ def labels() -> dict:
     def parts(soort: str) -> dict:
         return modules[MODEL.group(soort).code]["onderdelen"]
 
+    others = [model_of(slug).terms for slug in REGIOS if slug != SERVED]  # their codes where Twente has none
+
+    def merged(section: str) -> dict:
+        return {code: item for t in reversed([terms, *others]) for code, item in t[section].items()}
+
     return {
-        "percelen": terms["percelen"],
-        "ondersteuningsbehoeften": terms["producten"],
-        "niveaus": terms["varianten"],
+        "percelen": merged("percelen"),
+        "ondersteuningsbehoeften": merged("producten"),
+        "niveaus": merged("varianten"),
         "dakjes": parts("verblijf"),
         "modules": modules,
         "maatregelhulp": {code: part["naam"] for code, part in parts("maatregel").items()},

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
-from keuzehulp.domain.inkoopmodel import REGIO_DIR, load_model
+from keuzehulp.domain.regio import model_of
 
-MODEL = load_model(REGIO_DIR / "twente" / "inkoopmodel.yaml")
+MODEL = model_of("twente")
 
 PERCELEN = tuple(MODEL.percelen)
 OBS = tuple(MODEL.producten)  # product codes as text: '1' is OB1

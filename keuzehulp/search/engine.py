@@ -17,10 +17,18 @@ from functools import lru_cache
 import numpy as np
 
 from keuzehulp.domain.taxonomy import Taxonomy
-from keuzehulp.domain.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN, dakjes_for, spoedhulp_for
+from keuzehulp.domain.twents_model import dakjes_for, spoedhulp_for
 from keuzehulp.i18n import N_
 from keuzehulp.search.errors import IndexUnavailable
-from keuzehulp.search.filters import PER_PAGE, TERM_FILTERS, WACHTTIJD_OPTIONS, SearchRequest
+from keuzehulp.search.filters import (
+    FILTERS,
+    PER_PAGE,
+    TERM_FILTERS,
+    WACHTTIJD_OPTIONS,
+    SearchRequest,
+    codes,
+    product_label,
+)
 from keuzehulp.search.schema import dutch_analyzer
 from keuzehulp.search.snapshot import Snapshot
 from keuzehulp.search.tokens import RESULTATEN_TOKEN, dakje_token, scope_token, spoed_token
@@ -474,13 +482,16 @@ class SearchEngine:
                 mask = mask & self._spoed_mask(snapshot, r.gemeente, perceel)
             return FacetOption(value, label, count(base, mask), selected)
 
-        facets["perceel"] = [scope_option(p, p, p == r.perceel, perceel=p) for p in PERCELEN]
-        facets["ob"] = [scope_option(ob, f"OB{ob}", ob == r.ob, ob=ob) for ob in OBS]
-        facets["niveau"] = [scope_option(n, n, n == r.niveau, niveau=n) for n in NIVEAUS]
+        models = self.taxonomy.models_for(r.gemeente)  # the options are the region model's terms
+        facets["perceel"] = [scope_option(p, p, p == r.perceel, perceel=p) for p in codes(models, "perceel")]
+        facets["ob"] = [
+            scope_option(ob, product_label(models, ob), ob == r.ob, ob=ob) for ob in codes(models, "ob")
+        ]
+        facets["niveau"] = [scope_option(n, n, n == r.niveau, niveau=n) for n in codes(models, "niveau")]
         base = self._and(groups, skip=("dakje",))
         facets["dakje"] = [
             FacetOption(d, d, count(base, self._dakje_mask(snapshot, r.gemeente, r.perceel, d)), d == r.dakje)
-            for d in DAKJES
+            for d in codes(models, "dakje")
             if d in dakjes_for(r.perceel) or d == r.dakje
         ]
         everything = self._and(groups)
@@ -521,6 +532,9 @@ class SearchEngine:
             )
             for w in WACHTTIJD_OPTIONS
         ]
+        for spec in FILTERS:  # a filter no model of the search has offers nothing to choose
+            if spec.in_model and not any(spec.in_model(model) for model in models):
+                facets[spec.param] = []
         return facets
 
     def _suggest(self, snapshot: Snapshot, r: SearchRequest) -> tuple[str | None, int]:

@@ -13,8 +13,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, make_dataclass, replace
 
+from keuzehulp.domain.inkoopmodel import Inkoopmodel, or_list
+from keuzehulp.domain.regio import REGIOS, model_of
 from keuzehulp.domain.taxonomy import Taxonomy
-from keuzehulp.domain.twents_model import DAKJES, FUNCTIENIVEAUS, NIVEAUS, NIVEAUS_PER_OB, OBS, PERCELEN
+from keuzehulp.domain.twents_model import FUNCTIENIVEAUS, NIVEAUS_PER_OB
 from keuzehulp.domain.validation import whole_number
 from keuzehulp.i18n import N_, gettext
 
@@ -26,6 +28,10 @@ MAX_QUERY_LENGTH = 200
 MAX_PAGE = 10_000
 MAX_WACHTTIJD = 104
 YES_NO = ("ja", "nee")
+
+
+Models = tuple[Inkoopmodel, ...]  # the region models a search follows: its gemeente's, or every one
+ALL: Models = tuple(model_of(slug) for slug in REGIOS)  # for the API's enums: every region's codes
 
 
 class Invalid(ValueError):
@@ -43,7 +49,7 @@ class Filter:
 
     param: str  # URL parameter, facet name and (for "terms") the index field
     kind: str
-    read: Callable[[str, Taxonomy], object]  # one raw value -> the request's value; raises Invalid
+    read: Callable[[str, Taxonomy, Models], object]  # a raw value -> the request's value; raises Invalid
     api: tuple[str, dict]  # OpenAPI description and schema
     attr: str = ""  # the SearchRequest field, when it differs from param
     type: object = str | None
@@ -58,6 +64,7 @@ class Filter:
     drop: tuple[int, str] | None = None  # (order, N_ label) when loosenings are combined
     index_terms: Callable[[object], list[str]] | None = None  # "terms": a document's terms (documents.Source)
     options: Callable[[Taxonomy], list[tuple[str, str]]] | None = None  # "terms": (value, label) to count
+    in_model: Callable[[Inkoopmodel], bool] | None = None  # whether a region's model has this filter
 
     @property
     def field(self) -> str:
@@ -76,7 +83,7 @@ class Filter:
 
 
 def _yes(message: str):
-    def read(raw: str, taxonomy: Taxonomy) -> bool:
+    def read(raw: str, taxonomy: Taxonomy, models: Models) -> bool:
         if raw.lower() not in YES_NO:
             raise Invalid(gettext(message))
         return raw.lower() == "ja"
@@ -87,7 +94,7 @@ def _yes(message: str):
 def _known(options: Callable[[Taxonomy], list[tuple[str, str]]], message: str):
     """A reader accepting one of a term filter's option values."""
 
-    def read(raw: str, taxonomy: Taxonomy) -> str:
+    def read(raw: str, taxonomy: Taxonomy, models: Models) -> str:
         if raw not in {value for value, _ in options(taxonomy)}:
             raise Invalid(gettext(message) % {"waarde": raw})
         return raw
@@ -95,7 +102,7 @@ def _known(options: Callable[[Taxonomy], list[tuple[str, str]]], message: str):
     return read
 
 
-def _read_q(raw: str, taxonomy: Taxonomy) -> str:
+def _read_q(raw: str, taxonomy: Taxonomy, models: Models) -> str:
     if len(raw) > MAX_QUERY_LENGTH:
         raise Invalid(
             gettext("De zoektekst is te lang. Gebruik hooguit %(max)s tekens.") % {"max": MAX_QUERY_LENGTH}
@@ -103,7 +110,7 @@ def _read_q(raw: str, taxonomy: Taxonomy) -> str:
     return raw
 
 
-def _read_gemeente(raw: str, taxonomy: Taxonomy) -> str:
+def _read_gemeente(raw: str, taxonomy: Taxonomy, models: Models) -> str:
     gemeente = taxonomy.gemeente(raw)
     if gemeente is None:
         message = gettext("De gemeente '%(waarde)s' kennen we niet. Kies een gemeente uit de lijst.")
@@ -111,34 +118,65 @@ def _read_gemeente(raw: str, taxonomy: Taxonomy) -> str:
     return gemeente.cbs_code
 
 
-def _read_perceel(raw: str, taxonomy: Taxonomy) -> str:
-    if raw.lower() not in PERCELEN:
-        raise Invalid(gettext("Kies jeugd, wmo of dyslexie."))
-    return raw.lower()
+def codes(models: Models, kind: str) -> tuple[str, ...]:
+    """The codes of one kind (perceel, ob, niveau, dakje) in these models, first model first."""
+    found: dict[str, None] = {}
+    for model in models:
+        if kind == "perceel":
+            found.update(dict.fromkeys(model.percelen))
+        elif kind == "ob":
+            found.update(dict.fromkeys(model.producten))
+        elif kind == "niveau":
+            found.update(dict.fromkeys(model.varianten))
+        else:
+            found.update(dict.fromkeys(model.modules_for("verblijf", None)))
+    return tuple(found)
 
 
-def _read_ob(raw: str, taxonomy: Taxonomy) -> str:
-    number = whole_number(raw.upper().removeprefix("OB"))
-    if str(number) not in OBS:
-        message = gettext("Ondersteuningsbehoefte '%(waarde)s' bestaat niet. Kies 1, 2, 3 of 4.")
-        raise Invalid(message % {"waarde": raw})
-    return str(number)
+def product_label(models: Models, code: str) -> str:
+    """A product's code as letters name it: 'OB2' in the Twents model, the code itself elsewhere."""
+    model = next((m for m in models if code in m.producten), None)
+    return f"{model.terms['model']['product'].get('afkorting', '') if model else ''}{code}"
 
 
-def _read_niveau(raw: str, taxonomy: Taxonomy) -> str:
-    if raw.upper() not in NIVEAUS:
-        raise Invalid(gettext("Niveau '%(waarde)s' bestaat niet. Kies A, B, C, D of E.") % {"waarde": raw})
-    return raw.upper()
+def _match(raw: str, known: tuple[str, ...], prefixes: tuple[str, ...] = ()) -> str | None:
+    """The known code a typed value means: as typed, in other capitals, or after a prefix ('OB2')."""
+    wanted = {raw.strip().lower()}
+    wanted |= {w.removeprefix(p).strip() for w in wanted for p in prefixes if w.startswith(p)}
+    return next((code for code in known if code.lower() in wanted), None)
 
 
-def _read_dakje(raw: str, taxonomy: Taxonomy) -> str:
-    if raw.upper() not in DAKJES:
+def _read_perceel(raw: str, taxonomy: Taxonomy, models: Models) -> str:
+    if (code := _match(raw, codes(models, "perceel"))) is None:
+        raise Invalid(gettext("Kies %(keuzes)s.") % {"keuzes": or_list(codes(models, "perceel"))})
+    return code
+
+
+def _read_ob(raw: str, taxonomy: Taxonomy, models: Models) -> str:
+    prefixes = tuple(m.terms["model"]["product"].get("afkorting", "").lower() for m in models)
+    if (code := _match(raw, codes(models, "ob"), tuple(p for p in prefixes if p))) is None:
+        names = {m.terms["model"]["product"]["enkelvoud"] for m in models}
+        soort = gettext(names.pop()).capitalize() if len(names) == 1 else gettext("Soort hulp")
+        message = gettext("%(soort)s '%(waarde)s' bestaat niet. Kies %(keuzes)s.")
+        raise Invalid(message % {"soort": soort, "waarde": raw, "keuzes": or_list(codes(models, "ob"))})
+    return code
+
+
+def _read_niveau(raw: str, taxonomy: Taxonomy, models: Models) -> str:
+    if (code := _match(raw, codes(models, "niveau"))) is None:
+        message = gettext("Niveau '%(waarde)s' bestaat niet. Kies %(keuzes)s.")
+        raise Invalid(message % {"waarde": raw, "keuzes": or_list(codes(models, "niveau"))})
+    return code
+
+
+def _read_dakje(raw: str, taxonomy: Taxonomy, models: Models) -> str:
+    if (code := _match(raw, codes(models, "dakje"))) is None:
         message = gettext("Dakje '%(waarde)s' bestaat niet. Kies %(dakjes)s.")
-        raise Invalid(message % {"waarde": raw, "dakjes": ", ".join(DAKJES)})
-    return raw.upper()
+        raise Invalid(message % {"waarde": raw, "dakjes": ", ".join(codes(models, "dakje"))})
+    return code
 
 
-def _read_weeks(raw: str, taxonomy: Taxonomy) -> int:
+def _read_weeks(raw: str, taxonomy: Taxonomy, models: Models) -> int:
     if (weeks := whole_number(raw, 0, MAX_WACHTTIJD)) is None:
         raise Invalid(gettext("De wachttijd is een aantal weken, van 0 tot 104."))
     return weeks
@@ -181,7 +219,10 @@ FILTERS: tuple[Filter, ...] = (
         "perceel",
         "scope",
         _read_perceel,
-        ("jeugd, wmo or dyslexie.", {"enum": list(PERCELEN)}),
+        (
+            "Perceel of the gemeente's inkoopmodel (Twente: jeugd, wmo, dyslexie).",
+            {"enum": list(codes(ALL, "perceel"))},
+        ),
         legend=N_("Voor wie"),
         all_label=N_("Iedereen"),
         labels="perceel",
@@ -191,7 +232,10 @@ FILTERS: tuple[Filter, ...] = (
         "ob",
         "scope",
         _read_ob,
-        ("Ondersteuningsbehoefte 1-4.", {"enum": list(OBS)}),
+        (
+            "Product of the gemeente's inkoopmodel (Twente: ondersteuningsbehoefte 1-4).",
+            {"enum": list(codes(ALL, "ob"))},
+        ),
         type=str | None,
         legend=N_("Soort hulp (ondersteuningsbehoefte)"),
         all_label=N_("Alle soorten"),
@@ -201,7 +245,8 @@ FILTERS: tuple[Filter, ...] = (
         "niveau",
         "scope",
         _read_niveau,
-        ("Niveau A-E.", {"enum": list(NIVEAUS)}),
+        ("Variant (Twente: niveau A-E).", {"enum": list(codes(ALL, "niveau"))}),
+        in_model=lambda model: bool(model.varianten),
         legend=N_("Niveau"),
         all_label=N_("Alle niveaus"),
         labels="niveau",
@@ -212,7 +257,8 @@ FILTERS: tuple[Filter, ...] = (
         "dakje",
         "scope",
         _read_dakje,
-        ("Wonen en verblijf.", {"enum": list(DAKJES)}),
+        ("Wonen en verblijf.", {"enum": list(codes(ALL, "dakje"))}),
+        in_model=lambda model: model.has("verblijf"),
         legend=N_("Wonen en verblijf (dakje)"),
         all_label=N_("Maakt niet uit"),
         labels="dakje",
@@ -262,6 +308,7 @@ FILTERS: tuple[Filter, ...] = (
         "scope",
         _yes(N_("Spoedhulp is 'ja' of 'nee'.")),
         ("ja: offers ambulante spoedhulp.", {"enum": list(YES_NO)}),
+        in_model=lambda model: "ambulante_spoedhulp" in model.kenmerken,
         type=bool,
         default=False,
         write=lambda value: "ja",
@@ -304,6 +351,7 @@ FILTERS: tuple[Filter, ...] = (
             "Consultatie: an aanbieder with staff of this functieniveau advises wijkteams.",
             {"enum": list(FUNCTIENIVEAUS)},
         ),
+        in_model=lambda model: model.has("advies"),
         legend=N_("Advies aan het wijkteam (consultatie)"),
         all_label=N_("Maakt niet uit"),
         loosen=(11, N_("met elk functieniveau")),
@@ -398,14 +446,14 @@ def _letter_code(q: str) -> dict:
     return found
 
 
-def _read_filter(params, spec: Filter, taxonomy: Taxonomy, errors: dict[str, str]):
+def _read_filter(params, spec: Filter, taxonomy: Taxonomy, models: Models, errors: dict[str, str]):
     """The request's value of one filter; a bad value is noted in errors (the last one for a
     repeated parameter)."""
     if spec.many:
         values: list = []
         for raw in _all(params, spec.param):
             try:
-                value = spec.read(raw, taxonomy)
+                value = spec.read(raw, taxonomy, models)
             except Invalid as error:
                 errors[spec.param] = str(error)
                 continue
@@ -416,7 +464,7 @@ def _read_filter(params, spec: Filter, taxonomy: Taxonomy, errors: dict[str, str
     if not raw:
         return spec.default
     try:
-        return spec.read(raw, taxonomy)
+        return spec.read(raw, taxonomy, models)
     except Invalid as error:
         errors[spec.param] = str(error)
         return spec.default
@@ -426,13 +474,25 @@ def parse_search(params, taxonomy: Taxonomy) -> SearchRequest:
     """Turn query parameters into a SearchRequest, or raise InvalidSearch listing every bad one."""
     errors: dict[str, str] = {}
     values: dict = {}
+    gemeente = _read_filter(params, BY_PARAM["gemeente"], taxonomy, taxonomy.models, errors)
+    models = taxonomy.models_for(gemeente)
     for spec in FILTERS:
-        value = _read_filter(params, spec, taxonomy, errors)
+        if gemeente and spec.in_model and not spec.in_model(models[0]) and _all(params, spec.param):
+            message = gettext("In %(regio)s kunt u niet zoeken op '%(filter)s'. Laat dit filter weg.")
+            regio = taxonomy.regio_naam(gemeente)
+            errors[spec.param] = message % {"regio": regio, "filter": gettext(spec.legend)}
+            continue
+        value = _read_filter(params, spec, taxonomy, models, errors)
         if value != spec.default:
             values[spec.field] = value
     values["q"] = _first(params, "q")[:MAX_QUERY_LENGTH]  # kept, cut short, even when too long
     if not _first(params, "ob") and not _first(params, "niveau"):
-        values.update(_letter_code(values["q"]))
+        found = _letter_code(values["q"])
+        if found.get("ob") in (None, *codes(models, "ob")) and found.get("niveau") in (
+            None,
+            *codes(models, "niveau"),
+        ):
+            values.update(found)  # a letter code of the Twents model, in a region that has it
     if raw := _first(params, "woonplaats"):
         kern = taxonomy.kern(raw)
         if kern is None:

@@ -16,15 +16,9 @@ from sqlmodel import Session, select
 from keuzehulp import clock
 from keuzehulp.domain.changelog import record_change, record_changes
 from keuzehulp.domain.errors import RuleViolation
-from keuzehulp.domain.twents_model import (
-    STATUSES,
-    check_contract,
-    check_contract_set,
-    check_dakje,
-    check_maatregelhulp,
-    check_spoedhulp,
-    overlaps,
-)
+from keuzehulp.domain.inkoopmodel import Inkoopmodel
+from keuzehulp.domain.regio import model_for
+from keuzehulp.domain.twents_model import STATUSES, check_spoedhulp, overlaps
 from keuzehulp.domain.validation import (
     PHONE_ERROR,
     normalise_agb,
@@ -141,25 +135,29 @@ def validate(data: AanbiederData) -> None:
     if data.wachttijd_weken is not None and not 0 <= data.wachttijd_weken <= 104:
         raise RuleViolation("De wachttijd moet tussen 0 en 104 weken liggen.")
     per_gemeente: dict[str, list] = defaultdict(list)
+    variants: dict[Inkoopmodel, set[str | None]] = defaultdict(set)  # each region's model on its own
     for line in data.contracten:
-        check_contract(line.perceel, line.product, line.variant)
+        model = model_for(line.gemeente)
+        model.check_contract(line.perceel, line.product, line.variant)
         if line.geldig_tot is not None and line.geldig_tot < line.geldig_vanaf:
             raise RuleViolation("Een contract kan niet eindigen voordat het begint.")
         per_gemeente[line.gemeente].append(line)
-    check_contract_set([(line.perceel, line.product, line.variant) for line in data.contracten])
+        variants[model].add(line.variant)
+    for model, used in variants.items():
+        model.check_contract_set(used)
     for dakje in data.dakjes:
-        ob_percelen = {
+        product_percelen = {
             line.perceel
             for line in per_gemeente.get(dakje.gemeente, [])
             if line.product is not None
             and overlaps(line.geldig_vanaf, line.geldig_tot, dakje.geldig_vanaf, dakje.geldig_tot)
         }
-        check_dakje(dakje.dakje, ob_percelen)
+        model_for(dakje.gemeente).check_module("verblijf", dakje.dakje, product_percelen)
     check_spoedhulp(
         data.ambulante_spoedhulp, data.coordinatiepunt, {line.perceel for line in data.contracten}
     )
     for line in data.maatregelhulp:
-        check_maatregelhulp(line.soort)
+        model_for(line.gemeente).check_module("maatregel", line.soort, set())
     for vestiging in data.vestigingen:
         vestiging.postcode = normalise_postcode(vestiging.postcode)
 

@@ -1,4 +1,5 @@
-"""Deterministic generator of fictional demo aanbieders that obey the Twents-model rules.
+"""Deterministic generator of fictional demo aanbieders that obey their region's inkoopmodel: the
+Twents model's rules in Twente, the products of its model in any other region loaded.
 
 The same (count, seed, reference date) always gives the same data set. It is used by `make run`,
 by the tests and by the benchmark.
@@ -15,6 +16,8 @@ import yaml
 from sqlmodel import Session, select
 
 from keuzehulp import clock
+from keuzehulp.domain.inkoopmodel import Inkoopmodel
+from keuzehulp.domain.regio import SERVED, model_for, regio_of
 from keuzehulp.domain.taxonomy import SEED_DIR, slugify
 from keuzehulp.domain.twents_model import FUNCTIENIVEAUS, MAATREGELHULP, NIVEAUS_PER_OB
 from keuzehulp.models import Gemeente, Kern, SiteMeta, Specialisatie
@@ -67,7 +70,9 @@ class DemoGenerator:
             _Place(gemeenten[k.gemeente_id], k.naam, k.lat, k.lon)
             for k in session.exec(select(Kern).order_by(Kern.id))
         ]
-        self.gemeenten = sorted(gemeenten.values())
+        self.gemeenten: dict[str | None, list[str]] = {}  # per region, to pick a werkgebied in
+        for code in sorted(gemeenten.values()):
+            self.gemeenten.setdefault(regio_of(code), []).append(code)
         self.specialisaties = [s.slug for s in session.exec(select(Specialisatie).order_by(Specialisatie.id))]
         self.used_slugs: set[str] = set()
 
@@ -82,12 +87,18 @@ class DemoGenerator:
             ["jeugd", "behandeling", "wmo", "verblijf", "dyslexie", "gi"], [34, 14, 34, 10, 5, 3]
         )[0]
         home = rng.choice(self.places)
+        twente = regio_of(home.gemeente) == SERVED
+        if not twente:  # other models buy no verblijf, dyslexie or maatregelhulp: jeugdhulp instead
+            kind = {"behandeling": "behandeling", "wmo": "wmo"}.get(kind, "jeugd")
         werkgebied = self._werkgebied(home.gemeente, groot)
         naam = self._naam(kind, home)
         slug = self._unique_slug(naam)
         specialisaties = self._specialisaties(kind)
         werkvormen = sorted(rng.sample(["individueel", "gezin", "groep", "online"], rng.randint(1, 3)))
-        contracten, dakjes = self._scope(kind, werkgebied)
+        if twente:
+            contracten, dakjes = self._scope(kind, werkgebied)
+        else:
+            contracten, dakjes = self._products(model_for(home.gemeente), kind, werkgebied), []
         percelen = {c.perceel for c in contracten}
         status = rng.choices(["actief", "opgeschort", "beeindigd"], [96, 3, 1])[0]
         wachttijd = (
@@ -107,10 +118,13 @@ class DemoGenerator:
             wachttijd_bevestigd_op=None
             if wachttijd is None
             else self.today - timedelta(days=rng.randint(0, 120)),
-            consultatie_functieniveaus=self._functieniveaus(kind),
-            diagnostiek=self._diagnostiek(kind),
+            consultatie_functieniveaus=self._functieniveaus(kind) if twente else [],
+            diagnostiek=self._diagnostiek(kind) if twente else [],
             ambulante_spoedhulp=(
-                spoedhulp := "jeugd" in percelen and kind in ("jeugd", "behandeling") and rng.random() < 0.2
+                spoedhulp := twente
+                and "jeugd" in percelen
+                and kind in ("jeugd", "behandeling")
+                and rng.random() < 0.2
             ),
             coordinatiepunt=spoedhulp,  # spoedhulp needs the coördinatiepunt
             werkvormen=werkvormen,
@@ -134,10 +148,28 @@ class DemoGenerator:
         return f"0{area}-{AREA_CODES[area]}{self.rng.randint(100000, 999999)}"
 
     def _werkgebied(self, home: str, groot: bool) -> list[str]:
+        """The home gemeente and others of its region."""
+        region = self.gemeenten[regio_of(home)]
         if groot:
-            return sorted(set(self.rng.sample(self.gemeenten, self.rng.randint(8, 14))) | {home})
-        others = self.rng.sample(self.gemeenten, self.rng.randint(0, 3))
+            return sorted(set(self.rng.sample(region, min(len(region), self.rng.randint(8, 14)))) | {home})
+        others = self.rng.sample(region, min(len(region), self.rng.randint(0, 3)))
         return sorted(set(others) | {home})
+
+    def _products(self, model: Inkoopmodel, kind: str, werkgebied: list[str]) -> list[ContractLine]:
+        """Contract lines for some products of one perceel of a region's model, in every gemeente
+        of the werkgebied."""
+        perceel = "wmo" if kind == "wmo" else "jeugd"
+        if perceel not in model.percelen:
+            perceel = next(iter(model.percelen))
+        lines = []
+        for product in self._some(model.percelen[perceel].producten):
+            variants = model.producten[product]
+            lines += [(product, v) for v in self._some(variants)] if variants else [(product, None)]
+        return [
+            ContractLine(g, perceel, product, variant, CONTRACT_START, CONTRACT_END)
+            for g in werkgebied
+            for product, variant in lines
+        ]
 
     def _naam(self, kind: str, home: _Place) -> str:
         rng, vocab = self.rng, self.vocab

@@ -165,7 +165,7 @@ def sql_count(session, r: SearchRequest, today: date) -> int:
 def facet_request(r: SearchRequest, facet: str, value: str, taxonomy) -> SearchRequest:
     """The request a click on a facet option makes."""
     spec = BY_PARAM[facet]
-    chosen = spec.read(value, taxonomy)
+    chosen = spec.read(value, taxonomy, taxonomy.models_for(r.gemeente))
     if spec.many:
         chosen = tuple(sorted(set(getattr(r, spec.field)) | {chosen}))
     return replace(r, **{spec.field: chosen})

@@ -86,9 +86,15 @@ class DatabaseFactory:
         return self.postgres.create_database(name, template=self._template)
 
 
-def build_world(url: str, index_dir: Path, aanbieders: int = 0, seed: int = 7) -> World:
-    """Load demo aanbieders into the database at url and build the index."""
+def build_world(
+    url: str, index_dir: Path, aanbieders: int = 0, seed: int = 7, regios: tuple[str, ...] = ()
+) -> World:
+    """Load demo aanbieders into the database at url (with these regions besides Twente) and build
+    the index."""
     engine = make_engine(url)
+    if regios:
+        with session_scope(engine) as session:
+            load_taxonomy(session, regios)
     if aanbieders:
         with session_scope(engine) as session:
             load_demo(session, aanbieders, seed, reference_date=clock.today())

@@ -39,4 +39,4 @@ def test_een_kern_die_twee_keer_in_een_regio_staat_wordt_geweigerd(tmp_path):
         Session(engine) as session,
         pytest.raises(ValueError, match="Kern Boekelo staat twee keer in regio Twente"),
     ):
-        load_taxonomy(session, tmp_path / "seed")
+        load_taxonomy(session, seed_dir=tmp_path / "seed")

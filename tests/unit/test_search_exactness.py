@@ -19,7 +19,7 @@ from keuzehulp.domain.changelog import record_change
 from keuzehulp.domain.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
 from keuzehulp.models import Aanbieder, AanbiederSpecialisatie, Contract, Specialisatie
 from keuzehulp.search.documents import iter_documents
-from keuzehulp.search.filters import FILTERS, SORTS, WACHTTIJD_OPTIONS, SearchRequest
+from keuzehulp.search.filters import FILTERS, SORTS, WACHTTIJD_OPTIONS, SearchRequest, codes
 from keuzehulp.search.schema import dutch_analyzer
 from keuzehulp.services.aanbieders import set_status
 from tests.support.sql_reference import CLAUSES, facet_request, sql_count, sql_slugs
@@ -58,7 +58,8 @@ VALUES = {  # request values of the filters that are not lists of taxonomy terms
 
 
 def requests_for(taxonomy) -> st.SearchStrategy[SearchRequest]:
-    """Any combination of the declared filters (text apart), every result on one page."""
+    """Any combination of the declared filters (text apart), every result on one page; with several
+    regions loaded, their gemeenten and every model's codes."""
     values = {}
     for spec in FILTERS:
         if spec.kind == "text":
@@ -70,6 +71,10 @@ def requests_for(taxonomy) -> st.SearchStrategy[SearchRequest]:
             values[spec.field] = st.lists(st.sampled_from(terms), max_size=2, unique=True).map(
                 lambda chosen: tuple(sorted(chosen))
             )
+        elif spec.param == "gemeente":
+            values[spec.field] = maybe([g.cbs_code for g in taxonomy.gemeenten])
+        elif spec.param in ("perceel", "ob", "niveau", "dakje"):
+            values[spec.field] = maybe(codes(taxonomy.models, spec.param))
         else:
             choices = VALUES.get(spec.param) or [value for value, _ in spec.options(taxonomy)]
             values[spec.field] = maybe(choices)
@@ -98,6 +103,25 @@ def test_index_en_database_geven_dezelfde_aanbieders(demo_world, data):
     with Session(demo_world.engine) as session:
         expected = sql_slugs(session, request, clock.today())
     assert index_slugs(demo_world, request) == expected
+
+
+@common
+@given(data=st.data())
+def test_met_twee_regios_geven_index_en_database_dezelfde_aanbieders(regions_world, data):
+    """The same over Twente's and Regio Nijmegen's models together: Nijmegen's products, Twente's
+    niveaus and dakjes, gemeenten of both (a combination no region has finds nothing in both)."""
+    request = data.draw(requests_for(regions_world.taxonomy))
+    with Session(regions_world.engine) as session:
+        expected = sql_slugs(session, request, clock.today())
+    assert index_slugs(regions_world, request) == expected
+
+
+def test_de_steekproef_met_twee_regios_is_niet_triviaal(regions_world):
+    with Session(regions_world.engine) as session:
+        nijmegen = sql_count(session, SearchRequest(gemeente="GM0268"), clock.today())
+        ggz = sql_count(session, SearchRequest(gemeente="GM0268", ob="jeugd-ggz"), clock.today())
+        enschede = sql_count(session, SearchRequest(gemeente="GM0153", ob="2"), clock.today())
+    assert nijmegen > 10 and 0 < ggz < nijmegen and enschede > 10
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

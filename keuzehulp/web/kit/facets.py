@@ -75,13 +75,15 @@ def _weeks(weeks: int) -> str:
 
 def facet_fieldset(spec: Filter, options: Iterable[FacetOption], uitleg: Markup | str = "") -> Markup:
     """A filter's fieldset: a choice of one (with its "all" option) or checkboxes; none for a
-    checkbox filter without options."""
+    filter without options (one the gemeente's region model does not have)."""
     options = list(options)
+    if not options:
+        return Markup("")
     labels = option_labels(spec, options)
     legend = gettext(spec.legend)
     if spec.all_label:
         return Markup(_radio(spec.param, legend, options, gettext(spec.all_label), labels, uitleg))
-    return Markup(_checkboxes(spec.param, legend, options, labels) if options else "")
+    return Markup(_checkboxes(spec.param, legend, options, labels))
 
 
 def chosen_filters(search, facets: dict, base: str, taxonomy) -> list[tuple[str, str]]:

@@ -1,0 +1,69 @@
+"""One installation serves several regions: the gemeente chosen decides the model its search
+follows (Twente's OB 1-4 with niveaus and dakjes, Regio Nijmegen's products without them)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from keuzehulp import clock
+from keuzehulp.search.filters import SearchRequest
+from tests.support.sql_reference import sql_count
+
+
+def _options(client, facet: str, **params) -> set[str]:
+    body = client.get("/api/v1/aanbieders", params=params).json()
+    return {option["value"] for option in body["facets"][facet]}
+
+
+def test_nijmegen_zoekt_op_zijn_eigen_producten_en_enschede_op_het_twents_model(regions_client):
+    nijmegen = _options(regions_client, "ob", gemeente="nijmegen")
+    assert {"jeugd-ggz", "wmo-begeleiding", "jeugd-kortdurend-verblijf"} <= nijmegen
+    assert not nijmegen & {"1", "2", "3", "4"}
+    assert _options(regions_client, "ob", gemeente="enschede") == {"1", "2", "3", "4"}
+    assert _options(regions_client, "niveau", gemeente="nijmegen") == set()
+    assert _options(regions_client, "dakje", gemeente="nijmegen") == set()
+    html = regions_client.get("/zoeken", params={"gemeente": "nijmegen"}).text
+    assert 'value="jeugd-ggz"' in html and "Hulp bij psychische problemen" in html
+    assert 'name="niveau"' not in html and 'name="dakje"' not in html
+
+
+def test_de_resultaten_in_nijmegen_kloppen_met_de_database(regions_client, regions_world):
+    params = {"gemeente": "GM0268", "perceel": "jeugd", "ob": "jeugd-ggz"}
+    body = regions_client.get("/api/v1/aanbieders", params=params).json()
+    with Session(regions_world.engine) as session:
+        expected = sql_count(
+            session, SearchRequest(gemeente="GM0268", perceel="jeugd", ob="jeugd-ggz"), clock.today()
+        )
+    assert body["total"] == expected > 0
+    assert all(
+        c["ob"] in ("jeugd-ggz", None) or c["gemeente"] != "GM0268"
+        for h in body["results"]
+        for c in h["contracten"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"gemeente": "nijmegen", "niveau": "B"}, "In Regio Nijmegen kunt u niet zoeken op &#39;Niveau&#39;"),
+        ({"gemeente": "nijmegen", "dakje": "2"}, "In Regio Nijmegen kunt u niet zoeken op"),
+        ({"gemeente": "nijmegen", "ob": "2"}, "bestaat niet. Kies wmo-dagbesteding"),
+        ({"gemeente": "nijmegen", "perceel": "dyslexie"}, "Kies wmo of jeugd."),
+        (
+            {"gemeente": "enschede", "ob": "jeugd-ggz"},
+            "Ondersteuningsbehoefte &#39;jeugd-ggz&#39; bestaat niet",
+        ),
+    ],
+)
+def test_een_filter_dat_de_regio_niet_kent_geeft_400_met_uitleg(regions_client, params, message):
+    response = regions_client.get("/zoeken", params=params)
+    assert response.status_code == 400
+    assert message in response.text
+    assert regions_client.get("/api/v1/aanbieders", params=params).status_code == 400
+
+
+def test_zonder_gemeente_zijn_de_producten_van_beide_regios_te_kiezen(regions_client):
+    both = _options(regions_client, "ob")
+    assert {"1", "4", "jeugd-ggz"} <= both
+    assert regions_client.get("/zoeken", params={"ob": "jeugd-behandeling"}).status_code == 200
