@@ -186,7 +186,8 @@ def labels() -> dict:
 
     return {
         "percelen": merged("percelen"),
-        "ondersteuningsbehoeften": merged("producten"),
+        "ondersteuningsbehoeften": terms["producten"],
+        "producten": merged("producten"),  # every model's products, for labels of any region
         "niveaus": merged("varianten"),
         "dakjes": parts("verblijf"),
         "modules": modules,

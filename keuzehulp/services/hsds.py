@@ -174,7 +174,7 @@ def _services(profile, organization_id: str, location_ids: list[str]) -> list[di
     for (kind, code, ob), group in sorted(groups.items(), key=lambda item: str(item[0])):
         service_id = hsds_id("service", a.id, kind, code, ob)
         if kind == "contract" and ob is not None:
-            ob_naam = words["ondersteuningsbehoeften"][ob]["naam"].lower()
+            ob_naam = words["producten"][ob]["naam"].lower()
             name = f"{words['percelen'][code]['naam']}: OB{ob} {ob_naam}"
             attributes = [
                 _attribute(service_id, "service", TAXONOMY_MODEL, f"perceel:{code}"),

@@ -26,6 +26,7 @@ def test_nijmegen_zoekt_op_zijn_eigen_producten_en_enschede_op_het_twents_model(
     html = regions_client.get("/zoeken", params={"gemeente": "nijmegen"}).text
     assert 'value="jeugd-ggz"' in html and "Hulp bij psychische problemen" in html
     assert 'name="niveau"' not in html and 'name="dakje"' not in html
+    assert "OBjeugd" not in html and "OBwmo" not in html  # a code only the Twents model writes so
 
 
 def test_de_resultaten_in_nijmegen_kloppen_met_de_database(regions_client, regions_world):

@@ -12,12 +12,20 @@ from babel.lists import format_list
 from keuzehulp.domain.taxonomy import labels
 from keuzehulp.i18n import current_language, gettext, ngettext, seed_text
 from keuzehulp.models import Gemeente
-from keuzehulp.search.filters import SearchRequest
+from keuzehulp.search.filters import ALL, SearchRequest, product_label
 
 
 def plain_term(section: str, key, code: str) -> str:
-    """A Twents-model term in plain words, its official code in brackets: 'Rustige situatie (niveau A)'."""
-    return f"{seed_text(labels()[section][key]['kort'])} ({code})"
+    """A model's term in plain words, its official code in brackets when it has one: 'Rustige
+    situatie (niveau A)'."""
+    text = seed_text(labels()[section][key]["kort"])
+    return f"{text} ({code})" if code else text
+
+
+def product_code(product: str) -> str:
+    """The code letters name a product by ('OB2'); empty for a model that names it only in words."""
+    label = product_label(ALL, product)
+    return "" if label == product else label
 
 
 def term_labels(kind: str) -> dict[str, str]:
@@ -26,10 +34,7 @@ def term_labels(kind: str) -> dict[str, str]:
     if kind == "perceel":
         return {key: seed_text(item["label"]) for key, item in terms["percelen"].items()}
     if kind == "ob":
-        return {
-            ob: plain_term("ondersteuningsbehoeften", ob, f"OB{ob}")
-            for ob in terms["ondersteuningsbehoeften"]
-        }
+        return {ob: plain_term("producten", ob, product_code(ob)) for ob in terms["producten"]}
     if kind == "niveau":
         return {
             n: plain_term("niveaus", n, gettext("niveau %(niveau)s") % {"niveau": n})
@@ -48,9 +53,9 @@ def scope_line(perceel: str | None, ob: str | None, niveaus: Iterable[str] = ())
 def _scope_line(perceel: str | None, ob: str | None, niveaus: tuple[str, ...], language: str) -> str:
     terms = labels()
     naam = seed_text(terms["percelen"][perceel]["kort"]) if perceel else ""
-    hulp = seed_text(terms["ondersteuningsbehoeften"][ob]["kort"]) if ob else ""
+    hulp = seed_text(terms["producten"][ob]["kort"]) if ob else ""
     hulp = hulp[:1].lower() + hulp[1:]  # it follows a colon or a comma
-    codes = [f"OB{ob}"] if ob else []
+    codes = [product_code(ob)] if ob and product_code(ob) else []
     if niveaus:
         listed = format_list(list(niveaus), locale=language)
         codes.append(gettext("niveau %(niveaus)s") % {"niveaus": listed})

@@ -62,7 +62,7 @@ def _calculator(request: Request, profile: Profile, own: set[int]) -> dict:
             code = f"{contract.product}{contract.variant}"
             options[f"ob-{contract.perceel}-{code}"] = (
                 f"{product_name('ob', contract.perceel, code)} "
-                f"({names['ondersteuningsbehoeften'][contract.product]['naam'].lower()}), per uur",
+                f"({names['producten'][contract.product]['naam'].lower()}), per uur",
                 ("ob", contract.perceel, code),
             )
     for dakje, gemeente in profile.dakjes:
