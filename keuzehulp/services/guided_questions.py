@@ -12,8 +12,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from keuzehulp.domain.regio import model_for
 from keuzehulp.domain.taxonomy import Taxonomy, labels
-from keuzehulp.domain.twents_model import DAKJES, NIVEAUS, NIVEAUS_PER_OB, OBS, OBS_PER_PERCEEL, dakjes_for
+from keuzehulp.domain.twents_model import (
+    DAKJES,
+    MODEL,
+    NIVEAUS,
+    NIVEAUS_PER_OB,
+    OBS,
+    OBS_PER_PERCEEL,
+    dakjes_for,
+)
 from keuzehulp.i18n import N_, gettext
 from keuzehulp.search.filters import SearchRequest
 
@@ -326,4 +335,8 @@ def to_search(antwoorden: Antwoorden, taxonomy: Taxonomy) -> Uitkomst:
         values["spoedhulp"] = True
     if "dichtbij" in antwoorden.wensen and gemeente is not None:
         values["sort"] = "afstand"
+    if gemeente is not None and model_for(gemeente.cbs_code) is not MODEL:
+        # The questions speak the Twents model; elsewhere the search keeps only what any model has.
+        for name in ("ob", "niveau", "dakje", "spoedhulp"):
+            values.pop(name, None)
     return Uitkomst(SearchRequest(**values), gemeente, specialisaties, notes)

@@ -3,6 +3,8 @@ follows (Twente's OB 1-4 with niveaus and dakjes, Regio Nijmegen's products with
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlmodel import Session
 
@@ -68,3 +70,14 @@ def test_zonder_gemeente_zijn_de_producten_van_beide_regios_te_kiezen(regions_cl
     both = _options(regions_client, "ob")
     assert {"1", "4", "jeugd-ggz"} <= both
     assert regions_client.get("/zoeken", params={"ob": "jeugd-behandeling"}).status_code == 200
+
+
+def test_de_keuzehulp_in_nijmegen_eindigt_in_een_zoekopdracht_die_de_regio_kent(regions_client):
+    """The guided questions speak the Twents model: in Nijmegen the OB from the letter is left out,
+    so the search ends in results instead of a 400."""
+    answers = "woonplaats=Wijchen&voor_wie=kind&besluit=ja&ob=2&niveau=B&verblijf=nee&klaar=ja"
+    response = regions_client.get(f"/keuzehulp?{answers}")
+    assert response.status_code == 200 and "Sociaal Wijkteam Wijchen" in response.text
+    link = re.search(r'href="(/zoeken\?[^"]+)"', response.text).group(1).replace("&amp;", "&")
+    assert "ob=" not in link and "niveau=" not in link and "gemeente=GM0296" in link
+    assert regions_client.get(link).status_code == 200
