@@ -10,6 +10,8 @@ from pathlib import Path
 from keuzehulp import clock
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The folder of region folders (docs/regio.md); another one only to try a region out or in tests.
+REGIO_DIR = Path(os.environ.get("KEUZEHULP_REGIO_DIR") or PROJECT_ROOT / "seed" / "regio")
 DEVELOPMENT_SECRET = "development-only-secret-change-me"
 LOG_FORMATS = ("text", "json")
 
@@ -197,7 +199,7 @@ class Settings:
         if self.today:
             date.fromisoformat(self.today)  # ValueError names the bad date
         for slug in self.regio_slugs:
-            if not (PROJECT_ROOT / "seed" / "regio" / slug / "regio.yaml").is_file():
+            if not (REGIO_DIR / slug / "regio.yaml").is_file():
                 raise ValueError(
                     f"KEUZEHULP_REGIOS noemt {slug!r}: er is geen map seed/regio/{slug}/regio.yaml."
                 )

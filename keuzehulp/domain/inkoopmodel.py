@@ -15,10 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from keuzehulp.config import PROJECT_ROOT
 from keuzehulp.domain.errors import RuleViolation
-
-REGIO_DIR = PROJECT_ROOT / "seed" / "regio"
 
 # The messages every model file gives (and `zonder_variant` when a product has no variants).
 MESSAGES = (

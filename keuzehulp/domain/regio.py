@@ -9,7 +9,8 @@ from functools import cache
 
 import yaml
 
-from keuzehulp.domain.inkoopmodel import REGIO_DIR, Inkoopmodel, load_model
+from keuzehulp.config import REGIO_DIR
+from keuzehulp.domain.inkoopmodel import Inkoopmodel, load_model
 
 REGIOS = tuple(sorted(p.name for p in REGIO_DIR.iterdir() if (p / "regio.yaml").is_file()))
 SERVED = "twente"  # the region whose name the site carries in e-mails and the authenticator app

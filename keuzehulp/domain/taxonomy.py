@@ -15,7 +15,7 @@ import yaml
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.config import PROJECT_ROOT, REGIO_DIR
 from keuzehulp.domain.inkoopmodel import Inkoopmodel
 from keuzehulp.domain.regio import REGIOS, SERVED, model_for, model_of, regio_naam, regio_of
 from keuzehulp.domain.twents_model import MODEL
@@ -42,11 +42,16 @@ def _upsert(session: Session, model, key: str | tuple[str, ...], values: dict):
     return row
 
 
-def load_taxonomy(session: Session, regios: tuple[str, ...] = (SERVED,), seed_dir: Path = SEED_DIR) -> None:
+def load_taxonomy(
+    session: Session,
+    regios: tuple[str, ...] = (SERVED,),
+    seed_dir: Path = SEED_DIR,
+    regio_dir: Path = REGIO_DIR,
+) -> None:
     """Write the regions (folders under seed/regio/) with their gemeenten and kernen, and the
     specialisaties, doelgroepen and talen, from seed files."""
     for slug in regios:
-        _load_regio(session, _read(f"regio/{slug}/regio.yaml", seed_dir))
+        _load_regio(session, _read(f"{slug}/regio.yaml", regio_dir))
     for item in _read("specialisaties.yaml", seed_dir):
         _upsert(session, Specialisatie, "slug", item)
     lists = _read("doelgroepen_talen.yaml", seed_dir)

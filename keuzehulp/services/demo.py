@@ -299,7 +299,7 @@ class DemoGenerator:
 
     def _vestiging(self, place: _Place, beschermd: bool) -> VestigingData:
         rng = self.rng
-        low, high = self.vocab["postcodes"][place.gemeente]
+        low, high = self.vocab["postcodes"].get(place.gemeente, (1000, 9999))  # any, for a new region
         letters = "".join(rng.choice("ABCDEGHJKLMNPRTVWXZ") for _ in range(2))
         return VestigingData(
             naam="Woonlocatie" if beschermd else "",

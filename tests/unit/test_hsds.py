@@ -6,7 +6,8 @@ import pytest
 from sqlmodel import Session, func, select
 
 from keuzehulp import clock
-from keuzehulp.domain.inkoopmodel import REGIO_DIR, load_model
+from keuzehulp.config import REGIO_DIR
+from keuzehulp.domain.inkoopmodel import load_model
 from keuzehulp.models import Aanbieder, Vestiging
 from keuzehulp.models.periods import public
 from keuzehulp.services.hsds import export, hsds_id

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from keuzehulp.config import REGIO_DIR
 from keuzehulp.domain.errors import RuleViolation
-from keuzehulp.domain.inkoopmodel import REGIO_DIR, ModelError, load_model, or_list
+from keuzehulp.domain.inkoopmodel import ModelError, load_model, or_list
 
 # Regio Fictief does not exist: a model with products per perceel, one product without variants,
 # a module that needs a product and a rule that keeps two variants apart.

@@ -6,8 +6,8 @@ from urllib.parse import unquote
 
 import yaml
 
+from keuzehulp.config import REGIO_DIR
 from keuzehulp.domain import regio
-from keuzehulp.domain.inkoopmodel import REGIO_DIR
 from keuzehulp.services.login import totp_uri
 
 
@@ -39,4 +39,4 @@ def test_een_kern_die_twee_keer_in_een_regio_staat_wordt_geweigerd(tmp_path):
         Session(engine) as session,
         pytest.raises(ValueError, match="Kern Boekelo staat twee keer in regio Twente"),
     ):
-        load_taxonomy(session, seed_dir=tmp_path / "seed")
+        load_taxonomy(session, regio_dir=tmp_path / "seed" / "regio")
