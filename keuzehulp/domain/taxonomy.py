@@ -163,6 +163,13 @@ class Taxonomy:
         """The model a search in this gemeente (CBS code) follows, or every loaded one without."""
         return (model_for(gemeente),) if gemeente else self.models
 
+    def gemeenten_per_regio(self) -> list[tuple[str, list[Gemeente]]]:
+        """The gemeenten grouped by region name, both in alphabetical order."""
+        groups: dict[str, list[Gemeente]] = {}
+        for g in self.gemeenten:
+            groups.setdefault(self.regio_naam(g.cbs_code), []).append(g)
+        return sorted(groups.items())
+
     def regio_naam(self, gemeente: str) -> str:
         """The name of a gemeente's region: 'Regio Nijmegen'."""
         return regio_naam(regio_of(gemeente) or SERVED)

@@ -81,3 +81,11 @@ def test_de_keuzehulp_in_nijmegen_eindigt_in_een_zoekopdracht_die_de_regio_kent(
     link = re.search(r'href="(/zoeken\?[^"]+)"', response.text).group(1).replace("&amp;", "&")
     assert "ob=" not in link and "niveau=" not in link and "gemeente=GM0296" in link
     assert regions_client.get(link).status_code == 200
+
+
+def test_de_startpagina_vraagt_eerst_de_gemeente_per_regio(regions_client, demo_client):
+    html = regions_client.get("/").text
+    assert html.index('name="gemeente"') < html.index('name="q"')
+    assert '<optgroup label="Regio Nijmegen">' in html and '<optgroup label="Twente">' in html
+    assert html.index('value="wijchen"') > html.index('<optgroup label="Regio Nijmegen">')
+    assert "<optgroup" not in demo_client.get("/").text  # one region: a plain list
