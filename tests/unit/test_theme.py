@@ -23,6 +23,15 @@ def test_twente_heeft_elke_kleur_en_genoeg_contrast():
     assert f"--primair:{theme.colours['primair']};" in theme.css
 
 
+def test_elke_regio_met_een_eigen_look_heeft_elke_kleur_en_genoeg_contrast():
+    folders = sorted(path.parent.name for path in THEMES_DIR.glob("*/tokens.json"))
+    assert {"twente", "nijmegen"} <= set(folders)
+    for folder in folders:
+        theme = Theme.load(folder)  # refuses too little contrast
+        assert theme.css.count("--") == len(COLOURS)
+    assert Theme.load("nijmegen").ondertitel["nl"] == "jeugdhulp en Wmo in Regio Nijmegen"
+
+
 def test_contrast_volgens_wcag():
     assert contrast("#000000", "#ffffff") == pytest.approx(21)
     assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
