@@ -12,17 +12,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from keuzehulp.domain.inkoopmodel import Inkoopmodel
 from keuzehulp.domain.regio import model_for
 from keuzehulp.domain.taxonomy import Taxonomy, labels
-from keuzehulp.domain.twents_model import (
-    DAKJES,
-    MODEL,
-    NIVEAUS,
-    NIVEAUS_PER_OB,
-    OBS,
-    OBS_PER_PERCEEL,
-    dakjes_for,
-)
+from keuzehulp.domain.twents_model import MODEL
 from keuzehulp.i18n import N_, gettext
 from keuzehulp.search.filters import SearchRequest
 
@@ -104,27 +97,44 @@ VERBLIJF = {
 PERCEEL_VOOR = {"kind": "jeugd", "volwassene": "wmo", "oudere": "wmo"}  # jongvolwassenen: either
 
 
-def obs_for(voor_wie: str) -> tuple[str, ...]:
-    """The ondersteuningsbehoeften that exist for who the help is for: OB3 and OB4 are jeugd only."""
+def model_of(woonplaats: str, taxonomy: Taxonomy) -> Inkoopmodel:
+    """The inkoopmodel the answers are read in: that of the woonplaats's gemeente (Twente's until
+    the woonplaats is known)."""
+    gemeente = find_place(woonplaats, taxonomy) if woonplaats else None
+    return model_for(gemeente.cbs_code) if gemeente else MODEL
+
+
+def _perceel(voor_wie: str, model: Inkoopmodel) -> str | None:
     perceel = PERCEEL_VOOR.get(voor_wie)
-    return OBS if perceel is None else OBS_PER_PERCEEL[perceel]
+    return perceel if perceel in model.percelen else None
 
 
-def niveaus_for(voor_wie: str) -> tuple[str, ...]:
-    """The niveaus of those ondersteuningsbehoeften (niveau E only with OB4, jeugd)."""
-    obs = obs_for(voor_wie)
-    return tuple(n for n in NIVEAUS if any(n in NIVEAUS_PER_OB[ob] for ob in obs))
+def obs_for(voor_wie: str, model: Inkoopmodel = MODEL) -> tuple[str, ...]:
+    """The products that exist for who the help is for (Twente: OB3 and OB4 are jeugd only)."""
+    perceel = _perceel(voor_wie, model)
+    return tuple(model.producten) if perceel is None else model.percelen[perceel].producten
 
 
-def hulp_choices(voor_wie: str) -> dict[str, Choice]:
-    """The answers to 'wat voor hulp?' that fit who the help is for."""
-    return {key: choice for key, choice in HULPVRAGEN.items() if choice.value in obs_for(voor_wie)}
+def niveaus_for(voor_wie: str, model: Inkoopmodel = MODEL) -> tuple[str, ...]:
+    """The variants of those products (Twente: niveau E only with OB4, jeugd)."""
+    obs = obs_for(voor_wie, model)
+    return tuple(n for n in model.varianten if any(n in model.producten[ob] for ob in obs))
 
 
-def verblijf_choices(voor_wie: str) -> dict[str, Choice]:
+def hulp_choices(voor_wie: str, model: Inkoopmodel = MODEL) -> dict[str, Choice]:
+    """The answers to 'wat voor hulp?' that fit who the help is for: Twente's in everyday words
+    with an example, another model's products by their short plain name and B1 text."""
+    if model is MODEL:
+        return {key: choice for key, choice in HULPVRAGEN.items() if choice.value in obs_for(voor_wie)}
+    names = labels()["producten"]
+    return {ob: Choice(ob, names[ob]["kort"], names[ob]["b1"]) for ob in obs_for(voor_wie, model)}
+
+
+def verblijf_choices(voor_wie: str, model: Inkoopmodel = MODEL) -> dict[str, Choice]:
     """The answers to 'ergens anders wonen?' that fit who the help is for: pleegzorg and
-    gezinshuis are jeugdhulp, so adults are not offered them."""
-    fitting = dakjes_for(PERCEEL_VOOR.get(voor_wie))
+    gezinshuis are jeugdhulp, so adults are not offered them; only 'nee' where the model buys no
+    wonen en verblijf."""
+    fitting = model.modules_for("verblijf", _perceel(voor_wie, model))
     return {key: choice for key, choice in VERBLIJF.items() if not choice.value or choice.value in fitting}
 
 
@@ -244,21 +254,22 @@ def parse_antwoorden(params, taxonomy: Taxonomy) -> tuple[Antwoorden, dict[str, 
         ) % {"plaats": woonplaats}
         if suggestion := suggest_place(woonplaats, taxonomy):
             errors["woonplaats"] += " " + gettext("Bedoelde u %(plaats)s?") % {"plaats": suggestion}
+    model = model_of("" if "woonplaats" in errors else woonplaats, taxonomy)
     voor_wie = get("voor_wie")
     if voor_wie and voor_wie not in VOOR_WIE and voor_wie != ONBEKEND:
         voor_wie = ""
     besluit = get("besluit") if get("besluit") in ("ja", "nee", ONBEKEND) else ""
     ob, niveau = get("ob"), get("niveau").upper()
     if besluit == "ja" and (ob or "niveau" in params):
-        if ob not in ("1", "2", "3", "4") and ob != ONBEKEND:
+        if ob not in model.producten and ob != ONBEKEND:
             errors["ob"] = gettext("Kies de soort hulp zoals die in de brief staat.")
             ob = ""
-        elif ob != ONBEKEND and ob not in obs_for(voor_wie):
+        elif ob != ONBEKEND and ob not in obs_for(voor_wie, model):
             errors["ob"] = gettext(
                 "OB%(ob)s is alleen hulp voor kinderen en jongeren (jeugdhulp). Kijk nog eens in de brief."
             ) % {"ob": ob}
             ob = ""
-        elif niveau and ob != ONBEKEND and niveau != ONBEKEND.upper() and niveau not in NIVEAUS_PER_OB[ob]:
+        elif niveau and ob != ONBEKEND and niveau != ONBEKEND.upper() and niveau not in model.producten[ob]:
             errors["niveau"] = gettext(
                 "Niveau %(niveau)s hoort niet bij OB%(ob)s. Kijk nog eens in de brief."
             ) % {
@@ -267,8 +278,10 @@ def parse_antwoorden(params, taxonomy: Taxonomy) -> tuple[Antwoorden, dict[str, 
             }
             niveau = ""
     # an answer that does not fit who the help is for (after 'voor wie' changed) is asked again
-    hulp = get("hulp") if get("hulp") in (*hulp_choices(voor_wie), ONBEKEND) else ""
-    verblijf = get("verblijf") if get("verblijf") in (*verblijf_choices(voor_wie), ONBEKEND) else ""
+    hulp = get("hulp") if get("hulp") in (*hulp_choices(voor_wie, model), ONBEKEND) else ""
+    verblijf = get("verblijf") if get("verblijf") in (*verblijf_choices(voor_wie, model), ONBEKEND) else ""
+    if not model.has("verblijf") and voor_wie:
+        verblijf = "nee"  # a region that buys no wonen en verblijf does not ask about it
     taal = get("taal")
     if taal and taal != ONBEKEND and taal not in {t.slug for t in taxonomy.talen}:
         taal = ""
@@ -294,6 +307,8 @@ def to_search(antwoorden: Antwoorden, taxonomy: Taxonomy) -> Uitkomst:
     values: dict = {}
     notes = []
     gemeente = None
+    model = model_of(antwoorden.woonplaats if antwoorden.woonplaats != ONBEKEND else "", taxonomy)
+    voor_wie = antwoorden.voor_wie
     if antwoorden.woonplaats and antwoorden.woonplaats != ONBEKEND:
         gemeente = find_place(antwoorden.woonplaats, taxonomy)
         if gemeente is not None:
@@ -317,10 +332,12 @@ def to_search(antwoorden: Antwoorden, taxonomy: Taxonomy) -> Uitkomst:
             values["ob"] = antwoorden.ob
         if antwoorden.niveau not in ("", ONBEKEND):
             values["niveau"] = antwoorden.niveau
-    elif antwoorden.besluit in ("nee", ONBEKEND) and antwoorden.hulp in HULPVRAGEN:
-        values["ob"] = HULPVRAGEN[antwoorden.hulp].value
+    elif antwoorden.besluit in ("nee", ONBEKEND) and antwoorden.hulp in (
+        choices := hulp_choices(voor_wie, model)
+    ):
+        values["ob"] = choices[antwoorden.hulp].value
     dakje = VERBLIJF.get(antwoorden.verblijf, Choice("", "")).value
-    if dakje in DAKJES:
+    if dakje in model.modules_for("verblijf", None):
         values["dakje"] = dakje
     specialisaties = match_specialisaties(antwoorden.onderwerp, taxonomy) if antwoorden.onderwerp else []
     if specialisaties:
@@ -335,8 +352,6 @@ def to_search(antwoorden: Antwoorden, taxonomy: Taxonomy) -> Uitkomst:
         values["spoedhulp"] = True
     if "dichtbij" in antwoorden.wensen and gemeente is not None:
         values["sort"] = "afstand"
-    if gemeente is not None and model_for(gemeente.cbs_code) is not MODEL:
-        # The questions speak the Twents model; elsewhere the search keeps only what any model has.
-        for name in ("ob", "niveau", "dakje", "spoedhulp"):
-            values.pop(name, None)
+    if "spoed" in antwoorden.wensen and "ambulante_spoedhulp" not in model.kenmerken:
+        values.pop("spoedhulp")  # a region that does not buy it as such
     return Uitkomst(SearchRequest(**values), gemeente, specialisaties, notes)

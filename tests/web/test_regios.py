@@ -72,15 +72,29 @@ def test_zonder_gemeente_zijn_de_producten_van_beide_regios_te_kiezen(regions_cl
     assert regions_client.get("/zoeken", params={"ob": "jeugd-behandeling"}).status_code == 200
 
 
-def test_de_keuzehulp_in_nijmegen_eindigt_in_een_zoekopdracht_die_de_regio_kent(regions_client):
-    """The guided questions speak the Twents model: in Nijmegen the OB from the letter is left out,
-    so the search ends in results instead of a 400."""
-    answers = "woonplaats=Wijchen&voor_wie=kind&besluit=ja&ob=2&niveau=B&verblijf=nee&klaar=ja"
+def test_de_keuzehulp_in_nijmegen_vraagt_naar_de_producten_van_de_regio(regions_client, regions_world):
+    """After a Nijmegen woonplaats the guided questions speak Regio Nijmegen's model: its products
+    by their plain names, no niveau, no question about wonen en verblijf, and a search that fits."""
+    letter = regions_client.get("/keuzehulp?woonplaats=Wijchen&voor_wie=kind&besluit=ja").text
+    assert 'value="jeugd-ggz"' in letter and "GGZ" in letter
+    assert 'name="niveau"' not in letter and 'value="2"' not in letter
+    words = regions_client.get("/keuzehulp?woonplaats=Wijchen&voor_wie=volwassene&besluit=nee").text
+    assert 'value="wmo-begeleiding"' in words and "Hulp om thuis zelfstandig te leven" in words
+    assert 'value="jeugd-ggz"' not in words  # jeugdhulp is not for adults
+    answers = "woonplaats=Wijchen&voor_wie=kind&besluit=ja&ob=jeugd-ggz&klaar=ja"
     response = regions_client.get(f"/keuzehulp?{answers}")
     assert response.status_code == 200 and "Sociaal Wijkteam Wijchen" in response.text
     link = re.search(r'href="(/zoeken\?[^"]+)"', response.text).group(1).replace("&amp;", "&")
-    assert "ob=" not in link and "niveau=" not in link and "gemeente=GM0296" in link
-    assert regions_client.get(link).status_code == 200
+    assert "ob=jeugd-ggz" in link and "gemeente=GM0296" in link and "dakje" not in link
+    result = regions_client.get(link)
+    assert result.status_code == 200
+    with Session(regions_world.engine) as session:
+        expected = sql_count(
+            session, SearchRequest(gemeente="GM0296", perceel="jeugd", ob="jeugd-ggz"), clock.today()
+        )
+    assert result.context["result"].total == expected
+    wrong = regions_client.get("/keuzehulp?woonplaats=Wijchen&voor_wie=kind&besluit=ja&ob=2")
+    assert wrong.status_code == 400 and "Kies de soort hulp zoals die in de brief staat" in wrong.text
 
 
 def test_de_startpagina_vraagt_eerst_de_gemeente_per_regio(regions_client, demo_client):

@@ -23,7 +23,7 @@ from keuzehulp.i18n import N_
 from keuzehulp.search.filters import FILTERS, to_params
 from keuzehulp.web.kit import facets
 from keuzehulp.web.kit.language import dutch_only, switch_url
-from keuzehulp.web.kit.presenters import scope_line, term_labels
+from keuzehulp.web.kit.presenters import product_code, scope_line, term_labels
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -174,6 +174,7 @@ def make_templates() -> Jinja2Templates:
     env.globals["search_url"] = search_url
     env.globals["labels"] = labels()
     env.globals["term_labels"] = term_labels
+    env.globals["product_code"] = product_code
     env.globals["scope_line"] = scope_line
     env.globals["sort_labels"] = SORT_LABELS
     env.globals["status_namen"] = STATUS_NAMEN

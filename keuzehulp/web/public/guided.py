@@ -36,6 +36,7 @@ def keuzehulp(request: Request):
         "steps": kh.STEPS,
         "overzicht": kh.OVERZICHT,
         "kh": kh,
+        "model": kh.model_of(antwoorden.woonplaats, site.taxonomy),  # the woonplaats's region model
         "query": lambda **changes: urlencode(antwoorden.params(**changes)),
         "typed": request.query_params,
         "language_switch": switch_url(
