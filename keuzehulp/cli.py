@@ -240,20 +240,32 @@ def users_create(
     naam: Annotated[str, typer.Option(help="Name of the person.")] = "",
     gemeente: Annotated[list[str], typer.Option(help="CBS code of a gemeente (wijkteam; repeatable).")] = [],  # noqa: B006
     aanbieder: Annotated[str, typer.Option(help="Slug of the aanbieder (aanbieder accounts).")] = "",
+    regio: Annotated[
+        str,
+        typer.Option(
+            help="Slug of the region of a beheerder or wijkteam account, e.g. twente. Default: a wijkteam's "
+            "is the region of its first gemeente, a beheerder's the first region loaded. Aanbieder "
+            "accounts belong to no region."
+        ),
+    ] = "",
 ) -> None:
     """Create an account and print a one-time link to set its password (also e-mailed)."""
     from keuzehulp.domain.errors import RuleViolation
-    from keuzehulp.services.accounts import create_user, invite
+    from keuzehulp.services.accounts import account_regio, create_user, invite
     from keuzehulp.services.audit import SYSTEM
 
     settings = _settings()
+    engine = make_engine(settings.database_url)
     try:
-        with session_scope(make_engine(settings.database_url)) as session:
-            user = create_user(session, SYSTEM, email, rol, naam, gemeente, aanbieder or None)
+        with session_scope(engine) as session:
+            regio_id = account_regio(session, regio, gemeente).id if rol != "aanbieder" else None
+            user = create_user(session, SYSTEM, email, rol, naam, gemeente, aanbieder or None, regio_id)
             link = invite(session, user, settings.public_url)
     except RuleViolation as problem:
         console.print(f"[red]{problem}[/red]")
         raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
     console.print(f"Account aangemaakt ({rol}). Eenmalige link om een wachtwoord te kiezen (7 dagen geldig):")
     console.print(link, soft_wrap=True)
 

@@ -14,12 +14,16 @@ ROLLEN = ("beheerder", "wijkteam", "aanbieder")
 
 
 class Gebruiker(SQLModel, table=True):
-    """A person who signs in: a beheerder, a wijkteam member (per gemeente) or an aanbieder's staff."""
+    """A person who signs in: a beheerder, a wijkteam member (per gemeente) or an aanbieder's staff.
+
+    Beheerders and wijkteams belong to one region (`regio_id`); aanbieder staff to none, since an
+    aanbieder may have contracts in several regions."""
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(unique=True, index=True)
     naam: str = ""
     rol: str
+    regio_id: int | None = Field(default=None, foreign_key="regio.id", index=True)
     aanbieder_id: int | None = Field(default=None, foreign_key="aanbieder.id", index=True)
     actief: bool = True
     password_hash: str | None = None
@@ -80,11 +84,15 @@ class UitgaandBericht(SQLModel, table=True):
 
 
 class AuditRegel(SQLModel, table=True):
-    """Who did what, when, to which object, with the values before and after."""
+    """Who did what, when, to which object, with the values before and after.
+
+    `regio_id` is the region the action belongs to; None for an action of no region (an aanbieder
+    editing its own profile, the system's retention clean-up): docs/accounts.md says who sees which."""
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=clock.now, index=True)
     gebruiker_id: int | None = Field(default=None, index=True)
+    regio_id: int | None = Field(default=None, foreign_key="regio.id", index=True)
     wie: str
     actie: str = Field(index=True)
     object_soort: str
@@ -145,10 +153,11 @@ class Aanmelding(SQLModel, table=True):
 
 
 class ImportBatch(SQLModel, table=True):
-    """An uploaded import file, kept between the dry run and applying it."""
+    """An uploaded import file, kept between the dry run and applying it; of the uploader's region."""
 
     id: int | None = Field(default=None, primary_key=True)
     soort: str  # "contracten" or "resultaten"
+    regio_id: int | None = Field(default=None, foreign_key="regio.id", index=True)
     bestandsnaam: str
     inhoud: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     gebruiker_id: int = Field(foreign_key="gebruiker.id")

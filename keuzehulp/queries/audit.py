@@ -7,11 +7,13 @@ from sqlmodel import Session, select
 
 from keuzehulp.models import Aanbieder, AuditRegel, Gebruiker
 from keuzehulp.queries.listing import Listing, contains
+from keuzehulp.queries.regio_scope import audit_seen
 
 
-def search_audit(session: Session, text: str = "") -> Listing:
-    """Audit rows, newest first, whose actor (e-mail or name), action, object or description holds text."""
-    query = select(AuditRegel)
+def search_audit(session: Session, regio_id: int | None, text: str = "") -> Listing:
+    """The audit rows seen in the region (regio_scope), newest first, whose actor (e-mail or name),
+    action, object or description holds text."""
+    query = select(AuditRegel).where(audit_seen(regio_id))
     if text.strip():
         named = select(Gebruiker.id).where(contains(Gebruiker.naam, text.strip()))
         query = query.where(

@@ -20,16 +20,18 @@ from keuzehulp.models import (
 )
 from keuzehulp.models.periods import current
 from keuzehulp.queries.listing import Listing, contains
+from keuzehulp.queries.regio_scope import aanbieder_seen, account_seen, batch_seen, gemeente_ids
 
 
-def dashboard(session: Session) -> dict:
-    """Aanbieders per status, open applications, active users and e-mail waiting to be sent."""
+def dashboard(session: Session, regio_id: int | None) -> dict:
+    """Aanbieders per status, open applications, the region's active users and e-mail waiting to be sent."""
+    active_users = select(func.count()).select_from(Gebruiker).where(Gebruiker.actief, account_seen(regio_id))
     return {
         "per_status": dict(
             session.exec(select(Aanbieder.status, func.count()).group_by(Aanbieder.status)).all()
         ),
         "open_aanmeldingen": session.exec(select(func.count()).where(Aanmelding.status == "nieuw")).one(),
-        "gebruikers": session.exec(select(func.count()).select_from(Gebruiker).where(Gebruiker.actief)).one(),
+        "gebruikers": session.exec(active_users).one(),
         "wachtende_mail": waiting_mail(session),
     }
 
@@ -61,8 +63,10 @@ def aanmeldingen(session: Session, q: str) -> Listing:
     return Listing(session, _naam_kvk_or_email(Aanmelding, q), order)
 
 
-def accounts_of(session: Session, aanbieder_id: int) -> list[Gebruiker]:
-    return list(session.exec(select(Gebruiker).where(Gebruiker.aanbieder_id == aanbieder_id)).all())
+def accounts_of(session: Session, aanbieder_id: int, regio_id: int | None) -> list[Gebruiker]:
+    """The aanbieder's accounts, when they are seen in the region."""
+    query = select(Gebruiker).where(Gebruiker.aanbieder_id == aanbieder_id, account_seen(regio_id))
+    return list(session.exec(query).all())
 
 
 def maatregelhulp_of(
@@ -79,12 +83,23 @@ def maatregelhulp_of(
     )
 
 
-def users(session: Session, q: str) -> Listing:
-    """Every account by role and e-mail address, searched by e-mail address or name."""
-    query = select(Gebruiker)
+def users(session: Session, q: str, regio_id: int | None) -> Listing:
+    """The accounts seen in the region by role and e-mail address, searched by e-mail address or name."""
+    query = select(Gebruiker).where(account_seen(regio_id))
     if q:
         query = query.where(contains(Gebruiker.email, q) | contains(Gebruiker.naam, q))
     return Listing(session, query, (Gebruiker.rol, Gebruiker.email))
+
+
+def account_in(session: Session, user_id: int, regio_id: int | None) -> Gebruiker | None:
+    """The account with this id, when it is seen in the region."""
+    return session.exec(select(Gebruiker).where(Gebruiker.id == user_id, account_seen(regio_id))).first()
+
+
+def gemeenten_of(session: Session, regio_id: int | None) -> list[Gemeente]:
+    """The region's gemeenten by name."""
+    query = select(Gemeente).where(Gemeente.id.in_(gemeente_ids(regio_id)))
+    return list(session.exec(query.order_by(Gemeente.naam)))
 
 
 def gemeenten_per_user(session: Session) -> dict[int, list[str]]:
@@ -105,13 +120,27 @@ def aanbieder_names(session: Session, ids: set[int]) -> dict[int, str]:
     return dict(session.exec(select(Aanbieder.id, Aanbieder.naam).where(Aanbieder.id.in_(ids))).all())
 
 
-def aanbieder_choices(session: Session) -> list[tuple[str, str]]:
-    """(slug, naam) of every aanbieder by name, for choosing one in a form."""
-    return list(session.exec(select(Aanbieder.slug, Aanbieder.naam).order_by(Aanbieder.naam)).all())
+def aanbieder_choices(session: Session, regio_id: int | None) -> list[tuple[str, str]]:
+    """(slug, naam) of every aanbieder whose accounts the region sees, by name, for choosing one in a form."""
+    query = select(Aanbieder.slug, Aanbieder.naam).where(aanbieder_seen(Aanbieder.id, regio_id))
+    return list(session.exec(query.order_by(Aanbieder.naam)).all())
 
 
-def recent_imports(session: Session, count: int = 10) -> list[ImportBatch]:
-    return list(session.exec(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(count)).all())
+def aanbieder_seen_in(session: Session, aanbieder_id: int, regio_id: int | None) -> bool:
+    """Whether the region sees this aanbieder's accounts (regio_scope)."""
+    query = select(Aanbieder.id).where(Aanbieder.id == aanbieder_id, aanbieder_seen(Aanbieder.id, regio_id))
+    return session.exec(query).first() is not None
+
+
+def recent_imports(session: Session, regio_id: int | None, count: int = 10) -> list[ImportBatch]:
+    """The region's last import batches, newest first."""
+    query = select(ImportBatch).where(batch_seen(regio_id)).order_by(ImportBatch.id.desc())
+    return list(session.exec(query.limit(count)).all())
+
+
+def batch_in(session: Session, batch_id: int, regio_id: int | None) -> ImportBatch | None:
+    """The import batch with this id, when it was uploaded in the region."""
+    return session.exec(select(ImportBatch).where(ImportBatch.id == batch_id, batch_seen(regio_id))).first()
 
 
 def tarieven(session: Session) -> list[Tarief]:

@@ -18,8 +18,9 @@ from keuzehulp import clock
 from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.domain.regio import site_name
 from keuzehulp.i18n import gettext
-from keuzehulp.models import Aanbieder, EenmaligeToken, Gebruiker, GebruikerGemeente, Gemeente, Sessie
+from keuzehulp.models import Aanbieder, EenmaligeToken, Gebruiker, GebruikerGemeente, Gemeente, Regio, Sessie
 from keuzehulp.models.accounts import ROLLEN
+from keuzehulp.queries.beheer import aanbieder_seen_in
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.mail import queue_mail
 
@@ -87,19 +88,23 @@ def create_user(
     naam: str = "",
     gemeenten: list[str] = (),
     aanbieder_slug: str | None = None,
+    regio_id: int | None = None,
 ) -> Gebruiker:
-    """Create an active user without a password; wijkteams get gemeenten (CBS codes), aanbieders a slug."""
+    """Create an active user without a password; wijkteams get gemeenten (CBS codes), aanbieders a slug.
+
+    `regio_id` is the region the account is made in (a beheerder's own region): a beheerder or
+    wijkteam belongs to it, and a wijkteam's gemeenten must be its gemeenten. An aanbieder account
+    belongs to no region; with a region, its aanbieder must be one that region sees (regio_scope),
+    without one (the CLI, a new aanbieder from an import or aanmelding) any aanbieder will do."""
     email = normalise_email(email)
     if rol not in ROLLEN:
         raise RuleViolation(f"Onbekende rol '{rol}'. Kies uit: {', '.join(ROLLEN)}.", "rol")
     if session.exec(select(Gebruiker).where(Gebruiker.email == email)).first():
         raise RuleViolation("Er is al een account met dit e-mailadres.", "email")
-    gemeente_rows = []
-    for code in gemeenten:
-        row = session.exec(select(Gemeente).where(Gemeente.cbs_code == code.strip().upper())).first()
-        if row is None:
-            raise RuleViolation(f"Onbekende gemeente '{code}'.", "gemeenten")
-        gemeente_rows.append(row)
+    regio = session.get(Regio, regio_id) if regio_id is not None else None
+    if rol != "aanbieder" and regio is None:
+        raise RuleViolation("Kies de regio van dit account.", "regio")
+    gemeente_rows = _gemeenten(session, gemeenten, regio) if rol == "wijkteam" else []
     if rol == "wijkteam" and not gemeente_rows:
         raise RuleViolation("Kies minstens één gemeente voor een wijkteam-account.", "gemeenten")
     aanbieder_id = None
@@ -107,8 +112,19 @@ def create_user(
         aanbieder = find_aanbieder(session, aanbieder_slug or "")
         if aanbieder is None:
             raise RuleViolation("Kies de aanbieder waarvoor dit account is.", "aanbieder")
+        if regio_id is not None and not aanbieder_seen_in(session, aanbieder.id, regio_id):
+            raise RuleViolation(
+                f"{aanbieder.naam} heeft geen contract in uw regio. Kies een aanbieder van uw regio.",
+                "aanbieder",
+            )
         aanbieder_id, aanbieder_slug = aanbieder.id, aanbieder.slug
-    user = Gebruiker(email=email, naam=naam.strip(), rol=rol, aanbieder_id=aanbieder_id)
+    user = Gebruiker(
+        email=email,
+        naam=naam.strip(),
+        rol=rol,
+        aanbieder_id=aanbieder_id,
+        regio_id=regio.id if rol != "aanbieder" else None,
+    )
     session.add(user)
     session.flush()
     for row in gemeente_rows:
@@ -120,8 +136,48 @@ def create_user(
         "gebruiker",
         user.id,
         na={"rol": rol, "gemeenten": [g.cbs_code for g in gemeente_rows], "aanbieder": aanbieder_slug},
+        # A beheerder's action belongs to its region; the system's (the CLI) to the new account's.
+        regio_id=user.regio_id if actor.regio_id is None else actor.regio_id,
     )
     return user
+
+
+def account_regio(session: Session, slug: str, gemeenten: list[str] = ()) -> Regio:
+    """The region named by slug; without one, the region of the first of these gemeenten (CBS codes)
+    that exists, else the first region loaded. RuleViolation when there is none."""
+    if slug.strip():
+        regio = session.exec(select(Regio).where(Regio.slug == slug.strip().lower())).first()
+        if regio is None:
+            known = ", ".join(session.exec(select(Regio.slug).order_by(Regio.id)))
+            raise RuleViolation(f"Onbekende regio '{slug}'. Kies uit: {known}.", "regio")
+        return regio
+    for code in gemeenten:
+        if (gemeente := _gemeente(session, code)) is not None:
+            return session.get(Regio, gemeente.regio_id)
+    regio = session.exec(select(Regio).order_by(Regio.id)).first()
+    if regio is None:
+        raise RuleViolation("Er is nog geen regio. Laad eerst de regio's: keuzehulp seed taxonomy.", "regio")
+    return regio
+
+
+def _gemeente(session: Session, code: str) -> Gemeente | None:
+    return session.exec(select(Gemeente).where(Gemeente.cbs_code == code.strip().upper())).first()
+
+
+def _gemeenten(session: Session, codes: list[str], regio: Regio) -> list[Gemeente]:
+    """The gemeenten with these CBS codes, each of the region, or RuleViolation."""
+    rows = []
+    for code in codes:
+        row = _gemeente(session, code)
+        if row is None:
+            raise RuleViolation(f"Onbekende gemeente '{code}'.", "gemeenten")
+        if row.regio_id != regio.id:
+            raise RuleViolation(
+                f"{row.naam} hoort niet bij {regio.naam}. Kies alleen gemeenten van {regio.naam}.",
+                "gemeenten",
+            )
+        rows.append(row)
+    return rows
 
 
 def issue_token(session: Session, user: Gebruiker, doel: str, now: datetime | None = None) -> str:
@@ -241,3 +297,15 @@ def gemeente_ids(session: Session, user: Gebruiker) -> set[int]:
         select(GebruikerGemeente.gemeente_id).where(GebruikerGemeente.gebruiker_id == user.id)
     )
     return set(rows)
+
+
+def regio_of_gemeente(session: Session, gemeente_id: int) -> int | None:
+    gemeente = session.get(Gemeente, gemeente_id)
+    return gemeente.regio_id if gemeente else None
+
+
+def works_for(session: Session, user: Gebruiker, gemeente_id: int) -> bool:
+    """A wijkteam works for its own gemeenten, a beheerder for every gemeente of its region."""
+    if user.rol == "beheerder":
+        return user.regio_id is not None and regio_of_gemeente(session, gemeente_id) == user.regio_id
+    return user.rol == "wijkteam" and gemeente_id in gemeente_ids(session, user)

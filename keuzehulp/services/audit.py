@@ -14,18 +14,21 @@ from keuzehulp.services.csvfile import csv_text
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts: a signed-in user, or the system (CLI, import jobs)."""
+    """Who acts: a signed-in user, or the system (CLI, import jobs); with the actor's region, which
+    is the region of what they do (None for aanbieder staff and the system)."""
 
     gebruiker_id: int | None
     wie: str
+    regio_id: int | None = None
 
     @classmethod
     def of(cls, user: Gebruiker) -> Actor:
         """The actor for a user (named by e-mail address)."""
-        return cls(user.id, user.email)
+        return cls(user.id, user.email, user.regio_id)
 
 
 SYSTEM = Actor(None, "systeem")
+_ACTORS_REGIO = object()
 
 
 def record(
@@ -37,11 +40,15 @@ def record(
     omschrijving: str = "",
     voor: dict | None = None,
     na: dict | None = None,
+    regio_id: int | None | object = _ACTORS_REGIO,
 ) -> None:
-    """Append one audit row in the caller's transaction."""
+    """Append one audit row in the caller's transaction. The row belongs to the actor's region unless
+    `regio_id` says otherwise (the system acting on an account of a region, an aanbieder answering a
+    wijkteam's consultatie)."""
     session.add(
         AuditRegel(
             gebruiker_id=actor.gebruiker_id,
+            regio_id=actor.regio_id if regio_id is _ACTORS_REGIO else regio_id,
             wie=actor.wie,
             actie=actie,
             object_soort=object_soort,

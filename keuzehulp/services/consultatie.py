@@ -36,7 +36,8 @@ from keuzehulp.models import (
 )
 from keuzehulp.models.consultatie import CONSULTATIE_STATUSES
 from keuzehulp.models.periods import CONTRACT_MODELS, current
-from keuzehulp.services.accounts import gemeente_ids
+from keuzehulp.queries.regio_scope import gemeente_ids as regio_gemeente_ids
+from keuzehulp.services.accounts import gemeente_ids, regio_of_gemeente, works_for
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.mail import queue_mail
 
@@ -318,12 +319,11 @@ def _notify(session: Session, recipients: list[str], subject: str, text: str, li
 
 
 def may_see(session: Session, user: Gebruiker, consultatie: Consultatie) -> bool:
-    """The requesting gemeente's wijkteam, the addressed aanbieder and beheerders."""
-    if user.rol == "beheerder":
-        return True
+    """The requesting gemeente's wijkteam, the addressed aanbieder and the beheerders of the gemeente's
+    region."""
     if user.rol == "aanbieder":
         return user.aanbieder_id == consultatie.aanbieder_id
-    return consultatie.gemeente_id in gemeente_ids(session, user)
+    return works_for(session, user, consultatie.gemeente_id)
 
 
 # --- transitions ----------------------------------------------------------------------------------
@@ -421,6 +421,7 @@ def transition(
         consultatie_id,
         voor={"status": source},
         na={k: str(v) for k, v in values.items() if k != "bijgewerkt_op"},
+        regio_id=regio_of_gemeente(session, consultatie.gemeente_id),
     )
     requester = session.get(Gebruiker, consultatie.aangevraagd_door)
     aanbieder = session.get(Aanbieder, consultatie.aanbieder_id)
@@ -452,7 +453,14 @@ def add_message(
     )
     consultatie.bijgewerkt_op = clock.now()
     session.add(consultatie)
-    record(session, Actor.of(user), "consultatie bericht", "consultatie", consultatie.id)
+    record(
+        session,
+        Actor.of(user),
+        "consultatie bericht",
+        "consultatie",
+        consultatie.id,
+        regio_id=regio_of_gemeente(session, consultatie.gemeente_id),  # also when the aanbieder writes
+    )
     if user.rol == "aanbieder":
         requester = session.get(Gebruiker, consultatie.aangevraagd_door)
         recipients = [requester.email] if requester.actief else []
@@ -511,6 +519,8 @@ def list_for(
         query = query.where(Consultatie.aanbieder_id == user.aanbieder_id)
     elif user.rol == "wijkteam":
         query = query.where(Consultatie.gemeente_id.in_(gemeente_ids(session, user)))
+    else:
+        query = query.where(Consultatie.gemeente_id.in_(regio_gemeente_ids(user.regio_id)))
     seen = read_moments(session, user, "consultatie")
     items, unread = [], dict.fromkeys(CONSULTATIE_STATUSES, 0)
     for consultatie, naam, gemeente in session.exec(query.order_by(Consultatie.id.desc())):
@@ -554,11 +564,14 @@ class ResponseTimes:
     te_laat: int
 
 
-def response_times(session: Session, now: datetime | None = None) -> list[ResponseTimes]:
-    """Per aanbieder with requests: the median days to an answer and to completion, and overdue requests."""
+def response_times(
+    session: Session, regio_id: int | None, now: datetime | None = None
+) -> list[ResponseTimes]:
+    """Per aanbieder with requests from the region's gemeenten: the median days to an answer and to
+    completion, and overdue requests."""
     now = now or clock.now()
     per: dict[int, list[Consultatie]] = {}
-    for consultatie in session.exec(select(Consultatie)):
+    for consultatie in session.exec(select(Consultatie).where(_of_regio(regio_id))):
         per.setdefault(consultatie.aanbieder_id, []).append(consultatie)
     named = session.exec(select(Aanbieder.id, Aanbieder.naam, Aanbieder.slug).where(Aanbieder.id.in_(per)))
     names = {aid: (naam, slug) for aid, naam, slug in named}
@@ -580,9 +593,13 @@ def response_times(session: Session, now: datetime | None = None) -> list[Respon
     return sorted(rows, key=lambda r: (-r.te_laat, r.aanbieder))
 
 
-def count_overdue(session: Session, now: datetime | None = None) -> int:
-    """How many requests are unanswered after 5 werkdagen."""
+def count_overdue(session: Session, regio_id: int | None, now: datetime | None = None) -> int:
+    """How many requests from the region's gemeenten are unanswered after 5 werkdagen."""
     now = now or clock.now()
-    return sum(
-        is_overdue(c, now) for c in session.exec(select(Consultatie).where(Consultatie.status == "nieuw"))
-    )
+    waiting = select(Consultatie).where(Consultatie.status == "nieuw", _of_regio(regio_id))
+    return sum(is_overdue(c, now) for c in session.exec(waiting))
+
+
+def _of_regio(regio_id: int | None):
+    """Condition on Consultatie: asked for a gemeente of the region."""
+    return Consultatie.gemeente_id.in_(regio_gemeente_ids(regio_id))

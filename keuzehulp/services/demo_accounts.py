@@ -68,7 +68,8 @@ def demo_aanbieder(session: Session, today: date) -> Aanbieder | None:
 
 def ensure_demo_accounts(session: Session, today: date) -> list[tuple[DemoAccount, str]]:
     """Create the missing demo accounts and demo tarieven, and link the demo aanbieder account to
-    an aanbieder with a current Enschede contract today; returns (account, what it is for)."""
+    an aanbieder with a current Enschede contract today; returns (account, what it is for). The
+    beheerder and the wijkteam belong to Enschede's region."""
     enschede = session.exec(select(Gemeente).where(Gemeente.cbs_code == "GM0153")).first()
     if enschede is None:  # the demo accounts work in Twente, which this installation does not serve
         return []
@@ -86,12 +87,21 @@ def ensure_demo_accounts(session: Session, today: date) -> list[tuple[DemoAccoun
                 password_hash=_demo_hash(account.password),
                 totp_secret=DEMO_TOTP_SECRET if account.rol == "beheerder" else None,
                 aanbieder_id=aanbieder.id if account.rol == "aanbieder" else None,
+                regio_id=enschede.regio_id if account.rol != "aanbieder" else None,
             )
             session.add(user)
             session.flush()
             if account.rol == "wijkteam":
                 session.add(GebruikerGemeente(gebruiker_id=user.id, gemeente_id=enschede.id))
-            record(session, SYSTEM, "demo-account aangemaakt", "gebruiker", user.id, na={"rol": account.rol})
+            record(
+                session,
+                SYSTEM,
+                "demo-account aangemaakt",
+                "gebruiker",
+                user.id,
+                na={"rol": account.rol},
+                regio_id=user.regio_id,
+            )
         elif account.rol == "aanbieder" and user.aanbieder_id != aanbieder.id:  # its contract ended
             record(
                 session,

@@ -109,7 +109,15 @@ def authenticate(
     if not password_matches(user.password_hash if user else None, password) or not user.actief:
         if user is not None:  # attempts on unknown addresses are not kept: they may be anyone's
             reason = "verkeerd wachtwoord" if user.actief else "account gedeactiveerd"
-            record(session, SYSTEM, "inloggen mislukt", "gebruiker", user.id, omschrijving=reason)
+            record(
+                session,
+                SYSTEM,
+                "inloggen mislukt",
+                "gebruiker",
+                user.id,
+                omschrijving=reason,
+                regio_id=user.regio_id,
+            )
         raise LoginRefused(WRONG)
     clear_attempts(session, pair_key)
     # A success does not count against the address, but does not wipe its failures either (or

@@ -16,7 +16,7 @@ from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.domain.validation import valid_phone
 from keuzehulp.i18n import gettext
 from keuzehulp.models import Aanbieder, Consultatie, ConsultatieBericht, Gebruiker, Gemeente, Voorkeur
-from keuzehulp.services.accounts import gemeente_ids, normalise_email
+from keuzehulp.services.accounts import gemeente_ids, normalise_email, works_for
 from keuzehulp.services.audit import SYSTEM, Actor, record
 from keuzehulp.services.consultatie import contains_bsn, contracted_gemeenten, wijkteam_recipients
 from keuzehulp.services.mail import queue_mail
@@ -140,10 +140,8 @@ def is_contracted(session: Session, voorkeur: Voorkeur, today: date) -> bool:
 
 
 def may_see(session: Session, user: Gebruiker, voorkeur: Voorkeur) -> bool:
-    """Only the wijkteam of the inwoner's gemeente (and beheerders) see a voorkeur."""
-    if user.rol == "beheerder":
-        return True
-    return user.rol == "wijkteam" and voorkeur.gemeente_id in gemeente_ids(session, user)
+    """Only the wijkteam of the inwoner's gemeente (and the beheerders of its region) see a voorkeur."""
+    return works_for(session, user, voorkeur.gemeente_id)
 
 
 def mark_handled(session: Session, user: Gebruiker, voorkeur: Voorkeur) -> None:

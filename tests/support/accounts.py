@@ -8,29 +8,48 @@ import pyotp
 from sqlmodel import Session, select
 
 from keuzehulp import clock
-from keuzehulp.models import Gebruiker, GebruikerGemeente, Gemeente
+from keuzehulp.models import Gebruiker, GebruikerGemeente, Gemeente, Regio
 from keuzehulp.services.accounts import hash_password
 from keuzehulp.services.demo_accounts import DEMO_ACCOUNTS, DEMO_TOTP_SECRET
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 DEMO = {account.rol: account for account in DEMO_ACCOUNTS}
 PASSWORD = "een lang test wachtwoord"
+TOTP_SECRET = "TESTBEHEERDERGEHEIMVOORDESUITE23"  # every beheerder made by add_user
 
 
 def add_user(
-    world, email: str, rol: str, gemeente: str | None = None, aanbieder_id: int | None = None
-) -> None:
-    """A user with PASSWORD (a wijkteam for the gemeente with this CBS code)."""
+    world,
+    email: str,
+    rol: str,
+    gemeente: str | None = None,
+    aanbieder_id: int | None = None,
+    regio: str | None = None,
+) -> int:
+    """A user with PASSWORD (a wijkteam for the gemeente with this CBS code, a beheerder with
+    TOTP_SECRET); a beheerder or wijkteam belongs to the region with this slug, else to its
+    gemeente's region, else to Twente. Returns its id."""
     with Session(world.engine) as db:
+        gemeente_row = db.exec(select(Gemeente).where(Gemeente.cbs_code == gemeente)).first()
+        regio_id = None
+        if rol != "aanbieder" and (regio or gemeente_row is None):
+            regio_id = db.exec(select(Regio.id).where(Regio.slug == (regio or "twente"))).one()
+        elif rol != "aanbieder":
+            regio_id = gemeente_row.regio_id
         user = Gebruiker(
-            email=email, rol=rol, password_hash=hash_password(PASSWORD), aanbieder_id=aanbieder_id
+            email=email,
+            rol=rol,
+            password_hash=hash_password(PASSWORD),
+            aanbieder_id=aanbieder_id,
+            regio_id=regio_id,
+            totp_secret=TOTP_SECRET if rol == "beheerder" else None,
         )
         db.add(user)
         db.flush()
-        if gemeente:
-            gemeente_id = db.exec(select(Gemeente.id).where(Gemeente.cbs_code == gemeente)).one()
-            db.add(GebruikerGemeente(gebruiker_id=user.id, gemeente_id=gemeente_id))
+        if gemeente_row:
+            db.add(GebruikerGemeente(gebruiker_id=user.id, gemeente_id=gemeente_row.id))
         db.commit()
+        return user.id
 
 
 def csrf_token(client, path: str = "/inloggen") -> str:

@@ -115,6 +115,86 @@ def test_0009_een_kern_is_uniek_per_gemeente_en_terug_kan_ook(database_factory):
         engine.dispose()
 
 
+def test_0010_geeft_beheerders_wijkteams_imports_en_logboek_een_regio_en_terug_kan_ook(database_factory):
+    """Beheerders, import batches and audit lines get Twente, a wijkteam the region of its gemeenten,
+    aanbieder staff none."""
+    url = database_factory.blank_url()
+    config = alembic_config(url)
+    command.upgrade(config, "0009")
+    engine = make_engine(url)
+    gemeente = (
+        "INSERT INTO gemeente (id, cbs_code, naam, slug, regio_id, lat, lon, toegang_naam, toegang_telefoon, "
+        "toegang_email, toegang_website) "
+        "VALUES (:id, :code, :naam, :slug, :regio, 52, 6, 'Wijkteam', '', '', '')"
+    )
+    user = (
+        "INSERT INTO gebruiker (id, email, naam, rol, actief, created_at) "
+        "VALUES (:id, :email, '', :rol, true, '2026-01-01 00:00:00')"
+    )
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO regio (id, slug, naam) "
+                    "VALUES (1, 'nijmegen', 'Regio Nijmegen'), (2, 'twente', 'Twente')"
+                )
+            )
+            connection.execute(
+                text(gemeente),
+                {"id": 1, "code": "GM0153", "naam": "Enschede", "slug": "enschede", "regio": 2},
+            )
+            connection.execute(
+                text(gemeente),
+                {"id": 2, "code": "GM0268", "naam": "Nijmegen", "slug": "nijmegen", "regio": 1},
+            )
+            for id_, email, rol in (
+                (1, "beheer@twente.nl", "beheerder"),
+                (2, "wijkteam@enschede.nl", "wijkteam"),
+                (3, "wijkteam@nijmegen.nl", "wijkteam"),
+                (4, "staf@aanbieder.nl", "aanbieder"),
+            ):
+                connection.execute(text(user), {"id": id_, "email": email, "rol": rol})
+            connection.execute(
+                text("INSERT INTO gebruikergemeente (gebruiker_id, gemeente_id) VALUES (2, 1), (3, 2)")
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO importbatch (soort, bestandsnaam, inhoud, gebruiker_id, created_at) "
+                    "VALUES ('contracten', 'register.csv', :inhoud, 1, '2026-01-01 00:00:00')"
+                ),
+                {"inhoud": b"kvk;naam"},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO auditregel "
+                    "(at, gebruiker_id, wie, actie, object_soort, object_id, omschrijving) "
+                    "VALUES ('2026-01-01 00:00:00', 4, 'staf@aanbieder.nl', 'profiel opgeslagen', "
+                    "'aanbieder', 'a', '')"
+                )
+            )
+        command.upgrade(config, "0010")
+        with engine.connect() as connection:
+            users = dict(connection.execute(text("SELECT email, regio_id FROM gebruiker")).all())
+            batches = connection.execute(text("SELECT regio_id FROM importbatch")).scalars().all()
+            lines = connection.execute(text("SELECT regio_id FROM auditregel")).scalars().all()
+        assert users == {
+            "beheer@twente.nl": 2,
+            "wijkteam@enschede.nl": 2,
+            "wijkteam@nijmegen.nl": 1,  # the region of its gemeente, not the first one
+            "staf@aanbieder.nl": None,
+        }
+        assert batches == [2]
+        assert lines == [2]  # made while the installation served Twente only
+        command.downgrade(config, "0009")
+        with engine.connect() as connection:
+            for table in ("gebruiker", "importbatch", "auditregel"):
+                columns = connection.execute(text(f"SELECT * FROM {table}")).keys()
+                assert "regio_id" not in columns
+            assert connection.execute(text("SELECT COUNT(*) FROM gebruiker")).scalar() == 4
+    finally:
+        engine.dispose()
+
+
 def test_0011_een_contract_noemt_de_codes_van_het_inkoopmodel_en_terug_kan_ook(database_factory):
     """OB 2 niveau B becomes product '2' variant 'B' (Twente's data unchanged), dyslexie keeps
     neither; going back gives the numbers again."""

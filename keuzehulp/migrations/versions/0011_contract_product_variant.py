@@ -4,7 +4,7 @@ Twente's OB 1-4 becomes product '1'-'4' and its niveau the variant, unchanged; R
 products are codes such as 'jeugd-ggz'. Going back works while every product is a number.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-03 14:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

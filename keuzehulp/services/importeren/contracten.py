@@ -143,17 +143,26 @@ def _parse_register_row(line: int, row: dict[str, str], gemeenten: set[str]) -> 
     )
 
 
-def plan_contracts(session: Session, columns: list[str], rows: list[tuple[int, dict]], today: date) -> Plan:
-    """The dry run of a contract register file against the database."""
+def plan_contracts(
+    session: Session,
+    columns: list[str],
+    rows: list[tuple[int, dict]],
+    today: date,
+    regio_id: int | None = None,
+) -> Plan:
+    """The dry run of a contract register file against the database. With a region, a row of a
+    gemeente of another region is an error, so no line of another region changes (its lines still
+    count for the kenmerken an aanbieder may have)."""
     plan = Plan("contracten", rows=len(rows))
     required = ("kvk", "naam", "gemeente", "perceel", "ob", "niveau", "geldig_vanaf")
     if not check_columns(plan, columns, rows, required):
         return plan
     gemeenten = {g.cbs_code: g for g in session.exec(select(Gemeente))}
+    allowed = {code for code, g in gemeenten.items() if regio_id is None or g.regio_id == regio_id}
     lines: dict[tuple, _RegisterLine] = {}
     for number, row in rows:
         try:
-            parsed = _parse_register_row(number, row, set(gemeenten))
+            parsed = _parse_register_row(number, row, allowed)
         except RuleViolation as problem:
             plan.errors.append((number, str(problem)))
             continue

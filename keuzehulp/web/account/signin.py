@@ -140,7 +140,7 @@ def _tweede_stap(request: Request, form):
                 response = RedirectResponse(safe_next(volgende, user), status_code=303)
                 set_session_cookie(request, response, token)
                 return response
-            record(db, SYSTEM, "tweede stap mislukt", "gebruiker", user.id)
+            record(db, SYSTEM, "tweede stap mislukt", "gebruiker", user.id, regio_id=user.regio_id)
             db.commit()
             errors["code"] = "Deze code klopt niet. Typ de 6 cijfers die uw app nu laat zien."
         context = {"errors": errors, "volgende": volgende, "enrolment": enrolment}

@@ -38,7 +38,7 @@ def _aanbieder(db: Session, slug: str) -> Aanbieder:
 @signed_in("beheerder")
 def overzicht(request: Request, db: Session, user: Gebruiker, form):
     """Start of beheer: the figures that need attention."""
-    context = reads.dashboard(db) | {"te_laat": count_overdue(db)}
+    context = reads.dashboard(db, user.regio_id) | {"te_laat": count_overdue(db, user.regio_id)}
     return page(request, "pages/beheer/overzicht.html", context)
 
 
@@ -55,15 +55,17 @@ def aanbieders(request: Request, db: Session, user: Gebruiker, form):
 @signed_in("beheerder")
 def aanbieder_detail(request: Request, db: Session, user: Gebruiker, form):
     """One aanbieder: status with reason, its accounts, links to profile and history."""
-    return _aanbieder_page(request, db, _aanbieder(db, request.path_params["slug"]))
+    return _aanbieder_page(request, db, user, _aanbieder(db, request.path_params["slug"]))
 
 
-def _aanbieder_page(request: Request, db: Session, aanbieder: Aanbieder, errors=None, typed=None):
+def _aanbieder_page(
+    request: Request, db: Session, user: Gebruiker, aanbieder: Aanbieder, errors=None, typed=None
+):
     """The aanbieder's beheer page; after an error the chosen status, reason or kenmerken come back."""
     typed = typed or {}
     context = {
         "aanbieder": aanbieder,
-        "users": reads.accounts_of(db, aanbieder.id),
+        "users": reads.accounts_of(db, aanbieder.id, user.regio_id),  # those its region sees
         "errors": errors or {},
         "reden": typed.get("reden", ""),
         "gekozen": typed.get("status", ""),
@@ -80,7 +82,7 @@ def aanbieder_status(request: Request, db: Session, user: Gebruiker, form):
     aanbieder = _aanbieder(db, request.path_params["slug"])
     status, reden = str(form.get("status", "")), str(form.get("reden", ""))[:1000]
     if errors := status_change_errors(aanbieder.status, status, reden):
-        return _aanbieder_page(request, db, aanbieder, errors, {"status": status, "reden": reden})
+        return _aanbieder_page(request, db, user, aanbieder, errors, {"status": status, "reden": reden})
     change_status(db, Actor.of(user), aanbieder.slug, status, reden)
     db.commit()
     word = "weer actief" if status == "actief" else STATUS_NAMEN[status]
@@ -100,7 +102,7 @@ def aanbieder_kenmerken(request: Request, db: Session, user: Gebruiker, form):
     try:
         kenmerken.check(said, kenmerken.running_percelen(db, aanbieder.id, clock.today()))
     except RuleViolation as problem:
-        return _aanbieder_page(request, db, aanbieder, {"kenmerk": str(problem)}, {"kenmerken": said})
+        return _aanbieder_page(request, db, user, aanbieder, {"kenmerk": str(problem)}, {"kenmerken": said})
     changed = kenmerken.store(db, Actor.of(user), aanbieder, said, "beheer")
     db.commit()
     message = "De kenmerken zijn opgeslagen." if changed else "Er was niets veranderd."

@@ -22,7 +22,10 @@ def beheer_overzicht(request: Request, db: Session, user: Gebruiker, form):
     """Response times per aanbieder and overdue requests; every request, searchable by aanbieder or
     number, 50 per page."""
     now: datetime = clock.now()
-    context = {"rows": service.response_times(db, now), "te_laat": service.count_overdue(db, now)}
+    context = {
+        "rows": service.response_times(db, user.regio_id, now),
+        "te_laat": service.count_overdue(db, user.regio_id, now),
+    }
     inbox = inbox_context(request, db, user)
     q = search_text(request)
     if q:

@@ -30,7 +30,7 @@ SAMPLE_REGISTER = PROJECT_ROOT / "seed" / "contractregister_voorbeeld.csv"
 @signed_in("beheerder")
 def importeren_start(request: Request, db: Session, user: Gebruiker, form):
     """Upload a contract register or outcome file; the next page is the dry run."""
-    recent = reads.recent_imports(db)
+    recent = reads.recent_imports(db, user.regio_id)
     if form is None:
         return page(
             request, "pages/beheer/import.html", {"errors": {}, "recent": recent, "soort": "contracten"}
@@ -53,7 +53,7 @@ def importeren_start(request: Request, db: Session, user: Gebruiker, form):
         return page(
             request, "pages/beheer/import.html", {"errors": errors, "recent": recent, "soort": soort}, 400
         )
-    batch = batches.upload(db, soort, upload.filename, content, user.id, clock.today())
+    batch = batches.upload(db, soort, upload.filename, content, user, clock.today())
     db.commit()
     return see_route(request, "beheer_import_plan", batch_id=batch.id)
 
@@ -71,8 +71,9 @@ def help_voorbeeld(request: Request, db: Session, user: Gebruiker, form):
     return Response(SAMPLE_REGISTER.read_bytes(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
-def _batch(db: Session, request: Request) -> ImportBatch:
-    batch = db.get(ImportBatch, int(request.path_params["batch_id"]))
+def _batch(db: Session, request: Request, user: Gebruiker) -> ImportBatch:
+    """The batch in the URL, when it was uploaded in the beheerder's region; 404 otherwise."""
+    batch = reads.batch_in(db, int(request.path_params["batch_id"]), user.regio_id)
     if batch is None:
         raise HTTPException(404, "Deze import bestaat niet.")
     return batch
@@ -83,7 +84,7 @@ def import_plan(request: Request, db: Session, user: Gebruiker, form):
     """The dry run: counts per gemeente first, then every bad row with its line number and what changes.
 
     The summary was made once, at upload; the file is read again only to apply it."""
-    batch = _batch(db, request)
+    batch = _batch(db, request, user)
     summary = batches.stored_summary(db, batch, clock.today())
     db.commit()
     return _plan_page(request, batch, summary)
@@ -100,8 +101,8 @@ def import_toepassen(request: Request, db: Session, user: Gebruiker, form):
     """Apply a planned import in one transaction (planned again, so it reflects the current data).
 
     A plan that ends more than a tenth of a gemeente's running lines needs the confirmation box."""
-    batch = _batch(db, request)
-    plan = batches.plan_file(db, batch.soort, batch.bestandsnaam, batch.inhoud, clock.today())
+    batch = _batch(db, request, user)
+    plan = batches.batch_plan(db, batch, clock.today())
     if not plan.can_apply:
         return _plan_page(request, batch, plan.summary(), status=400)
     if plan.large_endings and form.get("bevestig_beeindigen") != "ja":

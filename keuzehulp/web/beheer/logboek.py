@@ -1,4 +1,4 @@
-"""The audit log: searchable, in words, and as CSV."""
+"""The audit log of the beheerder's region (queries/regio_scope.py): searchable, in words, and as CSV."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from keuzehulp.models import (
-    Gebruiker,
-)
+from keuzehulp.models import Gebruiker
 from keuzehulp.queries.audit import search_audit
 from keuzehulp.services.audit import audit_csv
 from keuzehulp.web.beheer.audit_view import describe
@@ -21,7 +19,7 @@ from keuzehulp.web.kit.paging import paging, search_text
 def logboek(request: Request, db: Session, user: Gebruiker, form):
     """The audit log, searchable, newest first, in words: people by name and role, changes per field."""
     q = search_text(request)
-    listing = search_audit(db, q)
+    listing = search_audit(db, user.regio_id, q)
     p = paging(request, listing.count())
     rows = listing.page(p.offset, p.size)
     return page(request, "pages/beheer/logboek.html", {"lines": describe(db, rows), "q": q, "p": p})
@@ -30,7 +28,7 @@ def logboek(request: Request, db: Session, user: Gebruiker, form):
 @signed_in("beheerder")
 def logboek_csv(request: Request, db: Session, user: Gebruiker, form):
     """The (filtered) audit log as CSV."""
-    rows = search_audit(db, search_text(request)).page(0, 100_000)
+    rows = search_audit(db, user.regio_id, search_text(request)).page(0, 100_000)
     headers = {"Content-Disposition": 'attachment; filename="logboek.csv"'}
     return Response(audit_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
 
