@@ -7,8 +7,8 @@ are the gemeenten of the contract. Each loaded region's inkoopmodel is a taxonom
 (its `code`, `naam`, `versie`, `beschrijving`); a service's attributes link it to the terms of the
 model of its gemeente (perceel, product, variant, dakje, module) and organizations to
 specialisaties. Term codes: `perceel:jeugd`, a product by the model's letter code (`OB1`) or as
-`product:jeugd-ggz`, `niveau:A`, `dakje:0-A`, `module:maatregelhulp`. IDs are uuid5 of our own keys, so they stay
-the same between exports. Only actieve aanbieders; no personal data; never the address or
+`product:jeugd-ggz`, `niveau:A`, `dakje:0-A`, `module:maatregelhulp`. IDs are uuid5 of our own
+keys, so they stay the same between exports. Only actieve aanbieders; no personal data; never the address or
 position of a protected woonlocatie. Wachttijd and outcome figures have no HSDS field: they are
 carried as extra properties prefixed `x_keuzehulp_` (documented on /open-data/).
 """
