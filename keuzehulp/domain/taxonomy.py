@@ -154,10 +154,19 @@ class Taxonomy:
         return self.gemeente(gemeente) if gemeente else None
 
     @cached_property
+    def regios(self) -> tuple[str, ...]:
+        """The slugs of the regions loaded, Twente first (only Twente when none is)."""
+        slugs = {regio_of(g.cbs_code) for g in self.gemeenten} - {None} or {SERVED}
+        return tuple(sorted(slugs, key=lambda slug: (slug != SERVED, slug)))
+
+    @cached_property
     def models(self) -> tuple[Inkoopmodel, ...]:
         """The inkoopmodellen of the regions loaded, Twente's first (only Twente's when none is)."""
-        slugs = {regio_of(g.cbs_code) for g in self.gemeenten} - {None} or {SERVED}
-        return tuple(model_of(slug) for slug in sorted(slugs, key=lambda slug: (slug != SERVED, slug)))
+        return tuple(model_of(slug) for slug in self.regios)
+
+    def gemeenten_in(self, regio: str) -> tuple[Gemeente, ...]:
+        """The loaded gemeenten of one region (slug), by name."""
+        return tuple(g for g in self.gemeenten if regio_of(g.cbs_code) == regio)
 
     def models_for(self, gemeente: str | None) -> tuple[Inkoopmodel, ...]:
         """The model a search in this gemeente (CBS code) follows, or every loaded one without."""

@@ -1,11 +1,14 @@
 """The directory as Open Referral HSDS 3.0 objects (open data).
 
 Granularity (a product choice): an aanbieder is an organization; a vestiging a location; a
-service is one kind of support an aanbieder is contracted for: perceel x ondersteuningsbehoefte
-("Jeugd, OB2"), dyslexiezorg, one dakje, or one kind of maatregelhulp. Its service areas are the
-gemeenten of the contract; attributes link it to the Twents-model taxonomy (perceel, OB, niveau,
-dakje, module) and organizations to specialisaties. IDs are uuid5 of our own keys, so they stay
-the same between exports. Only actieve aanbieders; no personal data; never the address or
+service is one kind of support an aanbieder is contracted for: perceel x product ("Jeugd: OB2
+...", "Jeugdhulp: GGZ"), dyslexiezorg, one dakje, or one kind of maatregelhulp. Its service areas
+are the gemeenten of the contract. Each loaded region's inkoopmodel is a taxonomy named after it
+(its `code`, `naam`, `versie`, `beschrijving`); a service's attributes link it to the terms of the
+model of its gemeente (perceel, product, variant, dakje, module) and organizations to
+specialisaties. Term codes: `perceel:jeugd`, a product by the model's letter code (`OB1`) or as
+`product:jeugd-ggz`, `niveau:A`, `dakje:0-A`, `module:maatregelhulp`. IDs are uuid5 of our own
+keys, so they stay the same between exports. Only actieve aanbieders; no personal data; never the address or
 position of a protected woonlocatie. Wachttijd and outcome figures have no HSDS field: they are
 carried as extra properties prefixed `x_keuzehulp_` (documented on /open-data/).
 """
@@ -18,16 +21,16 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from keuzehulp.domain.inkoopmodel import Inkoopmodel
+from keuzehulp.domain.regio import model_for
 from keuzehulp.domain.resultaten import MIN_N
-from keuzehulp.domain.taxonomy import Taxonomy, labels
-from keuzehulp.domain.twents_model import DAKJES, MODEL, NIVEAUS, OBS, PERCELEN
+from keuzehulp.domain.taxonomy import Taxonomy
 from keuzehulp.domain.validation import published_link
 from keuzehulp.models import Aanbieder
 from keuzehulp.models.periods import public
 from keuzehulp.queries.profiles import load_profile
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://keuzehulp.nl/hsds")
-TAXONOMY_MODEL = MODEL.code  # the region's inkoopmodel: one taxonomy named after it
 TAXONOMY_SPECIALISATIES = "specialisaties"
 
 
@@ -36,21 +39,37 @@ def hsds_id(*parts) -> str:
     return str(uuid.uuid5(NAMESPACE, ":".join(str(p) for p in parts)))
 
 
-def taxonomies() -> list[dict]:
-    """The two taxonomies we publish."""
-    return [
+def taxonomies(taxonomy: Taxonomy) -> list[dict]:
+    """One taxonomy per loaded region's inkoopmodel, named after it (its code is the taxonomy's
+    key), and the specialisaties."""
+    models = [
         {
-            "id": hsds_id("taxonomy", TAXONOMY_MODEL),
-            "name": MODEL.naam,
-            "description": MODEL.terms["model"]["beschrijving"],
-            "version": MODEL.terms["model"]["versie"],
-        },
+            "id": hsds_id("taxonomy", model.code),
+            "name": model.naam,
+            "description": model.terms["model"].get("beschrijving", model.naam),
+        }
+        | ({"version": str(model.terms["model"]["versie"])} if "versie" in model.terms["model"] else {})
+        for model in taxonomy.models
+    ]
+    return models + [
         {
             "id": hsds_id("taxonomy", TAXONOMY_SPECIALISATIES),
             "name": "Specialisaties",
             "description": "Waar een aanbieder in gespecialiseerd is, met de woorden die inwoners gebruiken.",
-        },
+        }
     ]
+
+
+def product_term(model: Inkoopmodel, product: str) -> str:
+    """A product's term code: its letter code where the model has one ('OB1'), else
+    'product:jeugd-ggz'."""
+    afkorting = model.terms["model"]["product"].get("afkorting")
+    return f"{afkorting}{product}" if afkorting else f"product:{product}"
+
+
+def variant_term(model: Inkoopmodel, variant: str) -> str:
+    """A variant's term code, by the model's word for it: 'niveau:A'."""
+    return f"{model.terms['model']['variant']['enkelvoud']}:{variant}"
 
 
 def _term(code: str, name: str, description: str, taxonomy: str, parent: str | None = None) -> dict:
@@ -67,28 +86,31 @@ def _term(code: str, name: str, description: str, taxonomy: str, parent: str | N
     return term
 
 
+def model_terms(model: Inkoopmodel) -> list[dict]:
+    """The terms of one model's taxonomy: percelen, products (under their perceel when they belong
+    to one only), variants, the verblijf modules (dakjes) and the module groups."""
+    words, key = model.terms, model.code
+    terms = [_term(f"perceel:{p}", item["naam"], item["b1"], key) for p, item in words["percelen"].items()]
+    for product in model.producten:
+        item, code = words["producten"][product], product_term(model, product)
+        name = item["naam"] if code.startswith("product:") else f"{code}: {item['naam']}"
+        percelen = [p.code for p in model.percelen.values() if product in p.producten]
+        parent = f"perceel:{percelen[0]}" if len(percelen) == 1 else None
+        terms.append(_term(code, name, item["professioneel"], key, parent))
+    for variant in model.varianten:
+        code, item = variant_term(model, variant), words["varianten"][variant]
+        terms.append(_term(code, f"{code.split(':')[0].capitalize()} {variant}", item["professioneel"], key))
+    modules = words["modules"]
+    for dakje in model.modules_for("verblijf", None):
+        part = modules[model.group("verblijf").code]["onderdelen"][dakje]
+        terms.append(_term(f"dakje:{dakje}", part["naam"], part["professioneel"], key))
+    terms += [_term(f"module:{m}", item["naam"], item["professioneel"], key) for m, item in modules.items()]
+    return terms
+
+
 def taxonomy_terms(taxonomy: Taxonomy) -> list[dict]:
-    """Every term of both taxonomies."""
-    words = labels()
-    terms = [
-        _term(f"perceel:{p}", words["percelen"][p]["naam"], words["percelen"][p]["b1"], TAXONOMY_MODEL)
-        for p in PERCELEN
-    ]
-    for ob in OBS:
-        item = words["ondersteuningsbehoeften"][ob]
-        terms.append(_term(f"OB{ob}", f"OB{ob}: {item['naam']}", item["professioneel"], TAXONOMY_MODEL))
-    terms += [
-        _term(f"niveau:{n}", f"Niveau {n}", words["niveaus"][n]["professioneel"], TAXONOMY_MODEL)
-        for n in NIVEAUS
-    ]
-    terms += [
-        _term(f"dakje:{d}", words["dakjes"][d]["naam"], words["dakjes"][d]["professioneel"], TAXONOMY_MODEL)
-        for d in DAKJES
-    ]
-    terms += [
-        _term(f"module:{m}", item["naam"], item["professioneel"], TAXONOMY_MODEL)
-        for m, item in words["modules"].items()
-    ]
+    """Every term of every taxonomy: each loaded model's and the specialisaties."""
+    terms = [term for model in taxonomy.models for term in model_terms(model)]
     terms += [
         _term(s.slug, s.naam, f"{s.label_b1}. Ook: {', '.join(s.synoniemen)}.", TAXONOMY_SPECIALISATIES)
         for s in taxonomy.specialisaties
@@ -156,46 +178,61 @@ def _location(aanbieder: Aanbieder, organization_id: str, index: int, vestiging:
     return location
 
 
-def _services(profile, organization_id: str, location_ids: list[str]) -> list[dict]:
-    a = profile.aanbieder
-    words = labels()
+def _service_groups(profile) -> dict[tuple, dict]:
+    """The aanbieder's services: (model, kind, code, product) -> gemeenten, variants and contract
+    lines, each in the model of the gemeente of its contract, dakje or maatregelhulp."""
     groups: dict[tuple, dict] = defaultdict(lambda: {"gemeenten": set(), "niveaus": set(), "regels": []})
     for contract, gemeente in profile.contracten:
-        key = ("contract", contract.perceel, contract.product)
+        key = (model_for(gemeente.cbs_code), "contract", contract.perceel, contract.product)
         groups[key]["gemeenten"].add((gemeente.cbs_code, gemeente.naam))
         if contract.variant:
             groups[key]["niveaus"].add(contract.variant)
             groups[key]["regels"].append({"gemeente": gemeente.cbs_code, "niveau": contract.variant})
     for dakje, gemeente in profile.dakjes:
-        groups[("dakje", dakje.dakje, None)]["gemeenten"].add((gemeente.cbs_code, gemeente.naam))
+        key = (model_for(gemeente.cbs_code), "dakje", dakje.dakje, None)
+        groups[key]["gemeenten"].add((gemeente.cbs_code, gemeente.naam))
     for maatregel, gemeente in profile.maatregelhulp:
-        groups[("maatregelhulp", maatregel.soort, None)]["gemeenten"].add((gemeente.cbs_code, gemeente.naam))
+        key = (model_for(gemeente.cbs_code), "maatregelhulp", maatregel.soort, None)
+        groups[key]["gemeenten"].add((gemeente.cbs_code, gemeente.naam))
+    return groups
+
+
+def _name_and_attributes(model: Inkoopmodel, service_id: str, kind: str, code: str, product, group):
+    """A service's name ('Jeugd: OB2 ...', 'Jeugdhulp: GGZ') and its attributes in its model's taxonomy."""
+    words, key = model.terms, model.code
+
+    def attribute(term: str, value: str | None = None) -> dict:
+        return _attribute(service_id, "service", key, term, value)
+
+    if kind == "contract":
+        perceel = words["percelen"][code]["naam"]
+        if product is None:
+            return perceel, [attribute(f"perceel:{code}")]
+        naam, term = words["producten"][product]["naam"], product_term(model, product)
+        name = f"{perceel}: {naam}" if term.startswith("product:") else f"{perceel}: {term} {naam.lower()}"
+        variants = [attribute(variant_term(model, v)) for v in sorted(group["niveaus"])]
+        return name, [attribute(f"perceel:{code}"), attribute(term), *variants]
+    soort = "verblijf" if kind == "dakje" else "maatregel"
+    module = model.group(soort).code
+    part = words["modules"][module]
+    if kind == "dakje":
+        return f"{part['naam']}: {part['onderdelen'][code]['naam']}", [
+            attribute(f"module:{module}"),
+            attribute(f"dakje:{code}"),
+        ]
+    return f"{part['naam']}: {part['onderdelen'][code]['naam']}", [attribute(f"module:{module}", code)]
+
+
+def _services(profile, organization_id: str, location_ids: list[str]) -> list[dict]:
+    a = profile.aanbieder
+    groups = _service_groups(profile)
+    parts = [key[1:] for key in groups]
     services = []
-    for (kind, code, ob), group in sorted(groups.items(), key=lambda item: str(item[0])):
-        service_id = hsds_id("service", a.id, kind, code, ob)
-        if kind == "contract" and ob is not None:
-            ob_naam = words["producten"][ob]["naam"].lower()
-            name = f"{words['percelen'][code]['naam']}: OB{ob} {ob_naam}"
-            attributes = [
-                _attribute(service_id, "service", TAXONOMY_MODEL, f"perceel:{code}"),
-                _attribute(service_id, "service", TAXONOMY_MODEL, f"OB{ob}"),
-            ]
-            attributes += [
-                _attribute(service_id, "service", TAXONOMY_MODEL, f"niveau:{n}")
-                for n in sorted(group["niveaus"])
-            ]
-        elif kind == "contract":
-            name = words["percelen"][code]["naam"]
-            attributes = [_attribute(service_id, "service", TAXONOMY_MODEL, f"perceel:{code}")]
-        elif kind == "dakje":
-            name = f"Wonen en verblijf: {words['dakjes'][code]['naam']}"
-            attributes = [
-                _attribute(service_id, "service", TAXONOMY_MODEL, "module:wonen-en-verblijf"),
-                _attribute(service_id, "service", TAXONOMY_MODEL, f"dakje:{code}"),
-            ]
-        else:
-            name = f"Maatregelhulp: {words['maatregelhulp'][code]}"
-            attributes = [_attribute(service_id, "service", TAXONOMY_MODEL, "module:maatregelhulp", code)]
+    for (model, kind, code, product), group in sorted(groups.items(), key=lambda item: str(item[0][1:])):
+        # The same code in two models' contracts (never in the models loaded now) names its model.
+        shared = parts.count((kind, code, product)) > 1
+        service_id = hsds_id("service", a.id, kind, code, product, *([model.code] if shared else []))
+        name, attributes = _name_and_attributes(model, service_id, kind, code, product, group)
         service = {
             "id": service_id,
             "organization_id": organization_id,
@@ -243,7 +280,7 @@ def _services(profile, organization_id: str, location_ids: list[str]) -> list[di
             service["wait_time"] = f"{a.wachttijd_weken} weken"
         if a.telefoon:
             service["phones"] = [_phone("service_id", service_id, a.telefoon)]
-        if kind == "contract" and code == "jeugd" and a.ambulante_spoedhulp:
+        if kind == "contract" and a.ambulante_spoedhulp and model.kenmerk_for("ambulante_spoedhulp", code):
             service["x_keuzehulp_ambulante_spoedhulp"] = True
         services.append(service)
     return services
@@ -306,6 +343,6 @@ def export(session: Session, taxonomy: Taxonomy, today: date) -> dict[str, list[
     return {
         "organizations": organizations,
         "services": services,
-        "taxonomies": taxonomies(),
+        "taxonomies": taxonomies(taxonomy),
         "taxonomy_terms": taxonomy_terms(taxonomy),
     }

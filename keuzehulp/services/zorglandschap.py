@@ -1,10 +1,11 @@
-"""The zorglandschap for beheerders: coverage per gemeente, wachttijden per gemeente x perceel x OB
-and their trend, as tables (with CSV) and an SVG chart.
+"""The zorglandschap for beheerders, one region at a time: coverage per gemeente, wachttijden per
+gemeente x perceel x product and their trend, as tables (with CSV) and an SVG chart.
 
-Coverage counts come from the search index with the same filters as /zoeken, so a cell's number
-is exactly what a click on it shows (the wijkteam's matrix uses the same cells). Jeugd OB1 and Wmo
-OB1 are different markets, so every OB figure is per perceel. Wachttijden use confirmed values
-younger than 8 weeks only.
+The columns come from the region's inkoopmodel: in Twente perceel x OB x niveau, dyslexie, the
+dakjes and spoedhulp; in Regio Nijmegen perceel x product. Coverage counts come from the search
+index with the same filters as /zoeken, so a cell's number is exactly what a click on it shows
+(the wijkteam's matrix uses the same cells). Jeugd OB1 and Wmo OB1 are different markets, so every
+product figure is per perceel. Wachttijden use confirmed values younger than 8 weeks only.
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from babel.dates import format_date
 from markupsafe import escape
 from sqlmodel import Session, select
 
-from keuzehulp.domain.taxonomy import labels
-from keuzehulp.domain.twents_model import DAKJES, OB_SCOPES, PERCEEL_OBS
+from keuzehulp.domain.inkoopmodel import Inkoopmodel
 from keuzehulp.models import Aanbieder, Contract, Gemeente, WachttijdMelding
 from keuzehulp.models.periods import current
 from keuzehulp.search.filters import SearchRequest, to_params
@@ -33,34 +33,87 @@ TREND_MONTHS = 12
 
 @dataclass(frozen=True)
 class Column:
-    """A table column: its group (a perceel's name, or empty), its own label and its search filters."""
+    """A table column: its header from top to bottom (('Jeugd', 'OB1', 'A'), ('Dakje', '1'),
+    ('Spoedhulp',)), its search filters and its full name for screen readers."""
 
-    group: str
-    label: str
+    path: tuple[str, ...]
     filters: dict
+    full: str = ""
+
+    @property
+    def group(self) -> str:
+        """The top of the header when the column has one above it (a perceel's name), else empty."""
+        return self.path[0] if len(self.path) > 1 else ""
+
+    @property
+    def label(self) -> str:
+        """The header under the group: 'OB1 A', or the whole header of a column of its own."""
+        return " ".join(self.path[1:]) if self.group else self.path[0]
 
     @property
     def name(self) -> str:
         """The full name, as in the CSV header: 'Jeugd OB1 A', 'Dakje 1'."""
-        return f"{self.group} {self.label}".strip()
+        return " ".join(self.path)
 
 
-def _perceel(perceel: str) -> str:
-    return labels()["percelen"][perceel]["naam"]
+def product_name(model: Inkoopmodel, product: str) -> str:
+    """How a column names a product: by its code where the model has letters for it ('OB1'),
+    else by its name ('GGZ')."""
+    afkorting = model.terms["model"]["product"].get("afkorting")
+    return f"{afkorting}{product}" if afkorting else model.terms["producten"][product]["naam"]
 
 
-COLUMNS = (
-    [Column(_perceel(p), f"OB{ob} {n}", {"perceel": p, "ob": ob, "niveau": n}) for p, ob, n in OB_SCOPES]
-    + [Column("", _perceel("dyslexie"), {"perceel": "dyslexie"})]
-    + [Column("", f"Dakje {d}", {"dakje": d}) for d in DAKJES]
-    + [Column("", "Spoedhulp", {"spoedhulp": True})]
-)
-WAIT_COLUMNS = [Column(_perceel(p), f"OB{ob}", {"perceel": p, "ob": ob}) for p, ob in PERCEEL_OBS]
+def _perceel_name(model: Inkoopmodel, perceel: str) -> str:
+    return model.terms["percelen"][perceel]["naam"]
 
 
-def column_groups(columns) -> list[tuple[str, list[Column]]]:
+def _product_columns(model: Inkoopmodel, with_variants: bool) -> list[Column]:
+    """Per perceel with products: a column per product, or per product and variant."""
+    found = []
+    variant_word = model.terms["model"].get("variant", {}).get("enkelvoud", "")
+    for perceel in model.percelen.values():
+        top = _perceel_name(model, perceel.code)
+        for product in perceel.producten:
+            filters = {"perceel": perceel.code, "ob": product}
+            name = product_name(model, product)
+            if not (with_variants and model.producten[product]):
+                found.append(Column((top, name), filters, f"{top} {name}"))
+                continue
+            found += [
+                Column((top, name, v), filters | {"niveau": v}, f"{top} {name} {variant_word} {v}")
+                for v in model.producten[product]
+            ]
+    return found
+
+
+def columns(model: Inkoopmodel) -> list[Column]:
+    """The coverage matrix's columns in a region with this model: perceel x product (x variant
+    where the product has variants), each perceel without products, each dakje, and spoedhulp
+    where the model has them."""
+    return (
+        _product_columns(model, with_variants=True)
+        + [
+            Column((_perceel_name(model, p.code),), {"perceel": p.code})
+            for p in model.percelen.values()
+            if not p.producten
+        ]
+        + [Column(("Dakje", d), {"dakje": d}, f"Dakje {d}") for d in model.modules_for("verblijf", None)]
+        + (
+            [Column(("Spoedhulp",), {"spoedhulp": True})]
+            if model.kenmerk_for("ambulante_spoedhulp", None)
+            else []
+        )
+    )
+
+
+def wait_columns(model: Inkoopmodel) -> list[Column]:
+    """The wachttijd table's columns: perceel x product (jeugd OB1 and Wmo OB1 apart)."""
+    return _product_columns(model, with_variants=False)
+
+
+def column_groups(table: list[Column]) -> list[tuple[str, list[Column]]]:
     """Neighbouring columns of the same group together, for a two-row table header."""
-    return [(group, list(members)) for group, members in groupby(columns, key=lambda c: c.group)]
+    return [(group, list(members)) for group, members in groupby(table, key=lambda c: c.group)]
 
 
 @dataclass(frozen=True)
@@ -76,18 +129,20 @@ def count_cell(search_engine, snapshot, gemeente: Gemeente, filters: dict) -> Ce
     return Cell(search_engine.count(snapshot, request), url)
 
 
-def coverage(search_engine, snapshot, gemeenten) -> list[tuple[Gemeente, list[Cell]]]:
-    """Per gemeente, the number of active aanbieders for each COLUMNS entry."""
+def coverage(search_engine, snapshot, model: Inkoopmodel, gemeenten) -> list[tuple[Gemeente, list[Cell]]]:
+    """Per gemeente of a region with this model, the number of active aanbieders for each of the
+    model's columns."""
+    table = columns(model)
     return [
-        (gemeente, [count_cell(search_engine, snapshot, gemeente, c.filters) for c in COLUMNS])
+        (gemeente, [count_cell(search_engine, snapshot, gemeente, c.filters) for c in table])
         for gemeente in gemeenten
     ]
 
 
-def coverage_csv(rows) -> str:
+def coverage_csv(model: Inkoopmodel, rows) -> str:
     """The coverage matrix as CSV."""
     return csv_text(
-        ["gemeente", "cbs_code", *(c.name for c in COLUMNS)],
+        ["gemeente", "cbs_code", *(c.name for c in columns(model))],
         ([gemeente.naam, gemeente.cbs_code, *(c.count for c in cells)] for gemeente, cells in rows),
     )
 
@@ -111,22 +166,24 @@ def _figure(weeks: list[int], of: int | None = None) -> WaitFigure:
     return WaitFigure(len(ordered), statistics.median(ordered), p90, of)
 
 
-def _contracted(session: Session, today: date) -> dict[tuple[int, str, int], set[int]]:
-    """(gemeente id, perceel, OB) -> ids of active aanbieders with a current contract line."""
+def _contracted(session: Session, today: date) -> dict[tuple[int, str, str], set[int]]:
+    """(gemeente id, perceel, product) -> ids of active aanbieders with a current contract line."""
     query = (
         select(Contract.gemeente_id, Contract.perceel, Contract.product, Contract.aanbieder_id)
         .join(Aanbieder, Aanbieder.id == Contract.aanbieder_id)
         .where(Aanbieder.status == "actief", Contract.product.is_not(None), current(Contract, today))
     )
-    groups: dict[tuple[int, str, int], set[int]] = {}
+    groups: dict[tuple[int, str, str], set[int]] = {}
     for gemeente_id, perceel, ob, aanbieder_id in session.exec(query):
         groups.setdefault((gemeente_id, perceel, ob), set()).add(aanbieder_id)
     return groups
 
 
-def wachttijden(session: Session, gemeenten, today: date) -> list[tuple[Gemeente, list[WaitFigure]]]:
-    """Per gemeente and WAIT_COLUMNS (perceel x OB): median and p90 of confirmed wachttijden no
-    older than 8 weeks."""
+def wachttijden(
+    session: Session, model: Inkoopmodel, gemeenten, today: date
+) -> list[tuple[Gemeente, list[WaitFigure]]]:
+    """Per gemeente of a region with this model and per wait column (perceel x product): median
+    and p90 of confirmed wachttijden no older than 8 weeks."""
     fresh_since = today - timedelta(days=STALE_AFTER_DAYS)
     weeks = dict(
         session.exec(
@@ -138,25 +195,19 @@ def wachttijden(session: Session, gemeenten, today: date) -> list[tuple[Gemeente
         ).all()
     )
     groups = _contracted(session, today)
-    return [
-        (
-            g,
-            [
-                _figure(
-                    [weeks[a] for a in groups.get((g.id, p, ob), ()) if a in weeks],
-                    len(groups.get((g.id, p, ob), ())),
-                )
-                for p, ob in PERCEEL_OBS
-            ],
-        )
-        for g in gemeenten
-    ]
+
+    def figure(gemeente: Gemeente, column: Column) -> WaitFigure:
+        aanbieders = groups.get((gemeente.id, column.filters["perceel"], column.filters["ob"]), set())
+        return _figure([weeks[a] for a in aanbieders if a in weeks], len(aanbieders))
+
+    table = wait_columns(model)
+    return [(g, [figure(g, c) for c in table]) for g in gemeenten]
 
 
-def wachttijden_csv(rows) -> str:
+def wachttijden_csv(model: Inkoopmodel, rows) -> str:
     """The wachttijd table as CSV."""
     header = ["gemeente", "cbs_code"]
-    for c in WAIT_COLUMNS:
+    for c in wait_columns(model):
         header += [f"{c.name} aantal", f"{c.name} mediaan weken", f"{c.name} p90 weken"]
     lines = []
     for gemeente, figures in rows:
@@ -180,7 +231,7 @@ def trend(
     session: Session, gemeente: Gemeente, perceel: str, ob: str, today: date
 ) -> list[tuple[date, WaitFigure]]:
     """Per month: median and p90 of the wachttijden confirmed that month by aanbieders contracted
-    now for this perceel and OB."""
+    now for this perceel and product (`ob`: the product code)."""
     aanbieders = _contracted(session, today).get((gemeente.id, perceel, ob), set())
     months = months_back(today, TREND_MONTHS)
     per_month: dict[date, list[int]] = {m: [] for m in months}

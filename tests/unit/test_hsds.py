@@ -100,3 +100,64 @@ def test_de_taxonomie_heet_naar_het_inkoopmodel_van_de_regio(bundle):
     assert taxonomy["description"] == model.terms["model"]["beschrijving"] and taxonomy["version"] == "2018"
     own = [t for t in bundle["taxonomy_terms"] if t["taxonomy_id"] == taxonomy["id"]]
     assert {t["code"] for t in own} >= {"perceel:jeugd", "OB4", "dakje:0-A"}
+
+
+@pytest.fixture(scope="module")
+def two_regions(regions_world):
+    with Session(regions_world.engine) as session:
+        return export(session, regions_world.taxonomy, clock.today())
+
+
+@pytest.mark.parametrize(
+    ("part", "schema"),
+    [("services", "service.json"), ("taxonomies", "taxonomy.json"), ("taxonomy_terms", "taxonomy_term.json")],
+)
+def test_twee_regio_s_passen_in_het_hsds_schema(two_regions, part, schema):
+    check = validator(schema)
+    problems = [
+        f"{item['id']}: {error.message}" for item in two_regions[part] for error in check.iter_errors(item)
+    ]
+    assert problems == []
+    assert list(validator("organization.json", many=True).iter_errors(two_regions["organizations"])) == []
+
+
+def _terms_of(bundle, taxonomy: dict) -> list[dict]:
+    return [t for t in bundle["taxonomy_terms"] if t["taxonomy_id"] == taxonomy["id"]]
+
+
+def test_elke_regio_heeft_een_taxonomie_naar_haar_inkoopmodel(two_regions):
+    named = {t["name"]: t for t in two_regions["taxonomies"]}
+    nijmegen = load_model(REGIO_DIR / "nijmegen" / "inkoopmodel.yaml")
+    assert {"Twents model", nijmegen.naam, "Specialisaties"} == set(named)
+    assert named[nijmegen.naam]["id"] == hsds_id("taxonomy", "regio-nijmegen-blok-b")
+    assert named[nijmegen.naam]["description"] == nijmegen.terms["model"]["beschrijving"]
+    terms = {
+        t["code"]: t for t in two_regions["taxonomy_terms"] if t["taxonomy_id"] == named[nijmegen.naam]["id"]
+    }
+    assert {"perceel:jeugd", "perceel:wmo", "product:jeugd-ggz", "product:wmo-begeleiding"} <= set(terms)
+    assert not any(code.startswith(("OB", "niveau:", "dakje:")) for code in terms)
+    assert terms["product:jeugd-ggz"]["name"] == "GGZ"
+    assert terms["product:jeugd-ggz"]["parent_id"] == terms["perceel:jeugd"]["id"]
+    twente = {
+        t["code"] for t in two_regions["taxonomy_terms"] if t["taxonomy_id"] == named["Twents model"]["id"]
+    }
+    assert {"perceel:jeugd", "OB1", "niveau:E", "dakje:0-A"} <= twente
+
+
+def test_een_dienst_in_nijmegen_verwijst_naar_begrippen_van_het_nijmeegse_model(two_regions):
+    terms = {t["id"]: t for t in two_regions["taxonomy_terms"]}
+    nijmegen = hsds_id("taxonomy", "regio-nijmegen-blok-b")
+    in_nijmegen = [
+        s for s in two_regions["services"] if s["service_areas"][0]["x_keuzehulp_cbs_code"] == "GM0268"
+    ]
+    assert in_nijmegen
+    for service in two_regions["services"]:  # every attribute names a term that exists
+        assert all(a["taxonomy_term_id"] in terms for a in service["attributes"]), service["name"]
+    for service in in_nijmegen:
+        assert "OB" not in service["name"] and "x_keuzehulp_ambulante_spoedhulp" not in service
+        assert {terms[a["taxonomy_term_id"]]["taxonomy_id"] for a in service["attributes"]} == {nijmegen}
+    ggz = next(s for s in in_nijmegen if s["name"] == "Jeugdhulp: GGZ")
+    codes = {terms[a["taxonomy_term_id"]]["code"] for a in ggz["attributes"]}
+    assert codes == {"perceel:jeugd", "product:jeugd-ggz"}
+    enschede = next(s for s in two_regions["services"] if s["name"].startswith("Jeugd: OB1 "))
+    assert "OB1" in {terms[a["taxonomy_term_id"]]["code"] for a in enschede["attributes"]}

@@ -35,6 +35,7 @@ from keuzehulp.services.mail import send_pending
 from keuzehulp.services.tarieven import add_tarief
 from keuzehulp.web.app import create_app
 from tests.support.accounts import DEMO, PASSWORD, add_user, csrf_token, login, login_as, post_form
+from tests.support.world import build_world
 
 
 def _active_slug(world) -> str:
@@ -438,6 +439,32 @@ def test_wijkteam_telt_jeugd_en_wmo_apart(empty_world):
     assert len(counts) == 15 + 8 + 1  # jeugd OB1-OB4, Wmo OB1-OB2 with their niveaus, and dyslexie
     assert not any(query.startswith(("wmo&ob=3", "wmo&ob=4")) for query in counts)
     assert "Volwassenen (Wmo)" in html and "Wmo OB1: Praktische ondersteuning" in html
+
+
+def test_een_wijkteam_in_nijmegen_telt_per_perceel_en_product_van_zijn_regio(database_factory, tmp_path):
+    world = build_world(database_factory.new_url(), tmp_path / "index", regios=("twente", "nijmegen"))
+    since = clock.today() - timedelta(days=30)
+    ggz = AanbiederData(
+        slug="ggz",
+        naam="Ggz",
+        kvk="12345678",
+        contracten=[ContractLine("GM0268", "jeugd", "jeugd-ggz", None, since)],
+    )
+    with session_scope(world.engine) as session:
+        create_aanbieders(session, [ggz])
+    world.index.rebuild()
+    add_user(world, "wijkteam@nijmegen.example", "wijkteam", gemeente="GM0268")
+    with TestClient(create_app(world.settings(), engine=world.engine)) as client:
+        assert login(client, "wijkteam@nijmegen.example", PASSWORD).status_code == 303
+        html = client.get("/wijkteam").text
+    world.engine.dispose()
+    links = re.findall(
+        r'<a class="tag" href="/zoeken\?gemeente=nijmegen&amp;perceel=([^"]+)">aanbieders: (\d+)</a>', html
+    )
+    counts = {query.replace("&amp;", "&"): int(count) for query, count in links}
+    assert counts["jeugd&ob=jeugd-ggz"] == 1 and counts["wmo&ob=wmo-begeleiding"] == 0
+    assert len(counts) == 3 + 6 and "niveau" not in html and "OB" not in html
+    assert "Kinderen en jongeren (jeugdhulp)" in html and "Jeugdhulp: GGZ" in html and "per product." in html
 
 
 def test_wijkteam_ziet_alleen_de_eigen_gemeenten(small_client):

@@ -1,11 +1,13 @@
-"""/beheer/zorglandschap: coverage per gemeente, wachttijden per gemeente x perceel x OB and their
-trend (HTML, CSV and SVG, all without JavaScript)."""
+"""/beheer/zorglandschap: one region at a time (`regio`, default the first loaded), its coverage
+per gemeente, wachttijden per gemeente x perceel x product and their trend (HTML, CSV and SVG, all
+without JavaScript)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import groupby
 
+from babel.lists import format_list
 from markupsafe import Markup
 from sqlmodel import Session
 from starlette.requests import Request
@@ -13,17 +15,39 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from keuzehulp import clock
-from keuzehulp.models import Gebruiker
+from keuzehulp.domain.inkoopmodel import Inkoopmodel
+from keuzehulp.domain.regio import model_of, regio_naam
+from keuzehulp.models import Gebruiker, Gemeente
 from keuzehulp.services import zorglandschap as service
 from keuzehulp.web.kit.guard import page, signed_in
 
-# The trend's choice of perceel x OB, as one value: "jeugd-1" .. "wmo-2".
-TREND_CHOICES = {f"{c.filters['perceel']}-{c.filters['ob']}": c for c in service.WAIT_COLUMNS}
+
+@dataclass(frozen=True)
+class Region:
+    """The region the page shows: its slug, name, inkoopmodel and loaded gemeenten."""
+
+    slug: str
+    naam: str
+    model: Inkoopmodel
+    gemeenten: tuple[Gemeente, ...]
+
+
+def shown_region(request: Request) -> Region:
+    """The region asked for with `regio` (a slug), else the first loaded one."""
+    taxonomy = request.app.state.site.taxonomy
+    slug = request.query_params.get("regio", "")
+    slug = slug if slug in taxonomy.regios else taxonomy.regios[0]
+    return Region(slug, regio_naam(slug), model_of(slug), taxonomy.gemeenten_in(slug))
+
+
+def trend_choices(model: Inkoopmodel) -> dict[str, service.Column]:
+    """The trend's choice of perceel x product, as one value: "jeugd-1" .. "wmo-2" in Twente."""
+    return {f"{c.filters['perceel']}-{c.filters['ob']}": c for c in service.wait_columns(model)}
 
 
 @dataclass(frozen=True)
 class HeaderCell:
-    """One cell of the coverage matrix's three-row header: short text, full name for screen readers."""
+    """One cell of the coverage matrix's header: short text, full name for screen readers."""
 
     text: str
     full: str = ""
@@ -32,33 +56,24 @@ class HeaderCell:
     scope: str = "col"
 
 
-def coverage_header(columns) -> list[list[HeaderCell]]:
-    """Perceel over OB over niveau ('Jeugd' / 'OB1' / 'A'), 'Dakje' over 1, 2, 3; the other columns
-    span all three rows. Short headers keep the 28 columns within a 1280 px screen."""
+def coverage_header(columns: list[service.Column]) -> list[list[HeaderCell]]:
+    """One header row per level of the columns' headers: perceel over OB over niveau ('Jeugd' /
+    'OB1' / 'A') and 'Dakje' over 1, 2, 3 in Twente, perceel over product in Regio Nijmegen; a
+    column with a shorter header spans the rows below it. Short headers keep Twente's 28 columns
+    within a 1280 px screen."""
+    depth = max(len(c.path) for c in columns)
+    rows: list[list[HeaderCell]] = [[] for _ in range(depth)]
 
-    def parts(c) -> tuple[str, str | None, str | None]:
-        f = c.filters
-        if "ob" in f:
-            return c.group, f"OB{f['ob']}", f["niveau"]
-        if "dakje" in f:
-            return "Dakje", None, str(f["dakje"])
-        return c.label, None, None
+    def add(level: int, members: list[service.Column]) -> None:
+        for text, same in groupby(members, key=lambda c: c.path[level]):
+            same = list(same)
+            if len(same[0].path) == level + 1:  # the column's own header
+                rows[level] += [HeaderCell(text, c.full, rowspan=depth - level) for c in same]
+            else:
+                rows[level].append(HeaderCell(text, colspan=len(same), scope="colgroup"))
+                add(level + 1, same)
 
-    rows: list[list[HeaderCell]] = [[], [], []]
-    for top, members in groupby(columns, key=lambda c: parts(c)[0]):
-        members = list(members)
-        split = [parts(c) for c in members]
-        if split[0][2] is None:  # a column of its own
-            rows[0].append(HeaderCell(top, rowspan=3))
-            continue
-        rows[0].append(HeaderCell(top, colspan=len(members), scope="colgroup"))
-        if split[0][1] is None:  # dakje: the number spans the two lower rows
-            rows[1] += [HeaderCell(leaf, f"{top} {leaf}", rowspan=2) for _, _, leaf in split]
-            continue
-        for sub, leaves in groupby(split, key=lambda part: part[1]):
-            leaves = list(leaves)
-            rows[1].append(HeaderCell(sub, colspan=len(leaves), scope="colgroup"))
-            rows[2] += [HeaderCell(leaf, f"{top} {sub} niveau {leaf}") for _, _, leaf in leaves]
+    add(0, columns)
     return rows
 
 
@@ -67,37 +82,58 @@ def _csv(text: str, name: str) -> Response:
     return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
 
 
-def _coverage(request: Request):
+def _coverage(request: Request, region: Region):
     site = request.app.state.site
-    return service.coverage(site.search, site.index.snapshot(), site.taxonomy.gemeenten)
+    return service.coverage(site.search, site.index.snapshot(), region.model, region.gemeenten)
 
 
-def _trend(request: Request, db: Session):
-    """The chosen gemeente, perceel x OB (the first ones when unknown) and that trend's points."""
+def _trend(request: Request, db: Session, region: Region):
+    """The chosen gemeente of the region, perceel x product (the first ones when unknown) and that
+    trend's points."""
     taxonomy = request.app.state.site.taxonomy
-    gemeente = taxonomy.gemeente(request.query_params.get("gemeente", "")) or taxonomy.gemeenten[0]
+    gemeente = taxonomy.gemeente(request.query_params.get("gemeente", ""))
+    gemeente = gemeente if gemeente in region.gemeenten else region.gemeenten[0]
+    choices = trend_choices(region.model)
     key = request.query_params.get("hulp", "")
-    key = key if key in TREND_CHOICES else next(iter(TREND_CHOICES))
-    column = TREND_CHOICES[key]
+    key = key if key in choices else next(iter(choices))
+    column = choices[key]
     points = service.trend(db, gemeente, column.filters["perceel"], column.filters["ob"], clock.today())
     return gemeente, key, f"Wachttijd {column.name} in {gemeente.naam}", points
 
 
+def caption(model: Inkoopmodel) -> str:
+    """What the coverage matrix counts by, in words: 'perceel, ondersteuningsbehoefte, niveau,
+    dyslexie (EED), dakje en spoedhulp' in Twente, 'perceel en product' in Regio Nijmegen."""
+    words = model.terms["model"]
+    by = ["perceel", words["product"]["enkelvoud"]] + (
+        [words["variant"]["enkelvoud"]] if model.varianten else []
+    )
+    own = dict.fromkeys(c.path[0] for c in service.columns(model) if "ob" not in c.filters)
+    return format_list(by + [text[:1].lower() + text[1:] for text in own], locale="nl")
+
+
 @signed_in("beheerder")
 def overzicht(request: Request, db: Session, user: Gebruiker, form):
-    """The dashboard: coverage matrix, wachttijd table and the trend for one gemeente, perceel and OB."""
-    gemeente, key, title, points = _trend(request, db)
+    """The dashboard of one region: coverage matrix, wachttijd table and the trend for one
+    gemeente, perceel and product."""
+    region = shown_region(request)
+    gemeente, key, title, points = _trend(request, db, region)
     title += ", per maand"
-    coverage = _coverage(request)
+    coverage = _coverage(request, region)
     cells = [cell.count for _, row in coverage for cell in row]
+    columns = service.columns(region.model)
     context = {
-        "column_groups": service.column_groups(service.COLUMNS),
-        "coverage_header": coverage_header(service.COLUMNS),
+        "regio": region,
+        "regios": [(slug, regio_naam(slug)) for slug in request.app.state.site.taxonomy.regios],
+        "product_woord": region.model.terms["model"]["product"]["enkelvoud"],
+        "caption": caption(region.model),
+        "column_groups": service.column_groups(columns),
+        "coverage_header": coverage_header(columns),
         "coverage": coverage,
         "cells": {"all": len(cells), "none": cells.count(0), "one": cells.count(1)},
-        "wait_groups": service.column_groups(service.WAIT_COLUMNS),
-        "wachttijden": service.wachttijden(db, request.app.state.site.taxonomy.gemeenten, clock.today()),
-        "trend_choices": [(k, c.name) for k, c in TREND_CHOICES.items()],
+        "wait_groups": service.column_groups(service.wait_columns(region.model)),
+        "wachttijden": service.wachttijden(db, region.model, region.gemeenten, clock.today()),
+        "trend_choices": [(k, c.name) for k, c in trend_choices(region.model).items()],
         "trend_gemeente": gemeente,
         "trend_hulp": key,
         "trend": points,
@@ -109,21 +145,23 @@ def overzicht(request: Request, db: Session, user: Gebruiker, form):
 
 @signed_in("beheerder")
 def dekking_csv(request: Request, db: Session, user: Gebruiker, form):
-    """The coverage matrix as CSV."""
-    return _csv(service.coverage_csv(_coverage(request)), "dekking.csv")
+    """The coverage matrix of one region as CSV."""
+    region = shown_region(request)
+    return _csv(service.coverage_csv(region.model, _coverage(request, region)), f"dekking-{region.slug}.csv")
 
 
 @signed_in("beheerder")
 def wachttijden_csv(request: Request, db: Session, user: Gebruiker, form):
-    """The wachttijd table as CSV."""
-    rows = service.wachttijden(db, request.app.state.site.taxonomy.gemeenten, clock.today())
-    return _csv(service.wachttijden_csv(rows), "wachttijden.csv")
+    """The wachttijd table of one region as CSV."""
+    region = shown_region(request)
+    rows = service.wachttijden(db, region.model, region.gemeenten, clock.today())
+    return _csv(service.wachttijden_csv(region.model, rows), f"wachttijden-{region.slug}.csv")
 
 
 @signed_in("beheerder")
 def trend_svg(request: Request, db: Session, user: Gebruiker, form):
-    """The wachttijd trend of one gemeente, perceel and OB as an SVG file."""
-    _, _, title, points = _trend(request, db)
+    """The wachttijd trend of one gemeente, perceel and product as an SVG file."""
+    _, _, title, points = _trend(request, db, shown_region(request))
     return Response(service.trend_svg(points, title), media_type="image/svg+xml")
 
 
