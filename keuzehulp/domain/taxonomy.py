@@ -179,6 +179,10 @@ class Taxonomy:
             groups.setdefault(self.regio_naam(g.cbs_code), []).append(g)
         return sorted(groups.items())
 
+    def regio_slug(self, regio_id: int | None) -> str | None:
+        """The slug of the region with this database id (None when no gemeente of it is loaded)."""
+        return next((regio_of(g.cbs_code) for g in self.gemeenten if g.regio_id == regio_id), None)
+
     def regio_naam(self, gemeente: str) -> str:
         """The name of a gemeente's region: 'Regio Nijmegen'."""
         return regio_naam(regio_of(gemeente) or SERVED)

@@ -20,7 +20,7 @@ from keuzehulp.services import zorglandschap
 from keuzehulp.services.aanbieders import AanbiederData, ContractLine, create_aanbieders
 from keuzehulp.services.demo_accounts import ensure_demo_accounts
 from keuzehulp.web.app import create_app
-from tests.support.accounts import login_as
+from tests.support.accounts import PASSWORD, TOTP_SECRET, add_user, login, login_as
 from tests.support.sql_reference import sql_count
 from tests.support.world import build_world
 
@@ -206,18 +206,22 @@ def two_regions(database_factory, tmp_path):
         create_aanbieders(session, items)
         ensure_demo_accounts(session, TODAY)
     world.index.rebuild()
-    with TestClient(create_app(world.settings(), engine=world.engine)) as client:
-        login_as(client, "beheerder")
-        yield world, client
+    add_user(world, "beheer@nijmegen.example", "beheerder", regio="nijmegen")
+    with TestClient(create_app(world.settings(), engine=world.engine)) as twente:
+        login_as(twente, "beheerder")  # the demo beheerder: Twente
+        with TestClient(create_app(world.settings(), engine=world.engine)) as client:
+            login(client, "beheer@nijmegen.example", PASSWORD, TOTP_SECRET)
+            yield world, twente, client
     world.engine.dispose()
 
 
 def test_het_zorglandschap_van_regio_nijmegen_volgt_zijn_eigen_model(two_regions):
-    world, client = two_regions
-    html = client.get("/beheer/zorglandschap").text  # the first region: Twente
+    """Each beheerder sees its own region's zorglandschap, in its own model, and no other."""
+    world, twente, client = two_regions
+    html = twente.get("/beheer/zorglandschap", params={"regio": "nijmegen"}).text  # asks in vain
     assert "<h1>Zorglandschap Twente</h1>" in html and '<th scope="colgroup" colspan="15">Jeugd</th>' in html
-    assert 'href="/beheer/zorglandschap?regio=nijmegen"' in html
-    params = {"regio": "nijmegen", "gemeente": "nijmegen", "hulp": "jeugd-jeugd-ggz"}
+    assert "Nijmegen</th>" not in html and "?regio=" not in html
+    params = {"gemeente": "nijmegen", "hulp": "jeugd-jeugd-ggz"}
     html = client.get("/beheer/zorglandschap", params=params).text
     assert "<h1>Zorglandschap Regio Nijmegen</h1>" in html
     assert '<th scope="colgroup" colspan="6">Jeugdhulp</th>' in html and "Dakje" not in html
@@ -226,10 +230,10 @@ def test_het_zorglandschap_van_regio_nijmegen_volgt_zijn_eigen_model(two_regions
     assert 'href="/zoeken?gemeente=nijmegen&amp;perceel=jeugd&amp;ob=jeugd-ggz">2' in html
     assert '<option value="jeugd-jeugd-ggz" selected>Jeugdhulp GGZ</option>' in html
     assert "Wachttijd Jeugdhulp GGZ in Nijmegen" in html and '<span class="cijfer">3 / 4</span>' in html
-    dekking = client.get("/beheer/zorglandschap/dekking.csv", params={"regio": "nijmegen"}).text.splitlines()
+    dekking = client.get("/beheer/zorglandschap/dekking.csv").text.splitlines()
     assert dekking[0].split(";")[-1] == "Jeugdhulp Kortdurend verblijf" and len(dekking) == 1 + 7
     assert next(line for line in dekking if line.startswith("Nijmegen;")).split(";")[2:5] == ["0", "1", "0"]
-    waits = client.get("/beheer/zorglandschap/wachttijden.csv", params={"regio": "nijmegen"}).text
+    waits = client.get("/beheer/zorglandschap/wachttijden.csv").text
     assert waits.startswith("gemeente;cbs_code;Wmo Dagbesteding aantal")
     params |= {"hulp": "wmo-1"}
     svg = client.get("/beheer/zorglandschap/trend.svg", params=params).text

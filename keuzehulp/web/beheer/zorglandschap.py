@@ -1,4 +1,4 @@
-"""/beheer/zorglandschap: one region at a time (`regio`, default the first loaded), its coverage
+"""/beheer/zorglandschap: the beheerder's own region, its coverage
 per gemeente, wachttijden per gemeente x perceel x product and their trend (HTML, CSV and SVG, all
 without JavaScript)."""
 
@@ -32,11 +32,10 @@ class Region:
     gemeenten: tuple[Gemeente, ...]
 
 
-def shown_region(request: Request) -> Region:
-    """The region asked for with `regio` (a slug), else the first loaded one."""
+def shown_region(request: Request, user: Gebruiker) -> Region:
+    """The beheerder's own region: a beheerder never sees another region's zorglandschap."""
     taxonomy = request.app.state.site.taxonomy
-    slug = request.query_params.get("regio", "")
-    slug = slug if slug in taxonomy.regios else taxonomy.regios[0]
+    slug = taxonomy.regio_slug(user.regio_id) or taxonomy.regios[0]
     return Region(slug, regio_naam(slug), model_of(slug), taxonomy.gemeenten_in(slug))
 
 
@@ -116,7 +115,7 @@ def caption(model: Inkoopmodel) -> str:
 def overzicht(request: Request, db: Session, user: Gebruiker, form):
     """The dashboard of one region: coverage matrix, wachttijd table and the trend for one
     gemeente, perceel and product."""
-    region = shown_region(request)
+    region = shown_region(request, user)
     gemeente, key, title, points = _trend(request, db, region)
     title += ", per maand"
     coverage = _coverage(request, region)
@@ -124,7 +123,6 @@ def overzicht(request: Request, db: Session, user: Gebruiker, form):
     columns = service.columns(region.model)
     context = {
         "regio": region,
-        "regios": [(slug, regio_naam(slug)) for slug in request.app.state.site.taxonomy.regios],
         "product_woord": region.model.terms["model"]["product"]["enkelvoud"],
         "caption": caption(region.model),
         "column_groups": service.column_groups(columns),
@@ -146,14 +144,14 @@ def overzicht(request: Request, db: Session, user: Gebruiker, form):
 @signed_in("beheerder")
 def dekking_csv(request: Request, db: Session, user: Gebruiker, form):
     """The coverage matrix of one region as CSV."""
-    region = shown_region(request)
+    region = shown_region(request, user)
     return _csv(service.coverage_csv(region.model, _coverage(request, region)), f"dekking-{region.slug}.csv")
 
 
 @signed_in("beheerder")
 def wachttijden_csv(request: Request, db: Session, user: Gebruiker, form):
     """The wachttijd table of one region as CSV."""
-    region = shown_region(request)
+    region = shown_region(request, user)
     rows = service.wachttijden(db, region.model, region.gemeenten, clock.today())
     return _csv(service.wachttijden_csv(region.model, rows), f"wachttijden-{region.slug}.csv")
 
@@ -161,7 +159,7 @@ def wachttijden_csv(request: Request, db: Session, user: Gebruiker, form):
 @signed_in("beheerder")
 def trend_svg(request: Request, db: Session, user: Gebruiker, form):
     """The wachttijd trend of one gemeente, perceel and product as an SVG file."""
-    _, _, title, points = _trend(request, db, shown_region(request))
+    _, _, title, points = _trend(request, db, shown_region(request, user))
     return Response(service.trend_svg(points, title), media_type="image/svg+xml")
 
 
