@@ -49,6 +49,7 @@ def regio_naam(slug: str = SERVED) -> str:
     return regio_data(slug)["regio"]["naam"]
 
 
-def site_name() -> str:
-    """The site's name with its region: 'Keuzehulp Twente'."""
-    return f"Keuzehulp {regio_naam()}"
+def site_name(slug: str | None = None) -> str:
+    """The site's name with a region: 'Keuzehulp Regio Nijmegen' for someone of that region,
+    'Keuzehulp Twente' for the installation."""
+    return f"Keuzehulp {regio_naam(slug or SERVED)}"

@@ -180,6 +180,12 @@ def _gemeenten(session: Session, codes: list[str], regio: Regio) -> list[Gemeent
     return rows
 
 
+def regio_slug(session: Session, user: Gebruiker) -> str | None:
+    """The slug of the user's region (None for aanbieder staff)."""
+    regio = session.get(Regio, user.regio_id) if user.regio_id else None
+    return regio.slug if regio else None
+
+
 def issue_token(session: Session, user: Gebruiker, doel: str, now: datetime | None = None) -> str:
     """A new single-use token for an invitation or reset; earlier unused ones of that kind lapse."""
     now = now or clock.now()
@@ -232,11 +238,12 @@ def set_password_with_token(
 def invite(session: Session, user: Gebruiker, public_url: str) -> str:
     """Queue an invitation e-mail with a link to set a password; returns the link."""
     link = f"{public_url.rstrip('/')}/wachtwoord/instellen/{issue_token(session, user, 'uitnodiging')}"
+    site = site_name(regio_slug(session, user))
     queue_mail(
         session,
         user.email,
-        f"Uw account voor {site_name()}",
-        f"Hallo {user.naam or ''},\n\nEr is een account voor u gemaakt op {site_name()} "
+        f"Uw account voor {site}",
+        f"Hallo {user.naam or ''},\n\nEr is een account voor u gemaakt op {site} "
         f"(rol: {user.rol}).\nKies uw wachtwoord via deze link. De link werkt 7 dagen en één keer:\n\n"
         f"{link}\n\nHeeft u dit niet verwacht? Dan kunt u deze e-mail negeren.\n",
     )
@@ -256,7 +263,7 @@ def request_reset(session: Session, email: str, public_url: str) -> None:
     queue_mail(
         session,
         user.email,
-        f"Nieuw wachtwoord voor {site_name()}",
+        f"Nieuw wachtwoord voor {site_name(regio_slug(session, user))}",
         "Hallo,\n\nU vroeg om een nieuw wachtwoord. Kies het via deze link. De link werkt 1 uur en één keer:"
         f"\n\n{link}\n\nVroeg u dit niet? Dan hoeft u niets te doen; uw wachtwoord blijft hetzelfde.\n",
     )

@@ -189,9 +189,10 @@ def new_totp_secret() -> str:
     return pyotp.random_base32()
 
 
-def totp_uri(secret: str, email: str) -> str:
-    """The otpauth:// URI that authenticator apps read from a QR code."""
-    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=site_name())
+def totp_uri(secret: str, email: str, regio: str | None = None) -> str:
+    """The otpauth:// URI that authenticator apps read from a QR code; the issuer names the
+    user's region."""
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=site_name(regio))
 
 
 def totp_step(secret: str | None, code: str, now: datetime | None = None) -> int | None:

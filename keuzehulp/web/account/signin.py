@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from keuzehulp.models import Gebruiker
 from keuzehulp.queries.consultatie import waits_for_answer
-from keuzehulp.services import login
+from keuzehulp.services import accounts, login
 from keuzehulp.services.audit import SYSTEM, record
 from keuzehulp.web.kit.forms import read_form
 from keuzehulp.web.kit.guard import client_address
@@ -145,7 +145,7 @@ def _tweede_stap(request: Request, form):
             errors["code"] = "Deze code klopt niet. Typ de 6 cijfers die uw app nu laat zien."
         context = {"errors": errors, "volgende": volgende, "enrolment": enrolment}
         if enrolment:
-            uri = login.totp_uri(secret, user.email)
+            uri = login.totp_uri(secret, user.email, accounts.regio_slug(db, user))
             context |= {
                 "secret": secret,
                 "qr": Markup(segno.make(uri).svg_inline(scale=4, title="QR-code voor uw app")),
