@@ -142,14 +142,17 @@ class Taxonomy:
         """The gemeente with this database id."""
         return next(g for g in self.gemeenten if g.id == gemeente_id)
 
-    def kern(self, value: str) -> Kern | None:
-        """Find a kern (woonplaats) by slug or name."""
+    def kern(self, value: str, gemeente: str | None = None) -> Kern | None:
+        """Find a kern (woonplaats) by slug or name; the one in the gemeente (CBS code) when two
+        regions have a kern of that name (Beuningen in Losser and gemeente Beuningen)."""
         wanted = slugify(value)
-        return next((k for k in self.kernen if k.slug == wanted), None)
+        found = [k for k in self.kernen if k.slug == wanted]
+        owner = self.gemeente(gemeente) if gemeente else None
+        return next((k for k in found if owner and k.gemeente_id == owner.id), found[0] if found else None)
 
     def distance_origin(self, woonplaats: str | None, gemeente: str | None) -> Kern | Gemeente | None:
         """Where distances are measured from: the woonplaats, else the centre of the gemeente."""
-        if woonplaats and (kern := self.kern(woonplaats)):
+        if woonplaats and (kern := self.kern(woonplaats, gemeente)):
             return kern
         return self.gemeente(gemeente) if gemeente else None
 

@@ -494,7 +494,7 @@ def parse_search(params, taxonomy: Taxonomy) -> SearchRequest:
         ):
             values.update(found)  # a letter code of the Twents model, in a region that has it
     if raw := _first(params, "woonplaats"):
-        kern = taxonomy.kern(raw)
+        kern = taxonomy.kern(raw, gemeente)
         if kern is None:
             errors["woonplaats"] = gettext("De woonplaats '%(waarde)s' kennen we niet.") % {"waarde": raw}
         else:

@@ -314,7 +314,7 @@ def to_search(antwoorden: Antwoorden, taxonomy: Taxonomy) -> Uitkomst:
         if gemeente is not None:
             values["gemeente"] = gemeente.cbs_code
             if _fold(gemeente.naam) != _fold(antwoorden.woonplaats):
-                kern = taxonomy.kern(antwoorden.woonplaats)
+                kern = taxonomy.kern(antwoorden.woonplaats, gemeente.cbs_code)
                 if kern is not None:
                     values["woonplaats"] = kern.slug
                 notes.append(

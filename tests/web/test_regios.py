@@ -103,3 +103,11 @@ def test_de_startpagina_vraagt_eerst_de_gemeente_per_regio(regions_client, demo_
     assert '<optgroup label="Regio Nijmegen">' in html and '<optgroup label="Twente">' in html
     assert html.index('value="wijchen"') > html.index('<optgroup label="Regio Nijmegen">')
     assert "<optgroup" not in demo_client.get("/").text  # one region: a plain list
+
+
+def test_beuningen_in_losser_en_de_gemeente_beuningen_zijn_twee_plaatsen(regions_world):
+    taxonomy = regions_world.taxonomy
+    losser, beuningen = taxonomy.gemeente("losser"), taxonomy.gemeente("beuningen")
+    assert taxonomy.kern("Beuningen", "GM0168").gemeente_id == losser.id
+    assert taxonomy.kern("beuningen", "GM0209").gemeente_id == beuningen.id
+    assert taxonomy.distance_origin("beuningen", "GM0168").gemeente_id == losser.id
