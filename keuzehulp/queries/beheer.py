@@ -15,6 +15,7 @@ from keuzehulp.models import (
     Gemeente,
     ImportBatch,
     Maatregelhulp,
+    Regio,
     Tarief,
     UitgaandBericht,
 )
@@ -114,7 +115,19 @@ def recent_imports(session: Session, count: int = 10) -> list[ImportBatch]:
     return list(session.exec(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(count)).all())
 
 
+def regio_slugs(session: Session) -> list[str]:
+    """The regions in the database (the ones the site serves), by slug."""
+    return list(session.exec(select(Regio.slug).order_by(Regio.id)))
+
+
 def tarieven(session: Session) -> list[Tarief]:
-    """Every tarief: OB tarieven before dakjes, then by perceel, code and start date."""
-    order = (Tarief.soort.desc(), Tarief.perceel, Tarief.code, Tarief.geldig_vanaf)
+    """Every tarief: by region, products before dakjes, then by perceel, code, gemeente and start date."""
+    order = (
+        Tarief.regio.desc(),
+        Tarief.soort.desc(),
+        Tarief.perceel,
+        Tarief.code,
+        Tarief.gemeente,
+        Tarief.geldig_vanaf,
+    )
     return list(session.exec(select(Tarief).order_by(*order)).all())
