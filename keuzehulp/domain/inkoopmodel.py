@@ -39,6 +39,13 @@ def or_list(items) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} of {items[-1]}"
 
 
+def match_code(raw: str, known: tuple[str, ...], prefixes: tuple[str, ...] = ()) -> str | None:
+    """The known code a typed value means: as typed, in other capitals, or after a prefix ('OB2')."""
+    wanted = {raw.strip().lower()}
+    wanted |= {w.removeprefix(p).strip() for w in wanted for p in prefixes if w.startswith(p)}
+    return next((code for code in known if code.lower() in wanted), None)
+
+
 @dataclass(frozen=True)
 class Perceel:
     code: str

@@ -123,12 +123,15 @@ class Herinnering(SQLModel, table=True):
 
 
 class Tarief(SQLModel, table=True):
-    """The regional price of a perceel x OB x niveau (per hour) or a dakje (per etmaal) for a period."""
+    """The price of a product of a region's model for a period, per the product's eenheid (Twente:
+    a perceel x OB x niveau per hour, a dakje per etmaal; services/tarieven.py)."""
 
     id: int | None = Field(default=None, primary_key=True)
-    soort: str  # "ob" or "dakje"
-    perceel: str | None = None  # "jeugd" or "wmo" for an OB; None for a dakje (one price for both)
-    code: str  # "1A".."4E" or a dakje "1".."3", "0-A", "0-B"
+    regio: str = Field(default="twente")  # the slug of the region whose model names the product
+    gemeente: str | None = None  # CBS code: a price of one gemeente, where the perceel is bought per gemeente
+    soort: str  # "ob" (product with a variant), "product" (without one) or "dakje"
+    perceel: str | None = None  # "jeugd" or "wmo" for a product; None for a dakje (one price for both)
+    code: str  # "1A".."4E" (product and variant), "jeugd-ggz", or a dakje "1".."3", "0-A", "0-B"
     bedrag_centen: int
     geldig_vanaf: date
     geldig_tot: date | None = None

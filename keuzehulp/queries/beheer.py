@@ -15,6 +15,7 @@ from keuzehulp.models import (
     Gemeente,
     ImportBatch,
     Maatregelhulp,
+    Regio,
     Tarief,
     UitgaandBericht,
 )
@@ -143,7 +144,19 @@ def batch_in(session: Session, batch_id: int, regio_id: int | None) -> ImportBat
     return session.exec(select(ImportBatch).where(ImportBatch.id == batch_id, batch_seen(regio_id))).first()
 
 
+def regio_slugs(session: Session) -> list[str]:
+    """The regions in the database (the ones the site serves), by slug."""
+    return list(session.exec(select(Regio.slug).order_by(Regio.id)))
+
+
 def tarieven(session: Session) -> list[Tarief]:
-    """Every tarief: OB tarieven before dakjes, then by perceel, code and start date."""
-    order = (Tarief.soort.desc(), Tarief.perceel, Tarief.code, Tarief.geldig_vanaf)
+    """Every tarief: by region, products before dakjes, then by perceel, code, gemeente and start date."""
+    order = (
+        Tarief.regio.desc(),
+        Tarief.soort.desc(),
+        Tarief.perceel,
+        Tarief.code,
+        Tarief.gemeente,
+        Tarief.geldig_vanaf,
+    )
     return list(session.exec(select(Tarief).order_by(*order)).all())

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, make_dataclass, replace
 
-from keuzehulp.domain.inkoopmodel import Inkoopmodel, or_list
+from keuzehulp.domain.inkoopmodel import Inkoopmodel, match_code, or_list
 from keuzehulp.domain.regio import REGIOS, model_of
 from keuzehulp.domain.taxonomy import Taxonomy
 from keuzehulp.domain.twents_model import FUNCTIENIVEAUS, NIVEAUS_PER_OB
@@ -139,22 +139,15 @@ def product_label(models: Models, code: str) -> str:
     return f"{model.terms['model']['product'].get('afkorting', '') if model else ''}{code}"
 
 
-def _match(raw: str, known: tuple[str, ...], prefixes: tuple[str, ...] = ()) -> str | None:
-    """The known code a typed value means: as typed, in other capitals, or after a prefix ('OB2')."""
-    wanted = {raw.strip().lower()}
-    wanted |= {w.removeprefix(p).strip() for w in wanted for p in prefixes if w.startswith(p)}
-    return next((code for code in known if code.lower() in wanted), None)
-
-
 def _read_perceel(raw: str, taxonomy: Taxonomy, models: Models) -> str:
-    if (code := _match(raw, codes(models, "perceel"))) is None:
+    if (code := match_code(raw, codes(models, "perceel"))) is None:
         raise Invalid(gettext("Kies %(keuzes)s.") % {"keuzes": or_list(codes(models, "perceel"))})
     return code
 
 
 def _read_ob(raw: str, taxonomy: Taxonomy, models: Models) -> str:
     prefixes = tuple(m.terms["model"]["product"].get("afkorting", "").lower() for m in models)
-    if (code := _match(raw, codes(models, "ob"), tuple(p for p in prefixes if p))) is None:
+    if (code := match_code(raw, codes(models, "ob"), tuple(p for p in prefixes if p))) is None:
         names = {m.terms["model"]["product"]["enkelvoud"] for m in models}
         soort = gettext(names.pop()).capitalize() if len(names) == 1 else gettext("Soort hulp")
         message = gettext("%(soort)s '%(waarde)s' bestaat niet. Kies %(keuzes)s.")
@@ -163,14 +156,14 @@ def _read_ob(raw: str, taxonomy: Taxonomy, models: Models) -> str:
 
 
 def _read_niveau(raw: str, taxonomy: Taxonomy, models: Models) -> str:
-    if (code := _match(raw, codes(models, "niveau"))) is None:
+    if (code := match_code(raw, codes(models, "niveau"))) is None:
         message = gettext("Niveau '%(waarde)s' bestaat niet. Kies %(keuzes)s.")
         raise Invalid(message % {"waarde": raw, "keuzes": or_list(codes(models, "niveau"))})
     return code
 
 
 def _read_dakje(raw: str, taxonomy: Taxonomy, models: Models) -> str:
-    if (code := _match(raw, codes(models, "dakje"))) is None:
+    if (code := match_code(raw, codes(models, "dakje"))) is None:
         message = gettext("Dakje '%(waarde)s' bestaat niet. Kies %(dakjes)s.")
         raise Invalid(message % {"waarde": raw, "dakjes": ", ".join(codes(models, "dakje"))})
     return code

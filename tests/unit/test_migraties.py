@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 
@@ -252,3 +253,42 @@ def _insert(connection, table: str, values: dict) -> None:
         except (KeyError, NotImplementedError):  # JSON
             row[column.name] = []
     connection.execute(reflected.insert().values(**row))
+
+
+def test_0012_een_bestaand_tarief_is_van_twente_voor_de_hele_regio(database_factory):
+    url = database_factory.blank_url()
+    config = alembic_config(url)
+    command.upgrade(config, "0011")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO tarief (soort, perceel, code, bedrag_centen, geldig_vanaf, geldig_tot) VALUES "
+                "('ob', 'jeugd', '1A', 5200, '2026-01-01', NULL),"
+                " ('dakje', NULL, '1', 16500, '2026-01-01', NULL)"
+            )
+        )
+    query = text("SELECT regio, gemeente, soort, perceel, code, bedrag_centen FROM tarief ORDER BY code")
+    try:
+        command.upgrade(config, "0012")
+        with engine.begin() as connection:
+            assert [tuple(row) for row in connection.execute(query)] == [
+                ("twente", None, "dakje", None, "1", 16500),
+                ("twente", None, "ob", "jeugd", "1A", 5200),
+            ]
+            connection.execute(
+                text(
+                    "INSERT INTO tarief (regio, gemeente, soort, perceel, code, bedrag_centen, geldig_vanaf)"
+                    " VALUES ('nijmegen', 'GM0296', 'product', 'wmo', 'wmo-begeleiding', 6100, '2026-01-01')"
+                )
+            )
+        with pytest.raises(RuntimeError, match="1 tarieven horen bij een andere regio"):
+            command.downgrade(config, "0011")
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM tarief WHERE regio = 'nijmegen'"))
+        command.downgrade(config, "0011")
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT soort, code, bedrag_centen FROM tarief ORDER BY code"))
+            assert [tuple(row) for row in rows] == [("dakje", "1", 16500), ("ob", "1A", 5200)]
+    finally:
+        engine.dispose()

@@ -239,3 +239,7 @@ def test_hulp_bij_importeren_staat_op_de_website(small_client):
     assert "seed/" not in help_page.text
     sample = small_client.get("/beheer/hulp/contractregister_voorbeeld.csv")
     assert sample.headers["content-type"].startswith("text/csv") and sample.text.startswith("kvk;naam;")
+    nijmegen = small_client.get("/beheer/hulp/contractregister_voorbeeld_nijmegen.csv")
+    assert 'href="/beheer/hulp/contractregister_voorbeeld_nijmegen.csv"' in help_page.text
+    assert "contractregister_voorbeeld_nijmegen.csv" in nijmegen.headers["content-disposition"]
+    assert nijmegen.text.startswith("kvk;naam;gemeente;perceel;product;") and "GM0944" in nijmegen.text

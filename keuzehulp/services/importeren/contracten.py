@@ -3,9 +3,11 @@
 The file is the complete register of every gemeente that appears in it: lines of those gemeenten
 that are in the database but not in the file end the day before the import (lines that had not
 started yet are removed); gemeenten that do not appear in the file are left alone. A row is a
-contract line (perceel with OB and niveau, or a perceel without them such as dyslexie) or a dakje
-line (dakje filled, OB and niveau empty). Unknown KvK numbers become new aanbieders (tussentijds
-toetreden) with an empty profile; with an e-mail column their contact gets an invitation."""
+contract line (perceel with a product and its variant, such as Twente's OB and niveau, or a perceel
+without them such as dyslexie), a dakje line (dakje filled, product and variant empty) or a
+maatregelhulp line, each checked against the inkoopmodel of its gemeente's region. Unknown KvK
+numbers become new aanbieders (tussentijds toetreden) with an empty profile; with an e-mail column
+their contact gets an invitation."""
 
 from __future__ import annotations
 
@@ -18,19 +20,13 @@ from sqlmodel import Session, select
 from keuzehulp import clock
 from keuzehulp.domain.changelog import record_change
 from keuzehulp.domain.errors import RuleViolation
+from keuzehulp.domain.inkoopmodel import Inkoopmodel, match_code
+from keuzehulp.domain.regio import model_for, regio_naam, regio_of
 from keuzehulp.domain.taxonomy import slugify
-from keuzehulp.domain.twents_model import (
-    DAKJE_PERCELEN,
-    DAKJES,
-    PERCELEN,
-    check_contract,
-    check_contract_set,
-    check_dakje,
-    check_maatregelhulp,
-    overlaps,
-)
+from keuzehulp.domain.twents_model import overlaps
 from keuzehulp.domain.validation import normalise_kvk, whole_number
 from keuzehulp.models import Aanbieder, Contract, DakjeScope, Gemeente, Maatregelhulp
+from keuzehulp.search.filters import product_label
 from keuzehulp.services import kenmerken
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.importeren.plan import GemeentePlan, Plan, check_columns, record_import
@@ -73,50 +69,42 @@ class _RegisterLine:
         return ("contract", self.kvk, self.gemeente, self.perceel, self.product, self.variant, self.vanaf)
 
 
-def _parse_register_row(line: int, row: dict[str, str], gemeenten: set[str]) -> _RegisterLine:
+def _parse_register_row(line: int, row: dict[str, str], gemeenten: dict[str, str]) -> _RegisterLine:
+    """One row, checked against the inkoopmodel of its gemeente's region (`gemeenten`: CBS code ->
+    name, of the gemeenten in the database)."""
     kvk = normalise_kvk(row.get("kvk", ""))
-    gemeente = row.get("gemeente", "").strip().upper()
-    if (code := whole_number(gemeente, 0, 9999)) is not None:
-        gemeente = f"GM{code:04d}"
+    gemeente = _cbs(row.get("gemeente", ""))
     if gemeente not in gemeenten:
         raise RuleViolation(
             f"Gemeente '{row.get('gemeente', '')}' is geen CBS-code van een gemeente in de regio"
             " (zoals GM0153)."
         )
+    model, waar = model_for(gemeente), _where(gemeente, gemeenten)
     perceel = row.get("perceel", "").strip().lower()
     dakje = row.get("dakje", "").strip().upper() or None
     maatregel = row.get("maatregelhulp", "").strip().lower() or None
-    if perceel not in PERCELEN and not ((dakje or maatregel) and not perceel):
-        raise RuleViolation(
-            f"Perceel '{row.get('perceel', '')}' bestaat niet. Kies uit: {', '.join(PERCELEN)}."
-        )
-    ob_text, niveau = (
-        row.get("ob", "").strip().upper().removeprefix("OB"),
-        row.get("niveau", "").strip().upper() or None,
-    )
-    ob = whole_number(ob_text, 1, 4) if ob_text else None
-    if ob_text and ob is None:
-        raise RuleViolation(f"OB '{row.get('ob', '')}' is geen nummer van 1 tot en met 4.")
+    if perceel and perceel not in model.percelen or not (perceel or dakje or maatregel):
+        model.check_contract(perceel, None, None)  # the model's message for an unknown perceel
+    product, variant = _product(model, row.get("ob", "")), _variant(model, row.get("niveau", ""))
     if maatregel:
-        check_maatregelhulp(maatregel)
-        if ob is not None or niveau or dakje:
+        _check_module(model, "maatregel", maatregel, waar, "maatregelhulp")
+        if product is not None or variant or dakje:
             raise RuleViolation(
                 "Een regel met maatregelhulp heeft geen OB, niveau of dakje. Zet die op een eigen regel."
             )
     elif dakje:
-        if dakje not in DAKJES:
-            raise RuleViolation(f"Dakje '{dakje}' bestaat niet. Kies uit: {', '.join(DAKJES)}.")
-        if perceel and perceel not in DAKJE_PERCELEN[dakje]:
+        _check_module(model, "verblijf", dakje, waar, "dakjes")
+        if perceel and perceel not in model.modules[dakje].percelen:
             raise RuleViolation(
-                f"Dakje {dakje} hoort bij {' of '.join(DAKJE_PERCELEN[dakje])}, niet bij {perceel}."
+                f"Dakje {dakje} hoort bij {' of '.join(model.modules[dakje].percelen)}, niet bij {perceel}."
                 " Laat het perceel leeg of verbeter het."
             )
-        if ob is not None or niveau:
+        if product is not None or variant:
             raise RuleViolation(
                 "Een regel met een dakje heeft geen OB en geen niveau. Zet het dakje op een eigen regel."
             )
     else:
-        check_contract(perceel, None if ob is None else str(ob), niveau)
+        model.check_contract(perceel, product, variant)
     vanaf = _date(row.get("geldig_vanaf", ""), "Geldig vanaf")
     if vanaf is None:
         raise RuleViolation("Geldig vanaf is leeg. Elke regel heeft een begindatum.")
@@ -126,21 +114,62 @@ def _parse_register_row(line: int, row: dict[str, str], gemeenten: set[str]) -> 
     email = row.get("email", "").strip().lower()
     if email and "@" not in email:
         raise RuleViolation(f"E-mailadres '{email}' klopt niet.")
+    said = kenmerken.parse_row(row)
+    _check_kenmerken_in_model(model, said, waar)
     return _RegisterLine(
         line,
         kvk,
         row.get("naam", "").strip(),
         gemeente,
         perceel,
-        None if ob is None else str(ob),
-        niveau,
+        product,
+        variant,
         dakje,
         maatregel,
         vanaf,
         tot,
         email,
-        kenmerken.parse_row(row),
+        said,
     )
+
+
+def _where(gemeente: str, gemeenten: dict[str, str]) -> str:
+    """'Nijmegen hoort bij Regio Nijmegen': the gemeente and its region, for messages."""
+    slug = regio_of(gemeente)
+    return f"{gemeenten[gemeente]} hoort bij {regio_naam(slug)}" if slug else gemeenten[gemeente]
+
+
+def _product(model: Inkoopmodel, text: str) -> str | None:
+    """The model's product code a cell means ('OB2', 'ob2' and '2' are Twente's '2'); an unknown
+    value as typed, so the model's check names it."""
+    prefix = model.terms["model"]["product"].get("afkorting", "").lower()
+    return match_code(text, tuple(model.producten), (prefix,) if prefix else ()) or text.strip() or None
+
+
+def _variant(model: Inkoopmodel, text: str) -> str | None:
+    return match_code(text, model.varianten) or text.strip().upper() or None
+
+
+def _check_module(model: Inkoopmodel, soort: str, code: str, waar: str, meervoud: str) -> None:
+    """A dakje or maatregelhulp must be one of the model's modules of that kind (what it needs
+    besides is checked over all lines, in `_check_sets`)."""
+    if not model.has(soort):
+        raise RuleViolation(f"{waar}; daar bestaan geen {meervoud}. Laat de kolom {_COLUMN[soort]} leeg.")
+    model.check_module(soort, code, set(model.percelen))
+
+
+_COLUMN = {"verblijf": "dakje", "maatregel": "maatregelhulp"}
+
+
+def _check_kenmerken_in_model(model: Inkoopmodel, said: Kenmerken, waar: str) -> None:
+    """Ambulante spoedhulp, the coördinatiepunt and diagnostiek only where the model has them."""
+    spoedhulp = model.kenmerk_for("ambulante_spoedhulp", None)
+    if said.ambulante_spoedhulp and not spoedhulp:
+        raise RuleViolation(f"{waar}; daar bestaat geen ambulante spoedhulp. Laat die kolom leeg.")
+    if said.coordinatiepunt and not spoedhulp:
+        raise RuleViolation(f"{waar}; daar bestaat geen coördinatiepunt. Laat die kolom leeg.")
+    if said.diagnostiek and not model.has("diagnostiek"):
+        raise RuleViolation(f"{waar}; daar is diagnostiek geen apart contract. Laat die kolom leeg.")
 
 
 def plan_contracts(
@@ -154,15 +183,14 @@ def plan_contracts(
     gemeente of another region is an error, so no line of another region changes (its lines still
     count for the kenmerken an aanbieder may have)."""
     plan = Plan("contracten", rows=len(rows))
-    required = ("kvk", "naam", "gemeente", "perceel", "ob", "niveau", "geldig_vanaf")
-    if not check_columns(plan, columns, rows, required):
-        return plan
     gemeenten = {g.cbs_code: g for g in session.exec(select(Gemeente))}
-    allowed = {code for code, g in gemeenten.items() if regio_id is None or g.regio_id == regio_id}
+    if not check_columns(plan, columns, rows, _required_columns(rows), _ALSO_CALLED):
+        return plan
+    names = {code: g.naam for code, g in gemeenten.items() if regio_id is None or g.regio_id == regio_id}
     lines: dict[tuple, _RegisterLine] = {}
     for number, row in rows:
         try:
-            parsed = _parse_register_row(number, row, allowed)
+            parsed = _parse_register_row(number, row, names)
         except RuleViolation as problem:
             plan.errors.append((number, str(problem)))
             continue
@@ -220,6 +248,24 @@ def plan_contracts(
     return plan
 
 
+def _required_columns(rows: list[tuple[int, dict]]) -> tuple[str, ...]:
+    """The columns every register needs (`ob` may be called `product`), and `niveau` (or `variant`)
+    unless every row names a gemeente whose model has no variants (Regio Nijmegen)."""
+    required = ("kvk", "naam", "gemeente", "perceel", "ob", "niveau", "geldig_vanaf")
+    cbs = {_cbs(row.get("gemeente", "")) for _, row in rows}
+    if cbs and all(regio_of(code) and not model_for(code).varianten for code in cbs):
+        return tuple(name for name in required if name != "niveau")
+    return required
+
+
+_ALSO_CALLED = {"ob": "product", "niveau": "variant"}
+
+
+def _cbs(text: str) -> str:
+    text = text.strip().upper()
+    return f"GM{code:04d}" if (code := whole_number(text, 0, 9999)) is not None else text
+
+
 def _stated_kenmerken(lines, plan: Plan) -> dict[str, tuple[_RegisterLine, Kenmerken]]:
     """Per KvK: its first line and the kenmerken its rows state together (a contradiction is a bad row)."""
     stated: dict[str, tuple[_RegisterLine, Kenmerken]] = {}
@@ -268,32 +314,32 @@ def _plan_kenmerken(stated: dict, aanbieders: dict[str, Aanbieder], percelen: di
 
 
 def _check_sets(lines, today: date, plan: Plan) -> None:
-    """Twents-model rules over lines that are running or still to come: per aanbieder (niveau E)
-    and per aanbieder x gemeente (a dakje 1-3 needs an OB contract for the same days)."""
+    """The model's rules over lines that are running or still to come: per aanbieder and model
+    (niveau E excludes A, B and C in the Twents model) and per aanbieder x gemeente (a dakje 1-3
+    needs a product contract for the same days)."""
     running = [line for line in lines if line.tot is None or line.tot >= today]
-    per_aanbieder: dict[str, list[_RegisterLine]] = defaultdict(list)
-    ob_lines: dict[tuple[str, str], list[_RegisterLine]] = defaultdict(list)
+    per_aanbieder: dict[tuple[str, Inkoopmodel], list[_RegisterLine]] = defaultdict(list)
+    product_lines: dict[tuple[str, str], list[_RegisterLine]] = defaultdict(list)
     for line in running:
-        per_aanbieder[line.kvk].append(line)
+        if not (line.dakje or line.maatregel):
+            per_aanbieder[(line.kvk, model_for(line.gemeente))].append(line)
         if line.product is not None:
-            ob_lines[(line.kvk, line.gemeente)].append(line)
-    for kvk, group in per_aanbieder.items():
+            product_lines[(line.kvk, line.gemeente)].append(line)
+    for (kvk, model), group in per_aanbieder.items():
         try:
-            check_contract_set(
-                [(c.perceel, c.product, c.variant) for c in group if not (c.dakje or c.maatregel)]
-            )
+            model.check_contract_set({c.variant for c in group})
         except RuleViolation as problem:
             plan.errors.append((min(c.line for c in group), f"{problem} (KvK {kvk})"))
     for line in running:
         if not line.dakje:
             continue
-        ob_percelen = {
+        product_percelen = {
             c.perceel
-            for c in ob_lines[(line.kvk, line.gemeente)]
+            for c in product_lines[(line.kvk, line.gemeente)]
             if overlaps(c.vanaf, c.tot, line.vanaf, line.tot)
         }
         try:
-            check_dakje(line.dakje, ob_percelen)
+            model_for(line.gemeente).check_module("verblijf", line.dakje, product_percelen)
         except RuleViolation as problem:
             plan.errors.append((line.line, f"{problem} (KvK {line.kvk}, {line.gemeente})"))
 
@@ -307,17 +353,15 @@ def _existing_lines(session: Session, gemeenten: dict[int, Gemeente]) -> dict[tu
     for row, kvk, naam in session.exec(query):
         gemeente = gemeenten[row.gemeente_id]
         key = ("contract", kvk, gemeente.cbs_code, row.perceel, row.product, row.variant, row.geldig_vanaf)
-        existing[key] = (
-            _describe(naam, kvk, gemeente.naam, _what(row.perceel, row.product, row.variant, None)),
-            row,
-        )
+        what = _what(gemeente.cbs_code, row.perceel, row.product, row.variant)
+        existing[key] = (_describe(naam, kvk, gemeente.naam, what), row)
     query = select(DakjeScope, Aanbieder.kvk, Aanbieder.naam).join(
         Aanbieder, Aanbieder.id == DakjeScope.aanbieder_id
     )
     for row, kvk, naam in session.exec(query):
         gemeente = gemeenten[row.gemeente_id]
         key = ("dakje", kvk, gemeente.cbs_code, row.dakje, row.geldig_vanaf)
-        existing[key] = (_describe(naam, kvk, gemeente.naam, _what("", None, None, row.dakje)), row)
+        existing[key] = (_describe(naam, kvk, gemeente.naam, f"dakje {row.dakje}"), row)
     query = select(Maatregelhulp, Aanbieder.kvk, Aanbieder.naam).join(
         Aanbieder, Aanbieder.id == Maatregelhulp.aanbieder_id
     )
@@ -332,18 +376,22 @@ def _describe(naam: str, kvk: str, gemeente_naam: str, what: str) -> str:
     return f"{naam} ({kvk}), {gemeente_naam}: {what}"
 
 
-def _what(perceel: str, ob: str | None, niveau: str | None, dakje: str | None) -> str:
-    if dakje:
-        return f"dakje {dakje}"
-    return f"{perceel} OB{ob} niveau {niveau}" if ob else perceel
+def _what(gemeente: str, perceel: str, product: str | None, variant: str | None) -> str:
+    """'jeugd OB3 niveau B', 'wmo wmo-begeleiding' or 'dyslexie', in the gemeente's model."""
+    model = model_for(gemeente)
+    what = f"{perceel} {product_label((model,), product)}" if product else perceel
+    if variant:
+        what += f" {model.terms['model'].get('variant', {}).get('enkelvoud', 'variant')} {variant}"
+    return what
 
 
 def _label(line: _RegisterLine, gemeente_naam: str) -> str:
-    what = (
-        f"maatregelhulp {line.maatregel}"
-        if line.maatregel
-        else _what(line.perceel, line.product, line.variant, line.dakje)
-    )
+    if line.maatregel:
+        what = f"maatregelhulp {line.maatregel}"
+    elif line.dakje:
+        what = f"dakje {line.dakje}"
+    else:
+        what = _what(line.gemeente, line.perceel, line.product, line.variant)
     return _describe(line.naam or line.kvk, line.kvk, gemeente_naam, what)
 
 

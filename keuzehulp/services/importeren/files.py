@@ -18,6 +18,8 @@ ALIASES = {
     "cbs_code": "gemeente",
     "gemeente_cbs": "gemeente",
     "ondersteuningsbehoefte": "ob",
+    "product": "ob",  # the generic name of a region model's product (Twente: the OB)
+    "variant": "niveau",
     "vanaf": "geldig_vanaf",
     "tot": "geldig_tot",
     "e_mail": "email",
@@ -53,6 +55,11 @@ def read_rows(filename: str, content: bytes) -> tuple[list[str], list[tuple[int,
         header = [_column_name(cell) for cell in next(table, [])]
         if not any(header):
             raise ImportFileError("Het bestand is leeg.")
+        if twice := sorted({name for name in header if name and header.count(name) > 1}):
+            raise ImportFileError(
+                f"De kolom '{twice[0]}' staat twee keer in het bestand (ook onder een andere naam,"
+                " zoals product en ob). Laat er één over."
+            )
         rows = []
         for number, cells in enumerate(table, start=2):
             if not any(str(c).strip() for c in cells):

@@ -66,12 +66,18 @@ class Plan:
         }
 
 
-def check_columns(plan: Plan, columns: list[str], rows: list, required: tuple[str, ...]) -> bool:
-    """Whether the file has rows and every required column; if not, say so on line 1 of the plan."""
+def check_columns(
+    plan: Plan, columns: list[str], rows: list, required: tuple[str, ...], also: dict[str, str] | None = None
+) -> bool:
+    """Whether the file has rows and every required column; if not, say so on line 1 of the plan
+    (`also`: the other name a column may have, {'ob': 'product'})."""
     if not rows:
         plan.errors.append((1, "Het bestand heeft kolomnamen maar geen regels."))
     if missing := [name for name in required if name not in columns]:
-        plan.errors.append((1, f"Deze kolommen ontbreken: {', '.join(missing)}."))
+        message = f"Deze kolommen ontbreken: {', '.join(missing)}."
+        if others := [f"{also[name]} voor {name}" for name in missing if name in (also or {})]:
+            message += f" Deze namen zijn ook goed: {', '.join(others)}."
+        plan.errors.append((1, message))
     return not plan.errors
 
 

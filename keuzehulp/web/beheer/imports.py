@@ -24,7 +24,11 @@ from keuzehulp.web.kit.visitor import see_route
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
-SAMPLE_REGISTER = PROJECT_ROOT / "seed" / "contractregister_voorbeeld.csv"
+SAMPLE_REGISTERS = {  # the samples by the name they download as
+    "contractregister_voorbeeld.csv": PROJECT_ROOT / "seed" / "contractregister_voorbeeld.csv",
+    "contractregister_voorbeeld_nijmegen.csv": PROJECT_ROOT
+    / "seed/regio/nijmegen/contractregister_voorbeeld.csv",
+}
 
 
 @signed_in("beheerder")
@@ -66,9 +70,11 @@ def help_import(request: Request, db: Session, user: Gebruiker, form):
 
 @signed_in("beheerder")
 def help_voorbeeld(request: Request, db: Session, user: Gebruiker, form):
-    """The sample contract register (three fictional aanbieders) as a download."""
-    headers = {"Content-Disposition": 'attachment; filename="contractregister_voorbeeld.csv"'}
-    return Response(SAMPLE_REGISTER.read_bytes(), media_type="text/csv; charset=utf-8", headers=headers)
+    """A sample contract register (three fictional aanbieders, Twente's or Regio Nijmegen's) as a download."""
+    name = request.url.path.rsplit("/", 1)[-1]
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    content = SAMPLE_REGISTERS[name].read_bytes()
+    return Response(content, media_type="text/csv; charset=utf-8", headers=headers)
 
 
 def _batch(db: Session, request: Request, user: Gebruiker) -> ImportBatch:
@@ -120,6 +126,11 @@ routes = [
     Route("/beheer/import/{batch_id:id}", import_plan, name="beheer_import_plan"),
     Route("/beheer/hulp/importeren", help_import, name="beheer_help_import"),
     Route("/beheer/hulp/contractregister_voorbeeld.csv", help_voorbeeld, name="beheer_help_voorbeeld"),
+    Route(
+        "/beheer/hulp/contractregister_voorbeeld_nijmegen.csv",
+        help_voorbeeld,
+        name="beheer_help_voorbeeld_nijmegen",
+    ),
     Route(
         "/beheer/import/{batch_id:id}/toepassen",
         import_toepassen,

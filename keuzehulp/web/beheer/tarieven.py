@@ -1,4 +1,4 @@
-"""Regional tarieven per perceel x OB x niveau and per dakje, with validity dates."""
+"""Tarieven of the products of the served regions' models, with validity dates (services/tarieven.py)."""
 
 from __future__ import annotations
 
@@ -24,17 +24,24 @@ from keuzehulp.web.kit.visitor import see_route
 
 def _blank_tarief() -> dict:
     """The new-tarief form's starting values: it starts today."""
-    return {"perceel": "", "code": "", "bedrag": "", "vanaf": clock.today().isoformat(), "tot": ""}
+    return {
+        "perceel": "",
+        "code": "",
+        "gemeente": "",
+        "bedrag": "",
+        "vanaf": clock.today().isoformat(),
+        "tot": "",
+    }
 
 
 def _tarieven_page(
     request: Request, db: Session, values: dict, errors: dict, status: int = 200, einde: dict | None = None
 ):
     """The tarieven page; `einde` keeps a refused end date with its message: {id, tot, fout}."""
-    rows = reads.tarieven(db)
+    rows, regios = reads.tarieven(db), reads.regio_slugs(db)
     q = search_text(request)
-    if q:  # by product name: 'jeugd ob1', 'dakje 2'
-        rows = [t for t in rows if q.lower() in tarieven.product_name(t.soort, t.perceel, t.code).lower()]
+    if q:  # by product name: 'jeugd ob1', 'dakje 2', 'wijchen'
+        rows = [t for t in rows if q.lower() in tarieven.tarief_name(t).lower()]
     p = paging(request, len(rows))
     context = {
         "rows": rows[p.offset : p.offset + p.size],
@@ -43,24 +50,31 @@ def _tarieven_page(
         "values": values,
         "errors": errors,
         "einde": einde or {},
-        "percelen": [(p, labels()["percelen"][p]["naam"]) for p in tarieven.OB_PERCELEN],
-        "codes": [("ob:" + c, f"OB{c[0]} niveau {c[1]} (per uur)") for c in tarieven.OB_CODES]
-        + [("dakje:" + d, f"Dakje {d} (per etmaal)") for d in tarieven.DAKJES],
-        "product": tarieven.product_name,
+        "percelen": _percelen(regios),
+        "codes": tarieven.choices(regios),
+        "gemeenten": tarieven.gemeente_choices(regios),
+        "product": tarieven.tarief_name,
         "euros": tarieven.euros,
-        "eenheid": tarieven.EENHEID,
+        "eenheid": tarieven.eenheid,
     }
     return page(request, "pages/beheer/tarieven.html", context, status)
 
 
+def _percelen(regios: list[str]) -> list[tuple[str, str]]:
+    """The percelen that have products in these regions (a code two regions share once)."""
+    codes = {p.perceel: None for regio in regios for p in tarieven.products(regio).values() if p.perceel}
+    return [(code, labels()["percelen"][code]["naam"]) for code in codes]
+
+
 @signed_in("beheerder")
 def tarieven_beheer(request: Request, db: Session, user: Gebruiker, form):
-    """Regional tarieven per perceel x OB x niveau and per dakje, with validity dates."""
+    """Tarieven per product of the served regions' models (Twente: perceel x OB x niveau and
+    dakje), with validity dates, for a whole region or, where it buys per gemeente, one gemeente."""
     if form is None:
         return _tarieven_page(request, db, _blank_tarief(), {})
     values = {name: str(form.get(name, "")).strip()[:40] for name in _blank_tarief()}
     errors = {}
-    soort, _, code = values["code"].partition(":")
+    regio, soort, code = tarieven.read_choice(values["code"])
     try:
         cents = tarieven.parse_euros(values["bedrag"])
     except RuleViolation as problem:
@@ -76,7 +90,16 @@ def tarieven_beheer(request: Request, db: Session, user: Gebruiker, form):
     if not errors:
         try:
             tarieven.add_tarief(
-                db, Actor.of(user), soort, values["perceel"], code, cents, dates["vanaf"], dates["tot"]
+                db,
+                Actor.of(user),
+                soort,
+                values["perceel"],
+                code,
+                cents,
+                dates["vanaf"],
+                dates["tot"],
+                regio=regio if regio in reads.regio_slugs(db) else "",
+                gemeente=values["gemeente"].upper(),
             )
         except RuleViolation as problem:
             errors[problem.field or "code"] = str(problem)

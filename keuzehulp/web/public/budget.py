@@ -1,8 +1,9 @@
 """What wijkteams see on profiles and comparisons: the budget calculator (uurtarief x uren x weken,
 or etmaaltarief x dagen), and whether consultatie can be asked (a contract in their gemeenten).
 
-The products are the aanbieder's contract lines in the wijkteam's gemeenten, so an OB product
-carries its perceel and gets the tarief of that perceel (jeugd and Wmo differ)."""
+The products are the aanbieder's contract lines in the wijkteam's gemeenten, in the codes of their
+region's model, so a product carries its perceel and gets the tarief of that perceel (jeugd and Wmo
+differ), per the eenheid the model gives it; a gemeente's own tarief goes before the region's."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from keuzehulp import clock
+from keuzehulp.domain.regio import regio_of
 from keuzehulp.domain.taxonomy import labels
 from keuzehulp.queries.profiles import Profile
 from keuzehulp.services.accounts import gemeente_ids
-from keuzehulp.services.tarieven import budget, current_tarieven, euros, product_name
+from keuzehulp.services.tarieven import budget, contract_key, current_tarieven, euros, product_of
 from keuzehulp.web.kit.sessions import viewer
 
 
@@ -56,22 +58,27 @@ def _calculator(request: Request, profile: Profile, own: set[int]) -> dict:
     with Session(request.app.state.site.engine) as db:
         tarieven = current_tarieven(db, clock.today())
     names = labels()
-    options = {}
+    options = {}  # key -> (text, product, gemeente)
     for contract, gemeente in profile.contracten:
-        if gemeente.id in own and contract.product is not None:
-            code = f"{contract.product}{contract.variant}"
-            options[f"ob-{contract.perceel}-{code}"] = (
-                f"{product_name('ob', contract.perceel, code)} "
-                f"({names['producten'][contract.product]['naam'].lower()}), per uur",
-                ("ob", contract.perceel, code),
-            )
+        if gemeente.id not in own or contract.product is None:
+            continue
+        soort, _, code = contract_key(contract.perceel, contract.product, contract.variant)
+        product = product_of(soort, contract.perceel, code, regio_of(gemeente.cbs_code) or "")
+        if product is None:
+            continue
+        key, text = f"{soort}-{contract.perceel}-{code}", product.naam
+        if soort == "ob":  # a code such as OB1: its name in brackets
+            text += f" ({names['producten'][contract.product]['naam'].lower()})"
+        if product.per_gemeente:  # a price per gemeente: one choice per gemeente
+            key, text = f"{key}-{gemeente.cbs_code}", f"{text} in {gemeente.naam}"
+        options.setdefault(key, (f"{text}, per {product.eenheid}", product, gemeente.cbs_code))
     for dakje, gemeente in profile.dakjes:
-        if gemeente.id in own:
-            options[f"dakje-{dakje.dakje}"] = (
-                f"{names['dakjes'][dakje.dakje]['naam']}, per etmaal",
-                ("dakje", None, dakje.dakje),
-            )
-    choices = [(key, text, tarieven.get(product)) for key, (text, product) in sorted(options.items())]
+        product = product_of("dakje", None, dakje.dakje, regio_of(gemeente.cbs_code) or "")
+        if gemeente.id in own and product is not None:
+            text = f"{names['dakjes'][dakje.dakje]['naam']}, per {product.eenheid}"
+            options.setdefault(f"dakje-{dakje.dakje}", (text, product, gemeente.cbs_code))
+    prices = {key: tarieven.get((p.soort, p.perceel, p.code), cbs) for key, (_, p, cbs) in options.items()}
+    choices = [(key, text, prices[key]) for key, (text, _, _) in sorted(options.items())]
     params = request.query_params
     chosen = params.get("budget_code", "")
     result = error = None
@@ -79,17 +86,16 @@ def _calculator(request: Request, profile: Profile, own: set[int]) -> dict:
         if chosen not in options:
             error = "Kies een product uit de lijst."
         else:
-            _, product = options[chosen]
-            soort, tarief = product[0], tarieven.get(product)
+            eenheid, tarief = options[chosen][1].eenheid, prices[chosen]
             uren, weken, dagen = (_number(params.get(k), 10000) for k in ("uren", "weken", "dagen"))
             if tarief is None:
                 error = "Voor dit product is nog geen tarief vastgesteld."
-            elif soort == "ob" and (uren is None or weken is None):
+            elif eenheid == "uur" and (uren is None or weken is None):
                 error = "Vul het aantal uren per week en het aantal weken in (getallen boven 0)."
-            elif soort == "dakje" and dagen is None:
+            elif eenheid != "uur" and dagen is None:
                 error = "Vul het aantal dagen in (een getal boven 0)."
             else:
-                result = euros(budget(tarief, soort, uren or 0, weken or 0, dagen or 0))
+                result = euros(budget(tarief, eenheid, uren or 0, weken or 0, dagen or 0))
     return {
         "choices": [(key, text, euros(cents) if cents else "geen tarief") for key, text, cents in choices],
         "chosen": chosen,
