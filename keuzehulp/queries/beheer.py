@@ -144,13 +144,21 @@ def batch_in(session: Session, batch_id: int, regio_id: int | None) -> ImportBat
     return session.exec(select(ImportBatch).where(ImportBatch.id == batch_id, batch_seen(regio_id))).first()
 
 
-def regio_slugs(session: Session) -> list[str]:
-    """The regions in the database (the ones the site serves), by slug."""
-    return list(session.exec(select(Regio.slug).order_by(Regio.id)))
+def regio_slug(session: Session, user: Gebruiker) -> str | None:
+    """The slug of the user's region (None for aanbieder staff)."""
+    regio = session.get(Regio, user.regio_id) if user.regio_id else None
+    return regio.slug if regio else None
 
 
-def tarieven(session: Session) -> list[Tarief]:
-    """Every tarief: by region, products before dakjes, then by perceel, code, gemeente and start date."""
+def tarief_of_regio(session: Session, tarief_id: int, regio: str | None) -> bool:
+    """Whether the tarief exists and is one of this region's."""
+    tarief = session.get(Tarief, tarief_id)
+    return tarief is not None and tarief.regio == regio
+
+
+def tarieven(session: Session, regio: str) -> list[Tarief]:
+    """The tarieven of one region (slug): products before dakjes, then by perceel, code, gemeente
+    and start date."""
     order = (
         Tarief.regio.desc(),
         Tarief.soort.desc(),
@@ -159,4 +167,4 @@ def tarieven(session: Session) -> list[Tarief]:
         Tarief.gemeente,
         Tarief.geldig_vanaf,
     )
-    return list(session.exec(select(Tarief).order_by(*order)).all())
+    return list(session.exec(select(Tarief).where(Tarief.regio == regio).order_by(*order)).all())

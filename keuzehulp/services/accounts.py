@@ -20,7 +20,7 @@ from keuzehulp.domain.regio import site_name
 from keuzehulp.i18n import gettext
 from keuzehulp.models import Aanbieder, EenmaligeToken, Gebruiker, GebruikerGemeente, Gemeente, Regio, Sessie
 from keuzehulp.models.accounts import ROLLEN
-from keuzehulp.queries.beheer import aanbieder_seen_in
+from keuzehulp.queries.beheer import aanbieder_seen_in, regio_slug
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.mail import queue_mail
 
@@ -178,12 +178,6 @@ def _gemeenten(session: Session, codes: list[str], regio: Regio) -> list[Gemeent
             )
         rows.append(row)
     return rows
-
-
-def regio_slug(session: Session, user: Gebruiker) -> str | None:
-    """The slug of the user's region (None for aanbieder staff)."""
-    regio = session.get(Regio, user.regio_id) if user.regio_id else None
-    return regio.slug if regio else None
 
 
 def issue_token(session: Session, user: Gebruiker, doel: str, now: datetime | None = None) -> str:

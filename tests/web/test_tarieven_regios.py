@@ -17,7 +17,7 @@ from keuzehulp.services.aanbieders import AanbiederData, ContractLine, create_aa
 from keuzehulp.services.audit import SYSTEM
 from keuzehulp.services.tarieven import add_tarief, current_tarieven
 from keuzehulp.web.app import create_app
-from tests.support.accounts import PASSWORD, add_user, login, login_as, post_form
+from tests.support.accounts import PASSWORD, TOTP_SECRET, add_user, login, login_as, post_form
 from tests.support.world import build_world
 
 
@@ -37,13 +37,15 @@ def _post(client, data: dict):
 
 
 def test_beheerder_prijst_producten_van_nijmegen_per_eenheid_en_per_gemeente(two_regions):
+    add_user(two_regions, "beheer@nijmegen.example", "beheerder", regio="nijmegen")
     with TestClient(create_app(two_regions.settings(), engine=two_regions.engine)) as client:
-        login_as(client, "beheerder")
+        login(client, "beheer@nijmegen.example", PASSWORD, TOTP_SECRET)
         page = client.get("/beheer/tarieven").text
         assert '<option value="nijmegen:product:wmo-dagbesteding">' in page
-        assert "Regio Nijmegen: Dagbesteding (Wmo) (per dag)" in page
-        assert "Regio Nijmegen: GGZ (jeugdhulp) (per uur)" in page
-        assert "Twente: OB1 niveau A (per uur)" in page and "Wijchen (Regio Nijmegen)" in page
+        assert "Dagbesteding (Wmo) (per dag)" in page
+        assert "GGZ (jeugdhulp) (per uur)" in page
+        assert "Wijchen (Regio Nijmegen)" in page
+        assert "Twente: OB1 niveau A" not in page  # a beheerder prices its own region only
         dagbesteding = {"code": "nijmegen:product:wmo-dagbesteding"}
         wijchen = _post(client, dagbesteding | {"gemeente": "GM0296", "bedrag": "45"})
         regionaal = _post(client, dagbesteding | {"bedrag": "40,00"})
@@ -54,11 +56,11 @@ def test_beheerder_prijst_producten_van_nijmegen_per_eenheid_en_per_gemeente(two
             ("nijmegen:product:wmo-begeleiding", "jeugd", ""): "Wmo en jeugdhulp zijn aparte percelen",
             ("nijmegen:ob:2B", "jeugd", ""): "&#39;2B&#39; is geen bestaande combinatie",
             ("nijmegen:dakje:1", "", ""): "&#39;1&#39; is geen bestaande combinatie",
-            ("ob:2B", "jeugd", "GM0296"): "Kies een gemeente van Twente",
         }
         for (code, perceel, gemeente), message in refusals.items():
             refused = _post(client, {"code": code, "perceel": perceel, "gemeente": gemeente, "bedrag": "10"})
             assert refused.status_code == 400 and message in refused.text, code
+        assert _post(client, {"code": "ob:2B", "perceel": "jeugd", "bedrag": "10"}).status_code == 400
         twice = _post(client, dagbesteding | {"gemeente": "GM0296", "bedrag": "1"})
         assert "Er is al een tarief voor Wmo Dagbesteding (Regio Nijmegen, Wijchen)" in twice.text
         listed = client.get("/beheer/tarieven", params={"q": "wijchen"}).text
@@ -74,6 +76,15 @@ def test_beheerder_prijst_producten_van_nijmegen_per_eenheid_en_per_gemeente(two
         key = ("product", "wmo", "wmo-dagbesteding")
         assert prices.get(key, "GM0296") == 45_00 and prices.get(key, "GM0268") == 40_00
         assert prices.get(key, "GM0153") is None  # a Twente gemeente: not Nijmegen's tarief
+        nijmegen_id = stored[0].id
+    with TestClient(create_app(two_regions.settings(), engine=two_regions.engine)) as twente:
+        login_as(twente, "beheerder")  # the demo beheerder: Twente
+        assert "Wmo Dagbesteding" not in twente.get("/beheer/tarieven").text
+        refused = _post(twente, {"code": "nijmegen:product:wmo-begeleiding", "bedrag": "10"})
+        assert refused.status_code == 400
+        path = f"/beheer/tarieven/{nijmegen_id}/einde"
+        ended = post_form(twente, path, {"tot": "2031-01-01"}, token_page="/beheer/tarieven")
+        assert ended.status_code == 404
 
 
 def test_wijkteam_in_wijchen_rekent_met_de_tarieven_van_nijmegen(two_regions):

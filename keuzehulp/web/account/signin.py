@@ -14,8 +14,9 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from keuzehulp.models import Gebruiker
+from keuzehulp.queries import beheer as beheer_reads
 from keuzehulp.queries.consultatie import waits_for_answer
-from keuzehulp.services import accounts, login
+from keuzehulp.services import login
 from keuzehulp.services.audit import SYSTEM, record
 from keuzehulp.web.kit.forms import read_form
 from keuzehulp.web.kit.guard import client_address
@@ -145,7 +146,7 @@ def _tweede_stap(request: Request, form):
             errors["code"] = "Deze code klopt niet. Typ de 6 cijfers die uw app nu laat zien."
         context = {"errors": errors, "volgende": volgende, "enrolment": enrolment}
         if enrolment:
-            uri = login.totp_uri(secret, user.email, accounts.regio_slug(db, user))
+            uri = login.totp_uri(secret, user.email, beheer_reads.regio_slug(db, user))
             context |= {
                 "secret": secret,
                 "qr": Markup(segno.make(uri).svg_inline(scale=4, title="QR-code voor uw app")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlmodel import Session
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 
@@ -35,10 +36,18 @@ def _blank_tarief() -> dict:
 
 
 def _tarieven_page(
-    request: Request, db: Session, values: dict, errors: dict, status: int = 200, einde: dict | None = None
+    request: Request,
+    db: Session,
+    user: Gebruiker,
+    values: dict,
+    errors: dict,
+    status: int = 200,
+    einde: dict | None = None,
 ):
-    """The tarieven page; `einde` keeps a refused end date with its message: {id, tot, fout}."""
-    rows, regios = reads.tarieven(db), reads.regio_slugs(db)
+    """The tarieven of the beheerder's own region; `einde` keeps a refused end date with its
+    message: {id, tot, fout}."""
+    regios = [reads.regio_slug(db, user)]
+    rows = reads.tarieven(db, regios[0])
     q = search_text(request)
     if q:  # by product name: 'jeugd ob1', 'dakje 2', 'wijchen'
         rows = [t for t in rows if q.lower() in tarieven.tarief_name(t).lower()]
@@ -71,7 +80,7 @@ def tarieven_beheer(request: Request, db: Session, user: Gebruiker, form):
     """Tarieven per product of the served regions' models (Twente: perceel x OB x niveau and
     dakje), with validity dates, for a whole region or, where it buys per gemeente, one gemeente."""
     if form is None:
-        return _tarieven_page(request, db, _blank_tarief(), {})
+        return _tarieven_page(request, db, user, _blank_tarief(), {})
     values = {name: str(form.get(name, "")).strip()[:40] for name in _blank_tarief()}
     errors = {}
     regio, soort, code = tarieven.read_choice(values["code"])
@@ -98,14 +107,14 @@ def tarieven_beheer(request: Request, db: Session, user: Gebruiker, form):
                 cents,
                 dates["vanaf"],
                 dates["tot"],
-                regio=regio if regio in reads.regio_slugs(db) else "",
+                regio=regio if regio == reads.regio_slug(db, user) else "",  # never another region's
                 gemeente=values["gemeente"].upper(),
             )
         except RuleViolation as problem:
             errors[problem.field or "code"] = str(problem)
     if errors:
         db.rollback()
-        return _tarieven_page(request, db, values, errors, 400)
+        return _tarieven_page(request, db, user, values, errors, 400)
     db.commit()
     return see_route(request, "beheer_tarieven", "Het tarief is opgeslagen.")
 
@@ -114,13 +123,15 @@ def tarieven_beheer(request: Request, db: Session, user: Gebruiker, form):
 def tarief_einde(request: Request, db: Session, user: Gebruiker, form):
     """Give a tarief an end date; a refused date comes back with its message."""
     tarief_id, typed = int(request.path_params["tarief_id"]), str(form.get("tot", ""))[:40]
+    if not reads.tarief_of_regio(db, tarief_id, reads.regio_slug(db, user)):
+        raise HTTPException(404)
     try:
         tarieven.end_tarief(db, Actor.of(user), tarief_id, date.fromisoformat(typed))
     except (ValueError, RuleViolation) as problem:
         db.rollback()
         message = str(problem) if isinstance(problem, RuleViolation) else "Kies een geldige einddatum."
         einde = {"id": tarief_id, "tot": typed, "fout": message}
-        return _tarieven_page(request, db, _blank_tarief(), {}, 400, einde)
+        return _tarieven_page(request, db, user, _blank_tarief(), {}, 400, einde)
     db.commit()
     return see_route(request, "beheer_tarieven", "De einddatum is opgeslagen.")
 
