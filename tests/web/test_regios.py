@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import Session
 
 from keuzehulp import clock
@@ -111,3 +113,25 @@ def test_beuningen_in_losser_en_de_gemeente_beuningen_zijn_twee_plaatsen(regions
     assert taxonomy.kern("Beuningen", "GM0168").gemeente_id == losser.id
     assert taxonomy.kern("beuningen", "GM0209").gemeente_id == beuningen.id
     assert taxonomy.distance_origin("beuningen", "GM0168").gemeente_id == losser.id
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    gemeente=st.sampled_from(["nijmegen", "wijchen", "enschede", "", "GM0296"]),
+    values=st.dictionaries(
+        st.sampled_from(
+            ["perceel", "ob", "niveau", "dakje", "spoedhulp", "functieniveau", "woonplaats", "q"]
+        ),
+        st.one_of(
+            st.sampled_from(["jeugd", "wmo", "dyslexie", "2", "OB2B", "jeugd-ggz", "B", "1", "ja", "HBO"]),
+            st.text(max_size=30),
+        ),
+        max_size=4,
+    ),
+)
+def test_elke_combinatie_van_regio_en_filters_geeft_een_antwoord_en_nooit_een_5xx(
+    regions_client, gemeente, values
+):
+    params = values | ({"gemeente": gemeente} if gemeente else {})
+    for path in ("/zoeken", "/api/v1/aanbieders", "/keuzehulp"):
+        assert regions_client.get(path, params=params).status_code in (200, 400)
