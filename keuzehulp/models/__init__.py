@@ -14,6 +14,7 @@ from keuzehulp.models.accounts import (
     Tarief,
     UitgaandBericht,
 )
+from keuzehulp.models.beschikbaarheid import Abonnement, Beschikbaarheid, Instroomstop
 from keuzehulp.models.consultatie import Consultatie, ConsultatieBericht, Gelezen, Voorkeur
 from keuzehulp.models.tables import (
     Aanbieder,
@@ -39,6 +40,9 @@ from keuzehulp.models.tables import (
 )
 
 __all__ = [
+    "Abonnement",
+    "Beschikbaarheid",
+    "Instroomstop",
     "Consultatie",
     "ConsultatieBericht",
     "Gelezen",

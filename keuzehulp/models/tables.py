@@ -86,6 +86,7 @@ class Aanbieder(SQLModel, table=True):
     coordinatiepunt: bool = False  # connected to the regional coördinatiepunt triage en spoedhulp
     werkvormen: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     version: int = 1
+    beschikbaarheid_versie: int = 1  # optimistic locking of the wachttijd and plek form
     created_at: datetime = Field(default_factory=clock.now)
     updated_at: datetime = Field(default_factory=clock.now)
 
@@ -205,9 +206,14 @@ class SiteMeta(SQLModel, table=True):
 
 
 class WachttijdMelding(SQLModel, table=True):
-    """One confirmation of an aanbieder's wachttijd: the history behind the wachttijd trend."""
+    """One confirmation of a figure (models/beschikbaarheid.Beschikbaarheid): the history behind the
+    trend per month. Rows from before figures per kind of help have no `hulp`."""
 
     id: int | None = Field(default=None, primary_key=True)
     aanbieder_id: int = Field(foreign_key="aanbieder.id", index=True)
-    weken: int
+    hulp: str | None = None
+    gemeente_id: int | None = Field(default=None, foreign_key="gemeente.id")
+    weken: int | None = None  # weeks until the start
+    weken_contact: int | None = None
+    plekken: int | None = None
     bevestigd_op: date = Field(index=True)

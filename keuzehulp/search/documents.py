@@ -8,18 +8,21 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, or_, select
 
+from keuzehulp.domain.beschikbaarheid import Figure, Stop
 from keuzehulp.domain.resultaten import sortable_lower_bound
 from keuzehulp.models import (
     Aanbieder,
     AanbiederDoelgroep,
     AanbiederSpecialisatie,
     AanbiederTaal,
+    Beschikbaarheid,
     Contract,
     DakjeScope,
     Doelgroep,
     Gemeente,
+    Instroomstop,
     Resultaat,
     Specialisatie,
     Taal,
@@ -114,6 +117,37 @@ def iter_documents(session: Session, today: date, ids: Iterable[int] | None = No
                 Resultaat.noemer,
             ).where(Resultaat.aanbieder_id.in_(batch)),
         )
+        figures = _grouped(
+            session,
+            select(
+                Beschikbaarheid.aanbieder_id,
+                Beschikbaarheid.hulp,
+                Beschikbaarheid.gemeente_id,
+                Beschikbaarheid.weken_contact,
+                Beschikbaarheid.weken_start,
+                Beschikbaarheid.plekken,
+                Beschikbaarheid.bevestigd_op,
+            ).where(Beschikbaarheid.aanbieder_id.in_(batch)),
+        )
+        stops = _grouped(
+            session,
+            select(
+                Instroomstop.aanbieder_id,
+                Instroomstop.hulp,
+                Instroomstop.gemeente_id,
+                Instroomstop.reden,
+                Instroomstop.vanaf,
+                Instroomstop.tot,
+            ).where(
+                Instroomstop.aanbieder_id.in_(batch),
+                Instroomstop.opgeheven_op.is_(None),
+                or_(Instroomstop.tot.is_(None), Instroomstop.tot >= today),
+            ),
+        )
+
+        def cbs(gemeente_id: int | None) -> str | None:
+            return gemeenten[gemeente_id].cbs_code if gemeente_id else None
+
         for aanbieder in aanbieders:
             aid = aanbieder.id
             yield build_document(
@@ -129,6 +163,18 @@ def iter_documents(session: Session, today: date, ids: Iterable[int] | None = No
                     doelgroepen=[doelgroepen[d.doelgroep_id] for d in groepen[aid]],
                     talen=[talen[t.taal_id] for t in taal_rows[aid]],
                     resultaten=[(r.periode, r.indicator, r.teller, r.noemer) for r in resultaten[aid]],
+                    figures=[
+                        Figure(
+                            f.hulp,
+                            cbs(f.gemeente_id),
+                            f.weken_contact,
+                            f.weken_start,
+                            f.plekken,
+                            f.bevestigd_op,
+                        )
+                        for f in figures[aid]
+                    ],
+                    stops=[Stop(x.hulp, cbs(x.gemeente_id), x.reden, x.vanaf, x.tot) for x in stops[aid]],
                 )
             )
 
@@ -146,6 +192,8 @@ class Source:
     doelgroepen: list[str]
     talen: list[str]
     resultaten: list[tuple[str, str, int, int]] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    stops: list[Stop] = field(default_factory=list)
 
 
 def build_document(source: Source) -> dict:
@@ -172,6 +220,8 @@ def build_document(source: Source) -> dict:
         "ambulante_spoedhulp": aanbieder.ambulante_spoedhulp,
         "contracten": sorted(contracts, key=lambda c: (c[0], c[1], c[2] or 0, c[3] or "")),
         "dakjes": sorted(dakjes),
+        "beschikbaarheid": [_plain_figure(f) for f in sorted(source.figures, key=_figure_order)],
+        "instroomstops": [_plain_stop(x) for x in sorted(source.stops, key=_stop_order)],
     }
     return {
         "id": str(aanbieder.id),
@@ -187,3 +237,32 @@ def build_document(source: Source) -> dict:
         "coords": pack_coords((v.lat, v.lon) for v in public),
         "data": display,
     }
+
+
+def _figure_order(figure: Figure) -> tuple:
+    return (figure.hulp, figure.gemeente or "")
+
+
+def _stop_order(stop: Stop) -> tuple:
+    return (stop.vanaf, stop.hulp, stop.gemeente or "")
+
+
+def _plain_figure(f: Figure) -> list:
+    return [f.hulp, f.gemeente, f.weken_contact, f.weken_start, f.plekken, f.bevestigd_op.isoformat()]
+
+
+def _plain_stop(x: Stop) -> list:
+    return [x.hulp, x.gemeente, x.reden, x.vanaf.isoformat(), x.tot.isoformat() if x.tot else None]
+
+
+def availability_data(display: dict) -> tuple[list[Figure], list[Stop]]:
+    """The figures and instroomstops a document's display data holds (see build_document)."""
+    figures = [
+        Figure(h, g, c, s, p, date.fromisoformat(op))
+        for h, g, c, s, p, op in display.get("beschikbaarheid", ())
+    ]
+    stops = [
+        Stop(h, g, r, date.fromisoformat(v), date.fromisoformat(t) if t else None)
+        for h, g, r, v, t in display.get("instroomstops", ())
+    ]
+    return figures, stops

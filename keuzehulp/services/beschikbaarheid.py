@@ -1,0 +1,320 @@
+"""Storing wachttijd and plek per kind of help, and instroomstops (rules in domain/beschikbaarheid.py).
+
+Every write keeps a history row per figure (WachttijdMelding: the trend per month), an audit row and
+a change-log row (the index and the change feed follow it), then calls `_after_change` with the
+aanbieder's availability before and after, where meldingen and subscriptions hook in. The figure
+form uses optimistic locking on `Aanbieder.beschikbaarheid_versie`, like the profile on `version`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, select
+
+from keuzehulp import clock
+from keuzehulp.domain.beschikbaarheid import ALL, Figure, Stop, check_figure, dakje_key, hulp_key
+from keuzehulp.domain.changelog import record_change
+from keuzehulp.domain.errors import RuleViolation
+from keuzehulp.models import (
+    Aanbieder,
+    Beschikbaarheid,
+    Contract,
+    DakjeScope,
+    Gemeente,
+    Instroomstop,
+    WachttijdMelding,
+)
+from keuzehulp.models.periods import current
+from keuzehulp.services.audit import Actor, record
+from keuzehulp.services.profiel import Conflict
+
+
+@dataclass(frozen=True)
+class Line:
+    """A kind of help an aanbieder is contracted for today, with the gemeenten (CBS codes)."""
+
+    hulp: str
+    perceel: str | None
+    product: str | None
+    dakje: str | None
+    gemeenten: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One figure as a form or an import states it (gemeente None: every gemeente)."""
+
+    hulp: str
+    gemeente: str | None
+    weken_contact: int | None
+    weken_start: int | None
+    plekken: int | None = None
+
+
+@dataclass(frozen=True)
+class State:
+    """An aanbieder's figures and stops that are not lifted, as the domain rules read them."""
+
+    figures: tuple[Figure, ...]
+    stops: tuple[Stop, ...]
+
+
+def _cbs(session: Session) -> dict[int, str]:
+    return dict(session.exec(select(Gemeente.id, Gemeente.cbs_code)).all())
+
+
+def lines(session: Session, aanbieder_id: int, today: date) -> list[Line]:
+    """The kinds of help of an aanbieder's current contract lines and dakjes, in a stable order."""
+    cbs = _cbs(session)
+    found: dict[tuple, set[str]] = {}
+    contracts = select(Contract.perceel, Contract.product, Contract.gemeente_id).where(
+        Contract.aanbieder_id == aanbieder_id, current(Contract, today)
+    )
+    for perceel, product, gemeente_id in session.exec(contracts):
+        found.setdefault((perceel, product, None), set()).add(cbs[gemeente_id])
+    dakjes = select(DakjeScope.dakje, DakjeScope.gemeente_id).where(
+        DakjeScope.aanbieder_id == aanbieder_id, current(DakjeScope, today)
+    )
+    for dakje, gemeente_id in session.exec(dakjes):
+        found.setdefault((None, None, dakje), set()).add(cbs[gemeente_id])
+    result = [
+        Line(dakje_key(d) if d else hulp_key(p, x), p, x, d, tuple(sorted(g)))
+        for (p, x, d), g in found.items()
+    ]
+    return sorted(result, key=lambda line: (line.dakje is not None, line.hulp))
+
+
+def state(session: Session, aanbieder_id: int) -> State:
+    """The aanbieder's current figures and its stops that are not lifted."""
+    cbs = _cbs(session)
+    rows = session.exec(
+        select(Beschikbaarheid)
+        .where(Beschikbaarheid.aanbieder_id == aanbieder_id)
+        .order_by(Beschikbaarheid.id)
+    )
+    stops = session.exec(
+        select(Instroomstop)
+        .where(Instroomstop.aanbieder_id == aanbieder_id, Instroomstop.opgeheven_op.is_(None))
+        .order_by(Instroomstop.id)
+    )
+    return State(
+        tuple(figure_of(row, cbs) for row in rows),
+        tuple(stop_of(row, cbs) for row in stops),
+    )
+
+
+def figure_of(row: Beschikbaarheid, cbs: dict[int, str]) -> Figure:
+    gemeente = cbs[row.gemeente_id] if row.gemeente_id else None
+    return Figure(row.hulp, gemeente, row.weken_contact, row.weken_start, row.plekken, row.bevestigd_op)
+
+
+def stop_of(row: Instroomstop, cbs: dict[int, str]) -> Stop:
+    gemeente = cbs[row.gemeente_id] if row.gemeente_id else None
+    return Stop(row.hulp, gemeente, row.reden, row.vanaf, row.tot)
+
+
+def _gemeente_ids(session: Session) -> dict[str, int]:
+    return {code: gid for gid, code in _cbs(session).items()}
+
+
+def _history(session: Session, aanbieder_id: int, entry: Entry, gemeente_id: int | None, today: date) -> None:
+    session.add(
+        WachttijdMelding(
+            aanbieder_id=aanbieder_id,
+            hulp=entry.hulp,
+            gemeente_id=gemeente_id,
+            weken=entry.weken_start,
+            weken_contact=entry.weken_contact,
+            plekken=entry.plekken,
+            bevestigd_op=today,
+        )
+    )
+
+
+def _check(entries: list[Entry], known: dict[str, Line]) -> None:
+    seen = set()
+    for entry in entries:
+        line = known.get(entry.hulp)
+        if line is None:
+            raise RuleViolation(f"U heeft geen contract voor '{entry.hulp}'.")
+        if entry.gemeente is not None and entry.gemeente not in line.gemeenten:
+            raise RuleViolation(f"U heeft in deze gemeente geen contract voor '{entry.hulp}'.")
+        if line.dakje is None and entry.plekken is not None:
+            raise RuleViolation("Vrije plekken gelden alleen voor wonen en verblijf (dakjes).")
+        if entry.weken_start is None and entry.plekken is None:
+            raise RuleViolation("Vul de weken tot de start in, of het aantal vrije plekken.")
+        if problems := check_figure(entry.weken_contact, entry.weken_start, entry.plekken):
+            raise RuleViolation(problems[0])
+        if (entry.hulp, entry.gemeente) in seen:
+            raise RuleViolation(f"'{entry.hulp}' staat twee keer in de lijst.")
+        seen.add((entry.hulp, entry.gemeente))
+
+
+def save(
+    session: Session,
+    aanbieder_id: int,
+    expected_version: int,
+    entries: list[Entry],
+    actor: Actor,
+    today: date,
+) -> Aanbieder:
+    """Replace the aanbieder's figures by `entries`, all confirmed today (a figure left out is
+    removed: unknown again). Raises RuleViolation for a figure the rules refuse and Conflict when
+    someone else saved in the meantime; the caller rolls back."""
+    _check(entries, {line.hulp: line for line in lines(session, aanbieder_id, today)})
+    bumped = session.execute(
+        update(Aanbieder)
+        .where(Aanbieder.id == aanbieder_id, Aanbieder.beschikbaarheid_versie == expected_version)
+        .values(beschikbaarheid_versie=expected_version + 1)
+    ).rowcount
+    if bumped != 1:
+        raise Conflict("De wachttijden zijn intussen door iemand anders opgeslagen.")
+    before = state(session, aanbieder_id)
+    ids = _gemeente_ids(session)
+    session.execute(delete(Beschikbaarheid).where(Beschikbaarheid.aanbieder_id == aanbieder_id))
+    for entry in entries:
+        gemeente_id = ids[entry.gemeente] if entry.gemeente else None
+        session.add(
+            Beschikbaarheid(
+                aanbieder_id=aanbieder_id,
+                hulp=entry.hulp,
+                gemeente_id=gemeente_id,
+                weken_contact=entry.weken_contact,
+                weken_start=entry.weken_start,
+                plekken=entry.plekken,
+                bevestigd_op=today,
+            )
+        )
+        _history(session, aanbieder_id, entry, gemeente_id, today)
+    session.flush()
+    aanbieder = _touch(session, aanbieder_id)
+    after = state(session, aanbieder_id)
+    record(
+        session,
+        actor,
+        "wachttijd gewijzigd",
+        "aanbieder",
+        aanbieder.slug,
+        omschrijving=f"{len(entries)} cijfers bevestigd",
+        voor={"cijfers": [_plain(f) for f in before.figures]},
+        na={"cijfers": [_plain(f) for f in after.figures]},
+    )
+    _after_change(session, aanbieder, before, after, actor, today)
+    return aanbieder
+
+
+def confirm_all(session: Session, aanbieder_id: int, actor: Actor, today: date) -> int:
+    """'Alles klopt nog': confirm every figure today without changing it; the number confirmed."""
+    rows = list(session.exec(select(Beschikbaarheid).where(Beschikbaarheid.aanbieder_id == aanbieder_id)))
+    if not rows:
+        raise RuleViolation("Er staan nog geen wachttijden. Vul ze eerst in.")
+    before = state(session, aanbieder_id)
+    for row in rows:
+        row.bevestigd_op = today
+        session.add(row)
+        entry = Entry(row.hulp, None, row.weken_contact, row.weken_start, row.plekken)
+        _history(session, aanbieder_id, entry, row.gemeente_id, today)
+    session.flush()
+    aanbieder = _touch(session, aanbieder_id)
+    record(
+        session,
+        actor,
+        "wachttijd bevestigd",
+        "aanbieder",
+        aanbieder.slug,
+        omschrijving=f"{len(rows)} cijfers",
+    )
+    _after_change(session, aanbieder, before, state(session, aanbieder_id), actor, today)
+    return len(rows)
+
+
+def set_stop(
+    session: Session,
+    aanbieder_id: int,
+    actor: Actor,
+    hulp: str,
+    gemeente: str | None,
+    reden: str,
+    tot: date | None,
+    today: date,
+) -> Instroomstop:
+    """Stop new intake for a kind of help (ALL: everything) from today, with a reason."""
+    known = {line.hulp: line for line in lines(session, aanbieder_id, today)}
+    if hulp != ALL and hulp not in known:
+        raise RuleViolation("Kies een soort hulp waarvoor u een contract heeft.", field="hulp")
+    if gemeente is not None and not any(gemeente in line.gemeenten for line in known.values()):
+        raise RuleViolation("Kies een gemeente waar u een contract heeft.", field="gemeente")
+    reden = " ".join(reden.split())
+    if not reden:
+        raise RuleViolation("Schrijf kort waarom er geen nieuwe cliënten bij kunnen.", field="reden")
+    if len(reden) > 300:
+        raise RuleViolation("Schrijf de reden in hooguit 300 tekens.", field="reden")
+    if tot is not None and tot < today:
+        raise RuleViolation("De verwachte einddatum ligt in het verleden.", field="tot")
+    before = state(session, aanbieder_id)
+    gemeente_id = _gemeente_ids(session)[gemeente] if gemeente else None
+    stop = Instroomstop(
+        aanbieder_id=aanbieder_id,
+        hulp=hulp,
+        gemeente_id=gemeente_id,
+        reden=reden,
+        vanaf=today,
+        tot=tot,
+        door=actor.wie,
+    )
+    session.add(stop)
+    session.flush()
+    aanbieder = _touch(session, aanbieder_id)
+    record(
+        session,
+        actor,
+        "instroomstop gezet",
+        "aanbieder",
+        aanbieder.slug,
+        omschrijving=reden,
+        na={"hulp": hulp, "gemeente": gemeente, "tot": tot.isoformat() if tot else None},
+    )
+    _after_change(session, aanbieder, before, state(session, aanbieder_id), actor, today)
+    return stop
+
+
+def lift_stop(session: Session, aanbieder_id: int, stop_id: int, actor: Actor, today: date) -> None:
+    """End an instroomstop today (it no longer covers tomorrow's and today's intake)."""
+    stop = session.get(Instroomstop, stop_id)
+    if stop is None or stop.aanbieder_id != aanbieder_id or stop.opgeheven_op is not None:
+        raise RuleViolation("Deze instroomstop bestaat niet of is al opgeheven.")
+    before = state(session, aanbieder_id)
+    stop.opgeheven_op = today
+    session.add(stop)
+    session.flush()
+    aanbieder = _touch(session, aanbieder_id)
+    record(session, actor, "instroomstop opgeheven", "aanbieder", aanbieder.slug, omschrijving=stop.reden)
+    _after_change(session, aanbieder, before, state(session, aanbieder_id), actor, today)
+
+
+def _touch(session: Session, aanbieder_id: int) -> Aanbieder:
+    aanbieder = session.get(Aanbieder, aanbieder_id)
+    session.refresh(aanbieder)
+    aanbieder.updated_at = clock.now()
+    session.add(aanbieder)
+    return aanbieder
+
+
+def _plain(figure: Figure) -> dict:
+    return {
+        "hulp": figure.hulp,
+        "gemeente": figure.gemeente,
+        "weken_contact": figure.weken_contact,
+        "weken_start": figure.weken_start,
+        "plekken": figure.plekken,
+    }
+
+
+def _after_change(
+    session: Session, aanbieder: Aanbieder, before: State, after: State, actor: Actor, today: date
+) -> None:
+    """What follows every change of figures or stops: the index and the change feed learn of it."""
+    record_change(session, aanbieder.id, "wachttijd")
