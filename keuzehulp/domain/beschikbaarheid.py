@@ -24,6 +24,7 @@ DAKJE = "dakje"
 ALL = "*"  # an instroomstop for every kind of help
 MAX_WEKEN = 104
 MAX_PLEKKEN = 999
+START_BINNEN = (1, 2, 4, 6, 8, 12)  # "kan binnen N weken starten": the choices, and the groups of the sort
 
 
 def hulp_key(perceel: str, product: str | None) -> str:
@@ -176,3 +177,19 @@ def check_figure(weken_contact: int | None, weken_start: int | None, plekken: in
     if plekken is not None and not 0 <= plekken <= MAX_PLEKKEN:
         problems.append(f"Het aantal vrije plekken is een heel aantal van 0 tot {MAX_PLEKKEN}.")
     return problems
+
+
+def soonest(
+    figures: Iterable[Figure], stops: Iterable[Stop], lines: Iterable[tuple[str, str]], today: date
+) -> tuple[str, str, Availability] | None:
+    """Of the lines (hulp, gemeente) a search matches, the one a result shows: the soonest start
+    that counts, else one with a figure that does not count (stale) or a stop; None without either."""
+    best = None
+    for hulp, gemeente in lines:
+        found = availability(figures, stops, hulp, gemeente, today)
+        if found.figure is None and found.stop is None:
+            continue
+        key = (found.start is None, found.start or 0, hulp, gemeente)
+        if best is None or key < best[0]:
+            best = (key, hulp, gemeente, found)
+    return best[1:] if best else None

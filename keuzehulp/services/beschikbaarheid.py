@@ -15,32 +15,18 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
 from keuzehulp import clock
-from keuzehulp.domain.beschikbaarheid import ALL, Figure, Stop, check_figure, dakje_key, hulp_key
+from keuzehulp.domain.beschikbaarheid import ALL, Figure, check_figure
 from keuzehulp.domain.changelog import record_change
 from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.models import (
     Aanbieder,
     Beschikbaarheid,
-    Contract,
-    DakjeScope,
-    Gemeente,
     Instroomstop,
     WachttijdMelding,
 )
-from keuzehulp.models.periods import current
+from keuzehulp.queries.beschikbaarheid import Line, State, cbs_codes, lines, state
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.profiel import Conflict
-
-
-@dataclass(frozen=True)
-class Line:
-    """A kind of help an aanbieder is contracted for today, with the gemeenten (CBS codes)."""
-
-    hulp: str
-    perceel: str | None
-    product: str | None
-    dakje: str | None
-    gemeenten: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -54,70 +40,8 @@ class Entry:
     plekken: int | None = None
 
 
-@dataclass(frozen=True)
-class State:
-    """An aanbieder's figures and stops that are not lifted, as the domain rules read them."""
-
-    figures: tuple[Figure, ...]
-    stops: tuple[Stop, ...]
-
-
-def _cbs(session: Session) -> dict[int, str]:
-    return dict(session.exec(select(Gemeente.id, Gemeente.cbs_code)).all())
-
-
-def lines(session: Session, aanbieder_id: int, today: date) -> list[Line]:
-    """The kinds of help of an aanbieder's current contract lines and dakjes, in a stable order."""
-    cbs = _cbs(session)
-    found: dict[tuple, set[str]] = {}
-    contracts = select(Contract.perceel, Contract.product, Contract.gemeente_id).where(
-        Contract.aanbieder_id == aanbieder_id, current(Contract, today)
-    )
-    for perceel, product, gemeente_id in session.exec(contracts):
-        found.setdefault((perceel, product, None), set()).add(cbs[gemeente_id])
-    dakjes = select(DakjeScope.dakje, DakjeScope.gemeente_id).where(
-        DakjeScope.aanbieder_id == aanbieder_id, current(DakjeScope, today)
-    )
-    for dakje, gemeente_id in session.exec(dakjes):
-        found.setdefault((None, None, dakje), set()).add(cbs[gemeente_id])
-    result = [
-        Line(dakje_key(d) if d else hulp_key(p, x), p, x, d, tuple(sorted(g)))
-        for (p, x, d), g in found.items()
-    ]
-    return sorted(result, key=lambda line: (line.dakje is not None, line.hulp))
-
-
-def state(session: Session, aanbieder_id: int) -> State:
-    """The aanbieder's current figures and its stops that are not lifted."""
-    cbs = _cbs(session)
-    rows = session.exec(
-        select(Beschikbaarheid)
-        .where(Beschikbaarheid.aanbieder_id == aanbieder_id)
-        .order_by(Beschikbaarheid.id)
-    )
-    stops = session.exec(
-        select(Instroomstop)
-        .where(Instroomstop.aanbieder_id == aanbieder_id, Instroomstop.opgeheven_op.is_(None))
-        .order_by(Instroomstop.id)
-    )
-    return State(
-        tuple(figure_of(row, cbs) for row in rows),
-        tuple(stop_of(row, cbs) for row in stops),
-    )
-
-
-def figure_of(row: Beschikbaarheid, cbs: dict[int, str]) -> Figure:
-    gemeente = cbs[row.gemeente_id] if row.gemeente_id else None
-    return Figure(row.hulp, gemeente, row.weken_contact, row.weken_start, row.plekken, row.bevestigd_op)
-
-
-def stop_of(row: Instroomstop, cbs: dict[int, str]) -> Stop:
-    gemeente = cbs[row.gemeente_id] if row.gemeente_id else None
-    return Stop(row.hulp, gemeente, row.reden, row.vanaf, row.tot)
-
-
 def _gemeente_ids(session: Session) -> dict[str, int]:
-    return {code: gid for gid, code in _cbs(session).items()}
+    return {code: gid for gid, code in cbs_codes(session).items()}
 
 
 def _history(session: Session, aanbieder_id: int, entry: Entry, gemeente_id: int | None, today: date) -> None:
