@@ -167,7 +167,8 @@ def availability(
 
 
 def check_figure(weken_contact: int | None, weken_start: int | None, plekken: int | None) -> list[str]:
-    """Dutch messages for figures out of range (empty when they are fine)."""
+    """Dutch messages for a figure the rules refuse (empty when it is fine): out of range, the first
+    contact after the start, or neither the start nor free places given."""
     problems = []
     for value, what in ((weken_contact, "eerste contact"), (weken_start, "start")):
         if value is not None and not 0 <= value <= MAX_WEKEN:
@@ -176,6 +177,8 @@ def check_figure(weken_contact: int | None, weken_start: int | None, plekken: in
         problems.append("Het eerste contact kan niet later zijn dan de start van de hulp.")
     if plekken is not None and not 0 <= plekken <= MAX_PLEKKEN:
         problems.append(f"Het aantal vrije plekken is een heel aantal van 0 tot {MAX_PLEKKEN}.")
+    if weken_start is None and plekken is None:
+        problems.append("Vul de weken tot de start in, of het aantal vrije plekken.")
     return problems
 
 

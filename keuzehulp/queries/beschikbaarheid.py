@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from keuzehulp.domain.beschikbaarheid import Figure, Stop, dakje_key, hulp_key
+from keuzehulp.domain.beschikbaarheid import Figure, Stop, dakje_key, hulp_key, settings_for
 from keuzehulp.models import Beschikbaarheid, Contract, DakjeScope, Gemeente, Instroomstop
 from keuzehulp.models.periods import current
 
@@ -86,3 +86,41 @@ def figure_of(row: Beschikbaarheid, cbs: dict[int, str]) -> Figure:
 def stop_of(row: Instroomstop, cbs: dict[int, str]) -> Stop:
     gemeente = cbs[row.gemeente_id] if row.gemeente_id else None
     return Stop(row.hulp, gemeente, row.reden, row.vanaf, row.tot)
+
+
+def stops_of(session: Session, aanbieder_id: int, today: date) -> list[Instroomstop]:
+    """An aanbieder's instroomstops that are running or still to come (not lifted, not ended)."""
+    query = (
+        select(Instroomstop)
+        .where(
+            Instroomstop.aanbieder_id == aanbieder_id,
+            Instroomstop.opgeheven_op.is_(None),
+            (Instroomstop.tot.is_(None)) | (Instroomstop.tot >= today),
+        )
+        .order_by(Instroomstop.vanaf, Instroomstop.id)
+    )
+    return list(session.exec(query))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """How current an aanbieder's figures are, for its own pages."""
+
+    soorten: int  # kinds of help it is contracted for
+    cijfers: int
+    verouderd: int
+    eerst_verouderd: date | None  # the first day one of the fresh figures is 'mogelijk verouderd'
+    stops: int  # running or still to come
+
+
+def summary(session: Session, aanbieder_id: int, today: date) -> Summary:
+    """The figures' freshness and the number of instroomstops of an aanbieder on a day."""
+    figures = state(session, aanbieder_id).figures
+    stale_on = [settings_for(f.gemeente).stale_on(f.bevestigd_op) for f in figures]
+    return Summary(
+        len(lines(session, aanbieder_id, today)),
+        len(figures),
+        sum(day <= today for day in stale_on),
+        min((day for day in stale_on if day > today), default=None),
+        len(stops_of(session, aanbieder_id, today)),
+    )

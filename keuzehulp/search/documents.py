@@ -240,10 +240,6 @@ def build_document(today: date, source: Source) -> dict:
         "naam": aanbieder.naam,
         "plaatsen": plaatsen,
         "specialisaties": sorted(s.slug for s in source.specialisaties),
-        "wachttijd_weken": aanbieder.wachttijd_weken,
-        "wachttijd_bevestigd_op": (
-            aanbieder.wachttijd_bevestigd_op.isoformat() if aanbieder.wachttijd_bevestigd_op else None
-        ),
         "ambulante_spoedhulp": aanbieder.ambulante_spoedhulp,
         "contracten": sorted(contracts, key=lambda c: (c[0], c[1], c[2] or 0, c[3] or "")),
         "dakjes": sorted(dakjes),

@@ -68,8 +68,6 @@ def _check(entries: list[Entry], known: dict[str, Line]) -> None:
             raise RuleViolation(f"U heeft in deze gemeente geen contract voor '{entry.hulp}'.")
         if line.dakje is None and entry.plekken is not None:
             raise RuleViolation("Vrije plekken gelden alleen voor wonen en verblijf (dakjes).")
-        if entry.weken_start is None and entry.plekken is None:
-            raise RuleViolation("Vul de weken tot de start in, of het aantal vrije plekken.")
         if problems := check_figure(entry.weken_contact, entry.weken_start, entry.plekken):
             raise RuleViolation(problems[0])
         if (entry.hulp, entry.gemeente) in seen:

@@ -21,7 +21,7 @@ from keuzehulp.domain.taxonomy import Taxonomy
 from keuzehulp.search.engine import SearchEngine
 from keuzehulp.search.index import SearchIndex
 from keuzehulp.services.demo import is_demo
-from keuzehulp.web.aanbieder import inbox, profiel
+from keuzehulp.web.aanbieder import inbox, profiel, wachttijden
 from keuzehulp.web.account import password, signin
 from keuzehulp.web.api import opendata
 from keuzehulp.web.api import routes as api
@@ -125,6 +125,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         *signin.routes,
         *password.routes,
         *profiel.routes,
+        *wachttijden.routes,
         *inbox.routes,
         *start.routes,
         *consultatie_vragen.routes,

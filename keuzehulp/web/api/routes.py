@@ -19,8 +19,9 @@ from keuzehulp.queries.profiles import Profile, load_profiles
 from keuzehulp.search.engine import SearchResult, visitor_seed
 from keuzehulp.search.filters import MAX_PER_PAGE, InvalidSearch, parse_search
 from keuzehulp.web.api.openapi import openapi_document
+from keuzehulp.web.kit.beschikbaarheid import matching_availability
 from keuzehulp.web.kit.links import absolute_url
-from keuzehulp.web.kit.presenters import matching_availability, matching_contracts, search_notices
+from keuzehulp.web.kit.presenters import matching_contracts, search_notices
 from keuzehulp.web.kit.searchwork import run_search_work
 
 

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
 from functools import lru_cache
 
 from babel.lists import format_list
 
-from keuzehulp.domain.beschikbaarheid import Availability, dakje_key, hulp_key, soonest
 from keuzehulp.domain.taxonomy import labels
 from keuzehulp.i18n import current_language, gettext, ngettext, seed_text
 from keuzehulp.models import Gemeente
-from keuzehulp.search.documents import availability_data
 from keuzehulp.search.filters import ALL, SearchRequest, product_label
 
 
@@ -98,31 +95,6 @@ def matching_contracts(data: dict, request: SearchRequest) -> list[dict]:
         for gemeente, perceel, ob, niveau in data["contracten"]
         if contract_matches(request, gemeente, perceel, ob, niveau)
     ]
-
-
-def matching_availability(
-    data: dict, request: SearchRequest, today: date
-) -> tuple[str, str, Availability] | None:
-    """The figure a result shows for the search (hulp, gemeente, availability): of its dakje when one
-    is asked, else of its matching contract lines (or, without a kind of help asked, its dakjes)."""
-    figures, stops = availability_data(data)
-    dakjes = [
-        (dakje_key(dakje), gemeente)
-        for gemeente, dakje in data["dakjes"]
-        if (not request.gemeente or gemeente == request.gemeente)
-        and (not request.dakje or dakje == request.dakje)
-    ]
-    if request.dakje:
-        return soonest(figures, stops, dakjes, today)
-    lines = [
-        (hulp_key(perceel, ob), gemeente)
-        for gemeente, perceel, ob, niveau in data["contracten"]
-        if contract_matches(request, gemeente, perceel, ob, niveau)
-    ]
-    found = soonest(figures, stops, lines, today)
-    if found is None and not (request.perceel or request.ob or request.niveau):
-        return soonest(figures, stops, dakjes, today)
-    return found
 
 
 def contract_summary(data: dict, request: SearchRequest, gemeente_namen: dict[str, str]) -> list[str]:
