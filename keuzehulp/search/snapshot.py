@@ -42,6 +42,7 @@ CACHE_BUDGETS = {
     "page": 12 * MB,  # rendered pages without their result cards
     "card-body": 12 * MB,  # rendered result cards, per document and language
     "card": 12 * MB,  # result cards with their contract lines and distance for a search
+    "wachttijd": 2 * MB,  # a card's wachttijd line, per language and matching figure
     "results": 8 * MB,  # the cards of a page of results, per search and order variant
     "stored": 4 * MB,  # stored display data of documents
 }
