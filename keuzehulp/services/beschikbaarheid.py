@@ -267,5 +267,5 @@ def _after_change(
     `public_url` is the site's address for the links (the environment's setting when None)."""
     record_change(session, aanbieder.id, "wachttijd")
     contracted = lines(session, aanbieder.id, today)
-    meldingen.wait_at_risk(session, aanbieder, contracted, before, after, actor, today, public_url)
-    abonnementen.notify(session, aanbieder, contracted, before, after, actor, today, public_url)
+    meldingen.wait_at_risk(session, aanbieder, contracted, before, after, today, public_url)
+    abonnementen.notify(session, aanbieder, contracted, before, after, today, public_url)
