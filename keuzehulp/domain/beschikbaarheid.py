@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from keuzehulp.domain.regio import SERVED, regio_data, regio_of
+from keuzehulp.domain.regio import SERVED, model_of, regio_data, regio_of
 
 DAKJE = "dakje"
 ALL = "*"  # an instroomstop for every kind of help
@@ -41,6 +41,37 @@ def dakje_of(hulp: str) -> str | None:
     """The dakje a key names, or None for a product key."""
     kind, _, code = hulp.partition("/")
     return code if kind == DAKJE else None
+
+
+def hulp_naam(hulp: str, regio: str) -> str:
+    """How a region's model names a kind of help: 'Jeugd OB3', 'Wmo Begeleiding' (a model without
+    product codes), 'Dyslexie (EED)', 'Dakje 2'; the key itself for one the model does not know."""
+    dakje = dakje_of(hulp)
+    if dakje is not None:
+        return f"Dakje {dakje}"
+    terms = model_of(regio).terms
+    perceel, _, product = hulp.partition("/")
+    if perceel not in terms["percelen"] or (product and product not in terms["producten"]):
+        return hulp
+    naam = terms["percelen"][perceel]["naam"]
+    if not product:
+        return naam
+    afkorting = terms["model"]["product"].get("afkorting")
+    return f"{naam} {afkorting}{product}" if afkorting else f"{naam} {terms['producten'][product]['naam']}"
+
+
+def kinds_of_help(regio: str) -> list[tuple[str, str]]:
+    """Every kind of help of a region's model with its name: perceel x product (a perceel without
+    products is one), then the dakjes where the model buys wonen en verblijf."""
+    model = model_of(regio)
+    keys = [
+        hulp_key(perceel.code, product)
+        for perceel in model.percelen.values()
+        for product in (perceel.producten or (None,))
+    ]
+    if model.has("verblijf"):
+        keys += [dakje_key(dakje) for dakje in model.group("verblijf").modules]
+    return [(key, hulp_naam(key, regio)) for key in keys]
 
 
 @dataclass(frozen=True)

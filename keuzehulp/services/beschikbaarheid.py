@@ -25,6 +25,7 @@ from keuzehulp.models import (
     WachttijdMelding,
 )
 from keuzehulp.queries.beschikbaarheid import Line, State, cbs_codes, lines, state
+from keuzehulp.services import abonnementen, meldingen
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.profiel import Conflict
 
@@ -82,6 +83,8 @@ def save(
     entries: list[Entry],
     actor: Actor,
     today: date,
+    *,
+    public_url: str | None = None,
 ) -> Aanbieder:
     """Replace the aanbieder's figures by `entries`, all confirmed today (a figure left out is
     removed: unknown again). Raises RuleViolation for a figure the rules refuse and Conflict when
@@ -124,11 +127,13 @@ def save(
         voor={"cijfers": [_plain(f) for f in before.figures]},
         na={"cijfers": [_plain(f) for f in after.figures]},
     )
-    _after_change(session, aanbieder, before, after, actor, today)
+    _after_change(session, aanbieder, before, after, actor, today, public_url)
     return aanbieder
 
 
-def confirm_all(session: Session, aanbieder_id: int, actor: Actor, today: date) -> int:
+def confirm_all(
+    session: Session, aanbieder_id: int, actor: Actor, today: date, *, public_url: str | None = None
+) -> int:
     """'Alles klopt nog': confirm every figure today without changing it; the number confirmed."""
     rows = list(session.exec(select(Beschikbaarheid).where(Beschikbaarheid.aanbieder_id == aanbieder_id)))
     if not rows:
@@ -149,7 +154,7 @@ def confirm_all(session: Session, aanbieder_id: int, actor: Actor, today: date) 
         aanbieder.slug,
         omschrijving=f"{len(rows)} cijfers",
     )
-    _after_change(session, aanbieder, before, state(session, aanbieder_id), actor, today)
+    _after_change(session, aanbieder, before, state(session, aanbieder_id), actor, today, public_url)
     return len(rows)
 
 
@@ -162,6 +167,8 @@ def set_stop(
     reden: str,
     tot: date | None,
     today: date,
+    *,
+    public_url: str | None = None,
 ) -> Instroomstop:
     """Stop new intake for a kind of help (ALL: everything) from today, with a reason."""
     known = {line.hulp: line for line in lines(session, aanbieder_id, today)}
@@ -199,11 +206,19 @@ def set_stop(
         omschrijving=reden,
         na={"hulp": hulp, "gemeente": gemeente, "tot": tot.isoformat() if tot else None},
     )
-    _after_change(session, aanbieder, before, state(session, aanbieder_id), actor, today)
+    _after_change(session, aanbieder, before, state(session, aanbieder_id), actor, today, public_url)
     return stop
 
 
-def lift_stop(session: Session, aanbieder_id: int, stop_id: int, actor: Actor, today: date) -> None:
+def lift_stop(
+    session: Session,
+    aanbieder_id: int,
+    stop_id: int,
+    actor: Actor,
+    today: date,
+    *,
+    public_url: str | None = None,
+) -> None:
     """End an instroomstop today (it no longer covers tomorrow's and today's intake)."""
     stop = session.get(Instroomstop, stop_id)
     if stop is None or stop.aanbieder_id != aanbieder_id or stop.opgeheven_op is not None:
@@ -214,7 +229,7 @@ def lift_stop(session: Session, aanbieder_id: int, stop_id: int, actor: Actor, t
     session.flush()
     aanbieder = _touch(session, aanbieder_id)
     record(session, actor, "instroomstop opgeheven", "aanbieder", aanbieder.slug, omschrijving=stop.reden)
-    _after_change(session, aanbieder, before, state(session, aanbieder_id), actor, today)
+    _after_change(session, aanbieder, before, state(session, aanbieder_id), actor, today, public_url)
 
 
 def _touch(session: Session, aanbieder_id: int) -> Aanbieder:
@@ -236,7 +251,19 @@ def _plain(figure: Figure) -> dict:
 
 
 def _after_change(
-    session: Session, aanbieder: Aanbieder, before: State, after: State, actor: Actor, today: date
+    session: Session,
+    aanbieder: Aanbieder,
+    before: State,
+    after: State,
+    actor: Actor,
+    today: date,
+    public_url: str | None = None,
 ) -> None:
-    """What follows every change of figures or stops: the index and the change feed learn of it."""
+    """What follows every change of figures or stops: the index and the change feed learn of it,
+    beheerders hear of a wait above the norm or a new stop (services/meldingen.py), and wijkteam
+    subscriptions that came true for this aanbieder are sent (services/abonnementen.py).
+    `public_url` is the site's address for the links (the environment's setting when None)."""
     record_change(session, aanbieder.id, "wachttijd")
+    contracted = lines(session, aanbieder.id, today)
+    meldingen.wait_at_risk(session, aanbieder, contracted, before, after, today, public_url)
+    abonnementen.notify(session, aanbieder, contracted, before, after, today, public_url)

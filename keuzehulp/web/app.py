@@ -49,7 +49,7 @@ from keuzehulp.web.kit.theme import Theme
 from keuzehulp.web.ops import health, metrics
 from keuzehulp.web.public import aanmelding, comparison, guided, pages, profile, search, voorkeur
 from keuzehulp.web.shared import consultatie
-from keuzehulp.web.wijkteam import consultatie_vragen, start, voorkeuren
+from keuzehulp.web.wijkteam import consultatie_vragen, meldingen, start, voorkeuren
 
 
 @dataclass
@@ -130,6 +130,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         *start.routes,
         *consultatie_vragen.routes,
         *voorkeuren.routes,
+        *meldingen.routes,
         *consultatie.routes,
         *aanbieders.routes,
         *gebruikers.routes,

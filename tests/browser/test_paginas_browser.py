@@ -100,6 +100,7 @@ def professional_pages(slug: str) -> dict[str | None, list[tuple[str, str]]]:
         ],
         "wijkteam": [
             ("wijkteam", "/wijkteam"),
+            ("wijkteam-meldingen", "/wijkteam/meldingen"),
             ("wijkteam-consultatie-nieuw", f"/wijkteam/consultatie/nieuw?aanbieder={slug}"),
             ("profiel-budget", f"/aanbieders/{slug}?budget_code=ob-jeugd-1A&uren=2&weken=10"),
             ("zoeken-als-wijkteam", "/zoeken?gemeente=enschede"),  # a public page with the account bar

@@ -26,6 +26,7 @@ SIGNED_IN_PAGES = {
     "/beheer/logboek": "beheerder",
     "/beheer/logboek.csv": "beheerder",
     "/wijkteam": "wijkteam",
+    "/wijkteam/meldingen": "wijkteam",
     "/aanbieder/consultaties": "aanbieder",
     "/beheer/consultaties": "beheerder",
     "/beheer/zorglandschap": "beheerder",
@@ -254,6 +255,8 @@ SIGNED_IN_POSTS = [
     "/consultaties/1/bericht",
     "/consultaties/1/accepteren",
     "/wijkteam/voorkeuren/1",
+    "/wijkteam/meldingen",
+    "/wijkteam/meldingen/1/verwijderen",
     "/aanbieders/x/voorkeur",
 ]
 
