@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
@@ -29,19 +29,9 @@ from keuzehulp.models import Aanbieder, Contract, DakjeScope, Gemeente, Maatrege
 from keuzehulp.search.filters import product_label
 from keuzehulp.services import kenmerken
 from keuzehulp.services.audit import Actor, record
+from keuzehulp.services.importeren.files import read_date
 from keuzehulp.services.importeren.plan import GemeentePlan, Plan, check_columns, record_import
 from keuzehulp.services.kenmerken import Kenmerken
-
-
-def _date(text: str, label: str) -> date | None:
-    if not text:
-        return None
-    for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise RuleViolation(f"{label} '{text}' is geen datum. Schrijf de datum zo: 2026-01-31 of 31-01-2026.")
 
 
 @dataclass(frozen=True)
@@ -105,10 +95,10 @@ def _parse_register_row(line: int, row: dict[str, str], gemeenten: dict[str, str
             )
     else:
         model.check_contract(perceel, product, variant)
-    vanaf = _date(row.get("geldig_vanaf", ""), "Geldig vanaf")
+    vanaf = read_date(row.get("geldig_vanaf", ""), "Geldig vanaf")
     if vanaf is None:
         raise RuleViolation("Geldig vanaf is leeg. Elke regel heeft een begindatum.")
-    tot = _date(row.get("geldig_tot", ""), "Geldig tot")
+    tot = read_date(row.get("geldig_tot", ""), "Geldig tot")
     if tot is not None and tot < vanaf:
         raise RuleViolation("Geldig tot ligt voor geldig vanaf.")
     email = row.get("email", "").strip().lower()
