@@ -30,6 +30,7 @@ from keuzehulp.web.background import SHUTDOWN_WAIT_SECONDS, mail_loop, sync_loop
 from keuzehulp.web.beheer import (
     aanbieders,
     aanmeldingen,
+    cijfers_import,
     consultaties,
     gebruikers,
     imports,
@@ -133,6 +134,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         *aanbieders.routes,
         *gebruikers.routes,
         *imports.routes,
+        *cijfers_import.routes,
         *aanmeldingen.routes,
         *tarieven.routes,
         *logboek.routes,

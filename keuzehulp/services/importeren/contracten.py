@@ -24,12 +24,12 @@ from keuzehulp.domain.inkoopmodel import Inkoopmodel, match_code
 from keuzehulp.domain.regio import model_for, regio_naam, regio_of
 from keuzehulp.domain.taxonomy import slugify
 from keuzehulp.domain.twents_model import overlaps
-from keuzehulp.domain.validation import normalise_kvk, whole_number
+from keuzehulp.domain.validation import normalise_kvk
 from keuzehulp.models import Aanbieder, Contract, DakjeScope, Gemeente, Maatregelhulp
 from keuzehulp.search.filters import product_label
 from keuzehulp.services import kenmerken
 from keuzehulp.services.audit import Actor, record
-from keuzehulp.services.importeren.files import read_date
+from keuzehulp.services.importeren.files import cbs_code, read_date
 from keuzehulp.services.importeren.plan import GemeentePlan, Plan, check_columns, record_import
 from keuzehulp.services.kenmerken import Kenmerken
 
@@ -63,7 +63,7 @@ def _parse_register_row(line: int, row: dict[str, str], gemeenten: dict[str, str
     """One row, checked against the inkoopmodel of its gemeente's region (`gemeenten`: CBS code ->
     name, of the gemeenten in the database)."""
     kvk = normalise_kvk(row.get("kvk", ""))
-    gemeente = _cbs(row.get("gemeente", ""))
+    gemeente = cbs_code(row.get("gemeente", ""))
     if gemeente not in gemeenten:
         raise RuleViolation(
             f"Gemeente '{row.get('gemeente', '')}' is geen CBS-code van een gemeente in de regio"
@@ -242,18 +242,13 @@ def _required_columns(rows: list[tuple[int, dict]]) -> tuple[str, ...]:
     """The columns every register needs (`ob` may be called `product`), and `niveau` (or `variant`)
     unless every row names a gemeente whose model has no variants (Regio Nijmegen)."""
     required = ("kvk", "naam", "gemeente", "perceel", "ob", "niveau", "geldig_vanaf")
-    cbs = {_cbs(row.get("gemeente", "")) for _, row in rows}
+    cbs = {cbs_code(row.get("gemeente", "")) for _, row in rows}
     if cbs and all(regio_of(code) and not model_for(code).varianten for code in cbs):
         return tuple(name for name in required if name != "niveau")
     return required
 
 
 _ALSO_CALLED = {"ob": "product", "niveau": "variant"}
-
-
-def _cbs(text: str) -> str:
-    text = text.strip().upper()
-    return f"GM{code:04d}" if (code := whole_number(text, 0, 9999)) is not None else text
 
 
 def _stated_kenmerken(lines, plan: Plan) -> dict[str, tuple[_RegisterLine, Kenmerken]]:

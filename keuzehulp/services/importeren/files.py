@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from keuzehulp.domain.errors import RuleViolation
+from keuzehulp.domain.validation import whole_number
 
 ALIASES = {
     "kvk_nummer": "kvk",
@@ -184,6 +185,12 @@ def _xlsx_table(content: bytes) -> Iterator[list]:
             yield ["" if v is None else v for v in row]
     finally:
         workbook.close()
+
+
+def cbs_code(text: str) -> str:
+    """A gemeente's CBS code as a file may write it ('GM0153', '0153', '153'): 'GM0153'."""
+    text = text.strip().upper()
+    return f"GM{code:04d}" if (code := whole_number(text, 0, 9999)) is not None else text
 
 
 def read_date(text: str, label: str) -> date | None:
