@@ -9,7 +9,7 @@ beheerder writes figures of aanbieders contracted in its own region, for its reg
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import Session, select
@@ -17,12 +17,13 @@ from sqlmodel import Session, select
 from keuzehulp.domain.beschikbaarheid import Figure
 from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.domain.validation import normalise_kvk, whole_number
-from keuzehulp.models import Aanbieder, Regio
+from keuzehulp.models import Aanbieder
 from keuzehulp.queries import beheer as reads
-from keuzehulp.queries.beschikbaarheid import Line, lines, state
+from keuzehulp.queries.beschikbaarheid import state
 from keuzehulp.services import beschikbaarheid
 from keuzehulp.services.audit import Actor
 from keuzehulp.services.beschikbaarheid import Entry, entry_problem
+from keuzehulp.services.beschikbaarheid_regio import Reach, Region, reach, region
 from keuzehulp.services.importeren.files import ImportFileError, cbs_code, read_date, read_utf8_csv
 from keuzehulp.services.importeren.plan import Plan, check_columns, record_import
 
@@ -57,21 +58,6 @@ class FigurePlan(Plan):
     aanbieders: dict[int, Figures] = field(default_factory=dict)
 
 
-@dataclass
-class _Region:
-    naam: str
-    gemeenten: dict[str, str]  # CBS code -> naam
-    by_name: dict[str, str]  # lower-case naam -> CBS code
-
-
-def _region(session: Session, regio_id: int | None) -> _Region:
-    regio = session.get(Regio, regio_id) if regio_id else None
-    gemeenten = {g.cbs_code: g.naam for g in reads.gemeenten_of(session, regio_id)}
-    return _Region(
-        regio.naam if regio else "uw regio", gemeenten, {n.lower(): c for c, n in gemeenten.items()}
-    )
-
-
 def plan_file(
     session: Session, filename: str, content: bytes, regio_id: int | None, today: date
 ) -> FigurePlan:
@@ -91,27 +77,21 @@ def plan_file(
     if "weken_tot_start" not in columns and "vrije_plekken" not in columns:
         plan.errors.append((1, "Het bestand heeft een kolom weken_tot_start of vrije_plekken nodig."))
         return plan
-    _Checker(session, _region(session, regio_id), regio_id, today, plan).check(rows)
+    _Checker(session, region(session, regio_id), regio_id, today, plan).check(rows)
     return plan
 
 
 class _Checker:
     """Checks the rows one by one against the database, read once per aanbieder."""
 
-    def __init__(
-        self, session: Session, region: _Region, regio_id: int | None, today: date, plan: FigurePlan
-    ):
-        self.session, self.region, self.regio_id, self.today, self.plan = (
-            session,
-            region,
-            regio_id,
-            today,
-            plan,
-        )
+    def __init__(self, session: Session, region: Region, regio_id: int | None, today: date, plan: FigurePlan):
+        self.session, self.region, self.regio_id = session, region, regio_id
+        self.today, self.plan = today, plan
         self.by_kvk: dict[str, list[Aanbieder]] = {}
         for aanbieder in session.exec(select(Aanbieder).order_by(Aanbieder.id)):
             self.by_kvk.setdefault(aanbieder.kvk, []).append(aanbieder)
-        self.lines: dict[int, dict[str, Line]] = {}
+        self.reach: dict[int, Reach] = {}
+        self.by_name = {naam.lower(): code for code, naam in region.gemeenten.items()}
         self.figures: dict[int, dict[tuple, Figure]] = {}
         self.seen: dict[tuple, int] = {}
 
@@ -137,7 +117,7 @@ class _Checker:
         if not found:
             raise RuleViolation(f"Er is geen aanbieder met KvK {kvk}.")
         mine = [a for a in found if reads.aanbieder_seen_in(self.session, a.id, self.regio_id)]
-        if not mine or not self._lines(mine[0].id):
+        if not mine or not self._reach(mine[0].id).mine:
             raise RuleViolation(
                 f"{found[0].naam} (KvK {kvk}) heeft geen contract in {self.region.naam}. U voert alleen"
                 " cijfers in van aanbieders in uw eigen regio."
@@ -147,22 +127,15 @@ class _Checker:
             self.plan.aanbieders[aanbieder.id] = Figures(aanbieder.id, aanbieder.slug, aanbieder.naam, kvk)
         return self.plan.aanbieders[aanbieder.id]
 
-    def _lines(self, aanbieder_id: int) -> dict[str, Line]:
-        """The aanbieder's contract lines, with every gemeente (in and outside the region)."""
-        if aanbieder_id not in self.lines:
-            self.lines[aanbieder_id] = {
-                line.hulp: line for line in lines(self.session, aanbieder_id, self.today)
-            }
-        return {
-            hulp: line
-            for hulp, line in self.lines[aanbieder_id].items()
-            if set(line.gemeenten) & set(self.region.gemeenten)
-        }
+    def _reach(self, aanbieder_id: int) -> Reach:
+        if aanbieder_id not in self.reach:
+            self.reach[aanbieder_id] = reach(self.session, self.region, aanbieder_id, self.today)
+        return self.reach[aanbieder_id]
 
     def _gemeente(self, text: str) -> str | None:
         if not text.strip():
             return None
-        code = self.region.by_name.get(text.strip().lower()) or cbs_code(text)
+        code = self.by_name.get(text.strip().lower()) or cbs_code(text)
         if code not in self.region.gemeenten:
             raise RuleViolation(
                 f"Gemeente '{text}' is geen gemeente van {self.region.naam}. Schrijf de CBS-code, zoals"
@@ -187,17 +160,13 @@ class _Checker:
             _number(row, "vrije_plekken", "Vrije plekken"),
             bevestigd_op,
         )
-        in_region = self._lines(figures.aanbieder_id)
-        line = in_region.get(hulp)
-        if problem := entry_problem(entry, _in(line, self.region), WIE):
-            if line is None:
-                problem += f" Kies uit: {', '.join(in_region)}."
+        found = self._reach(figures.aanbieder_id)
+        if problem := entry_problem(entry, found.mine.get(hulp), WIE):
+            if hulp not in found.mine:
+                problem += f" Kies uit: {', '.join(found.mine)}."
             raise RuleViolation(problem)
-        if gemeente is None and set(line.gemeenten) - set(self.region.gemeenten):
-            raise RuleViolation(
-                f"{WIE} ook buiten {self.region.naam} een contract voor '{hulp}'. Vul per gemeente een"
-                " cijfer in: een cijfer voor alle gemeenten geldt ook daar."
-            )
+        if gemeente is None and (problem := found.all_gemeenten_problem(hulp)):
+            raise RuleViolation(problem)
         self._count(figures, entry)
         return figures, entry
 
@@ -221,13 +190,6 @@ class _Checker:
             figures.gewijzigd += 1
         else:
             figures.bevestigd += 1
-
-
-def _in(line: Line | None, region: _Region) -> Line | None:
-    """The contract line with the region's gemeenten only."""
-    if line is None:
-        return None
-    return replace(line, gemeenten=tuple(g for g in line.gemeenten if g in region.gemeenten))
 
 
 def _number(row: dict[str, str], column: str, label: str) -> int | None:
