@@ -14,6 +14,7 @@ from keuzehulp.models import (
     GebruikerGemeente,
     Gemeente,
     ImportBatch,
+    Instroomstop,
     Maatregelhulp,
     Regio,
     Tarief,
@@ -168,3 +169,9 @@ def tarieven(session: Session, regio: str) -> list[Tarief]:
         Tarief.geldig_vanaf,
     )
     return list(session.exec(select(Tarief).where(Tarief.regio == regio).order_by(*order)).all())
+
+
+def instroomstops_of(session: Session, aanbieder_id: int) -> list[Instroomstop]:
+    """Every instroomstop of the aanbieder, running and lifted, the newest first."""
+    query = select(Instroomstop).where(Instroomstop.aanbieder_id == aanbieder_id)
+    return list(session.exec(query.order_by(Instroomstop.vanaf.desc(), Instroomstop.id.desc())).all())

@@ -242,6 +242,8 @@ SIGNED_IN_POSTS = [
     "/aanbieder/profiel",
     "/aanbieder/wachttijd-bevestigen",
     "/beheer/aanbieders/x/status",
+    "/beheer/aanbieders/x/instroomstop",
+    "/beheer/aanbieders/x/instroomstop/1/opheffen",
     "/beheer/gebruikers",
     "/beheer/gebruikers/1/actief",
     "/beheer/gebruikers/1/uitnodigen",
