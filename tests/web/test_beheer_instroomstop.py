@@ -22,6 +22,7 @@ from keuzehulp.services.aanbieders import (
 )
 from keuzehulp.services.demo_accounts import DEMO_ACCOUNTS, ensure_demo_accounts
 from keuzehulp.web.app import create_app
+from keuzehulp.web.kit.templating import datum
 from tests.support.accounts import PASSWORD, TOTP_SECRET, add_user, login, login_as, post_form
 from tests.support.world import build_world
 
@@ -81,6 +82,9 @@ def _stops(world, slug: str = "twents") -> list[Instroomstop]:
 
 
 def test_de_pagina_toont_de_cijfers_van_de_aanbieder(twente):
+    listed = twente.get("/beheer/aanbieders", params={"q": "Twentse"}).text
+    assert f"<td>{datum(clock.today() - timedelta(days=3))}</td>" in listed  # the latest confirmation
+    assert "<td>nooit</td>" in twente.get("/beheer/aanbieders", params={"q": "Nijmeegse"}).text
     html = twente.get(PAGE).text
     table = html[html.index('<h2 id="wachttijden">') : html.index('<h2 id="instroomstops">')]
     rows = [row.split("</tr>")[0] for row in table.split("<tr>")[2:]]

@@ -50,7 +50,10 @@ def aanbieders(request: Request, db: Session, user: Gebruiker, form):
     listing = reads.aanbieders(db, q)
     p = paging(request, listing.count())
     rows = listing.page(p.offset, p.size)
-    return page(request, "pages/beheer/aanbieders.html", {"rows": rows, "q": q, "p": p})
+    bevestigd = reads.last_confirmed(db, [a.id for a in rows])
+    return page(
+        request, "pages/beheer/aanbieders.html", {"rows": rows, "q": q, "p": p, "bevestigd": bevestigd}
+    )
 
 
 @signed_in("beheerder")
