@@ -47,6 +47,24 @@ def trend_choices(model: Inkoopmodel) -> dict[str, service.Column]:
     return {wachttijd.hulp_of(c).replace("/", "-"): c for c in service.wait_columns(model)}
 
 
+def wait_tables(model: Inkoopmodel) -> list[tuple[str, list, list[int]]]:
+    """The wachttijd table in two, so each fits a 1280 px screen: per perceel and product (and
+    perceel without products), then per dakje; each with its header groups and column numbers."""
+    table = list(enumerate(service.wait_columns(model)))
+    parts = [
+        (
+            f"per perceel en {model.terms['model']['product']['enkelvoud']}",
+            [(i, c) for i, c in table if "dakje" not in c.filters],
+        ),
+        ("per dakje", [(i, c) for i, c in table if "dakje" in c.filters]),
+    ]
+    return [
+        (title, service.column_groups([c for _, c in members]), [i for i, _ in members])
+        for title, members in parts
+        if members
+    ]
+
+
 @dataclass(frozen=True)
 class HeaderCell:
     """One cell of the coverage matrix's header: short text, full name for screen readers."""
@@ -133,7 +151,7 @@ def overzicht(request: Request, db: Session, user: Gebruiker, form):
         "coverage_header": coverage_header(columns),
         "coverage": coverage,
         "cells": {"all": len(cells), "none": cells.count(0), "one": cells.count(1)},
-        "wait_groups": service.column_groups(service.wait_columns(region.model)),
+        "wait_tables": wait_tables(region.model),
         "wachttijden": wachttijd.wachttijden(db, region.model, region.gemeenten, clock.today(), lines),
         "meldingen": wachttijd.meldingen(db, lines),
         "vers_weken": settings_of(region.slug).vers_weken,
