@@ -12,8 +12,10 @@ from starlette.testclient import TestClient
 
 from keuzehulp import clock
 from keuzehulp.db import session_scope
+from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.models import Aanbieder, AuditRegel, ChangeLog, WachttijdMelding
 from keuzehulp.queries.beschikbaarheid import state
+from keuzehulp.services import beschikbaarheid
 from keuzehulp.services.aanbieders import (
     AanbiederData,
     CijferData,
@@ -21,6 +23,7 @@ from keuzehulp.services.aanbieders import (
     DakjeLine,
     create_aanbieders,
 )
+from keuzehulp.services.audit import SYSTEM
 from keuzehulp.services.demo_accounts import ensure_demo_accounts
 from keuzehulp.web.app import create_app
 from tests.support.accounts import PASSWORD, TOTP_SECRET, add_user, login, login_as, post_form
@@ -228,3 +231,27 @@ def test_alleen_voor_beheerders(world):
         assert client.get(PAGE, follow_redirects=False).status_code == 303
         login_as(client, "wijkteam")
         assert client.get(PAGE).status_code == 403
+
+
+def test_merge_vervangt_alleen_dezelfde_cijfers_en_het_open_formulier_veroudert(world):
+    today = clock.today()
+    with Session(world.engine) as db:
+        aanbieder = db.exec(select(Aanbieder).where(Aanbieder.slug == "twents")).one()
+        version = aanbieder.beschikbaarheid_versie
+        entry = beschikbaarheid.Entry("jeugd/3", None, 0, 2, None, today - timedelta(days=1))
+        beschikbaarheid.merge(db, aanbieder.id, [entry], SYSTEM, today)
+        db.commit()
+        figures = {
+            (f.hulp, f.gemeente): (f.weken_start, f.bevestigd_op) for f in state(db, aanbieder.id).figures
+        }
+        assert figures == {
+            ("jeugd/3", None): (2, today - timedelta(days=1)),
+            ("dakje/2", "GM0153"): (6, today - timedelta(days=3)),  # not in the import: as it was
+        }
+        with pytest.raises(beschikbaarheid.Conflict):  # the aanbieder's form, opened before the import
+            beschikbaarheid.save(db, aanbieder.id, version, [entry], SYSTEM, today)
+        db.rollback()
+        with pytest.raises(RuleViolation, match="Deze aanbieder heeft geen contract voor 'wmo/1'"):
+            beschikbaarheid.merge(
+                db, aanbieder.id, [beschikbaarheid.Entry("wmo/1", None, None, 2)], SYSTEM, today
+            )
