@@ -9,8 +9,8 @@ from datetime import date
 from sqlmodel import Session
 
 from keuzehulp import clock
-from keuzehulp.domain.beschikbaarheid import ALL, settings_for, settings_of
-from keuzehulp.domain.regio import model_of
+from keuzehulp.domain.beschikbaarheid import ALL, Figure, settings_for, settings_of
+from keuzehulp.domain.regio import SERVED, model_of
 from keuzehulp.models import Aanbieder, Gebruiker, Instroomstop
 from keuzehulp.queries import beheer as reads
 from keuzehulp.queries.beschikbaarheid import state
@@ -18,6 +18,16 @@ from keuzehulp.services.beschikbaarheid_regio import Reach, reach, region
 from keuzehulp.services.zorglandschap_wachttijd import hulp_name
 
 BLANK_STOP = {"stop_hulp": ALL, "stop_gemeente": "", "stop_reden": "", "stop_tot": ""}
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One current figure as the page lists it (`verouderd`: by the freshness of its region)."""
+
+    figure: Figure
+    hulp: str
+    gemeente: str
+    verouderd: bool
 
 
 @dataclass(frozen=True)
@@ -50,19 +60,17 @@ def _status(stop: Instroomstop, today: date) -> str:
 def context(request, db: Session, user: Gebruiker, aanbieder: Aanbieder, values=None, errors=None) -> dict:
     """The figures, the stops and the stop form (`values` and `errors` after a refused one)."""
     today, names = clock.today(), request.app.state.site.taxonomy.gemeente_namen
-    slug = reads.regio_slug(db, user) or "twente"
+    slug = reads.regio_slug(db, user) or SERVED
     model, own = model_of(slug), settings_of(slug)
-    figures = []
-    for f in sorted(state(db, aanbieder.id).figures, key=lambda f: (f.hulp, f.gemeente or "")):
-        settings = settings_for(f.gemeente) if f.gemeente else own
-        figures.append(
-            (
-                hulp_name(model, f.hulp),
-                names.get(f.gemeente, "Alle gemeenten"),
-                f,
-                not settings.fresh(f.bevestigd_op, today),
-            )
+    figures = [
+        FigureRow(
+            f,
+            hulp_name(model, f.hulp),
+            names.get(f.gemeente, "Alle gemeenten"),
+            not (settings_for(f.gemeente) if f.gemeente else own).fresh(f.bevestigd_op, today),
         )
+        for f in sorted(state(db, aanbieder.id).figures, key=lambda f: (f.hulp, f.gemeente or ""))
+    ]
     seen = reach_of(db, user, aanbieder)
     ids = {g.id: g.naam for g in request.app.state.site.taxonomy.gemeenten}
     stops = [
