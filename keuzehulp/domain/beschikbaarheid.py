@@ -201,9 +201,9 @@ def check_figure(weken_contact: int | None, weken_start: int | None, plekken: in
     """Dutch messages for a figure the rules refuse (empty when it is fine): out of range, the first
     contact after the start, or neither the start nor free places given."""
     problems = []
-    for value, what in ((weken_contact, "eerste contact"), (weken_start, "start")):
+    for value, what in ((weken_contact, "het eerste contact"), (weken_start, "de start")):
         if value is not None and not 0 <= value <= MAX_WEKEN:
-            problems.append(f"De weken tot het {what} zijn een heel aantal van 0 tot {MAX_WEKEN}.")
+            problems.append(f"De weken tot {what} zijn een heel aantal van 0 tot {MAX_WEKEN}.")
     if weken_contact is not None and weken_start is not None and weken_contact > weken_start:
         problems.append("Het eerste contact kan niet later zijn dan de start van de hulp.")
     if plekken is not None and not 0 <= plekken <= MAX_PLEKKEN:

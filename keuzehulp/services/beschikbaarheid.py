@@ -39,6 +39,7 @@ class Entry:
     weken_contact: int | None
     weken_start: int | None
     plekken: int | None = None
+    bevestigd_op: date | None = None  # None: today; an import states the day it was confirmed
 
 
 def _gemeente_ids(session: Session) -> dict[str, int]:
@@ -54,23 +55,31 @@ def _history(session: Session, aanbieder_id: int, entry: Entry, gemeente_id: int
             weken=entry.weken_start,
             weken_contact=entry.weken_contact,
             plekken=entry.plekken,
-            bevestigd_op=today,
+            bevestigd_op=entry.bevestigd_op or today,
         )
     )
 
 
-def _check(entries: list[Entry], known: dict[str, Line]) -> None:
+def entry_problem(entry: Entry, line: Line | None, wie: str = "U heeft") -> str | None:
+    """What is wrong with one figure for the contract line of its kind of help (None: no contract),
+    in Dutch, or None; `wie` starts the sentence ('Deze aanbieder heeft' in a beheerder's import).
+    The one check of a figure, for the form and the import alike."""
+    if line is None:
+        return f"{wie} geen contract voor '{entry.hulp}'."
+    if entry.gemeente is not None and entry.gemeente not in line.gemeenten:
+        return f"{wie} in deze gemeente geen contract voor '{entry.hulp}'."
+    if line.dakje is None and entry.plekken is not None:
+        return "Vrije plekken gelden alleen voor wonen en verblijf (dakjes)."
+    if problems := check_figure(entry.weken_contact, entry.weken_start, entry.plekken):
+        return problems[0]
+    return None
+
+
+def _check(entries: list[Entry], known: dict[str, Line], wie: str = "U heeft") -> None:
     seen = set()
     for entry in entries:
-        line = known.get(entry.hulp)
-        if line is None:
-            raise RuleViolation(f"U heeft geen contract voor '{entry.hulp}'.")
-        if entry.gemeente is not None and entry.gemeente not in line.gemeenten:
-            raise RuleViolation(f"U heeft in deze gemeente geen contract voor '{entry.hulp}'.")
-        if line.dakje is None and entry.plekken is not None:
-            raise RuleViolation("Vrije plekken gelden alleen voor wonen en verblijf (dakjes).")
-        if problems := check_figure(entry.weken_contact, entry.weken_start, entry.plekken):
-            raise RuleViolation(problems[0])
+        if problem := entry_problem(entry, known.get(entry.hulp), wie):
+            raise RuleViolation(problem)
         if (entry.hulp, entry.gemeente) in seen:
             raise RuleViolation(f"'{entry.hulp}' staat twee keer in de lijst.")
         seen.add((entry.hulp, entry.gemeente))
@@ -101,29 +110,66 @@ def save(
     ids = _gemeente_ids(session)
     session.execute(delete(Beschikbaarheid).where(Beschikbaarheid.aanbieder_id == aanbieder_id))
     for entry in entries:
+        _store(session, aanbieder_id, entry, ids[entry.gemeente] if entry.gemeente else None, today)
+    return _figures_changed(session, aanbieder_id, before, actor, "wachttijd gewijzigd", len(entries), today)
+
+
+def merge(session: Session, aanbieder_id: int, entries: list[Entry], actor: Actor, today: date) -> Aanbieder:
+    """Write figures as a beheerder's import states them, each confirmed on its own day (None:
+    today): a figure for the same kind of help and gemeente is replaced, the others stay. Raises
+    RuleViolation like `save`; an open figure form of the aanbieder goes stale (Conflict)."""
+    _check(entries, {line.hulp: line for line in lines(session, aanbieder_id, today)}, "Deze aanbieder heeft")
+    session.execute(
+        update(Aanbieder)
+        .where(Aanbieder.id == aanbieder_id)
+        .values(beschikbaarheid_versie=Aanbieder.beschikbaarheid_versie + 1)
+    )
+    before = state(session, aanbieder_id)
+    ids = _gemeente_ids(session)
+    for entry in entries:
         gemeente_id = ids[entry.gemeente] if entry.gemeente else None
-        session.add(
-            Beschikbaarheid(
-                aanbieder_id=aanbieder_id,
-                hulp=entry.hulp,
-                gemeente_id=gemeente_id,
-                weken_contact=entry.weken_contact,
-                weken_start=entry.weken_start,
-                plekken=entry.plekken,
-                bevestigd_op=today,
+        column = Beschikbaarheid.gemeente_id
+        same = column == gemeente_id if gemeente_id else column.is_(None)
+        session.execute(
+            delete(Beschikbaarheid).where(
+                Beschikbaarheid.aanbieder_id == aanbieder_id, Beschikbaarheid.hulp == entry.hulp, same
             )
         )
-        _history(session, aanbieder_id, entry, gemeente_id, today)
+        _store(session, aanbieder_id, entry, gemeente_id, today)
+    actie = "wachttijd geïmporteerd"
+    return _figures_changed(session, aanbieder_id, before, actor, actie, len(entries), today)
+
+
+def _store(session: Session, aanbieder_id: int, entry: Entry, gemeente_id: int | None, today: date) -> None:
+    """One current figure and its history row."""
+    session.add(
+        Beschikbaarheid(
+            aanbieder_id=aanbieder_id,
+            hulp=entry.hulp,
+            gemeente_id=gemeente_id,
+            weken_contact=entry.weken_contact,
+            weken_start=entry.weken_start,
+            plekken=entry.plekken,
+            bevestigd_op=entry.bevestigd_op or today,
+        )
+    )
+    _history(session, aanbieder_id, entry, gemeente_id, today)
+
+
+def _figures_changed(
+    session: Session, aanbieder_id: int, before: State, actor: Actor, actie: str, count: int, today: date
+) -> Aanbieder:
+    """After figures were written: the audit row with all figures before and after, then `_after_change`."""
     session.flush()
     aanbieder = _touch(session, aanbieder_id)
     after = state(session, aanbieder_id)
     record(
         session,
         actor,
-        "wachttijd gewijzigd",
+        actie,
         "aanbieder",
         aanbieder.slug,
-        omschrijving=f"{len(entries)} cijfers bevestigd",
+        omschrijving=f"{count} cijfers bevestigd",
         voor={"cijfers": [_plain(f) for f in before.figures]},
         na={"cijfers": [_plain(f) for f in after.figures]},
     )

@@ -111,6 +111,7 @@ def professional_pages(slug: str) -> dict[str | None, list[tuple[str, str]]]:
             ("beheer-aanbieder", f"/beheer/aanbieders/{slug}"),
             ("beheer-gebruikers", "/beheer/gebruikers"),
             ("beheer-import", "/beheer/import"),
+            ("beheer-import-wachttijden", "/beheer/import/wachttijden"),
             ("beheer-aanmeldingen", "/beheer/aanmeldingen"),
             ("beheer-tarieven", "/beheer/tarieven"),
             ("beheer-logboek", "/beheer/logboek"),
