@@ -111,10 +111,20 @@ def save(
     session.execute(delete(Beschikbaarheid).where(Beschikbaarheid.aanbieder_id == aanbieder_id))
     for entry in entries:
         _store(session, aanbieder_id, entry, ids[entry.gemeente] if entry.gemeente else None, today)
-    return _figures_changed(session, aanbieder_id, before, actor, "wachttijd gewijzigd", len(entries), today)
+    return _figures_changed(
+        session, aanbieder_id, before, actor, "wachttijd gewijzigd", len(entries), today, public_url
+    )
 
 
-def merge(session: Session, aanbieder_id: int, entries: list[Entry], actor: Actor, today: date) -> Aanbieder:
+def merge(
+    session: Session,
+    aanbieder_id: int,
+    entries: list[Entry],
+    actor: Actor,
+    today: date,
+    *,
+    public_url: str | None = None,
+) -> Aanbieder:
     """Write figures as a beheerder's import states them, each confirmed on its own day (None:
     today): a figure for the same kind of help and gemeente is replaced, the others stay. Raises
     RuleViolation like `save`; an open figure form of the aanbieder goes stale (Conflict)."""
@@ -137,7 +147,7 @@ def merge(session: Session, aanbieder_id: int, entries: list[Entry], actor: Acto
         )
         _store(session, aanbieder_id, entry, gemeente_id, today)
     actie = "wachttijd geïmporteerd"
-    return _figures_changed(session, aanbieder_id, before, actor, actie, len(entries), today)
+    return _figures_changed(session, aanbieder_id, before, actor, actie, len(entries), today, public_url)
 
 
 def _store(session: Session, aanbieder_id: int, entry: Entry, gemeente_id: int | None, today: date) -> None:
@@ -157,7 +167,14 @@ def _store(session: Session, aanbieder_id: int, entry: Entry, gemeente_id: int |
 
 
 def _figures_changed(
-    session: Session, aanbieder_id: int, before: State, actor: Actor, actie: str, count: int, today: date
+    session: Session,
+    aanbieder_id: int,
+    before: State,
+    actor: Actor,
+    actie: str,
+    count: int,
+    today: date,
+    public_url: str | None,
 ) -> Aanbieder:
     """After figures were written: the audit row with all figures before and after, then `_after_change`."""
     session.flush()

@@ -201,13 +201,17 @@ def _number(row: dict[str, str], column: str, label: str) -> int | None:
     return number
 
 
-def apply_plan(session: Session, plan: FigurePlan, actor: Actor, today: date) -> dict[str, int]:
+def apply_plan(
+    session: Session, plan: FigurePlan, actor: Actor, today: date, public_url: str | None = None
+) -> dict[str, int]:
     """Write a checked plan in the caller's transaction: each aanbieder's figures through
     services/beschikbaarheid (history, audit, change log); returns the counts."""
     if plan.errors:
         raise RuleViolation("Dit bestand heeft fouten. Verbeter het bestand en probeer het opnieuw.")
     for figures in plan.aanbieders.values():
-        beschikbaarheid.merge(session, figures.aanbieder_id, figures.entries, actor, today)
+        beschikbaarheid.merge(
+            session, figures.aanbieder_id, figures.entries, actor, today, public_url=public_url
+        )
     counts = {
         "aanbieders": len(plan.aanbieders),
         "nieuw": sum(f.nieuw for f in plan.aanbieders.values()),

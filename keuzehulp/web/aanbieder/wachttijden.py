@@ -156,7 +156,15 @@ def wachttijden(request: Request, db: Session, user: Gebruiker, form):
     entries, errors = check_rows(rows)
     if not errors:
         try:
-            beschikbaarheid.save(db, aanbieder.id, version, entries, Actor.of(user), today)
+            beschikbaarheid.save(
+                db,
+                aanbieder.id,
+                version,
+                entries,
+                Actor.of(user),
+                today,
+                public_url=request.app.state.site.settings.public_url,
+            )
         except RuleViolation as problem:
             db.rollback()
             errors = {"cijfers": str(problem)}
@@ -179,7 +187,13 @@ def bevestigen(request: Request, db: Session, user: Gebruiker, form):
     """One click: every figure is still right."""
     back = request.url_for("aanbieder_wachttijden").path
     try:
-        count = beschikbaarheid.confirm_all(db, user.aanbieder_id, Actor.of(user), clock.today())
+        count = beschikbaarheid.confirm_all(
+            db,
+            user.aanbieder_id,
+            Actor.of(user),
+            clock.today(),
+            public_url=request.app.state.site.settings.public_url,
+        )
     except RuleViolation as problem:
         return see_other(back, str(problem))
     db.commit()
@@ -215,6 +229,7 @@ def instroomstop(request: Request, db: Session, user: Gebruiker, form):
             typed["reden"],
             _stop_date(typed["tot"]),
             today,
+            public_url=request.app.state.site.settings.public_url,
         )
     except RuleViolation as problem:
         db.rollback()
@@ -233,7 +248,14 @@ def opheffen(request: Request, db: Session, user: Gebruiker, form):
     back = request.url_for("aanbieder_wachttijden").path + "#instroomstop"
     stop_id = whole_number(request.path_params["stop_id"])
     try:
-        beschikbaarheid.lift_stop(db, user.aanbieder_id, stop_id or 0, Actor.of(user), clock.today())
+        beschikbaarheid.lift_stop(
+            db,
+            user.aanbieder_id,
+            stop_id or 0,
+            Actor.of(user),
+            clock.today(),
+            public_url=request.app.state.site.settings.public_url,
+        )
     except RuleViolation as problem:
         return see_other(back, str(problem))
     db.commit()

@@ -37,7 +37,9 @@ def import_wachttijden(request: Request, db: Session, user: Gebruiker, form):
     if plan.errors:
         db.rollback()
         return page(request, TEMPLATE, {"errors": {}, "plan": plan, "counts": None, "bestand": filename}, 400)
-    counts = wachttijden.apply_plan(db, plan, Actor.of(user), today)
+    counts = wachttijden.apply_plan(
+        db, plan, Actor.of(user), today, request.app.state.site.settings.public_url
+    )
     db.commit()
     context = {
         "errors": {},

@@ -62,6 +62,7 @@ def stop_zetten(request: Request, db: Session, user: Gebruiker, form):
                 values["stop_reden"],
                 tot,
                 clock.today(),
+                public_url=request.app.state.site.settings.public_url,
             )
         except RuleViolation as problem:
             errors[f"stop_{problem.field or 'reden'}"] = str(problem)
@@ -90,7 +91,14 @@ def stop_opheffen(request: Request, db: Session, user: Gebruiker, form):
     try:
         if problem:
             raise RuleViolation(problem)
-        beschikbaarheid.lift_stop(db, aanbieder.id, stop.id, Actor.of(user), clock.today())
+        beschikbaarheid.lift_stop(
+            db,
+            aanbieder.id,
+            stop.id,
+            Actor.of(user),
+            clock.today(),
+            public_url=request.app.state.site.settings.public_url,
+        )
     except RuleViolation as refused:
         db.rollback()
         errors = {"opheffen": str(refused)}
