@@ -85,6 +85,16 @@ class Figure:
     plekken: int | None
     bevestigd_op: date
 
+    def stated(self) -> dict:
+        """What was stated, as plain data (audit rows, the API)."""
+        return {
+            "hulp": self.hulp,
+            "gemeente": self.gemeente,
+            "weken_contact": self.weken_contact,
+            "weken_start": self.weken_start,
+            "plekken": self.plekken,
+        }
+
     @property
     def start(self) -> int | None:
         """Weeks until help can start: 0 with a free place, None when not known."""

@@ -49,7 +49,10 @@ def problems(session: Session, user: Gebruiker, values: dict) -> dict[str, str]:
     if values["soort"] not in SOORTEN:
         errors["soort"] = "Kies waarover u een bericht wilt: een vrije plek of een start binnen een tijd."
     elif values["soort"] == "plek" and "hulp" not in errors and dakje_of(values["hulp"]) is None:
-        errors["soort"] = "Een vrije plek kan alleen bij wonen en verblijf (een dakje). Kies een start."
+        errors["soort"] = (
+            "Een vrije plek kan alleen bij wonen en verblijf (een dakje). Kies bij Soort hulp een dakje,"
+            " of kies ‘Kan starten binnen een aantal weken’."
+        )
     elif values["soort"] == "start" and values["weken"] not in {str(n) for n in START_BINNEN}:
         errors["weken"] = "Kies binnen hoeveel weken de hulp moet kunnen starten."
     if errors:

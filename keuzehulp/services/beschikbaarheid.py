@@ -15,7 +15,7 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
 from keuzehulp import clock
-from keuzehulp.domain.beschikbaarheid import ALL, Figure, check_figure
+from keuzehulp.domain.beschikbaarheid import ALL, check_figure
 from keuzehulp.domain.changelog import record_change
 from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.models import (
@@ -187,8 +187,8 @@ def _figures_changed(
         "aanbieder",
         aanbieder.slug,
         omschrijving=f"{count} cijfers bevestigd",
-        voor={"cijfers": [_plain(f) for f in before.figures]},
-        na={"cijfers": [_plain(f) for f in after.figures]},
+        voor={"cijfers": [f.stated() for f in before.figures]},
+        na={"cijfers": [f.stated() for f in after.figures]},
     )
     _after_change(session, aanbieder, before, after, actor, today, public_url)
     return aanbieder
@@ -301,16 +301,6 @@ def _touch(session: Session, aanbieder_id: int) -> Aanbieder:
     aanbieder.updated_at = clock.now()
     session.add(aanbieder)
     return aanbieder
-
-
-def _plain(figure: Figure) -> dict:
-    return {
-        "hulp": figure.hulp,
-        "gemeente": figure.gemeente,
-        "weken_contact": figure.weken_contact,
-        "weken_start": figure.weken_start,
-        "plekken": figure.plekken,
-    }
 
 
 def _after_change(

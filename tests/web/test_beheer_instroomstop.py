@@ -133,7 +133,7 @@ def test_een_beheerder_zet_en_heft_een_instroomstop_op(world, twente):
     [lifted] = _stops(world)
     assert lifted.opgeheven_op == today
     html = twente.get(PAGE).text
-    assert f"opgeheven op {today:%d-%m-%Y}" in html and lift not in html
+    assert f"opgeheven op {datum(today)}" in html and lift not in html
     again = post_form(twente, lift, {}, token_page=PAGE)
     assert again.status_code == 400 and "Deze instroomstop bestaat niet of is al opgeheven." in again.text
 

@@ -33,6 +33,7 @@ SIGNED_IN_PAGES = {
     "/beheer/zorglandschap": "beheerder",
     "/aanbieder/profiel": "aanbieder",
     "/aanbieder/historie": "aanbieder",
+    "/aanbieder/wachttijden": "aanbieder",
 }
 
 

@@ -209,7 +209,7 @@ def test_instroomstop_fouten_houden_de_invoer(small_client, small_world):
     fields = _form(small_client.get(PAGE).text, "/aanbieder/instroomstop")
     cases = [
         ({"stop-hulp": "*", "stop-reden": "", "stop-tot": ""}, "stop-reden", "waarom"),
-        ({"stop-hulp": "*", "stop-reden": "Vol", "stop-tot": "morgen"}, "stop-tot", "dag-maand-jaar"),
+        ({"stop-hulp": "*", "stop-reden": "Vol", "stop-tot": "morgen"}, "stop-tot", "Vul een datum in"),
         ({"stop-hulp": "*", "stop-reden": "Vol", "stop-tot": "01-01-2000"}, "stop-tot", "verleden"),
         ({"stop-hulp": "jeugd/geen", "stop-reden": "Vol", "stop-tot": ""}, "stop-hulp", "contract"),
     ]
@@ -242,3 +242,23 @@ def test_een_andere_aanbieder_kan_de_stop_niet_opheffen(small_client, small_worl
     assert small_client.get(PAGE, follow_redirects=False).status_code == 200
     login_as(small_client, "wijkteam")
     assert small_client.get(PAGE, follow_redirects=False).status_code in (303, 403)
+
+
+def test_de_rij_voor_een_gemeente_zegt_wat_ontbreekt_en_komt_een_keer_terug(small_client, small_world):
+    aanbieder_id = _own_id(small_world)
+    line = _product_line(small_world, aanbieder_id)
+    login_as(small_client, "aanbieder")
+    fields = _form(small_client.get(PAGE).text, PAGE)
+    new = int(fields["rijen"]) - 1
+    assert fields[f"r{new}-nieuw"] == "1"
+    cases = [
+        ({f"r{new}-start": "3"}, f"r{new}-hulp", "Kies voor welke soort hulp"),
+        ({f"r{new}-hulp": line.hulp, f"r{new}-start": "3"}, f"r{new}-gemeente", "Kies de gemeente"),
+    ]
+    for typed, field, words in cases:
+        response = _post(small_client, fields | typed)
+        assert response.status_code == 400
+        assert f'href="#{field}"' in response.text and words in response.text
+        assert response.text.count("Voeg die gemeente toe") == 1  # the typed row, not one more
+        again = _form(response.text, PAGE)
+        assert again["rijen"] == fields["rijen"] and again[f"r{new}-start"] == "3"

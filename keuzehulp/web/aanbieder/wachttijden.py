@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from keuzehulp import clock
-from keuzehulp.domain.beschikbaarheid import ALL, MAX_PLEKKEN, MAX_WEKEN, check_figure, settings_for
+from keuzehulp.domain.beschikbaarheid import ALL, MAX_PLEKKEN, MAX_WEKEN, settings_for
 from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.domain.validation import whole_number
 from keuzehulp.models import Aanbieder, Gebruiker
@@ -91,15 +91,20 @@ def _form_context(db: Session, aanbieder: Aanbieder, request: Request, today: da
             for stop in stops_of(db, aanbieder.id, today)
         ],
         "stop_hulp": [(ALL, "Alle hulp"), *[(line.hulp, hulp_label(line.hulp)) for line in known]],
-        "stop_gemeenten": sorted(
-            {g for line in known for g in line.gemeenten}, key=lambda code: namen.get(code, code)
+        "gemeenten": sorted(
+            ((g, namen.get(g, g)) for g in {g for line in known for g in line.gemeenten}), key=lambda g: g[1]
         ),
+        "dakjes": any(line.dakje for line in known),
     }
 
 
 def _page(request, db, aanbieder, rows, version, errors=None, stop=None, stop_errors=None, status=200):
+    """The page; `rows` as stored or as typed, the typed new-gemeente row (`nieuw`) last."""
     context = _form_context(db, aanbieder, request, clock.today()) | {
-        "rows": rows,
+        "rows": [row for row in rows if not row.get("nieuw")],
+        "extra": next(
+            (row for row in rows if row.get("nieuw")), dict.fromkeys(("hulp", "gemeente", *VALUES), "")
+        ),
         "version": version,
         "errors": errors or {},
         "stop": stop or dict.fromkeys(STOP_FIELDS, ""),
@@ -109,35 +114,48 @@ def _page(request, db, aanbieder, rows, version, errors=None, stop=None, stop_er
 
 
 def read_rows(form) -> list[dict]:
-    """The typed rows (r<i>-hulp, r<i>-gemeente, r<i>-contact, r<i>-start, r<i>-plekken)."""
+    """The typed rows (r<i>-hulp, -gemeente, -contact, -start, -plekken; -nieuw on the row that adds
+    a gemeente)."""
     count = min(whole_number(form.get("rijen")) or 0, MAX_ROWS)
     names = ("hulp", "gemeente", *VALUES)
     return [
         {name: typed_values(form, (f"r{i}-{name}",))[f"r{i}-{name}"].strip() for name in names}
+        | {"nieuw": bool(form.get(f"r{i}-nieuw"))}
         for i in range(count)
     ]
 
 
-def check_rows(rows: list[dict]) -> tuple[list[beschikbaarheid.Entry], dict[str, str]]:
-    """The filled rows as entries, and Dutch errors keyed by field id; an empty row is left out."""
+def check_rows(
+    rows: list[dict], known: dict[str, Line]
+) -> tuple[list[beschikbaarheid.Entry], dict[str, str]]:
+    """The filled rows as entries, and Dutch errors keyed by field id; an empty row is left out.
+    Each figure is checked by the services' one check (`entry_problem`)."""
     entries, errors = [], {}
+    stated = {(row["hulp"], row["gemeente"]) for row in rows if not row["nieuw"]}
     for i, row in enumerate(rows):
         if not any(row[name] for name in VALUES):
             continue
+        if row["nieuw"]:
+            if not row["hulp"]:
+                errors[f"r{i}-hulp"] = "Kies voor welke soort hulp dit geldt."
+            if not row["gemeente"]:
+                errors[f"r{i}-gemeente"] = "Kies de gemeente waar het anders is."
+            elif (row["hulp"], row["gemeente"]) in stated:
+                errors[f"r{i}-gemeente"] = "Voor deze gemeente staat hierboven al een rij. Vul het daar in."
         numbers = {}
         for name in VALUES:
             limit = MAX_PLEKKEN if name == "plekken" else MAX_WEKEN
             numbers[name] = whole_number(row[name], 0, limit) if row[name] else None
             if row[name] and numbers[name] is None:
                 errors[f"r{i}-{name}"] = NUMBER_ERRORS[name]
-        if any(f"r{i}-{name}" in errors for name in VALUES):
-            continue
-        if problems := check_figure(numbers["contact"], numbers["start"], numbers["plekken"]):
-            errors[f"r{i}-start"] = problems[0]  # the numbers are in range: the start is missing or early
+        if any(key.startswith(f"r{i}-") for key in errors):
             continue
         entry = beschikbaarheid.Entry(
             row["hulp"], row["gemeente"] or None, numbers["contact"], numbers["start"], numbers["plekken"]
         )
+        if problem := beschikbaarheid.entry_problem(entry, known.get(entry.hulp)):
+            errors[f"r{i}-hulp" if row["nieuw"] else f"r{i}-start"] = problem
+            continue
         entries.append(entry)
     return entries, errors
 
@@ -153,7 +171,7 @@ def wachttijden(request: Request, db: Session, user: Gebruiker, form):
     rows = read_rows(form)
     version = whole_number(form.get("version"))
     version = -1 if version is None else version
-    entries, errors = check_rows(rows)
+    entries, errors = check_rows(rows, {line.hulp: line for line in lines(db, aanbieder.id, today)})
     if not errors:
         try:
             beschikbaarheid.save(
@@ -207,7 +225,7 @@ def _stop_date(text: str) -> date | None:
             return datetime.strptime(text, layout).date() if text else None
         except ValueError:
             continue
-    raise RuleViolation("Vul de datum in als dag-maand-jaar, bijvoorbeeld 31-12-2026.", field="tot")
+    raise RuleViolation("Vul een datum in, bijvoorbeeld 31-12-2026.", field="tot")
 
 
 @signed_in("aanbieder")
@@ -239,13 +257,13 @@ def instroomstop(request: Request, db: Session, user: Gebruiker, form):
         return _page(request, db, aanbieder, rows, version, stop=typed, stop_errors=stop_errors, status=400)
     db.commit()
     message = "De instroomstop staat aan. Zoekers zien nu dat u geen nieuwe cliënten aanneemt."
-    return see_other(request.url_for("aanbieder_wachttijden").path + "#instroomstop", message)
+    return see_other(request.url_for("aanbieder_wachttijden").path, message)
 
 
 @signed_in("aanbieder")
 def opheffen(request: Request, db: Session, user: Gebruiker, form):
     """End one of the own instroomstops today."""
-    back = request.url_for("aanbieder_wachttijden").path + "#instroomstop"
+    back = request.url_for("aanbieder_wachttijden").path
     stop_id = whole_number(request.path_params["stop_id"])
     try:
         beschikbaarheid.lift_stop(

@@ -218,15 +218,7 @@ routes = [
 
 
 def _figure_json(figure: Figure, verouderd: bool) -> dict:
-    return {
-        "hulp": figure.hulp,
-        "gemeente": figure.gemeente,
-        "weken_contact": figure.weken_contact,
-        "weken_start": figure.weken_start,
-        "plekken": figure.plekken,
-        "bevestigd_op": figure.bevestigd_op.isoformat(),
-        "verouderd": verouderd,
-    }
+    return figure.stated() | {"bevestigd_op": figure.bevestigd_op.isoformat(), "verouderd": verouderd}
 
 
 def _stop_json(stop: Stop) -> dict:

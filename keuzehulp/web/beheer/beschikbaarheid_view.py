@@ -16,6 +16,7 @@ from keuzehulp.queries import beheer as reads
 from keuzehulp.queries.beschikbaarheid import state
 from keuzehulp.services.beschikbaarheid_regio import Reach, reach, region
 from keuzehulp.services.zorglandschap_wachttijd import hulp_name
+from keuzehulp.web.kit.templating import datum
 
 BLANK_STOP = {"stop_hulp": ALL, "stop_gemeente": "", "stop_reden": "", "stop_tot": ""}
 
@@ -51,10 +52,10 @@ def reach_of(db: Session, user: Gebruiker, aanbieder: Aanbieder) -> Reach | None
 
 def _status(stop: Instroomstop, today: date) -> str:
     if stop.opgeheven_op is not None:
-        return f"opgeheven op {stop.opgeheven_op:%d-%m-%Y}"
+        return f"opgeheven op {datum(stop.opgeheven_op)}"
     if stop.tot is not None and stop.tot < today:
         return "afgelopen"
-    return "loopt" if stop.vanaf <= today else f"begint op {stop.vanaf:%d-%m-%Y}"
+    return "loopt" if stop.vanaf <= today else f"begint op {datum(stop.vanaf)}"
 
 
 def context(request, db: Session, user: Gebruiker, aanbieder: Aanbieder, values=None, errors=None) -> dict:
@@ -83,9 +84,9 @@ def context(request, db: Session, user: Gebruiker, aanbieder: Aanbieder, values=
         )
         for s in reads.instroomstops_of(db, aanbieder.id)
     ]
-    hulp_choices = [(ALL, "Alle soorten hulp")]
+    hulp_choices = [(ALL, "Alle hulp")]
     if seen is not None:
-        hulp_choices += [(hulp, f"{hulp_name(model, hulp)} ({hulp})") for hulp in seen.mine]
+        hulp_choices += [(hulp, hulp_name(model, hulp)) for hulp in seen.mine]
     return {
         "cijfers": figures,
         "stops": stops,

@@ -36,10 +36,10 @@ def hulp_label(hulp: str) -> str:
 
 
 def hulp_kort(hulp: str) -> str:
-    """A kind of help in a few letters where it has a code ('OB3', 'dakje 2'), else in words."""
+    """A kind of help in a few words: its code ('OB3'), 'wonen en verblijf (dakje 2)', else its label."""
     dakje = dakje_of(hulp)
     if dakje is not None:
-        return gettext("dakje %(dakje)s") % {"dakje": dakje}
+        return gettext("wonen en verblijf (dakje %(dakje)s)") % {"dakje": dakje}
     perceel, _, product = hulp.partition("/")
     return (product and product_code(product)) or hulp_label(hulp)
 
@@ -51,7 +51,7 @@ def _soonest_of(figures, stops, contracts, dakjes, request: SearchRequest, today
         if (not request.gemeente or gemeente == request.gemeente)
         and (not request.dakje or dakje == request.dakje)
     ]
-    if request.dakje:
+    if request.dakje or request.plek:
         return soonest(figures, stops, dakje_lines, today)
     lines = [
         (hulp_key(perceel, ob), gemeente)
@@ -65,8 +65,9 @@ def _soonest_of(figures, stops, contracts, dakjes, request: SearchRequest, today
 
 
 def matching_availability(data: dict, request: SearchRequest, today: date) -> Found | None:
-    """The figure a result shows for the search: of its dakje when one is asked, else the soonest of
-    its matching contract lines (or, without a kind of help asked, of its dakjes)."""
+    """The figure a result shows for the search: of its dakje when one (or a free place) is asked,
+    else the soonest of its matching contract lines (or, without a kind of help asked, of its
+    dakjes)."""
     figures, stops = availability_data(data)
     return _soonest_of(figures, stops, data["contracten"], data["dakjes"], request, today)
 
