@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DATE_SENSITIVE = [  # contract validity, freshness of profiles and figures, overdue consultaties, order
+# contract validity, freshness of profiles and figures, overdue consultaties, retention, neutral order
+DATE_SENSITIVE = [
     "tests/unit/test_index.py",
     "tests/unit/test_search_exactness.py",
     "tests/unit/test_resultaten.py",
