@@ -97,7 +97,7 @@ def test_de_pagina_toont_de_cijfers_van_de_aanbieder(twente):
     )
     assert rows[1].endswith("<td>Nee</td>")
     assert "Deze aanbieder heeft geen instroomstop gehad." in html
-    assert '<option value="jeugd/3">Jeugd OB3 (jeugd/3)</option>' in html
+    assert '<option value="jeugd/3">Jeugd OB3</option>' in html
     assert '<option value="GM0164">Hengelo</option>' in html and "GM0268" not in html
 
 
