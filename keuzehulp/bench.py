@@ -115,6 +115,7 @@ def traffic_mixes(taxonomy: Taxonomy, realistic: int = 120, distinct: int = 6000
             niveau=None if ob is None or rng.random() < 0.3 else rng.choice("ABC"),
             specialisatie=tuple(sorted(set(rng.sample(specs, rng.choice([0, 0, 1, 2]))))),
             max_wachttijd=rng.choice([None, None, 2, 4, 8, 12]),
+            plek=rng.random() < 0.05,
             spoedhulp=rng.random() < 0.1,
             sort=rng.choice(["", "", "wachttijd", "naam", "afstand"]),
             pagina=rng.choice([1, 1, 1, 2, 3]),

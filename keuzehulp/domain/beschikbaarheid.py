@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from keuzehulp.domain.regio import SERVED, regio_data, regio_of
+from keuzehulp.domain.regio import SERVED, model_of, regio_data, regio_of
 
 DAKJE = "dakje"
 ALL = "*"  # an instroomstop for every kind of help
 MAX_WEKEN = 104
 MAX_PLEKKEN = 999
+START_BINNEN = (1, 2, 4, 6, 8, 12)  # "kan binnen N weken starten": the choices, and the groups of the sort
 
 
 def hulp_key(perceel: str, product: str | None) -> str:
@@ -42,6 +43,37 @@ def dakje_of(hulp: str) -> str | None:
     return code if kind == DAKJE else None
 
 
+def hulp_naam(hulp: str, regio: str) -> str:
+    """How a region's model names a kind of help: 'Jeugd OB3', 'Wmo Begeleiding' (a model without
+    product codes), 'Dyslexie (EED)', 'Dakje 2'; the key itself for one the model does not know."""
+    dakje = dakje_of(hulp)
+    if dakje is not None:
+        return f"Dakje {dakje}"
+    terms = model_of(regio).terms
+    perceel, _, product = hulp.partition("/")
+    if perceel not in terms["percelen"] or (product and product not in terms["producten"]):
+        return hulp
+    naam = terms["percelen"][perceel]["naam"]
+    if not product:
+        return naam
+    afkorting = terms["model"]["product"].get("afkorting")
+    return f"{naam} {afkorting}{product}" if afkorting else f"{naam} {terms['producten'][product]['naam']}"
+
+
+def kinds_of_help(regio: str) -> list[tuple[str, str]]:
+    """Every kind of help of a region's model with its name: perceel x product (a perceel without
+    products is one), then the dakjes where the model buys wonen en verblijf."""
+    model = model_of(regio)
+    keys = [
+        hulp_key(perceel.code, product)
+        for perceel in model.percelen.values()
+        for product in (perceel.producten or (None,))
+    ]
+    if model.has("verblijf"):
+        keys += [dakje_key(dakje) for dakje in model.group("verblijf").modules]
+    return [(key, hulp_naam(key, regio)) for key in keys]
+
+
 @dataclass(frozen=True)
 class Figure:
     """One stated figure: weeks until the first contact and until the start, free places (dakjes)."""
@@ -52,6 +84,16 @@ class Figure:
     weken_start: int | None
     plekken: int | None
     bevestigd_op: date
+
+    def stated(self) -> dict:
+        """What was stated, as plain data (audit rows, the API)."""
+        return {
+            "hulp": self.hulp,
+            "gemeente": self.gemeente,
+            "weken_contact": self.weken_contact,
+            "weken_start": self.weken_start,
+            "plekken": self.plekken,
+        }
 
     @property
     def start(self) -> int | None:
@@ -166,13 +208,32 @@ def availability(
 
 
 def check_figure(weken_contact: int | None, weken_start: int | None, plekken: int | None) -> list[str]:
-    """Dutch messages for figures out of range (empty when they are fine)."""
+    """Dutch messages for a figure the rules refuse (empty when it is fine): out of range, the first
+    contact after the start, or neither the start nor free places given."""
     problems = []
-    for value, what in ((weken_contact, "eerste contact"), (weken_start, "start")):
+    for value, what in ((weken_contact, "het eerste contact"), (weken_start, "de start")):
         if value is not None and not 0 <= value <= MAX_WEKEN:
-            problems.append(f"De weken tot het {what} zijn een heel aantal van 0 tot {MAX_WEKEN}.")
+            problems.append(f"De weken tot {what} zijn een heel aantal van 0 tot {MAX_WEKEN}.")
     if weken_contact is not None and weken_start is not None and weken_contact > weken_start:
         problems.append("Het eerste contact kan niet later zijn dan de start van de hulp.")
     if plekken is not None and not 0 <= plekken <= MAX_PLEKKEN:
         problems.append(f"Het aantal vrije plekken is een heel aantal van 0 tot {MAX_PLEKKEN}.")
+    if weken_start is None and plekken is None:
+        problems.append("Vul de weken tot de start in, of het aantal vrije plekken.")
     return problems
+
+
+def soonest(
+    figures: Iterable[Figure], stops: Iterable[Stop], lines: Iterable[tuple[str, str]], today: date
+) -> tuple[str, str, Availability] | None:
+    """Of the lines (hulp, gemeente) a search matches, the one a result shows: the soonest start
+    that counts, else one with a figure that does not count (stale) or a stop; None without either."""
+    best = None
+    for hulp, gemeente in lines:
+        found = availability(figures, stops, hulp, gemeente, today)
+        if found.figure is None and found.stop is None:
+            continue
+        key = (found.start is None, found.start or 0, hulp, gemeente)
+        if best is None or key < best[0]:
+            best = (key, hulp, gemeente, found)
+    return best[1:] if best else None

@@ -115,7 +115,8 @@ class AanbiederVersie(SQLModel, table=True):
 
 
 class Herinnering(SQLModel, table=True):
-    """A freshness reminder sent to an aanbieder for one confirmation date (keeps the job idempotent)."""
+    """A freshness reminder sent to an aanbieder for one confirmation date (keeps the job idempotent);
+    `created_at` is the day the latest one for that date went out (services/jobs.queue_reminders)."""
 
     aanbieder_id: int = Field(foreign_key="aanbieder.id", primary_key=True)
     bevestigd_op: date = Field(primary_key=True)

@@ -75,8 +75,6 @@ class Aanbieder(SQLModel, table=True):
     telefoon: str = ""
     beschrijving: str = ""
     status: str = Field(default="actief", index=True)
-    wachttijd_weken: int | None = None
-    wachttijd_bevestigd_op: date | None = None
     profiel_bevestigd_op: date | None = None
     consultatie_functieniveaus: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)

@@ -10,10 +10,12 @@ from sqlmodel import Session, select
 from keuzehulp.models import (
     Aanbieder,
     Aanmelding,
+    Beschikbaarheid,
     Gebruiker,
     GebruikerGemeente,
     Gemeente,
     ImportBatch,
+    Instroomstop,
     Maatregelhulp,
     Regio,
     Tarief,
@@ -168,3 +170,19 @@ def tarieven(session: Session, regio: str) -> list[Tarief]:
         Tarief.geldig_vanaf,
     )
     return list(session.exec(select(Tarief).where(Tarief.regio == regio).order_by(*order)).all())
+
+
+def instroomstops_of(session: Session, aanbieder_id: int) -> list[Instroomstop]:
+    """Every instroomstop of the aanbieder, running and lifted, the newest first."""
+    query = select(Instroomstop).where(Instroomstop.aanbieder_id == aanbieder_id)
+    return list(session.exec(query.order_by(Instroomstop.vanaf.desc(), Instroomstop.id.desc())).all())
+
+
+def last_confirmed(session: Session, aanbieder_ids: list[int]) -> dict[int, date]:
+    """{aanbieder id: the day its most recently confirmed figure was confirmed}, for those with figures."""
+    query = (
+        select(Beschikbaarheid.aanbieder_id, func.max(Beschikbaarheid.bevestigd_op))
+        .where(Beschikbaarheid.aanbieder_id.in_(aanbieder_ids))
+        .group_by(Beschikbaarheid.aanbieder_id)
+    )
+    return dict(session.exec(query).all())

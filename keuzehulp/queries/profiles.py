@@ -25,6 +25,7 @@ from keuzehulp.models import (
     Vestiging,
 )
 from keuzehulp.models.periods import current, public
+from keuzehulp.queries.beschikbaarheid import State, state
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Profile:
     vestigingen: list[tuple[Vestiging, Gemeente]]
     maatregelhulp: list[tuple[Maatregelhulp, Gemeente]]
     resultaten: list[Resultaat]
+    beschikbaarheid: State  # wachttijd and plek per kind of help, instroomstops
 
     @property
     def is_public(self) -> bool:
@@ -155,6 +157,7 @@ def load_profile(session: Session, slug: str, today: date) -> Profile | None:
                 .order_by(Resultaat.periode, Resultaat.indicator)
             )
         ),
+        beschikbaarheid=state(session, aid),
     )
 
 

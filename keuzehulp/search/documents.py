@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlmodel import Session, or_, select
 
-from keuzehulp.domain.beschikbaarheid import Figure, Stop
+from keuzehulp.domain.beschikbaarheid import Figure, Stop, availability, dakje_key, hulp_key
 from keuzehulp.domain.resultaten import sortable_lower_bound
 from keuzehulp.models import (
     Aanbieder,
@@ -30,7 +30,14 @@ from keuzehulp.models import (
 )
 from keuzehulp.models.periods import current, public
 from keuzehulp.search.filters import TERM_FILTERS
-from keuzehulp.search.tokens import RESULTATEN_TOKEN, dakje_token, scope_token, spoed_token
+from keuzehulp.search.tokens import (
+    RESULTATEN_TOKEN,
+    dakje_token,
+    plek_token,
+    scope_token,
+    spoed_token,
+    start_tokens,
+)
 
 BATCH = 1000
 
@@ -151,6 +158,7 @@ def iter_documents(session: Session, today: date, ids: Iterable[int] | None = No
         for aanbieder in aanbieders:
             aid = aanbieder.id
             yield build_document(
+                today,
                 Source(
                     aanbieder,
                     contracts=[
@@ -175,7 +183,7 @@ def iter_documents(session: Session, today: date, ids: Iterable[int] | None = No
                         for f in figures[aid]
                     ],
                     stops=[Stop(x.hulp, cbs(x.gemeente_id), x.reden, x.vanaf, x.tot) for x in stops[aid]],
-                )
+                ),
             )
 
 
@@ -196,11 +204,30 @@ class Source:
     stops: list[Stop] = field(default_factory=list)
 
 
-def build_document(source: Source) -> dict:
-    """The Whoosh document of one aanbieder."""
+def _availability_tokens(source: Source, today: date) -> set[str]:
+    """Start tokens per contract line and dakje whose figure is fresh and not stopped, and plek
+    tokens per dakje with a free place (search/tokens.py)."""
+    tokens = set()
+    for gemeente, perceel, product, variant in source.contracts:
+        found = availability(source.figures, source.stops, hulp_key(perceel, product), gemeente, today)
+        if found.start is not None:
+            tokens.update(start_tokens(found.start, scope_token(gemeente, perceel, product, variant)))
+    for gemeente, dakje in source.dakjes:
+        found = availability(source.figures, source.stops, dakje_key(dakje), gemeente, today)
+        if found.start is not None:
+            tokens.update(start_tokens(found.start, dakje_token(gemeente, dakje)))
+        if found.plek:
+            tokens.add(plek_token(gemeente, dakje))
+    return tokens
+
+
+def build_document(today: date, source: Source) -> dict:
+    """The Whoosh document of one aanbieder on a day (availability depends on it)."""
     aanbieder, contracts, dakjes = source.aanbieder, source.contracts, source.dakjes
     scope = {scope_token(*line) for line in contracts}
     scope |= {dakje_token(gemeente, dakje) for gemeente, dakje in dakjes}
+    if source.figures:
+        scope |= _availability_tokens(source, today)
     if aanbieder.ambulante_spoedhulp:
         scope |= {spoed_token(gemeente) for gemeente, perceel, _, _ in contracts if perceel == "jeugd"}
     doelen, has_figures = sortable_lower_bound(source.resultaten)
@@ -213,10 +240,6 @@ def build_document(source: Source) -> dict:
         "naam": aanbieder.naam,
         "plaatsen": plaatsen,
         "specialisaties": sorted(s.slug for s in source.specialisaties),
-        "wachttijd_weken": aanbieder.wachttijd_weken,
-        "wachttijd_bevestigd_op": (
-            aanbieder.wachttijd_bevestigd_op.isoformat() if aanbieder.wachttijd_bevestigd_op else None
-        ),
         "ambulante_spoedhulp": aanbieder.ambulante_spoedhulp,
         "contracten": sorted(contracts, key=lambda c: (c[0], c[1], c[2] or 0, c[3] or "")),
         "dakjes": sorted(dakjes),
@@ -231,7 +254,6 @@ def build_document(source: Source) -> dict:
         "beschrijving": aanbieder.beschrijving,
         "scope": " ".join(sorted(scope)),
         **{spec.param: " ".join(spec.index_terms(source)) for spec in TERM_FILTERS},
-        "wachttijd": -1 if aanbieder.wachttijd_weken is None else aanbieder.wachttijd_weken,
         "doelen": doelen,
         "naam_sort": aanbieder.naam.casefold().encode("utf-8"),
         "coords": pack_coords((v.lat, v.lon) for v in public),

@@ -31,7 +31,15 @@ from keuzehulp.search.filters import (
 )
 from keuzehulp.search.schema import dutch_analyzer
 from keuzehulp.search.snapshot import Snapshot
-from keuzehulp.search.tokens import RESULTATEN_TOKEN, dakje_token, scope_token, spoed_token
+from keuzehulp.search.tokens import (
+    KNOWN,
+    RESULTATEN_TOKEN,
+    dakje_token,
+    plek_token,
+    scope_token,
+    spoed_token,
+    start_token,
+)
 
 # Text fields and their weight in the relevance score.
 TEXT_FIELDS = {"naam": 4.0, "specialisatie_text": 2.0, "plaatsen": 1.5, "beschrijving": 1.0}
@@ -43,7 +51,11 @@ ORDER_EXPLANATIONS = {
         "De volgorde verschilt per bezoeker en verandert elke dag."
     ),
     "relevantie": N_("Op volgorde van hoe goed de aanbieder past bij uw zoekwoorden."),
-    "wachttijd": N_("Kortste wachttijd eerst. Aanbieders zonder bekende wachttijd staan achteraan."),
+    "wachttijd": N_(
+        "Eerst wie het snelst kan starten met de hulp die u zoekt: binnen 1, 2, 4, 6, 8 of 12 weken, "
+        "dan langer. Binnen elke groep een willekeurige volgorde. Aanbieders zonder bekende of "
+        "actuele wachttijd, of met een instroomstop, staan achteraan."
+    ),
     "naam": N_("Op alfabet (A tot Z)."),
     "afstand": N_("Dichtstbijzijnde vestiging eerst."),
     "resultaat": N_(
@@ -140,6 +152,12 @@ def _filters(request: SearchRequest) -> SearchRequest:
     return replace(request, sort="", pagina=1, per_page=PER_PAGE, from_text=())
 
 
+def _scope_of(r: SearchRequest) -> tuple:
+    """What the sort on wachttijd depends on: the gemeente and the help searched."""
+    return (r.gemeente, r.perceel, r.ob, r.niveau, r.dakje)
+
+
+SCOPE_GROUPS = ("scope", "dakje", "spoedhulp", "max_wachttijd", "plek")  # see SearchEngine._scope_groups
 ORDER_VARIANTS = 32
 MAX_WORDS = 10  # words of a text search that are looked up: each one costs index reads
 TOO_MANY_WORDS = N_(
@@ -275,7 +293,7 @@ class SearchEngine:
         text = self._text(snapshot, r.q)
         if text is not None:
             groups["q"] = text[0]
-        groups.update(self._scope_groups(snapshot, r, r.gemeente))
+        groups.update(self._scope_groups(snapshot, r))
         for spec in TERM_FILTERS:
             value = getattr(r, spec.field)
             if spec.many:
@@ -283,24 +301,62 @@ class SearchEngine:
                     groups[f"{spec.param}:{term}"] = snapshot.term_mask(spec.param, term)
             elif value:
                 groups[spec.param] = snapshot.term_mask(spec.param, value)
-        if r.max_wachttijd is not None:
-            groups["max_wachttijd"] = self._wachttijd_mask(snapshot, r.max_wachttijd)
         if r.met_resultaten:
             groups["resultaten"] = snapshot.term_mask("scope", RESULTATEN_TOKEN)
         return groups
 
     @staticmethod
-    def _scope_groups(snapshot: Snapshot, r: SearchRequest, gemeente: str | None) -> dict[str, np.ndarray]:
-        """The groups that depend on the gemeente (given apart, for the gemeente facet): contract
-        scope, dakje and spoedhulp."""
+    def _scope_groups(snapshot: Snapshot, r: SearchRequest) -> dict[str, np.ndarray]:
+        """The groups that depend on the gemeente and the kind of help (asked apart for their facets):
+        contract scope, dakje, spoedhulp, "kan binnen N weken starten" and "nu een plek"."""
         groups = {}
-        if any((gemeente, r.perceel, r.ob, r.niveau)):
-            groups["scope"] = snapshot.scope_mask(scope_token(gemeente, r.perceel, r.ob, r.niveau))
+        if any((r.gemeente, r.perceel, r.ob, r.niveau)):
+            groups["scope"] = snapshot.scope_mask(scope_token(r.gemeente, r.perceel, r.ob, r.niveau))
         if r.dakje:
-            groups["dakje"] = SearchEngine._dakje_mask(snapshot, gemeente, r.perceel, r.dakje)
+            groups["dakje"] = SearchEngine._dakje_mask(snapshot, r.gemeente, r.perceel, r.dakje)
         if r.spoedhulp:
-            groups["spoedhulp"] = SearchEngine._spoed_mask(snapshot, gemeente, r.perceel)
+            groups["spoedhulp"] = SearchEngine._spoed_mask(snapshot, r.gemeente, r.perceel)
+        if r.max_wachttijd is not None:
+            groups["max_wachttijd"] = SearchEngine._start_mask(snapshot, r, r.max_wachttijd)
+        if r.plek:
+            groups["plek"] = SearchEngine._plek_mask(snapshot, r)
         return groups
+
+    @staticmethod
+    def _start_mask(snapshot: Snapshot, r: SearchRequest, limit: int | str) -> np.ndarray:
+        """Aanbieders whose figure for the help searched says it can start within `limit` weeks
+        (KNOWN: at all): on a contract line that matches the search unless only a dakje is asked,
+        and on the dakje when one is (verblijf starts when both can)."""
+        masks = []
+        if r.perceel or r.ob or r.niveau or not r.dakje:
+            line = scope_token(r.gemeente, r.perceel, r.ob, r.niveau)
+            masks.append(snapshot.scope_mask(start_token(limit, line)))
+        if r.dakje:
+            mask = snapshot.scope_mask(start_token(limit, dakje_token(r.gemeente, r.dakje)))
+            masks.append(mask if r.dakje in dakjes_for(r.perceel) else np.zeros_like(mask))
+        return masks[0] if len(masks) == 1 else masks[0] & masks[1]
+
+    @staticmethod
+    def _plek_mask(snapshot: Snapshot, r: SearchRequest) -> np.ndarray:
+        """Aanbieders with a free place now in the dakje searched, or in any dakje of the perceel."""
+        mask = np.zeros(snapshot.size, dtype=bool)
+        for dakje in (r.dakje,) if r.dakje else dakjes_for(r.perceel):
+            if dakje in dakjes_for(r.perceel):
+                mask = mask | snapshot.scope_mask(plek_token(r.gemeente, dakje))
+        return mask
+
+    def _start_ranks(self, snapshot: Snapshot, r: SearchRequest) -> np.ndarray:
+        """Per document the group of the sort on wachttijd: the first of START_BINNEN its figure for
+        the help searched fits in, then any known start, then unknown, stale or stopped."""
+
+        def compute():
+            limits = (*WACHTTIJD_OPTIONS, KNOWN)
+            ranks = np.full(snapshot.size, len(limits), dtype=np.int8)
+            for rank, limit in reversed(list(enumerate(limits))):
+                ranks[self._start_mask(snapshot, r, limit)] = rank
+            return ranks
+
+        return snapshot.memo("masks", ("start-ranks", *_scope_of(r)), compute)
 
     @staticmethod
     def _spoed_mask(snapshot: Snapshot, gemeente: str | None, perceel: str | None) -> np.ndarray:
@@ -315,13 +371,6 @@ class SearchEngine:
         perceel (pleegzorg and gezinshuis are jeugdhulp)."""
         mask = snapshot.scope_mask(dakje_token(gemeente, dakje))
         return mask if dakje in dakjes_for(perceel) else np.zeros_like(mask)
-
-    def _wachttijd_mask(self, snapshot: Snapshot, weeks: int) -> np.ndarray:
-        def compute():
-            wachttijd = snapshot.column("wachttijd")
-            return (wachttijd >= 0) & (wachttijd <= weeks) & snapshot.live
-
-        return snapshot.memo("masks", ("wachttijd", weeks), compute)
 
     @staticmethod
     def _and(groups: dict[str, np.ndarray], skip: tuple[str, ...] = ()) -> np.ndarray:
@@ -366,6 +415,7 @@ class SearchEngine:
                 sort = "willekeurig"
             point = self._reference_point(request)
             distances = snapshot.distance_from(*point) if point else None
+            ranks = self._start_ranks(snapshot, request) if sort == "wachttijd" else None
             if sort == "afstand" and distances is None:
                 sort = "willekeurig"
                 notices.append(N_("Kies een gemeente of woonplaats om op afstand te sorteren."))
@@ -376,15 +426,15 @@ class SearchEngine:
                 ordered = snapshot.memo(
                     "order",
                     key,
-                    lambda: self._order(snapshot, matches.docnums, sort, seed, distances, matches.text),
+                    lambda: self._order(snapshot, matches.docnums, sort, seed, distances, text=matches.text),
                 )[start:stop]
             elif matches.mask is None:  # a small set: sorting it costs less than keeping it
-                ordered = self._order(snapshot, matches.docnums, sort, seed, distances)[start:stop]
+                ordered = self._order(snapshot, matches.docnums, sort, seed, distances, ranks)[start:stop]
             else:
                 whole = snapshot.memo(
                     "order",
                     key,
-                    lambda: self._order(snapshot, None, sort, seed, distances).astype(np.int32),
+                    lambda: self._order(snapshot, None, sort, seed, distances, ranks).astype(np.int32),
                 )
                 ordered = scan_page(whole, matches.mask, matches.docnums.size, start, stop)
             hits = _hits(snapshot, ordered, matches.text, distances)
@@ -407,7 +457,8 @@ class SearchEngine:
         if sort == "relevantie":
             return (sort, seed, _filters(request))
         point = self._reference_point(request) if sort == "afstand" else None
-        return (sort, 0 if sort == "naam" else seed, point)
+        scope = _scope_of(request) if sort == "wachttijd" else None
+        return (sort, 0 if sort == "naam" else seed, point, scope)
 
     def _matches(self, snapshot: Snapshot, r: SearchRequest) -> Matches:
         groups = self._groups(snapshot, r)
@@ -431,8 +482,9 @@ class SearchEngine:
         return (origin.lat, origin.lon) if origin else None
 
     @staticmethod
-    def _order(snapshot, docnums, sort, seed, distances, text=None) -> np.ndarray:
-        """docnums (None: every document) in the order of `sort`, ties in the neutral order."""
+    def _order(snapshot, docnums, sort, seed, distances, ranks=None, text=None) -> np.ndarray:
+        """docnums (None: every document) in the order of `sort` (wachttijd: by `ranks`, see
+        _start_ranks), ties in the neutral order."""
         if docnums is None:
             docnums = np.arange(snapshot.size)
         if docnums.size == 0:
@@ -441,8 +493,7 @@ class SearchEngine:
         if sort == "relevantie" and text is not None:
             keys = (neutral, -text[1][docnums])
         elif sort == "wachttijd":
-            wachttijd = snapshot.column("wachttijd")[docnums]
-            keys = (neutral, wachttijd, wachttijd < 0)
+            keys = (neutral, ranks[docnums])
         elif sort == "naam":
             keys = (snapshot.naam_rank()[docnums],)
         elif sort == "resultaat":
@@ -460,27 +511,22 @@ class SearchEngine:
 
         facets: dict[str, list[FacetOption]] = {}
 
-        base = self._and(groups, skip=("scope", "dakje", "spoedhulp"))
+        scope_base = self._and(groups, skip=SCOPE_GROUPS)
 
-        def gemeente_count(code: str) -> int:
-            mask = base
-            for scope_mask in self._scope_groups(snapshot, r, code).values():
+        def scope_count(**changes) -> int:
+            """The count with the groups of the gemeente and the help asked again with `changes`."""
+            mask = scope_base
+            for scope_mask in self._scope_groups(snapshot, replace(r, **changes)).values():
                 mask = mask & scope_mask
             return int(np.count_nonzero(mask))
 
         facets["gemeente"] = [
-            FacetOption(slug, naam, gemeente_count(code), code == r.gemeente)
+            FacetOption(slug, naam, scope_count(gemeente=code), code == r.gemeente)
             for slug, naam, code in self._gemeenten
         ]
-        base = self._and(groups, skip=("scope", "dakje", "spoedhulp"))
 
-        def scope_option(value, label, selected, perceel=r.perceel, ob=r.ob, niveau=r.niveau):
-            mask = snapshot.scope_mask(scope_token(r.gemeente, perceel, ob, niveau))
-            if r.dakje:  # whether the dakje and spoedhulp fit depends on the perceel
-                mask = mask & self._dakje_mask(snapshot, r.gemeente, perceel, r.dakje)
-            if r.spoedhulp:
-                mask = mask & self._spoed_mask(snapshot, r.gemeente, perceel)
-            return FacetOption(value, label, count(base, mask), selected)
+        def scope_option(value, label, selected, **changes):
+            return FacetOption(value, label, scope_count(**changes), selected)
 
         models = self.taxonomy.models_for(r.gemeente)  # the options are the region model's terms
         facets["perceel"] = [scope_option(p, p, p == r.perceel, perceel=p) for p in codes(models, "perceel")]
@@ -488,9 +534,8 @@ class SearchEngine:
             scope_option(ob, product_label(models, ob), ob == r.ob, ob=ob) for ob in codes(models, "ob")
         ]
         facets["niveau"] = [scope_option(n, n, n == r.niveau, niveau=n) for n in codes(models, "niveau")]
-        base = self._and(groups, skip=("dakje",))
         facets["dakje"] = [
-            FacetOption(d, d, count(base, self._dakje_mask(snapshot, r.gemeente, r.perceel, d)), d == r.dakje)
+            FacetOption(d, d, scope_count(dakje=d), d == r.dakje)
             for d in codes(models, "dakje")
             if d in dakjes_for(r.perceel) or d == r.dakje
         ]
@@ -522,16 +567,18 @@ class SearchEngine:
                 r.met_resultaten,
             )
         ]
-        base = self._and(groups, skip=("max_wachttijd",))
         facets["max_wachttijd"] = [
             FacetOption(
                 str(w),
-                f"Hooguit {w} {'week' if w == 1 else 'weken'}",
-                count(base, self._wachttijd_mask(snapshot, w)),
+                f"Binnen {w} {'week' if w == 1 else 'weken'}",
+                scope_count(max_wachttijd=w),
                 w == r.max_wachttijd,
             )
             for w in WACHTTIJD_OPTIONS
         ]
+        facets["plek"] = []
+        if dakjes_for(r.perceel) and (not r.dakje or r.dakje in dakjes_for(r.perceel)) or r.plek:
+            facets["plek"] = [FacetOption("ja", N_("Nu een vrije plek"), scope_count(plek=True), r.plek)]
         for spec in FILTERS:  # a filter no model of the search has offers nothing to choose
             if spec.in_model and not any(spec.in_model(model) for model in models):
                 facets[spec.param] = []

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, make_dataclass, replace
 
+from keuzehulp.domain.beschikbaarheid import START_BINNEN
 from keuzehulp.domain.inkoopmodel import Inkoopmodel, match_code, or_list
 from keuzehulp.domain.regio import REGIOS, model_of
 from keuzehulp.domain.taxonomy import Taxonomy
@@ -23,10 +24,9 @@ from keuzehulp.i18n import N_, gettext
 PER_PAGE = 20
 MAX_PER_PAGE = 100  # the API may ask for more results per page
 SORTS = ("willekeurig", "relevantie", "wachttijd", "naam", "afstand", "resultaat")
-WACHTTIJD_OPTIONS = (1, 2, 4, 8, 12)
+WACHTTIJD_OPTIONS = START_BINNEN
 MAX_QUERY_LENGTH = 200
 MAX_PAGE = 10_000
-MAX_WACHTTIJD = 104
 YES_NO = ("ja", "nee")
 
 
@@ -44,7 +44,8 @@ class Filter:
 
     `kind` says how the index answers it: "text" (the typed words), "scope" (the contract scope
     tokens: gemeente, perceel, ob, niveau, dakje, spoedhulp), "terms" (a term field of its own, named
-    after the parameter, with `index_terms` and `options`), "resultaten" and "wachttijd".
+    after the parameter, with `index_terms` and `options`), "resultaten", and "wachttijd" and "plek"
+    (the availability tokens, domain/beschikbaarheid).
     """
 
     param: str  # URL parameter, facet name and (for "terms") the index field
@@ -170,8 +171,9 @@ def _read_dakje(raw: str, taxonomy: Taxonomy, models: Models) -> str:
 
 
 def _read_weeks(raw: str, taxonomy: Taxonomy, models: Models) -> int:
-    if (weeks := whole_number(raw, 0, MAX_WACHTTIJD)) is None:
-        raise Invalid(gettext("De wachttijd is een aantal weken, van 0 tot 104."))
+    if (weeks := whole_number(raw, 0, 10_000)) not in WACHTTIJD_OPTIONS:
+        message = gettext("Kies binnen hoeveel weken de hulp kan starten: %(keuzes)s.")
+        raise Invalid(message % {"keuzes": or_list(WACHTTIJD_OPTIONS)})
     return weeks
 
 
@@ -327,12 +329,33 @@ FILTERS: tuple[Filter, ...] = (
         "max_wachttijd",
         "wachttijd",
         _read_weeks,
-        ("Wachttijd at most this many weeks.", {"type": "integer", "minimum": 0, "maximum": MAX_WACHTTIJD}),
+        (
+            "Can start within this many weeks: the aanbieder's figure for the help searched (its contract "
+            "line, and the dakje when one is asked) is fresh, says so, and no instroomstop covers it.",
+            {"enum": list(WACHTTIJD_OPTIONS)},
+        ),
         type=int | None,
-        legend=N_("Wachttijd"),
+        legend=N_("Kan starten binnen"),
         all_label=N_("Maakt niet uit"),
         loosen=(2, N_("met elke wachttijd")),
         drop=(2, N_("met elke wachttijd")),
+    ),
+    Filter(
+        "plek",
+        "plek",
+        _yes(N_("Plek is 'ja' of 'nee'.")),
+        (
+            "ja: a free place now in the dakje searched (or any dakje), fresh and not stopped.",
+            {"enum": list(YES_NO)},
+        ),
+        in_model=lambda model: model.has("verblijf"),
+        type=bool,
+        default=False,
+        write=lambda value: "ja",
+        legend=N_("Plek in wonen en verblijf"),
+        chip=N_("Nu een plek"),
+        loosen=(12, N_("ook zonder vrije plek")),
+        drop=(11, N_("ook zonder vrije plek")),
     ),
     Filter(
         "functieniveau",

@@ -26,8 +26,10 @@ from sqlmodel import Session, select
 from whoosh import index as whoosh_index
 
 from keuzehulp import clock
+from keuzehulp.domain.beschikbaarheid import settings_of
 from keuzehulp.domain.changelog import changes_after, first_change_time_after, last_seq
-from keuzehulp.models import Aanbieder
+from keuzehulp.domain.regio import REGIOS
+from keuzehulp.models import Aanbieder, Beschikbaarheid, Instroomstop
 from keuzehulp.models.periods import CONTRACT_MODELS, public
 from keuzehulp.search.build import write_generation
 from keuzehulp.search.documents import iter_documents
@@ -315,4 +317,21 @@ def _scope_changed_between(session: Session, before: date, today: date) -> set[i
             )
         )
         ids |= set(session.exec(query))
-    return ids
+    return ids | _availability_changed_between(session, before, today)
+
+
+def _availability_changed_between(session: Session, before: date, today: date) -> set[int]:
+    """Aanbieders with a figure that may have gone stale, or an instroomstop that started or ended,
+    between two days (freshness differs per region: the widest window is taken)."""
+    weeks = [settings_of(slug).vers_weken for slug in REGIOS]
+    stale_from, stale_to = before - timedelta(weeks=max(weeks), days=1), today - timedelta(weeks=min(weeks))
+    figures = select(Beschikbaarheid.aanbieder_id).where(
+        Beschikbaarheid.bevestigd_op >= stale_from, Beschikbaarheid.bevestigd_op < stale_to
+    )
+    stops = select(Instroomstop.aanbieder_id).where(
+        or_(
+            (Instroomstop.vanaf > before) & (Instroomstop.vanaf <= today),
+            (Instroomstop.tot >= before) & (Instroomstop.tot < today),
+        )
+    )
+    return set(session.exec(figures)) | set(session.exec(stops))

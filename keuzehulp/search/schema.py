@@ -33,7 +33,6 @@ def build_schema() -> fields.Schema:
         beschrijving=fields.TEXT(analyzer=text, phrase=False),
         scope=_terms_only(),
         **{spec.param: _terms_only() for spec in TERM_FILTERS},  # one term field per term filter
-        wachttijd=fields.COLUMN(columns.NumericColumn("i")),
         # Wilson lower bound x 10000 of 'doelen gehaald' (n >= 10), -1 without; for sort=resultaat.
         doelen=fields.COLUMN(columns.NumericColumn("i")),
         naam_sort=fields.COLUMN(columns.VarBytesColumn()),

@@ -36,12 +36,13 @@ TEXT_MASK_BYTES = 12 * MB
 # What searches leave behind, one LRU per kind, each bounded in bytes (never cleared whole):
 CACHE_BUDGETS = {
     "text": 8 * MB,  # matches and scores of typed text
-    "masks": 12 * MB,  # derived filter masks (scope patterns, wachttijd)
+    "masks": 12 * MB,  # derived filter masks (scope and availability patterns, wachttijd groups)
     "matches": 24 * MB,  # result sets with facet counts, whatever the order or page
     "order": 28 * MB,  # whole-index orders (per sort and order variant), orders of text searches
     "page": 12 * MB,  # rendered pages without their result cards
     "card-body": 12 * MB,  # rendered result cards, per document and language
     "card": 12 * MB,  # result cards with their contract lines and distance for a search
+    "wachttijd": 2 * MB,  # a card's wachttijd line, per language and matching figure
     "results": 8 * MB,  # the cards of a page of results, per search and order variant
     "stored": 4 * MB,  # stored display data of documents
 }
@@ -94,13 +95,13 @@ class Snapshot:
     def warm(self) -> None:
         """Read what nearly every search needs, so the first visitors do not wait for it."""
         self.column("aid")
-        self.column("wachttijd")
         self.column("doelen")  # an index built before this column existed fails here and is rebuilt
         self.naam_rank()
         for leaf, _, segid in self._leaves:
             self.segments.get((segid, "coords"), read_coords, leaf)
         for pattern in self._patterns():  # without a gemeente, or a gemeente alone: most searches
-            if pattern.startswith(f"{ANY}:") or pattern.count(ANY) == 3:
+            # availability patterns have a fixed first part ('S4:', 'P:'): warmed for any gemeente only
+            if pattern.startswith(f"{ANY}:") or pattern.count(ANY) == (4 if pattern[0] in "SP" else 3):
                 self.scope_mask(pattern)
 
     def term_mask(self, field: str, term: str) -> np.ndarray:

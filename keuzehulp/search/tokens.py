@@ -5,13 +5,21 @@ without OB and niveau: 'GM0153:dyslexie:*:*'), per dakje 'GM0153:D2', and 'GM015
 ambulante spoedhulp with a jeugd contract. A search asks a pattern in the same shape, with '*'
 for a value left open ('*:*:OB2:*'); the snapshot answers it as the union of the specific tokens
 it matches (see Snapshot.scope_mask), so a document carries a few tokens, not every combination.
+
+Availability has tokens of the same shape with a fixed first part: 'S4:GM0153:jeugd:OB3:B' for a
+contract line whose matching figure (fresh, no instroomstop) says help can start within 4 weeks,
+one per choice of START_BINNEN the figure fits in, 'SK:...' when its start is known at all, the
+same for a dakje ('S2:GM0153:D2'), and 'P:GM0153:D2' for a dakje with a free place now.
 """
 
 from __future__ import annotations
 
 from itertools import product
 
+from keuzehulp.domain.beschikbaarheid import START_BINNEN
+
 ANY = "*"
+KNOWN = "K"  # the start limit of 'SK:' tokens: any known start
 
 
 def scope_token(gemeente: str | None, perceel: str | None, ob: str | None, niveau: str | None) -> str:
@@ -31,6 +39,22 @@ def dakje_token(gemeente: str | None, dakje: str) -> str:
     return f"{gemeente or ANY}:D{dakje}"
 
 
+def start_token(limit: int | str, line: str) -> str:
+    """Token (or pattern) for 'can start within `limit` weeks' (KNOWN: at all) on a contract line or
+    dakje token (or pattern)."""
+    return f"S{limit}:{line}"
+
+
+def start_tokens(weeks: int, line: str) -> list[str]:
+    """The start tokens of a line whose help can start in `weeks` weeks."""
+    return [start_token(limit, line) for limit in START_BINNEN if weeks <= limit] + [start_token(KNOWN, line)]
+
+
+def plek_token(gemeente: str | None, dakje: str) -> str:
+    """Token for 'has a free place now in dakje d (in gemeente G)'."""
+    return f"P:{dakje_token(gemeente, dakje)}"
+
+
 RESULTATEN_TOKEN = "RESULTATEN"  # has at least one outcome figure that may be shown (n >= 10)
 
 
@@ -40,5 +64,8 @@ def spoed_token(gemeente: str | None) -> str:
 
 
 def patterns_of(token: str) -> set[str]:
-    """Every pattern a specific token answers: each part kept or replaced by '*'."""
-    return {":".join(parts) for parts in product(*((value, ANY) for value in token.split(":")))}
+    """Every pattern a specific token answers: each part kept or replaced by '*' (the first part of
+    an availability token is always kept)."""
+    parts = token.split(":")
+    fixed = [parts.pop(0)] if parts[0].startswith("S") or parts[0] == "P" else []
+    return {":".join([*fixed, *rest]) for rest in product(*((value, ANY) for value in parts))}

@@ -14,6 +14,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from keuzehulp import clock
+from keuzehulp.domain.beschikbaarheid import check_figure
 from keuzehulp.domain.changelog import record_change, record_changes
 from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.domain.inkoopmodel import Inkoopmodel
@@ -31,10 +32,12 @@ from keuzehulp.models import (
     AanbiederDoelgroep,
     AanbiederSpecialisatie,
     AanbiederTaal,
+    Beschikbaarheid,
     Contract,
     DakjeScope,
     Doelgroep,
     Gemeente,
+    Instroomstop,
     Maatregelhulp,
     Resultaat,
     Specialisatie,
@@ -94,6 +97,27 @@ class ResultaatData:
 
 
 @dataclass
+class CijferData:
+    """A figure for one kind of help (domain/beschikbaarheid), with its earlier confirmations."""
+
+    hulp: str
+    gemeente: str | None  # CBS code; None: every gemeente
+    weken_contact: int | None
+    weken_start: int | None
+    plekken: int | None
+    bevestigd_op: date
+    historie: list[tuple[date, int | None, int | None]] = field(default_factory=list)  # (day, start, plekken)
+
+
+@dataclass
+class StopData:
+    hulp: str
+    reden: str
+    vanaf: date
+    tot: date | None = None
+
+
+@dataclass
 class AanbiederData:
     """Everything that makes up one aanbieder, as a unit to validate and store."""
 
@@ -106,8 +130,6 @@ class AanbiederData:
     telefoon: str = ""
     beschrijving: str = ""
     status: str = "actief"
-    wachttijd_weken: int | None = None
-    wachttijd_bevestigd_op: date | None = None
     consultatie_functieniveaus: list[str] = field(default_factory=list)
     diagnostiek: list[str] = field(default_factory=list)
     ambulante_spoedhulp: bool = False
@@ -121,7 +143,8 @@ class AanbiederData:
     dakjes: list[DakjeLine] = field(default_factory=list)
     maatregelhulp: list[MaatregelLine] = field(default_factory=list)
     resultaten: list[ResultaatData] = field(default_factory=list)
-    wachttijd_historie: list[tuple[date, int]] = field(default_factory=list)  # earlier confirmations
+    beschikbaarheid: list[CijferData] = field(default_factory=list)
+    instroomstops: list[StopData] = field(default_factory=list)
 
 
 def validate(data: AanbiederData) -> None:
@@ -132,8 +155,9 @@ def validate(data: AanbiederData) -> None:
         raise RuleViolation(f"{PHONE_ERROR} '{data.telefoon}' klopt niet.")
     if data.status not in STATUSES:
         raise RuleViolation(f"Onbekende status '{data.status}'.")
-    if data.wachttijd_weken is not None and not 0 <= data.wachttijd_weken <= 104:
-        raise RuleViolation("De wachttijd moet tussen 0 en 104 weken liggen.")
+    for cijfer in data.beschikbaarheid:
+        if problems := check_figure(cijfer.weken_contact, cijfer.weken_start, cijfer.plekken):
+            raise RuleViolation(problems[0])
     per_gemeente: dict[str, list] = defaultdict(list)
     variants: dict[Inkoopmodel, set[str | None]] = defaultdict(set)  # each region's model on its own
     for line in data.contracten:
@@ -197,8 +221,6 @@ def create_aanbieders(session: Session, items: list[AanbiederData]) -> list[int]
             telefoon=data.telefoon,
             beschrijving=data.beschrijving,
             status=data.status,
-            wachttijd_weken=data.wachttijd_weken,
-            wachttijd_bevestigd_op=data.wachttijd_bevestigd_op,
             consultatie_functieniveaus=data.consultatie_functieniveaus,
             diagnostiek=data.diagnostiek,
             ambulante_spoedhulp=data.ambulante_spoedhulp,
@@ -280,10 +302,34 @@ def create_aanbieders(session: Session, items: list[AanbiederData]) -> list[int]
             }
             for r in data.resultaten
         ]
-        history = list(data.wachttijd_historie)
-        if data.wachttijd_weken is not None and data.wachttijd_bevestigd_op is not None:
-            history.append((data.wachttijd_bevestigd_op, data.wachttijd_weken))
-        rows["wachttijd"] += [{"aanbieder_id": aid, "weken": w, "bevestigd_op": d} for d, w in history]
+        for c in data.beschikbaarheid:
+            gemeente_id = ids.get("gemeente", c.gemeente) if c.gemeente else None
+            figure = {"aanbieder_id": aid, "hulp": c.hulp, "gemeente_id": gemeente_id, "plekken": c.plekken}
+            rows["cijfer"].append(
+                {
+                    **figure,
+                    "weken_contact": c.weken_contact,
+                    "weken_start": c.weken_start,
+                    "bevestigd_op": c.bevestigd_op,
+                    "gewijzigd_op": now,
+                }
+            )
+            history = [*c.historie, (c.bevestigd_op, c.weken_start, c.plekken)]
+            rows["wachttijd"] += [
+                {**figure, "weken": weken, "plekken": plekken, "bevestigd_op": day}
+                for day, weken, plekken in history
+            ]
+        rows["stop"] += [
+            {
+                "aanbieder_id": aid,
+                "hulp": x.hulp,
+                "reden": x.reden,
+                "vanaf": x.vanaf,
+                "tot": x.tot,
+                "door": "systeem",
+            }
+            for x in data.instroomstops
+        ]
     tables = {
         "spec": AanbiederSpecialisatie,
         "doelgroep": AanbiederDoelgroep,
@@ -294,6 +340,8 @@ def create_aanbieders(session: Session, items: list[AanbiederData]) -> list[int]
         "maatregelhulp": Maatregelhulp,
         "resultaat": Resultaat,
         "wachttijd": WachttijdMelding,
+        "cijfer": Beschikbaarheid,
+        "stop": Instroomstop,
     }
     for key, model in tables.items():
         if rows[key]:

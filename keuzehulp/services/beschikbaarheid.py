@@ -15,32 +15,19 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
 from keuzehulp import clock
-from keuzehulp.domain.beschikbaarheid import ALL, Figure, Stop, check_figure, dakje_key, hulp_key
+from keuzehulp.domain.beschikbaarheid import ALL, check_figure
 from keuzehulp.domain.changelog import record_change
 from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.models import (
     Aanbieder,
     Beschikbaarheid,
-    Contract,
-    DakjeScope,
-    Gemeente,
     Instroomstop,
     WachttijdMelding,
 )
-from keuzehulp.models.periods import current
+from keuzehulp.queries.beschikbaarheid import Line, State, cbs_codes, lines, state
+from keuzehulp.services import abonnementen, meldingen
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.profiel import Conflict
-
-
-@dataclass(frozen=True)
-class Line:
-    """A kind of help an aanbieder is contracted for today, with the gemeenten (CBS codes)."""
-
-    hulp: str
-    perceel: str | None
-    product: str | None
-    dakje: str | None
-    gemeenten: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -52,72 +39,11 @@ class Entry:
     weken_contact: int | None
     weken_start: int | None
     plekken: int | None = None
-
-
-@dataclass(frozen=True)
-class State:
-    """An aanbieder's figures and stops that are not lifted, as the domain rules read them."""
-
-    figures: tuple[Figure, ...]
-    stops: tuple[Stop, ...]
-
-
-def _cbs(session: Session) -> dict[int, str]:
-    return dict(session.exec(select(Gemeente.id, Gemeente.cbs_code)).all())
-
-
-def lines(session: Session, aanbieder_id: int, today: date) -> list[Line]:
-    """The kinds of help of an aanbieder's current contract lines and dakjes, in a stable order."""
-    cbs = _cbs(session)
-    found: dict[tuple, set[str]] = {}
-    contracts = select(Contract.perceel, Contract.product, Contract.gemeente_id).where(
-        Contract.aanbieder_id == aanbieder_id, current(Contract, today)
-    )
-    for perceel, product, gemeente_id in session.exec(contracts):
-        found.setdefault((perceel, product, None), set()).add(cbs[gemeente_id])
-    dakjes = select(DakjeScope.dakje, DakjeScope.gemeente_id).where(
-        DakjeScope.aanbieder_id == aanbieder_id, current(DakjeScope, today)
-    )
-    for dakje, gemeente_id in session.exec(dakjes):
-        found.setdefault((None, None, dakje), set()).add(cbs[gemeente_id])
-    result = [
-        Line(dakje_key(d) if d else hulp_key(p, x), p, x, d, tuple(sorted(g)))
-        for (p, x, d), g in found.items()
-    ]
-    return sorted(result, key=lambda line: (line.dakje is not None, line.hulp))
-
-
-def state(session: Session, aanbieder_id: int) -> State:
-    """The aanbieder's current figures and its stops that are not lifted."""
-    cbs = _cbs(session)
-    rows = session.exec(
-        select(Beschikbaarheid)
-        .where(Beschikbaarheid.aanbieder_id == aanbieder_id)
-        .order_by(Beschikbaarheid.id)
-    )
-    stops = session.exec(
-        select(Instroomstop)
-        .where(Instroomstop.aanbieder_id == aanbieder_id, Instroomstop.opgeheven_op.is_(None))
-        .order_by(Instroomstop.id)
-    )
-    return State(
-        tuple(figure_of(row, cbs) for row in rows),
-        tuple(stop_of(row, cbs) for row in stops),
-    )
-
-
-def figure_of(row: Beschikbaarheid, cbs: dict[int, str]) -> Figure:
-    gemeente = cbs[row.gemeente_id] if row.gemeente_id else None
-    return Figure(row.hulp, gemeente, row.weken_contact, row.weken_start, row.plekken, row.bevestigd_op)
-
-
-def stop_of(row: Instroomstop, cbs: dict[int, str]) -> Stop:
-    gemeente = cbs[row.gemeente_id] if row.gemeente_id else None
-    return Stop(row.hulp, gemeente, row.reden, row.vanaf, row.tot)
+    bevestigd_op: date | None = None  # None: today; an import states the day it was confirmed
 
 
 def _gemeente_ids(session: Session) -> dict[str, int]:
-    return {code: gid for gid, code in _cbs(session).items()}
+    return {code: gid for gid, code in cbs_codes(session).items()}
 
 
 def _history(session: Session, aanbieder_id: int, entry: Entry, gemeente_id: int | None, today: date) -> None:
@@ -129,25 +55,31 @@ def _history(session: Session, aanbieder_id: int, entry: Entry, gemeente_id: int
             weken=entry.weken_start,
             weken_contact=entry.weken_contact,
             plekken=entry.plekken,
-            bevestigd_op=today,
+            bevestigd_op=entry.bevestigd_op or today,
         )
     )
 
 
-def _check(entries: list[Entry], known: dict[str, Line]) -> None:
+def entry_problem(entry: Entry, line: Line | None, wie: str = "U heeft") -> str | None:
+    """What is wrong with one figure for the contract line of its kind of help (None: no contract),
+    in Dutch, or None; `wie` starts the sentence ('Deze aanbieder heeft' in a beheerder's import).
+    The one check of a figure, for the form and the import alike."""
+    if line is None:
+        return f"{wie} geen contract voor '{entry.hulp}'."
+    if entry.gemeente is not None and entry.gemeente not in line.gemeenten:
+        return f"{wie} in deze gemeente geen contract voor '{entry.hulp}'."
+    if line.dakje is None and entry.plekken is not None:
+        return "Vrije plekken gelden alleen voor wonen en verblijf (dakjes)."
+    if problems := check_figure(entry.weken_contact, entry.weken_start, entry.plekken):
+        return problems[0]
+    return None
+
+
+def _check(entries: list[Entry], known: dict[str, Line], wie: str = "U heeft") -> None:
     seen = set()
     for entry in entries:
-        line = known.get(entry.hulp)
-        if line is None:
-            raise RuleViolation(f"U heeft geen contract voor '{entry.hulp}'.")
-        if entry.gemeente is not None and entry.gemeente not in line.gemeenten:
-            raise RuleViolation(f"U heeft in deze gemeente geen contract voor '{entry.hulp}'.")
-        if line.dakje is None and entry.plekken is not None:
-            raise RuleViolation("Vrije plekken gelden alleen voor wonen en verblijf (dakjes).")
-        if entry.weken_start is None and entry.plekken is None:
-            raise RuleViolation("Vul de weken tot de start in, of het aantal vrije plekken.")
-        if problems := check_figure(entry.weken_contact, entry.weken_start, entry.plekken):
-            raise RuleViolation(problems[0])
+        if problem := entry_problem(entry, known.get(entry.hulp), wie):
+            raise RuleViolation(problem)
         if (entry.hulp, entry.gemeente) in seen:
             raise RuleViolation(f"'{entry.hulp}' staat twee keer in de lijst.")
         seen.add((entry.hulp, entry.gemeente))
@@ -160,6 +92,8 @@ def save(
     entries: list[Entry],
     actor: Actor,
     today: date,
+    *,
+    public_url: str | None = None,
 ) -> Aanbieder:
     """Replace the aanbieder's figures by `entries`, all confirmed today (a figure left out is
     removed: unknown again). Raises RuleViolation for a figure the rules refuse and Conflict when
@@ -176,37 +110,93 @@ def save(
     ids = _gemeente_ids(session)
     session.execute(delete(Beschikbaarheid).where(Beschikbaarheid.aanbieder_id == aanbieder_id))
     for entry in entries:
+        _store(session, aanbieder_id, entry, ids[entry.gemeente] if entry.gemeente else None, today)
+    return _figures_changed(
+        session, aanbieder_id, before, actor, "wachttijd gewijzigd", len(entries), today, public_url
+    )
+
+
+def merge(
+    session: Session,
+    aanbieder_id: int,
+    entries: list[Entry],
+    actor: Actor,
+    today: date,
+    *,
+    public_url: str | None = None,
+) -> Aanbieder:
+    """Write figures as a beheerder's import states them, each confirmed on its own day (None:
+    today): a figure for the same kind of help and gemeente is replaced, the others stay. Raises
+    RuleViolation like `save`; an open figure form of the aanbieder goes stale (Conflict)."""
+    _check(entries, {line.hulp: line for line in lines(session, aanbieder_id, today)}, "Deze aanbieder heeft")
+    session.execute(
+        update(Aanbieder)
+        .where(Aanbieder.id == aanbieder_id)
+        .values(beschikbaarheid_versie=Aanbieder.beschikbaarheid_versie + 1)
+    )
+    before = state(session, aanbieder_id)
+    ids = _gemeente_ids(session)
+    for entry in entries:
         gemeente_id = ids[entry.gemeente] if entry.gemeente else None
-        session.add(
-            Beschikbaarheid(
-                aanbieder_id=aanbieder_id,
-                hulp=entry.hulp,
-                gemeente_id=gemeente_id,
-                weken_contact=entry.weken_contact,
-                weken_start=entry.weken_start,
-                plekken=entry.plekken,
-                bevestigd_op=today,
+        column = Beschikbaarheid.gemeente_id
+        same = column == gemeente_id if gemeente_id else column.is_(None)
+        session.execute(
+            delete(Beschikbaarheid).where(
+                Beschikbaarheid.aanbieder_id == aanbieder_id, Beschikbaarheid.hulp == entry.hulp, same
             )
         )
-        _history(session, aanbieder_id, entry, gemeente_id, today)
+        _store(session, aanbieder_id, entry, gemeente_id, today)
+    actie = "wachttijd geïmporteerd"
+    return _figures_changed(session, aanbieder_id, before, actor, actie, len(entries), today, public_url)
+
+
+def _store(session: Session, aanbieder_id: int, entry: Entry, gemeente_id: int | None, today: date) -> None:
+    """One current figure and its history row."""
+    session.add(
+        Beschikbaarheid(
+            aanbieder_id=aanbieder_id,
+            hulp=entry.hulp,
+            gemeente_id=gemeente_id,
+            weken_contact=entry.weken_contact,
+            weken_start=entry.weken_start,
+            plekken=entry.plekken,
+            bevestigd_op=entry.bevestigd_op or today,
+        )
+    )
+    _history(session, aanbieder_id, entry, gemeente_id, today)
+
+
+def _figures_changed(
+    session: Session,
+    aanbieder_id: int,
+    before: State,
+    actor: Actor,
+    actie: str,
+    count: int,
+    today: date,
+    public_url: str | None,
+) -> Aanbieder:
+    """After figures were written: the audit row with all figures before and after, then `_after_change`."""
     session.flush()
     aanbieder = _touch(session, aanbieder_id)
     after = state(session, aanbieder_id)
     record(
         session,
         actor,
-        "wachttijd gewijzigd",
+        actie,
         "aanbieder",
         aanbieder.slug,
-        omschrijving=f"{len(entries)} cijfers bevestigd",
-        voor={"cijfers": [_plain(f) for f in before.figures]},
-        na={"cijfers": [_plain(f) for f in after.figures]},
+        omschrijving=f"{count} cijfers bevestigd",
+        voor={"cijfers": [f.stated() for f in before.figures]},
+        na={"cijfers": [f.stated() for f in after.figures]},
     )
-    _after_change(session, aanbieder, before, after, actor, today)
+    _after_change(session, aanbieder, before, after, actor, today, public_url)
     return aanbieder
 
 
-def confirm_all(session: Session, aanbieder_id: int, actor: Actor, today: date) -> int:
+def confirm_all(
+    session: Session, aanbieder_id: int, actor: Actor, today: date, *, public_url: str | None = None
+) -> int:
     """'Alles klopt nog': confirm every figure today without changing it; the number confirmed."""
     rows = list(session.exec(select(Beschikbaarheid).where(Beschikbaarheid.aanbieder_id == aanbieder_id)))
     if not rows:
@@ -227,7 +217,7 @@ def confirm_all(session: Session, aanbieder_id: int, actor: Actor, today: date) 
         aanbieder.slug,
         omschrijving=f"{len(rows)} cijfers",
     )
-    _after_change(session, aanbieder, before, state(session, aanbieder_id), actor, today)
+    _after_change(session, aanbieder, before, state(session, aanbieder_id), actor, today, public_url)
     return len(rows)
 
 
@@ -240,6 +230,8 @@ def set_stop(
     reden: str,
     tot: date | None,
     today: date,
+    *,
+    public_url: str | None = None,
 ) -> Instroomstop:
     """Stop new intake for a kind of help (ALL: everything) from today, with a reason."""
     known = {line.hulp: line for line in lines(session, aanbieder_id, today)}
@@ -277,11 +269,19 @@ def set_stop(
         omschrijving=reden,
         na={"hulp": hulp, "gemeente": gemeente, "tot": tot.isoformat() if tot else None},
     )
-    _after_change(session, aanbieder, before, state(session, aanbieder_id), actor, today)
+    _after_change(session, aanbieder, before, state(session, aanbieder_id), actor, today, public_url)
     return stop
 
 
-def lift_stop(session: Session, aanbieder_id: int, stop_id: int, actor: Actor, today: date) -> None:
+def lift_stop(
+    session: Session,
+    aanbieder_id: int,
+    stop_id: int,
+    actor: Actor,
+    today: date,
+    *,
+    public_url: str | None = None,
+) -> None:
     """End an instroomstop today (it no longer covers tomorrow's and today's intake)."""
     stop = session.get(Instroomstop, stop_id)
     if stop is None or stop.aanbieder_id != aanbieder_id or stop.opgeheven_op is not None:
@@ -292,7 +292,7 @@ def lift_stop(session: Session, aanbieder_id: int, stop_id: int, actor: Actor, t
     session.flush()
     aanbieder = _touch(session, aanbieder_id)
     record(session, actor, "instroomstop opgeheven", "aanbieder", aanbieder.slug, omschrijving=stop.reden)
-    _after_change(session, aanbieder, before, state(session, aanbieder_id), actor, today)
+    _after_change(session, aanbieder, before, state(session, aanbieder_id), actor, today, public_url)
 
 
 def _touch(session: Session, aanbieder_id: int) -> Aanbieder:
@@ -303,18 +303,20 @@ def _touch(session: Session, aanbieder_id: int) -> Aanbieder:
     return aanbieder
 
 
-def _plain(figure: Figure) -> dict:
-    return {
-        "hulp": figure.hulp,
-        "gemeente": figure.gemeente,
-        "weken_contact": figure.weken_contact,
-        "weken_start": figure.weken_start,
-        "plekken": figure.plekken,
-    }
-
-
 def _after_change(
-    session: Session, aanbieder: Aanbieder, before: State, after: State, actor: Actor, today: date
+    session: Session,
+    aanbieder: Aanbieder,
+    before: State,
+    after: State,
+    actor: Actor,
+    today: date,
+    public_url: str | None = None,
 ) -> None:
-    """What follows every change of figures or stops: the index and the change feed learn of it."""
+    """What follows every change of figures or stops: the index and the change feed learn of it,
+    beheerders hear of a wait above the norm or a new stop (services/meldingen.py), and wijkteam
+    subscriptions that came true for this aanbieder are sent (services/abonnementen.py).
+    `public_url` is the site's address for the links (the environment's setting when None)."""
     record_change(session, aanbieder.id, "wachttijd")
+    contracted = lines(session, aanbieder.id, today)
+    meldingen.wait_at_risk(session, aanbieder, contracted, before, after, today, public_url)
+    abonnementen.notify(session, aanbieder, contracted, before, after, today, public_url)

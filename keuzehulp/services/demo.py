@@ -16,6 +16,7 @@ import yaml
 from sqlmodel import Session, select
 
 from keuzehulp import clock
+from keuzehulp.domain.beschikbaarheid import dakje_key, hulp_key
 from keuzehulp.domain.inkoopmodel import Inkoopmodel
 from keuzehulp.domain.regio import SERVED, model_for, regio_of
 from keuzehulp.domain.taxonomy import SEED_DIR, slugify
@@ -23,10 +24,12 @@ from keuzehulp.domain.twents_model import FUNCTIENIVEAUS, MAATREGELHULP, NIVEAUS
 from keuzehulp.models import Gemeente, Kern, SiteMeta, Specialisatie
 from keuzehulp.services.aanbieders import (
     AanbiederData,
+    CijferData,
     ContractLine,
     DakjeLine,
     MaatregelLine,
     ResultaatData,
+    StopData,
     VestigingData,
     create_aanbieders,
 )
@@ -104,7 +107,7 @@ class DemoGenerator:
         wachttijd = (
             None if rng.random() < 0.08 else rng.choice([0, 0, 1, 2, 2, 3, 4, 4, 5, 6, 8, 10, 12, 16, 20, 26])
         )
-        return AanbiederData(
+        data = AanbiederData(
             slug=slug,
             naam=naam,
             kvk=f"{rng.randint(10_000_000, 99_999_999)}",
@@ -114,10 +117,13 @@ class DemoGenerator:
             telefoon=self._telefoon(),
             beschrijving=self._beschrijving(naam, groot, home, werkgebied, werkvormen, specialisaties),
             status=status,
-            wachttijd_weken=wachttijd,
-            wachttijd_bevestigd_op=None
-            if wachttijd is None
-            else self.today - timedelta(days=rng.randint(0, 120)),
+            beschikbaarheid=self._cijfers(  # confirmed 0-60 days ago, drawn where it always was
+                slug,
+                wachttijd,
+                None if wachttijd is None else self.today - timedelta(days=rng.randint(0, 120) // 2),
+                contracten,
+                dakjes,
+            ),
             consultatie_functieniveaus=self._functieniveaus(kind) if twente else [],
             diagnostiek=self._diagnostiek(kind) if twente else [],
             ambulante_spoedhulp=(
@@ -128,7 +134,6 @@ class DemoGenerator:
             ),
             coordinatiepunt=spoedhulp,  # spoedhulp needs the coördinatiepunt
             werkvormen=werkvormen,
-            wachttijd_historie=self._wachttijd_historie(slug, wachttijd),
             specialisaties=specialisaties,
             doelgroepen=self._doelgroepen(percelen),
             talen=self._talen(),
@@ -142,6 +147,8 @@ class DemoGenerator:
             else [],
             resultaten=self._resultaten() if "jeugd" in percelen else [],
         )
+        data.instroomstops = self._stops(slug, data.beschikbaarheid)
+        return data
 
     def _telefoon(self) -> str:
         area = self.rng.choice(list(AREA_CODES))
@@ -332,16 +339,51 @@ class DemoGenerator:
         zinnen.append(rng.choice(vocab["afsluitzinnen"]))
         return " ".join(zinnen)
 
-    def _wachttijd_historie(self, slug: str, wachttijd: int | None) -> list[tuple[date, int]]:
-        """Earlier confirmations over the past year, from their own generator (the rest stays as it was)."""
-        if wachttijd is None:
+    def _cijfers(
+        self, slug: str, wachttijd: int | None, bevestigd_op: date | None, contracten: list, dakjes: list
+    ) -> list[CijferData]:
+        """Figures per kind of help around the aanbieder's usual wachttijd, a different one in one
+        gemeente now and then, and places in its dakjes, from their own generator (the rest stays as
+        it was). None without a usual wachttijd: unknown."""
+        if wachttijd is None or bevestigd_op is None:
             return []
         rng = random.Random(f"{self.seed}-{slug}")
+        gemeenten: dict[str, set[str]] = {}
+        for line in contracten:
+            gemeenten.setdefault(hulp_key(line.perceel, line.product), set()).add(line.gemeente)
+        cijfers = []
+        for key in sorted(gemeenten):
+            weeks = max(0, wachttijd + rng.choice([-2, -1, 0, 0, 0, 1, 2, 4]))
+            contact = min(weeks, rng.choice([0, 1, 1, 2]))
+            cijfers.append(
+                CijferData(key, None, contact, weeks, None, bevestigd_op, self._historie(rng, weeks))
+            )
+        if cijfers and len(gemeenten[cijfers[0].hulp]) > 1 and rng.random() < 0.2:
+            first = cijfers[0]
+            gemeente = rng.choice(sorted(gemeenten[first.hulp]))
+            weeks = max(0, first.weken_start + rng.choice([-2, 2, 6]))
+            cijfers.append(CijferData(first.hulp, gemeente, None, weeks, None, bevestigd_op))
+        for dakje in sorted({line.dakje for line in dakjes}):
+            plekken = rng.choice([0, 0, 0, 1, 1, 2, 3])
+            start = None if plekken else rng.choice([1, 2, 2, 4, 8, 12])
+            cijfers.append(CijferData(dakje_key(dakje), None, None, start, plekken, bevestigd_op))
+        return cijfers
+
+    def _stops(self, slug: str, cijfers: list[CijferData]) -> list[StopData]:
+        """Now and then an instroomstop on one kind of help, until lifted or until a date."""
+        rng = random.Random(f"{self.seed}-{slug}-stop")
+        if not cijfers or rng.random() >= 0.04:
+            return []
+        vanaf = self.today - timedelta(days=rng.randint(0, 30))
+        tot = rng.choice([None, self.today + timedelta(days=rng.randint(14, 90))])
+        return [StopData(rng.choice(cijfers).hulp, "Alle plekken zijn bezet.", vanaf, tot)]
+
+    def _historie(self, rng: random.Random, weeks: int) -> list[tuple[date, int | None, int | None]]:
+        """Earlier confirmations of a figure over the past year."""
         history = []
-        weeks = wachttijd
-        for months_back in range(12, 0, -rng.choice([2, 3, 4])):
+        for months_back in range(12, 0, -rng.choice([3, 4])):
             weeks = max(0, weeks + rng.choice([-3, -2, -1, 0, 1, 2, 3]))
-            history.append((self.today - timedelta(days=30 * months_back + rng.randint(0, 20)), weeks))
+            history.append((self.today - timedelta(days=30 * months_back + rng.randint(0, 20)), weeks, None))
         return history
 
     def _resultaten(self) -> list[ResultaatData]:

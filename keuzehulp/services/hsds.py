@@ -21,6 +21,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from keuzehulp.domain.beschikbaarheid import ALL, availability, dakje_key, hulp_key
 from keuzehulp.domain.inkoopmodel import Inkoopmodel
 from keuzehulp.domain.regio import model_for
 from keuzehulp.domain.resultaten import MIN_N
@@ -223,7 +224,45 @@ def _name_and_attributes(model: Inkoopmodel, service_id: str, kind: str, code: s
     return f"{part['naam']}: {part['onderdelen'][code]['naam']}", [attribute(f"module:{module}", code)]
 
 
-def _services(profile, organization_id: str, location_ids: list[str]) -> list[dict]:
+def _hulp(kind: str, code: str, product: str | None) -> str | None:
+    """The kind of help of a service as figures name it (none for maatregelhulp)."""
+    if kind == "contract":
+        return hulp_key(code, product)
+    return dakje_key(code) if kind == "dakje" else None
+
+
+def _beschikbaarheid(profile, hulp: str | None, today: date) -> dict:
+    """A service's figures per gemeente (null: all), its running instroomstops, and HSDS `wait_time`
+    from the figure for all gemeenten."""
+    if hulp is None:
+        return {}
+    figures, stops = profile.beschikbaarheid.figures, profile.beschikbaarheid.stops
+    own = [f for f in figures if f.hulp == hulp]
+    shown = {
+        "x_keuzehulp_beschikbaarheid": [
+            {
+                "gemeente": f.gemeente,
+                "weken_contact": f.weken_contact,
+                "weken_start": f.weken_start,
+                "plekken": f.plekken,
+                "bevestigd_op": f.bevestigd_op.isoformat(),
+                "verouderd": availability(figures, stops, hulp, f.gemeente, today).verouderd,
+            }
+            for f in own
+        ],
+        "x_keuzehulp_instroomstops": [
+            {"gemeente": x.gemeente, "reden": x.reden, "tot": x.tot.isoformat() if x.tot else None}
+            for x in stops
+            if x.active(today) and x.hulp in (ALL, hulp)
+        ],
+    }
+    general = next((f for f in own if f.gemeente is None), None)
+    if general is not None and general.start is not None:
+        shown["wait_time"] = f"{general.start} weken"
+    return shown
+
+
+def _services(profile, organization_id: str, location_ids: list[str], today: date) -> list[dict]:
     a = profile.aanbieder
     groups = _service_groups(profile)
     parts = [key[1:] for key in groups]
@@ -270,14 +309,9 @@ def _services(profile, organization_id: str, location_ids: list[str]) -> list[di
                 }
                 for t in profile.talen
             ],
-            "x_keuzehulp_wachttijd_weken": a.wachttijd_weken,
-            "x_keuzehulp_wachttijd_bevestigd_op": a.wachttijd_bevestigd_op.isoformat()
-            if a.wachttijd_bevestigd_op
-            else None,
             "x_keuzehulp_contractregels": sorted(group["regels"], key=lambda r: (r["gemeente"], r["niveau"])),
+            **_beschikbaarheid(profile, _hulp(kind, code, product), today),
         }
-        if a.wachttijd_weken is not None:
-            service["wait_time"] = f"{a.wachttijd_weken} weken"
         if a.telefoon:
             service["phones"] = [_phone("service_id", service_id, a.telefoon)]
         if kind == "contract" and a.ambulante_spoedhulp and model.kenmerk_for("ambulante_spoedhulp", code):
@@ -339,7 +373,7 @@ def export(session: Session, taxonomy: Taxonomy, today: date) -> dict[str, list[
         if a.email or a.telefoon:
             organization["contacts"] = [_general_contact(a, organization_id)]
         organizations.append(organization)
-        services += _services(profile, organization_id, [loc["id"] for loc in locations])
+        services += _services(profile, organization_id, [loc["id"] for loc in locations], today)
     return {
         "organizations": organizations,
         "services": services,

@@ -6,9 +6,11 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from keuzehulp.domain.beschikbaarheid import availability, hulp_key
 from keuzehulp.domain.validation import published_link
 from keuzehulp.models import Aanbieder, Contract, Gemeente
 from keuzehulp.models.periods import current
+from keuzehulp.queries.beschikbaarheid import State, states
 from keuzehulp.services.csvfile import csv_text
 
 CSV_COLUMNS = [
@@ -24,6 +26,8 @@ CSV_COLUMNS = [
     "geldig_tot",
     "wachttijd_weken",
     "wachttijd_bevestigd_op",
+    "wachttijd_mogelijk_verouderd",
+    "instroomstop",
     "website",
     "telefoon",
 ]
@@ -38,25 +42,34 @@ def directory_rows(session: Session, today: date) -> list[list]:
         .where(Aanbieder.status == "actief", current(Contract, today))
         .order_by(Aanbieder.slug, Gemeente.cbs_code, Contract.perceel, Contract.product, Contract.variant)
     )
-    return [
-        [
-            a.slug,
-            a.naam,
-            a.kvk,
-            g.cbs_code,
-            g.naam,
-            c.perceel,
-            c.product or "",
-            c.variant or "",
-            c.geldig_vanaf.isoformat(),
-            c.geldig_tot.isoformat() if c.geldig_tot else "",
-            a.wachttijd_weken if a.wachttijd_weken is not None else "",
-            a.wachttijd_bevestigd_op.isoformat() if a.wachttijd_bevestigd_op else "",
-            published_link(a.website) or "",
-            a.telefoon,
-        ]
-        for a, c, g in session.exec(query)
-    ]
+    rows = list(session.exec(query))
+    known, nothing = states(session), State((), ())
+    result = []
+    for a, c, g in rows:
+        own = known.get(a.id, nothing)
+        found = availability(own.figures, own.stops, hulp_key(c.perceel, c.product), g.cbs_code, today)
+        figure = found.figure
+        result.append(
+            [
+                a.slug,
+                a.naam,
+                a.kvk,
+                g.cbs_code,
+                g.naam,
+                c.perceel,
+                c.product or "",
+                c.variant or "",
+                c.geldig_vanaf.isoformat(),
+                c.geldig_tot.isoformat() if c.geldig_tot else "",
+                "" if figure is None or figure.start is None else figure.start,
+                figure.bevestigd_op.isoformat() if figure else "",
+                "ja" if found.verouderd else "",
+                "ja" if found.stop else "",
+                published_link(a.website) or "",
+                a.telefoon,
+            ]
+        )
+    return result
 
 
 def directory_csv(session: Session, today: date) -> str:

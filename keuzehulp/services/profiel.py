@@ -39,7 +39,6 @@ from keuzehulp.models import (
     Specialisatie,
     Taal,
     Vestiging,
-    WachttijdMelding,
 )
 from keuzehulp.services.audit import Actor, record
 
@@ -53,7 +52,6 @@ FIELD_LABELS = {
     "talen": "Talen",
     "werkvormen": "Werkvormen",
     "consultatie_functieniveaus": "Functieniveaus voor consultatie",
-    "wachttijd_weken": "Wachttijd (weken)",
     "vestigingen": "Vestigingen",
 }
 VESTIGING_FIELDS = ("naam", "adres", "postcode", "plaats")
@@ -86,7 +84,6 @@ def snapshot(session: Session, aanbieder: Aanbieder) -> dict:
         "talen": slugs(AanbiederTaal, Taal, "taal_id"),
         "werkvormen": sorted(aanbieder.werkvormen),
         "consultatie_functieniveaus": sorted(aanbieder.consultatie_functieniveaus),
-        "wachttijd_weken": aanbieder.wachttijd_weken,
         "vestigingen": [
             {
                 "id": v.id,
@@ -106,7 +103,7 @@ def check_profile(typed: dict, taxonomy: Taxonomy) -> tuple[dict, dict[str, str]
     """The typed profile as snapshot data, and Dutch errors keyed by value name (a vestiging's by
     'vestigingen.<position>.<field>').
 
-    `typed` holds text for beschrijving, email, telefoon, website and wachttijd_weken, lists of
+    `typed` holds text for beschrijving, email, telefoon and website, lists of
     chosen slugs for the lists, and the vestigingen as rows of text (with `id`, and the two flags)."""
     errors: dict[str, str] = {}
     text = {
@@ -134,16 +131,8 @@ def check_profile(typed: dict, taxonomy: Taxonomy) -> tuple[dict, dict[str, str]
         "talen": chosen("talen", {t.slug for t in taxonomy.talen}),
         "werkvormen": chosen("werkvormen", set(WERKVORMEN)),
         "consultatie_functieniveaus": chosen("consultatie_functieniveaus", set(FUNCTIENIVEAUS)),
-        "wachttijd_weken": None,
         "vestigingen": [],
     }
-    weeks = str(typed.get("wachttijd_weken", "")).strip()
-    if weeks:
-        if (number := whole_number(weeks, 0, 104)) is not None:
-            values["wachttijd_weken"] = number
-        else:
-            values["wachttijd_weken"] = weeks[:20]  # shown again as typed
-            errors["wachttijd_weken"] = "Vul de wachttijd in als een heel aantal weken, van 0 tot 104."
     values["vestigingen"] = _check_vestigingen(typed.get("vestigingen", []), taxonomy, errors)
     return values, errors
 
@@ -198,12 +187,6 @@ def save(
     session.refresh(aanbieder)
     for name in ("beschrijving", "email", "telefoon", "website", "werkvormen", "consultatie_functieniveaus"):
         setattr(aanbieder, name, values[name])
-    aanbieder.wachttijd_weken = values["wachttijd_weken"]
-    aanbieder.wachttijd_bevestigd_op = today if values["wachttijd_weken"] is not None else None
-    if values["wachttijd_weken"] is not None:
-        session.add(
-            WachttijdMelding(aanbieder_id=aanbieder_id, weken=values["wachttijd_weken"], bevestigd_op=today)
-        )
     aanbieder.profiel_bevestigd_op = today
     aanbieder.updated_at = clock.now()
     session.add(aanbieder)
@@ -225,31 +208,6 @@ def save(
         na={name: new for name, _, new in changed},
     )
     record_change(session, aanbieder_id, "profiel")
-    return aanbieder
-
-
-def confirm_wachttijd(session: Session, aanbieder_id: int, actor: Actor, today: date) -> Aanbieder:
-    """'Wachttijd klopt nog': set today's confirmation date without other changes."""
-    aanbieder = session.get(Aanbieder, aanbieder_id)
-    if aanbieder.wachttijd_weken is None:
-        raise RuleViolation("Er staat nog geen wachttijd. Vul eerst de wachttijd in.")
-    before = aanbieder.wachttijd_bevestigd_op
-    aanbieder.wachttijd_bevestigd_op = today
-    aanbieder.updated_at = clock.now()
-    session.add(
-        WachttijdMelding(aanbieder_id=aanbieder_id, weken=aanbieder.wachttijd_weken, bevestigd_op=today)
-    )
-    session.add(aanbieder)
-    record(
-        session,
-        actor,
-        "wachttijd bevestigd",
-        "aanbieder",
-        aanbieder.slug,
-        voor={"wachttijd_bevestigd_op": before.isoformat() if before else None},
-        na={"wachttijd_bevestigd_op": today.isoformat()},
-    )
-    record_change(session, aanbieder_id, "wachttijd bevestigd")
     return aanbieder
 
 
@@ -346,32 +304,17 @@ def diff(before: dict, after: dict) -> list[tuple[str, object, object]]:
 
 @dataclass(frozen=True)
 class Freshness:
-    """How current a profile is: dates of confirmation and whether they are older than 8 weeks."""
+    """How current a profile is: the day it was last confirmed and whether that is over 8 weeks ago.
+    (Wachttijd and plek have their own dates per figure: domain/beschikbaarheid.py.)"""
 
-    wachttijd_op: date | None
-    profiel_op: date | None
-    wachttijd_verouderd: bool
+    profiel_op: date
     profiel_verouderd: bool
 
 
 STALE_AFTER_DAYS = 56
 
 
-def _stale(moment: date | None, today: date) -> bool:
-    return moment is None or (today - moment).days > STALE_AFTER_DAYS
-
-
-def wachttijd_stale(weken: int | None, bevestigd_op: date | None, today: date) -> bool:
-    """Whether a given wachttijd is 'mogelijk verouderd': not confirmed in the last 8 weeks."""
-    return weken is not None and _stale(bevestigd_op, today)
-
-
 def freshness(aanbieder: Aanbieder, today: date) -> Freshness:
     """The freshness of a profile on a day."""
     profiel_op = aanbieder.profiel_bevestigd_op or aanbieder.created_at.date()
-    return Freshness(
-        aanbieder.wachttijd_bevestigd_op,
-        profiel_op,
-        wachttijd_stale(aanbieder.wachttijd_weken, aanbieder.wachttijd_bevestigd_op, today),
-        _stale(profiel_op, today),
-    )
+    return Freshness(profiel_op, (today - profiel_op).days > STALE_AFTER_DAYS)

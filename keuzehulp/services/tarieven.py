@@ -17,6 +17,7 @@ from functools import cache
 
 from sqlmodel import Session, or_, select
 
+from keuzehulp.domain.beschikbaarheid import dakje_key, hulp_key, hulp_naam
 from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.domain.inkoopmodel import or_list
 from keuzehulp.domain.regio import REGIOS, SERVED, model_of, regio_data, regio_naam, regio_of
@@ -61,7 +62,7 @@ def products(regio: str) -> dict[Key, Product]:
         eenheid = terms["modules"][group.code].get("eenheid", "etmaal")
         for module in group.modules:
             found[("dakje", None, module)] = Product(
-                regio, "dakje", None, module, f"Dakje {module}", eenheid, False
+                regio, "dakje", None, module, hulp_naam(dakje_key(module), regio), eenheid, False
             )
     return found
 
@@ -75,11 +76,8 @@ def contract_key(perceel: str, product: str, variant: str | None) -> Key:
 def _name(regio: str, perceel: str, product: str, variant: str | None) -> str:
     """'Jeugd OB1 niveau A' where the model has a letter code for its products, else
     'Wmo Begeleiding' (the perceel and the product's name)."""
-    terms = model_of(regio).terms
-    afkorting = terms["model"]["product"].get("afkorting")
-    naam = f"{afkorting}{product}" if afkorting else terms["producten"][product]["naam"]
-    naam = f"{terms['percelen'][perceel]['naam']} {naam}"
-    return f"{naam} {terms['model']['variant']['enkelvoud']} {variant}" if variant else naam
+    naam = hulp_naam(hulp_key(perceel, product), regio)
+    return f"{naam} {model_of(regio).terms['model']['variant']['enkelvoud']} {variant}" if variant else naam
 
 
 def product_of(soort: str, perceel: str | None, code: str, regio: str = SERVED) -> Product | None:

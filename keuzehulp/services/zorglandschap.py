@@ -1,34 +1,32 @@
-"""The zorglandschap for beheerders, one region at a time: coverage per gemeente, wachttijden per
-gemeente x perceel x product and their trend, as tables (with CSV) and an SVG chart.
+"""The zorglandschap for beheerders, one region at a time: coverage per gemeente and the columns of
+the wachttijd table, as tables (with CSV), and the SVG chart of the wachttijd trend.
 
 The columns come from the region's inkoopmodel: in Twente perceel x OB x niveau, dyslexie, the
 dakjes and spoedhulp; in Regio Nijmegen perceel x product. Coverage counts come from the search
 index with the same filters as /zoeken, so a cell's number is exactly what a click on it shows
 (the wijkteam's matrix uses the same cells). Jeugd OB1 and Wmo OB1 are different markets, so every
-product figure is per perceel. Wachttijden use confirmed values younger than 8 weeks only.
+product figure is per perceel. The wachttijden themselves are in zorglandschap_wachttijd.py.
 """
 
 from __future__ import annotations
 
 import math
-import statistics
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from itertools import groupby
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from babel.dates import format_date
 from markupsafe import escape
-from sqlmodel import Session, select
 
 from keuzehulp.domain.inkoopmodel import Inkoopmodel
-from keuzehulp.models import Aanbieder, Contract, Gemeente, WachttijdMelding
-from keuzehulp.models.periods import current
+from keuzehulp.models import Gemeente
 from keuzehulp.search.filters import SearchRequest, to_params
 from keuzehulp.services.csvfile import csv_text
-from keuzehulp.services.profiel import STALE_AFTER_DAYS
 
-TREND_MONTHS = 12
+if TYPE_CHECKING:
+    from keuzehulp.services.zorglandschap_wachttijd import WaitFigure
 
 
 @dataclass(frozen=True)
@@ -86,29 +84,31 @@ def _product_columns(model: Inkoopmodel, with_variants: bool) -> list[Column]:
     return found
 
 
+def _own_columns(model: Inkoopmodel) -> list[Column]:
+    """Each perceel without products, then each dakje."""
+    return [
+        Column((_perceel_name(model, p.code),), {"perceel": p.code})
+        for p in model.percelen.values()
+        if not p.producten
+    ] + [Column(("Dakje", d), {"dakje": d}, f"Dakje {d}") for d in model.modules_for("verblijf", None)]
+
+
 def columns(model: Inkoopmodel) -> list[Column]:
     """The coverage matrix's columns in a region with this model: perceel x product (x variant
     where the product has variants), each perceel without products, each dakje, and spoedhulp
     where the model has them."""
+    spoedhulp = model.kenmerk_for("ambulante_spoedhulp", None)
     return (
         _product_columns(model, with_variants=True)
-        + [
-            Column((_perceel_name(model, p.code),), {"perceel": p.code})
-            for p in model.percelen.values()
-            if not p.producten
-        ]
-        + [Column(("Dakje", d), {"dakje": d}, f"Dakje {d}") for d in model.modules_for("verblijf", None)]
-        + (
-            [Column(("Spoedhulp",), {"spoedhulp": True})]
-            if model.kenmerk_for("ambulante_spoedhulp", None)
-            else []
-        )
+        + _own_columns(model)
+        + ([Column(("Spoedhulp",), {"spoedhulp": True})] if spoedhulp else [])
     )
 
 
 def wait_columns(model: Inkoopmodel) -> list[Column]:
-    """The wachttijd table's columns: perceel x product (jeugd OB1 and Wmo OB1 apart)."""
-    return _product_columns(model, with_variants=False)
+    """The wachttijd table's columns, one per kind of help: perceel x product (jeugd OB1 and Wmo OB1
+    apart), each perceel without products and each dakje."""
+    return _product_columns(model, with_variants=False) + _own_columns(model)
 
 
 def column_groups(table: list[Column]) -> list[tuple[str, list[Column]]]:
@@ -147,77 +147,6 @@ def coverage_csv(model: Inkoopmodel, rows) -> str:
     )
 
 
-@dataclass(frozen=True)
-class WaitFigure:
-    """Median and p90 of `n` wachttijden; `of`: the number of aanbieders they could have come from
-    (contracted for that perceel and OB), so a cell reads '8 van 16 aanbieders'."""
-
-    n: int
-    median: float | None
-    p90: float | None
-    of: int | None = None
-
-
-def _figure(weeks: list[int], of: int | None = None) -> WaitFigure:
-    if not weeks:
-        return WaitFigure(0, None, None, of)
-    ordered = sorted(weeks)
-    p90 = ordered[min(len(ordered) - 1, max(0, -(-9 * len(ordered) // 10) - 1))]  # nearest-rank p90
-    return WaitFigure(len(ordered), statistics.median(ordered), p90, of)
-
-
-def _contracted(session: Session, today: date) -> dict[tuple[int, str, str], set[int]]:
-    """(gemeente id, perceel, product) -> ids of active aanbieders with a current contract line."""
-    query = (
-        select(Contract.gemeente_id, Contract.perceel, Contract.product, Contract.aanbieder_id)
-        .join(Aanbieder, Aanbieder.id == Contract.aanbieder_id)
-        .where(Aanbieder.status == "actief", Contract.product.is_not(None), current(Contract, today))
-    )
-    groups: dict[tuple[int, str, str], set[int]] = {}
-    for gemeente_id, perceel, ob, aanbieder_id in session.exec(query):
-        groups.setdefault((gemeente_id, perceel, ob), set()).add(aanbieder_id)
-    return groups
-
-
-def wachttijden(
-    session: Session, model: Inkoopmodel, gemeenten, today: date
-) -> list[tuple[Gemeente, list[WaitFigure]]]:
-    """Per gemeente of a region with this model and per wait column (perceel x product): median
-    and p90 of confirmed wachttijden no older than 8 weeks."""
-    fresh_since = today - timedelta(days=STALE_AFTER_DAYS)
-    weeks = dict(
-        session.exec(
-            select(Aanbieder.id, Aanbieder.wachttijd_weken).where(
-                Aanbieder.status == "actief",
-                Aanbieder.wachttijd_weken.is_not(None),
-                Aanbieder.wachttijd_bevestigd_op >= fresh_since,
-            )
-        ).all()
-    )
-    groups = _contracted(session, today)
-
-    def figure(gemeente: Gemeente, column: Column) -> WaitFigure:
-        aanbieders = groups.get((gemeente.id, column.filters["perceel"], column.filters["ob"]), set())
-        return _figure([weeks[a] for a in aanbieders if a in weeks], len(aanbieders))
-
-    table = wait_columns(model)
-    return [(g, [figure(g, c) for c in table]) for g in gemeenten]
-
-
-def wachttijden_csv(model: Inkoopmodel, rows) -> str:
-    """The wachttijd table as CSV."""
-    header = ["gemeente", "cbs_code"]
-    for c in wait_columns(model):
-        header += [f"{c.name} aantal", f"{c.name} mediaan weken", f"{c.name} p90 weken"]
-    lines = []
-    for gemeente, figures in rows:
-        line = [gemeente.naam, gemeente.cbs_code]
-        for f in figures:
-            line += [f.n, "" if f.median is None else f.median, "" if f.p90 is None else f.p90]
-        lines.append(line)
-    return csv_text(header, lines)
-
-
 def months_back(today: date, count: int) -> list[date]:
     """The first days of the last `count` months, oldest first, this month included."""
     months, year, month = [], today.year, today.month
@@ -225,25 +154,6 @@ def months_back(today: date, count: int) -> list[date]:
         months.append(date(year, month, 1))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return months[::-1]
-
-
-def trend(
-    session: Session, gemeente: Gemeente, perceel: str, ob: str, today: date
-) -> list[tuple[date, WaitFigure]]:
-    """Per month: median and p90 of the wachttijden confirmed that month by aanbieders contracted
-    now for this perceel and product (`ob`: the product code)."""
-    aanbieders = _contracted(session, today).get((gemeente.id, perceel, ob), set())
-    months = months_back(today, TREND_MONTHS)
-    per_month: dict[date, list[int]] = {m: [] for m in months}
-    if aanbieders:
-        rows = session.exec(
-            select(WachttijdMelding.bevestigd_op, WachttijdMelding.weken).where(
-                WachttijdMelding.aanbieder_id.in_(aanbieders), WachttijdMelding.bevestigd_op >= months[0]
-            )
-        )
-        for moment, weken in rows:
-            per_month.setdefault(date(moment.year, moment.month, 1), []).append(weken)
-    return [(m, _figure(per_month.get(m, []))) for m in months]
 
 
 MEDIAN_COLOUR, P90_COLOUR = "#01689b", "#1a1a1a"

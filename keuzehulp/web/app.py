@@ -21,7 +21,7 @@ from keuzehulp.domain.taxonomy import Taxonomy
 from keuzehulp.search.engine import SearchEngine
 from keuzehulp.search.index import SearchIndex
 from keuzehulp.services.demo import is_demo
-from keuzehulp.web.aanbieder import inbox, profiel
+from keuzehulp.web.aanbieder import inbox, profiel, wachttijden
 from keuzehulp.web.account import password, signin
 from keuzehulp.web.api import opendata
 from keuzehulp.web.api import routes as api
@@ -30,9 +30,11 @@ from keuzehulp.web.background import SHUTDOWN_WAIT_SECONDS, mail_loop, sync_loop
 from keuzehulp.web.beheer import (
     aanbieders,
     aanmeldingen,
+    cijfers_import,
     consultaties,
     gebruikers,
     imports,
+    instroomstops,
     logboek,
     tarieven,
     zorglandschap,
@@ -49,7 +51,7 @@ from keuzehulp.web.kit.theme import Theme
 from keuzehulp.web.ops import health, metrics
 from keuzehulp.web.public import aanmelding, comparison, guided, pages, profile, search, voorkeur
 from keuzehulp.web.shared import consultatie
-from keuzehulp.web.wijkteam import consultatie_vragen, start, voorkeuren
+from keuzehulp.web.wijkteam import consultatie_vragen, meldingen, start, voorkeuren
 
 
 @dataclass
@@ -125,14 +127,18 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         *signin.routes,
         *password.routes,
         *profiel.routes,
+        *wachttijden.routes,
         *inbox.routes,
         *start.routes,
         *consultatie_vragen.routes,
         *voorkeuren.routes,
+        *meldingen.routes,
         *consultatie.routes,
         *aanbieders.routes,
+        *instroomstops.routes,
         *gebruikers.routes,
         *imports.routes,
+        *cijfers_import.routes,
         *aanmeldingen.routes,
         *tarieven.routes,
         *logboek.routes,

@@ -1,8 +1,10 @@
-"""Signed-in flows in Chromium: an aanbieder updates its profile and search follows; a beheerder
-imports a contract register with bad rows, fixes it and applies it (axe on every signed-in page:
-test_paginas_browser.py)."""
+"""Signed-in flows in Chromium: an aanbieder updates its profile and search follows (its wachttijden:
+test_beschikbaarheid_browser.py); a beheerder imports a contract register with bad rows, fixes it
+and applies it (axe on every signed-in page: test_paginas_browser.py)."""
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 import pyotp
 import pytest
@@ -36,9 +38,7 @@ def sign_in(page, base: str, rol: str) -> None:
         page.wait_for_url(f"{base}/beheer")
 
 
-def test_aanbieder_past_wachttijd_en_specialisatie_aan_en_zoeken_toont_het(
-    page, writable_server, small_world, backend
-):
+def test_aanbieder_past_specialisatie_aan_en_zoeken_toont_het(page, writable_server, small_world, backend):
     with Session(small_world.engine) as db:
         aanbieder = demo_aanbieder(db, clock.today())
         own = set(
@@ -53,11 +53,10 @@ def test_aanbieder_past_wachttijd_en_specialisatie_aan_en_zoeken_toont_het(
         ).first()
     sign_in(page, writable_server, "aanbieder")
     page.wait_for_url(f"{writable_server}/aanbieder/profiel")
-    page.get_by_label("Wachttijd in weken").fill("1")
     page.get_by_label(new.label_b1, exact=True).check()
     page.get_by_role("button", name="Profiel opslaan").click()
     expect(page.locator(".melding")).to_contain_text("Uw profiel is opgeslagen")
-    page.goto(f"{writable_server}/zoeken?specialisatie={new.slug}&max_wachttijd=1&sort=naam")
+    page.goto(f"{writable_server}/zoeken?specialisatie={new.slug}&sort=naam&q={quote(aanbieder.naam)}")
     expect(page.locator(".result-list")).to_contain_text(aanbieder.naam)
     screenshot(page, f"aanbieder-profiel-na-opslaan-{backend}")
 

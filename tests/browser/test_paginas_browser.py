@@ -95,11 +95,13 @@ def professional_pages(slug: str) -> dict[str | None, list[tuple[str, str]]]:
         ],
         "aanbieder": [
             ("aanbieder-profiel", "/aanbieder/profiel"),
+            ("aanbieder-wachttijden", "/aanbieder/wachttijden"),
             ("aanbieder-historie", "/aanbieder/historie"),
             ("aanbieder-consultaties", "/aanbieder/consultaties"),
         ],
         "wijkteam": [
             ("wijkteam", "/wijkteam"),
+            ("wijkteam-meldingen", "/wijkteam/meldingen"),
             ("wijkteam-consultatie-nieuw", f"/wijkteam/consultatie/nieuw?aanbieder={slug}"),
             ("profiel-budget", f"/aanbieders/{slug}?budget_code=ob-jeugd-1A&uren=2&weken=10"),
             ("zoeken-als-wijkteam", "/zoeken?gemeente=enschede"),  # a public page with the account bar
@@ -110,6 +112,7 @@ def professional_pages(slug: str) -> dict[str | None, list[tuple[str, str]]]:
             ("beheer-aanbieder", f"/beheer/aanbieders/{slug}"),
             ("beheer-gebruikers", "/beheer/gebruikers"),
             ("beheer-import", "/beheer/import"),
+            ("beheer-import-wachttijden", "/beheer/import/wachttijden"),
             ("beheer-aanmeldingen", "/beheer/aanmeldingen"),
             ("beheer-tarieven", "/beheer/tarieven"),
             ("beheer-logboek", "/beheer/logboek"),
@@ -148,11 +151,15 @@ def test_elke_pagina_voor_professionals(browser, writable_server, small_world, b
                 assert page.locator("html").get_attribute("lang") == "nl", path
                 assert rol is None or "/inloggen" not in page.url, path  # still signed in
                 checks.run(f"ingelogd-{name}")
-            if rol == "aanbieder":  # the profile form with an error summary
+            if rol == "aanbieder":  # the forms with an error summary
                 page.goto(f"{writable_server}/aanbieder/profiel")
-                page.get_by_label("Wachttijd in weken").fill("veel")
+                page.get_by_label("Telefoonnummer").fill("12")
                 page.get_by_role("button", name="Profiel opslaan").click()
                 checks.run("ingelogd-aanbieder-profiel-fouten")
+                page.goto(f"{writable_server}/aanbieder/wachttijden")
+                page.get_by_label("Weken tot de start van de hulp").first.fill("veel")
+                page.get_by_role("button", name="Opslaan en bevestigen").click()
+                checks.run("ingelogd-aanbieder-wachttijden-fouten")
             problems |= {(width, k): v for k, v in checks.problems.items()}
         context.close()
     assert problems == {}

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import String, and_, cast, exists, false, func, or_, select
+from sqlalchemy import String, and_, case, cast, exists, false, func, or_, select
+from sqlalchemy.orm import aliased
 
+from keuzehulp.domain.beschikbaarheid import ALL as ALL_HULP
+from keuzehulp.domain.beschikbaarheid import settings_of
+from keuzehulp.domain.regio import REGIOS, regio_data
 from keuzehulp.domain.resultaten import INDICATOREN, MIN_N
 from keuzehulp.domain.twents_model import DAKJE_PERCELEN
 from keuzehulp.models import (
@@ -14,10 +18,12 @@ from keuzehulp.models import (
     AanbiederDoelgroep,
     AanbiederSpecialisatie,
     AanbiederTaal,
+    Beschikbaarheid,
     Contract,
     DakjeScope,
     Doelgroep,
     Gemeente,
+    Instroomstop,
     Maatregelhulp,
     Resultaat,
     Specialisatie,
@@ -104,10 +110,120 @@ def _resultaten(r: SearchRequest, today: date) -> list:
     return [shown]
 
 
+def _fresh_since(gemeente_id, today: date):
+    """The oldest confirmation date still fresh in a gemeente (its region's setting)."""
+    code = (
+        select(Gemeente.cbs_code)
+        .where(Gemeente.id == gemeente_id)
+        .correlate_except(Gemeente)
+        .scalar_subquery()
+    )
+    cutoffs = [
+        (code == g["cbs_code"], today - timedelta(weeks=settings_of(regio).vers_weken))
+        for regio in REGIOS
+        for g in regio_data(regio)["gemeenten"]
+    ]
+    return case(*cutoffs, else_=today)
+
+
+def _available(key, gemeente_id, today: date, limit: int | None = None, plek: bool = False):
+    """The line's figure (the gemeente's own, else the one for all gemeenten) is fresh and can start
+    within `limit` weeks (a free place counts as 0; None: any known start), or has a free place;
+    and no running instroomstop covers the line."""
+    own = aliased(Beschikbaarheid)
+    figure = aliased(Beschikbaarheid)
+    # Nested subqueries name the line's columns; explicit correlation reaches them at any depth.
+    has_own = (
+        exists()
+        .where(own.aanbieder_id == Aanbieder.id, own.hulp == key, own.gemeente_id == gemeente_id)
+        .correlate_except(own)
+    )
+    start = case((figure.plekken > 0, 0), else_=figure.weken_start)
+    figure_ok = [
+        figure.aanbieder_id == Aanbieder.id,
+        figure.hulp == key,
+        or_(figure.gemeente_id == gemeente_id, and_(figure.gemeente_id.is_(None), ~has_own)),
+        figure.bevestigd_op >= _fresh_since(gemeente_id, today),
+    ]
+    if plek:
+        figure_ok.append(figure.plekken > 0)
+    else:
+        figure_ok.append(start.is_not(None))
+        if limit is not None:
+            figure_ok.append(start <= limit)
+    stopped = exists().where(
+        Instroomstop.aanbieder_id == Aanbieder.id,
+        Instroomstop.opgeheven_op.is_(None),
+        Instroomstop.vanaf <= today,
+        or_(Instroomstop.tot.is_(None), Instroomstop.tot >= today),
+        or_(Instroomstop.hulp == ALL_HULP, Instroomstop.hulp == key),
+        or_(Instroomstop.gemeente_id.is_(None), Instroomstop.gemeente_id == gemeente_id),
+    )
+    return and_(exists().where(*figure_ok).correlate_except(figure), ~stopped.correlate_except(Instroomstop))
+
+
+def _contract_key():
+    return case(
+        (Contract.product.is_(None), Contract.perceel), else_=Contract.perceel + "/" + Contract.product
+    )
+
+
+def _dakje_key():
+    return "dakje/" + DakjeScope.dakje
+
+
+def _contract_lines(r: SearchRequest, today: date) -> list:
+    clauses = [
+        Contract.aanbieder_id == Aanbieder.id,
+        _valid(Contract, today),
+        _gemeente(Contract, r.gemeente),
+    ]
+    if r.perceel:
+        clauses.append(Contract.perceel == r.perceel)
+    if r.ob:
+        clauses.append(Contract.product == r.ob)
+    if r.niveau:
+        clauses.append(Contract.variant == r.niveau)
+    return clauses
+
+
+def _dakje_lines(r: SearchRequest, today: date, dakjes) -> list:
+    return [
+        DakjeScope.aanbieder_id == Aanbieder.id,
+        DakjeScope.dakje.in_(list(dakjes)),
+        _valid(DakjeScope, today),
+        _gemeente(DakjeScope, r.gemeente),
+    ]
+
+
+def start_within(r: SearchRequest, today: date, limit: int | None) -> list:
+    """Kan binnen `limit` weken starten (None: a known start): on a contract line that matches the
+    search unless only a dakje is asked, and on the dakje when one is."""
+    where = []
+    if r.perceel or r.ob or r.niveau or not r.dakje:
+        line = _available(_contract_key(), Contract.gemeente_id, today, limit)
+        where.append(exists().where(*_contract_lines(r, today), line))
+    if r.dakje:
+        dakjes = [r.dakje] if not r.perceel or r.perceel in DAKJE_PERCELEN[r.dakje] else []
+        line = _available(_dakje_key(), DakjeScope.gemeente_id, today, limit)
+        where.append(exists().where(*_dakje_lines(r, today, dakjes), line))
+    return where
+
+
 def _wachttijd(r: SearchRequest, today: date) -> list:
-    if r.max_wachttijd is None:
+    return [] if r.max_wachttijd is None else start_within(r, today, r.max_wachttijd)
+
+
+def _plek(r: SearchRequest, today: date) -> list:
+    if not r.plek:
         return []
-    return [Aanbieder.wachttijd_weken.is_not(None), Aanbieder.wachttijd_weken <= r.max_wachttijd]
+    dakjes = [
+        d
+        for d in ([r.dakje] if r.dakje else DAKJE_PERCELEN)
+        if not r.perceel or r.perceel in DAKJE_PERCELEN[d]
+    ]
+    line = _available(_dakje_key(), DakjeScope.gemeente_id, today, plek=True)
+    return [exists().where(*_dakje_lines(r, today, dakjes), line)]
 
 
 def _functieniveau(r: SearchRequest, today: date) -> list:
@@ -132,6 +248,7 @@ CLAUSES = {  # per URL parameter of search/filters.FILTERS (text excluded): its 
     "taal": lambda r, today: _linked(AanbiederTaal, AanbiederTaal.taal_id, Taal, [r.taal] if r.taal else []),
     "resultaten": _resultaten,
     "max_wachttijd": _wachttijd,
+    "plek": _plek,
     "functieniveau": _functieniveau,
 }
 

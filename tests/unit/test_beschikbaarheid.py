@@ -31,6 +31,7 @@ from keuzehulp.models import (
     WachttijdMelding,
 )
 from keuzehulp.models.periods import current
+from keuzehulp.queries.beschikbaarheid import lines, state, stop_of
 from keuzehulp.services import beschikbaarheid as service
 from keuzehulp.services.audit import SYSTEM
 from keuzehulp.services.profiel import Conflict
@@ -120,8 +121,8 @@ def test_opslaan_bewaart_cijfers_met_historie_logboek_en_wijziging(small_world):
         entries = [service.Entry(product, None, 1, 2), service.Entry(dakje, None, None, 3, plekken=1)]
         service.save(db, aanbieder_id, version, entries, SYSTEM, TODAY)
         db.commit()
-        state = service.state(db, aanbieder_id)
-        assert {(f.hulp, f.weken_start, f.plekken) for f in state.figures} == {
+        now = state(db, aanbieder_id)
+        assert {(f.hulp, f.weken_start, f.plekken) for f in now.figures} == {
             (product, 2, None),
             (dakje, 3, 1),
         }
@@ -137,9 +138,7 @@ def test_opslaan_bewaart_cijfers_met_historie_logboek_en_wijziging(small_world):
         db.rollback()
         assert service.confirm_all(db, aanbieder_id, SYSTEM, TODAY + timedelta(days=7)) == 2
         db.commit()
-        assert {f.bevestigd_op for f in service.state(db, aanbieder_id).figures} == {
-            TODAY + timedelta(days=7)
-        }
+        assert {f.bevestigd_op for f in state(db, aanbieder_id).figures} == {TODAY + timedelta(days=7)}
 
 
 def test_opslaan_weigert_hulp_zonder_contract_en_plekken_buiten_een_dakje(small_world):
@@ -156,8 +155,8 @@ def test_opslaan_weigert_hulp_zonder_contract_en_plekken_buiten_een_dakje(small_
         ):
             with pytest.raises(RuleViolation):
                 service.save(db, aanbieder_id, version, entries, SYSTEM, TODAY)
-        lines = {line.hulp: line for line in service.lines(db, aanbieder_id, TODAY)}
-        outside = next(code for code in elsewhere if code not in lines[product].gemeenten)
+        known = {line.hulp: line for line in lines(db, aanbieder_id, TODAY)}
+        outside = next(code for code in elsewhere if code not in known[product].gemeenten)
         with pytest.raises(RuleViolation):
             service.save(db, aanbieder_id, version, [service.Entry(product, outside, None, 2)], SYSTEM, TODAY)
 
@@ -171,9 +170,9 @@ def test_instroomstop_zetten_en_opheffen(small_world):
             service.set_stop(db, aanbieder_id, SYSTEM, product, None, "vol", TODAY - timedelta(days=1), TODAY)
         stop = service.set_stop(db, aanbieder_id, SYSTEM, product, None, "plafond bereikt", None, TODAY)
         db.commit()
-        assert service.state(db, aanbieder_id).stops == (service.stop_of(stop, {}),)
+        assert state(db, aanbieder_id).stops == (stop_of(stop, {}),)
         service.lift_stop(db, aanbieder_id, stop.id, SYSTEM, TODAY)
         db.commit()
-        assert service.state(db, aanbieder_id).stops == ()
+        assert state(db, aanbieder_id).stops == ()
         with pytest.raises(RuleViolation):
             service.lift_stop(db, aanbieder_id, stop.id, SYSTEM, TODAY)

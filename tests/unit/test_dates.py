@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DATE_SENSITIVE = [  # contract validity, freshness, overdue consultaties, retention, neutral order
+# contract validity, freshness of profiles and figures, overdue consultaties, retention, neutral order
+DATE_SENSITIVE = [
     "tests/unit/test_index.py",
     "tests/unit/test_search_exactness.py",
     "tests/unit/test_resultaten.py",
     "tests/web/test_zoeken.py",
     "tests/web/test_aanbieder_profiel.py",
+    "tests/web/test_wachttijden.py",
     "tests/web/test_consultatie.py",
     "tests/web/test_beheer.py",
     "tests/web/test_zorglandschap.py",

@@ -15,13 +15,17 @@ from sqlmodel import Session, select
 
 from keuzehulp import clock
 from keuzehulp.db import session_scope
+from keuzehulp.domain.beschikbaarheid import ALL as ALL_HULP
 from keuzehulp.domain.changelog import record_change
 from keuzehulp.domain.twents_model import DAKJES, NIVEAUS, OBS, PERCELEN
-from keuzehulp.models import Aanbieder, AanbiederSpecialisatie, Contract, Specialisatie
+from keuzehulp.models import Aanbieder, AanbiederSpecialisatie, Contract, Instroomstop, Specialisatie
+from keuzehulp.queries import beschikbaarheid as queries_b
 from keuzehulp.search.documents import iter_documents
 from keuzehulp.search.filters import FILTERS, SORTS, WACHTTIJD_OPTIONS, SearchRequest, codes
 from keuzehulp.search.schema import dutch_analyzer
+from keuzehulp.services import beschikbaarheid
 from keuzehulp.services.aanbieders import set_status
+from keuzehulp.services.audit import SYSTEM
 from tests.support.sql_reference import CLAUSES, facet_request, sql_count, sql_slugs
 
 GEMEENTEN = [
@@ -53,7 +57,7 @@ VALUES = {  # request values of the filters that are not lists of taxonomy terms
     "ob": OBS,
     "niveau": NIVEAUS,
     "dakje": DAKJES,
-    "max_wachttijd": [*WACHTTIJD_OPTIONS, 0, 26],
+    "max_wachttijd": list(WACHTTIJD_OPTIONS),
 }
 
 
@@ -144,9 +148,18 @@ def test_de_steekproef_is_niet_triviaal(demo_world):
             session, SearchRequest(gemeente="GM0153", ob="2", niveau="B"), clock.today()
         )
         dakje_3 = sql_count(session, SearchRequest(dakje="3"), clock.today())
+        binnen_4 = sql_count(session, SearchRequest(max_wachttijd=4), clock.today())
+        enschede_ob3_binnen_4 = sql_count(
+            session, SearchRequest(gemeente="GM0153", ob="3", max_wachttijd=4), clock.today()
+        )
+        plek = sql_count(session, SearchRequest(plek=True), clock.today())
+        dakjes = sql_count(session, SearchRequest(dakje="2"), clock.today())
+        plek_2 = sql_count(session, SearchRequest(dakje="2", plek=True), clock.today())
     assert everything > 250
     assert 5 < enschede_ob2_b < everything
     assert 0 < dakje_3 < 60
+    assert 50 < binnen_4 < everything and 0 < enschede_ob3_binnen_4 < binnen_4
+    assert 0 < plek < everything and 0 < plek_2 < dakjes
 
 
 # -- what users type: text, order, pages and woonplaats --------------------------------------------
@@ -215,10 +228,14 @@ def test_zoektekst_volgorde_en_paginas_kloppen_met_de_database(demo_world, demo_
     if result.sort == "naam":
         keys = [h["naam"].casefold() for h in hits]
         assert keys == sorted(keys) or len(set(keys)) < len(keys)
-    if result.sort == "wachttijd":
-        weeks = [h["wachttijd_weken"] for h in hits]
-        known = [w for w in weeks if w is not None]
-        assert known == sorted(known) and weeks[: len(known)] == known  # unknown last
+    if result.sort == "wachttijd":  # groups: within 1, 2, 4 ... 12 weeks, later, unknown
+        with Session(demo_world.engine) as session:
+            groups = [
+                sql_slugs(session, replace(request, max_wachttijd=limit), clock.today())
+                for limit in (*WACHTTIJD_OPTIONS, 10_000)
+            ]
+        ranks = [next((n for n, group in enumerate(groups) if h["slug"] in group), len(groups)) for h in hits]
+        assert ranks == sorted(ranks)
     if result.sort == "relevantie":
         scores = [hit.score for hit in result.hits]
         assert scores == sorted(scores, reverse=True)
@@ -264,8 +281,37 @@ def _random_request(rng: random.Random) -> SearchRequest:
         niveau=pick(NIVEAUS),
         dakje=pick(DAKJES),
         max_wachttijd=pick([1, 4, 12]),
+        plek=rng.random() < 0.2,
         per_page=ALL,
     )
+
+
+def _new_figures(session, aanbieder: Aanbieder, rng: random.Random) -> None:
+    """New figures for some of the aanbieder's kinds of help, confirmed on a day up to 10 weeks ago,
+    or an instroomstop set or lifted, through the service (which records the change)."""
+    today = clock.today()
+    lines = queries_b.lines(session, aanbieder.id, today)
+    if not lines:
+        return
+    state = queries_b.state(session, aanbieder.id)
+    if rng.random() < 0.25:
+        if state.stops:
+            stop = session.exec(select(Instroomstop).where(Instroomstop.aanbieder_id == aanbieder.id)).first()
+            beschikbaarheid.lift_stop(session, aanbieder.id, stop.id, SYSTEM, today)
+        else:
+            hulp = rng.choice([ALL_HULP, *(line.hulp for line in lines)])
+            beschikbaarheid.set_stop(session, aanbieder.id, SYSTEM, hulp, None, "vol", None, today)
+        return
+    entries = []
+    for line in rng.sample(lines, rng.randint(0, len(lines))):
+        plekken = rng.choice([None, 0, 1, 2]) if line.dakje else None
+        start = rng.choice([None, 0, 2, 5, 13]) if plekken is not None else rng.choice([0, 2, 5, 13])
+        entries.append(beschikbaarheid.Entry(line.hulp, None, None, start, plekken))
+        if rng.random() < 0.3:
+            entries.append(beschikbaarheid.Entry(line.hulp, rng.choice(line.gemeenten), None, 1, plekken))
+    day = today - timedelta(days=rng.randint(0, 70))
+    version = session.get(Aanbieder, aanbieder.id).beschikbaarheid_versie
+    beschikbaarheid.save(session, aanbieder.id, version, entries, SYSTEM, day)
 
 
 def _write(world, rng: random.Random) -> None:
@@ -284,8 +330,9 @@ def _write(world, rng: random.Random) -> None:
                 )
                 continue
             if kind == "wachttijd":
-                aanbieder.wachttijd_weken = rng.choice([None, 0, 3, 10, 25])
-            elif kind == "einde":
+                _new_figures(session, aanbieder, rng)
+                continue
+            if kind == "einde":
                 for contract in session.exec(select(Contract).where(Contract.aanbieder_id == aanbieder.id)):
                     contract.geldig_tot = clock.today() + timedelta(days=rng.randint(0, 300))
                     session.add(contract)

@@ -10,24 +10,35 @@ from keuzehulp import clock
 from keuzehulp.db import session_scope
 from keuzehulp.domain.resultaten import main_scope
 from keuzehulp.domain.taxonomy import labels
-from keuzehulp.models import Aanbieder, DakjeScope, Resultaat, Vestiging
+from keuzehulp.models import Aanbieder, Beschikbaarheid, DakjeScope, Resultaat, Vestiging
 from keuzehulp.models.periods import current
 from keuzehulp.queries.profiles import load_profile
 from keuzehulp.services.aanbieders import set_status
+from keuzehulp.web.kit.beschikbaarheid import hulp_label
+from keuzehulp.web.kit.templating import datum
 
 
 def test_profiel_toont_contracten_wachttijd_en_contact(demo_client, demo_world):
     with Session(demo_world.engine) as session:
-        aanbieder = session.exec(
-            select(Aanbieder).where(Aanbieder.status == "actief", Aanbieder.wachttijd_weken > 1)
+        figure = session.exec(
+            select(Beschikbaarheid)
+            .join(Aanbieder, Aanbieder.id == Beschikbaarheid.aanbieder_id)
+            .where(
+                Aanbieder.status == "actief",
+                Beschikbaarheid.gemeente_id.is_(None),
+                Beschikbaarheid.weken_start > 1,
+                Beschikbaarheid.plekken.is_(None),
+            )
         ).first()
+        aanbieder = session.get(Aanbieder, figure.aanbieder_id)
         profile = load_profile(session, aanbieder.slug, clock.today())
     response = demo_client.get(f"/aanbieders/{aanbieder.slug}")
     assert response.status_code == 200
     text = response.text
     assert aanbieder.naam.replace("'", "&#39;") in text
-    assert f"{aanbieder.wachttijd_weken} weken" in text
-    assert "Bevestigd door de aanbieder op" in text
+    row = re.search(rf"<tr><th scope=\"row\">{re.escape(hulp_label(figure.hulp))}</th>(.*?)</tr>", text, re.S)
+    assert row and f"<strong>{figure.weken_start} weken</strong>" in row.group(1)
+    assert datum(figure.bevestigd_op) in row.group(1)
     for gemeente in {g.naam for _, g in profile.contracten}:
         assert gemeente in text
     assert aanbieder.kvk in text

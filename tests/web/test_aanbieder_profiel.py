@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from keuzehulp import clock
 from keuzehulp.models import Aanbieder, AanbiederSpecialisatie, Gebruiker, Specialisatie, Vestiging
 from keuzehulp.services import profiel
-from tests.support.accounts import DEMO, csrf_token, login_as
+from tests.support.accounts import DEMO, login_as
 
 
 def _own(world) -> Aanbieder:
@@ -56,7 +56,7 @@ def _submit(client, changes: dict, html: str | None = None):
     return client.post("/aanbieder/profiel", data=fields, follow_redirects=False)
 
 
-def test_wachttijd_en_specialisatie_wijzigen_is_direct_zichtbaar_in_zoeken(small_client, small_world):
+def test_specialisatie_wijzigen_is_direct_zichtbaar_in_zoeken(small_client, small_world):
     aanbieder = _own(small_world)
     login_as(small_client, "aanbieder")
     with Session(small_world.engine) as db:
@@ -68,15 +68,12 @@ def test_wachttijd_en_specialisatie_wijzigen_is_direct_zichtbaar_in_zoeken(small
             )
         )
         new_spec = next(s.slug for s in small_world.taxonomy.specialisaties if s.slug not in current)
-    response = _submit(small_client, {"wachttijd_weken": "3", "specialisatie": sorted(current | {new_spec})})
+    response = _submit(small_client, {"specialisatie": sorted(current | {new_spec})})
     assert response.status_code == 303
     assert "opgeslagen" in small_client.get("/aanbieder/profiel").text
     with Session(small_world.engine) as db:
-        stored = db.get(Aanbieder, aanbieder.id)
-        assert stored.wachttijd_weken == 3 and stored.wachttijd_bevestigd_op == clock.today()
-    hits = small_client.get(
-        "/api/v1/aanbieders", params={"specialisatie": new_spec, "max_wachttijd": 3}
-    ).json()
+        assert db.get(Aanbieder, aanbieder.id).profiel_bevestigd_op == clock.today()
+    hits = small_client.get("/api/v1/aanbieders", params={"specialisatie": new_spec}).json()
     assert aanbieder.slug in [r["slug"] for r in hits["results"]]
 
 
@@ -85,7 +82,7 @@ def test_fouten_tonen_een_samenvatting_en_houden_alles_wat_getypt_is(small_clien
     response = _submit(
         small_client,
         {
-            "wachttijd_weken": "drie",
+            "telefoon": "drie",
             "beschrijving": "Nieuwe tekst die blijft staan",
             "website": "geen-url",
             "vestiging-0-postcode": "12 AB",
@@ -94,11 +91,7 @@ def test_fouten_tonen_een_samenvatting_en_houden_alles_wat_getypt_is(small_clien
     assert response.status_code == 400
     html = response.text
     assert 'class="error-summary"' in html
-    assert (
-        'href="#wachttijd_weken"' in html
-        and 'href="#website"' in html
-        and 'href="#vestiging-0-postcode"' in html
-    )
+    assert 'href="#telefoon"' in html and 'href="#website"' in html and 'href="#vestiging-0-postcode"' in html
     assert "Nieuwe tekst die blijft staan" in html and 'value="drie"' in html and 'value="12 AB"' in html
     with Session(small_world.engine) as db:
         assert db.get(Aanbieder, _own(small_world).id).beschrijving != "Nieuwe tekst die blijft staan"
@@ -139,27 +132,11 @@ def test_vestiging_van_een_andere_aanbieder_kan_niet_worden_gewijzigd(small_clie
         assert added.aanbieder_id == own.id
 
 
-def test_wachttijd_klopt_nog_en_historie(small_client, small_world):
+def test_historie_toont_wie_wat_veranderde(small_client, small_world):
     login_as(small_client, "aanbieder")
-    assert _submit(small_client, {"wachttijd_weken": "77", "telefoon": "053 333 33 33"}).status_code == 303
-    with Session(small_world.engine) as db:
-        aanbieder = db.get(Aanbieder, _own(small_world).id)
-        aanbieder.wachttijd_bevestigd_op = clock.today() - timedelta(days=70)
-        slug = aanbieder.slug
-        db.add(aanbieder)
-        db.commit()
-    public = small_client.get(f"/aanbieders/{slug}").text
-    assert "Mogelijk verouderd" in public
-    response = small_client.post(
-        "/aanbieder/wachttijd-bevestigen",
-        data={"csrf_token": csrf_token(small_client, "/aanbieder/profiel")},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303
-    assert "Mogelijk verouderd" not in small_client.get(f"/aanbieders/{slug}").text
+    assert _submit(small_client, {"telefoon": "053 333 33 33"}).status_code == 303
     history = small_client.get("/aanbieder/historie").text
-    assert "<strong>Wachttijd (weken):</strong>" in history and "nu: </span>77</ins>" in history
-    assert "nu: </span>053 333 33 33</ins>" in history
+    assert "<strong>Telefoon:</strong>" in history and "nu: </span>053 333 33 33</ins>" in history
     assert DEMO["aanbieder"].email in history
 
 
@@ -171,15 +148,10 @@ def test_contractgegevens_zijn_alleen_te_lezen(small_client):
 
 
 def test_freshness_regel():
-    aanbieder = Aanbieder(
-        slug="x", naam="x", kvk="12345678", wachttijd_weken=4, wachttijd_bevestigd_op=date(2026, 1, 1)
-    )
-    aanbieder.profiel_bevestigd_op = date(2026, 2, 26)
-    assert not profiel.freshness(aanbieder, date(2026, 2, 26)).wachttijd_verouderd  # 56 days: still fresh
+    aanbieder = Aanbieder(slug="x", naam="x", kvk="12345678", profiel_bevestigd_op=date(2026, 1, 1))
+    assert not profiel.freshness(aanbieder, date(2026, 2, 26)).profiel_verouderd  # 56 days: still fresh
     day_57 = profiel.freshness(aanbieder, date(2026, 2, 27))
-    assert day_57.wachttijd_verouderd and not day_57.profiel_verouderd
-    aanbieder.wachttijd_weken = None
-    assert not profiel.freshness(aanbieder, date(2026, 6, 1)).wachttijd_verouderd  # nothing to confirm
+    assert day_57.profiel_verouderd and day_57.profiel_op == date(2026, 1, 1)
 
 
 def _stored(world, aanbieder_id: int) -> dict:
@@ -198,7 +170,7 @@ def _stored(world, aanbieder_id: int) -> dict:
             )
             for model in (AanbiederSpecialisatie, AanbiederDoelgroep, AanbiederTaal)
         }
-    confirmed = ("version", "updated_at", "wachttijd_bevestigd_op", "profiel_bevestigd_op")  # saving confirms
+    confirmed = ("version", "updated_at", "profiel_bevestigd_op")  # saving confirms
     return {
         "aanbieder": {k: v for k, v in aanbieder.items() if k not in confirmed},
         "vestigingen": sorted(vestigingen, key=lambda v: v["id"]),
@@ -249,23 +221,22 @@ def test_opgeslagen_fout_telefoonnummer_staat_bij_het_veld_en_er_wordt_niets_opg
 def test_foutensamenvatting_volgt_de_volgorde_van_de_pagina(small_client):
     login_as(small_client, "aanbieder")
     response = _submit(
-        small_client, {"telefoon": "12", "wachttijd_weken": "drie", "vestiging-0-postcode": "12 AB"}
+        small_client, {"website": "geen-url", "telefoon": "12", "vestiging-0-postcode": "12 AB"}
     )
-    assert _summary_links(response.text) == ["wachttijd_weken", "telefoon", "vestiging-0-postcode"]
+    assert _summary_links(response.text) == ["telefoon", "website", "vestiging-0-postcode"]
 
 
 def test_statusblok_zegt_wat_verouderd_is_wat_bezoekers_zien_en_wat_te_doen(small_client, small_world):
+    aanbieder = _own(small_world)
     with Session(small_world.engine) as db:
-        aanbieder = db.get(Aanbieder, _own(small_world).id)
-        aanbieder.wachttijd_weken, aanbieder.wachttijd_bevestigd_op = 2, clock.today() - timedelta(days=70)
+        aanbieder.profiel_bevestigd_op = clock.today() - timedelta(days=70)
         db.add(aanbieder)
         db.commit()
     login_as(small_client, "aanbieder")
     html = small_client.get("/aanbieder/profiel").text
     box = html[html.index('id="actueel-kop"') : html.index("</section>", html.index('id="actueel-kop"'))]
-    assert "Uw wachttijd is misschien niet meer actueel." in box
-    assert "meer dan 8 weken geleden" in box and "bezoekers bij uw wachttijd: ‘Mogelijk verouderd’" in box
-    assert "Ja, de wachttijd klopt nog" in box and 'href="#wachttijd_weken"' in box
+    assert "meer dan 8 weken geleden" in box and "bij uw profiel: ‘Mogelijk verouderd’" in box
+    assert 'href="/aanbieder/wachttijden"' in box  # the figures have their own page
     assert '"mogelijk verouderd"' not in box and 'class="verouderd"' not in box
 
 

@@ -17,14 +17,14 @@ def test_geplant_csrf_paar_van_een_aanvaller_werkt_niet_bij_een_ingelogde_gebrui
         attacker_cookie = attacker.cookies["kh_csrf"]
         login_as(victim, "aanbieder")
         own = victim.post(
-            "/aanbieder/wachttijd-bevestigen",
-            data={"csrf_token": csrf_token(victim, "/aanbieder/profiel")},
+            "/aanbieder/wachttijden/bevestigen",
+            data={"csrf_token": csrf_token(victim, "/aanbieder/wachttijden")},
             follow_redirects=False,
         )
         assert own.status_code == 303  # the victim's own token works
         victim.cookies.set("kh_csrf", attacker_cookie)  # planted, e.g. from a sibling domain
         forged = victim.post(
-            "/aanbieder/wachttijd-bevestigen", data={"csrf_token": attacker_token}, follow_redirects=False
+            "/aanbieder/wachttijden/bevestigen", data={"csrf_token": attacker_token}, follow_redirects=False
         )
         assert forged.status_code == 403
 

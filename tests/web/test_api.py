@@ -67,7 +67,7 @@ def test_profiel_via_api(demo_client, demo_world, openapi):
 
 
 SAMPLES = {"q": "x", "gemeente": "GM0153", "perceel": "jeugd", "ob": "1", "niveau": "A", "dakje": "1"}
-SAMPLES |= {"spoedhulp": "ja", "resultaten": "ja", "max_wachttijd": "4", "woonplaats": "delden"}
+SAMPLES |= {"spoedhulp": "ja", "resultaten": "ja", "max_wachttijd": "4", "plek": "ja", "woonplaats": "delden"}
 SAMPLES |= {"sort": "naam", "pagina": "2"}
 
 

@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 from keuzehulp import clock
 from keuzehulp.db import session_scope
 from keuzehulp.models import Aanbieder, Consultatie, Gebruiker
-from keuzehulp.services.aanbieders import AanbiederData, ContractLine, create_aanbieders
+from keuzehulp.services.aanbieders import AanbiederData, CijferData, ContractLine, create_aanbieders
 from keuzehulp.services.audit import Actor, record
 from keuzehulp.services.demo_accounts import ensure_demo_accounts
 from keuzehulp.web.app import create_app
@@ -100,9 +100,8 @@ def _in_enschede(slug: str, weeks: int, confirmed) -> AanbiederData:
         slug=slug,
         naam=slug,
         kvk="12345678",
-        wachttijd_weken=weeks,
-        wachttijd_bevestigd_op=confirmed,
         contracten=[line],
+        beschikbaarheid=[CijferData("jeugd/1", None, None, weeks, None, confirmed)],
     )
 
 

@@ -21,16 +21,19 @@ SIGNED_IN_PAGES = {
     "/beheer/aanbieders": "beheerder",
     "/beheer/gebruikers": "beheerder",
     "/beheer/import": "beheerder",
+    "/beheer/import/wachttijden": "beheerder",
     "/beheer/aanmeldingen": "beheerder",
     "/beheer/tarieven": "beheerder",
     "/beheer/logboek": "beheerder",
     "/beheer/logboek.csv": "beheerder",
     "/wijkteam": "wijkteam",
+    "/wijkteam/meldingen": "wijkteam",
     "/aanbieder/consultaties": "aanbieder",
     "/beheer/consultaties": "beheerder",
     "/beheer/zorglandschap": "beheerder",
     "/aanbieder/profiel": "aanbieder",
     "/aanbieder/historie": "aanbieder",
+    "/aanbieder/wachttijden": "aanbieder",
 }
 
 
@@ -241,11 +244,14 @@ SIGNED_IN_POSTS = [
     "/aanbieder/profiel",
     "/aanbieder/wachttijd-bevestigen",
     "/beheer/aanbieders/x/status",
+    "/beheer/aanbieders/x/instroomstop",
+    "/beheer/aanbieders/x/instroomstop/1/opheffen",
     "/beheer/gebruikers",
     "/beheer/gebruikers/1/actief",
     "/beheer/gebruikers/1/uitnodigen",
     "/beheer/import",
     "/beheer/import/1/toepassen",
+    "/beheer/import/wachttijden",
     "/beheer/aanmeldingen/1",
     "/beheer/tarieven",
     "/beheer/tarieven/1/einde",
@@ -254,6 +260,8 @@ SIGNED_IN_POSTS = [
     "/consultaties/1/bericht",
     "/consultaties/1/accepteren",
     "/wijkteam/voorkeuren/1",
+    "/wijkteam/meldingen",
+    "/wijkteam/meldingen/1/verwijderen",
     "/aanbieders/x/voorkeur",
 ]
 

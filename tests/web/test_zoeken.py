@@ -11,8 +11,10 @@ from sqlmodel import Session
 
 from keuzehulp import clock
 from keuzehulp.config import PROJECT_ROOT
+from keuzehulp.domain.beschikbaarheid import START_BINNEN
 from keuzehulp.search.engine import ORDER_VARIANTS, visitor_seed
 from keuzehulp.search.filters import SearchRequest
+from keuzehulp.web.kit.beschikbaarheid import matching_availability
 from keuzehulp.web.kit.visitor import MARKERS, slot_values, split_at_markers, with_slots
 from tests.support.http import cookie
 from tests.support.sql_reference import sql_count, sql_slugs
@@ -138,9 +140,15 @@ def test_sorteren_op_wachttijd_naam_en_afstand(demo_client, demo_world):
     wachttijd = demo_world.search.search(
         demo_world.index.snapshot(), replace(everything, sort="wachttijd"), 3
     )
-    weeks = [h.data["wachttijd_weken"] for h in wachttijd.hits]
-    known = [w for w in weeks if w is not None]
-    assert known == sorted(known) and weeks == known + [None] * (len(weeks) - len(known))  # unknown last
+    starts = [matching_availability(h.data, everything, clock.today()) for h in wachttijd.hits]
+    starts = [found[2].start if found else None for found in starts]
+    groups = [  # within 1, 2, 4 ... 12 weeks, later, then unknown, stale or stopped
+        len(START_BINNEN) + 1
+        if start is None
+        else next((i for i, t in enumerate(START_BINNEN) if start <= t), len(START_BINNEN))
+        for start in starts
+    ]
+    assert groups == sorted(groups) and len(set(groups)) > 3
     assert demo_client.get("/zoeken", params={"sort": "wachttijd"}).context["result"].sort == "wachttijd"
     naam = demo_world.search.search(demo_world.index.snapshot(), replace(everything, sort="naam"), 3)
     names = [h.data["naam"].casefold() for h in naam.hits]
@@ -407,22 +415,21 @@ def result_cards(html: str) -> dict[str, str]:
 
 
 def test_kaart_toont_mogelijk_verouderde_wachttijd(demo_client, demo_world):
-    from sqlmodel import select
-
-    from keuzehulp.models import Aanbieder
-
-    cards = result_cards(demo_client.get("/zoeken", params={"gemeente": "enschede", "sort": "naam"}).text)
-    today = clock.today()
-    with Session(demo_world.engine) as session:
-        shown = session.exec(select(Aanbieder).where(Aanbieder.slug.in_(cards))).all()
-    stale = {
-        a.slug
-        for a in shown
-        if a.wachttijd_weken is not None
-        and (a.wachttijd_bevestigd_op is None or (today - a.wachttijd_bevestigd_op).days > 56)
-    }
-    assert stale and stale != set(cards)  # the data has both
-    assert {slug for slug, card in cards.items() if "Mogelijk verouderd:" in card} == stale
+    """A card shows the figure that matches the search; 'mogelijk verouderd' exactly when it is stale."""
+    search = SearchRequest(
+        gemeente=demo_world.taxonomy.gemeente("enschede").cbs_code, sort="naam", per_page=100_000
+    )
+    hits = demo_world.search.search(demo_world.index.snapshot(), search, 3).hits
+    found = {h.data["slug"]: matching_availability(h.data, search, clock.today()) for h in hits}
+    stale = {slug for slug, f in found.items() if f and f[2].verouderd and f[2].stop is None}
+    cards = {}
+    for page in range(1, 4):
+        params = {"gemeente": "enschede", "sort": "naam", "pagina": page}
+        cards |= result_cards(demo_client.get("/zoeken", params=params).text)
+    assert stale & set(cards) and set(cards) - stale  # the data has both
+    assert {slug for slug, card in cards.items() if "Mogelijk verouderd:" in card} == stale & set(cards)
+    unknown = [slug for slug in cards if found[slug] is None]
+    assert all("Wachttijd: <strong>onbekend</strong>" in cards[slug] for slug in unknown)
 
 
 def test_afstand_zegt_vanaf_waar(demo_client):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
@@ -24,24 +24,14 @@ from keuzehulp.domain.inkoopmodel import Inkoopmodel, match_code
 from keuzehulp.domain.regio import model_for, regio_naam, regio_of
 from keuzehulp.domain.taxonomy import slugify
 from keuzehulp.domain.twents_model import overlaps
-from keuzehulp.domain.validation import normalise_kvk, whole_number
+from keuzehulp.domain.validation import normalise_kvk
 from keuzehulp.models import Aanbieder, Contract, DakjeScope, Gemeente, Maatregelhulp
 from keuzehulp.search.filters import product_label
 from keuzehulp.services import kenmerken
 from keuzehulp.services.audit import Actor, record
+from keuzehulp.services.importeren.files import cbs_code, read_date
 from keuzehulp.services.importeren.plan import GemeentePlan, Plan, check_columns, record_import
 from keuzehulp.services.kenmerken import Kenmerken
-
-
-def _date(text: str, label: str) -> date | None:
-    if not text:
-        return None
-    for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise RuleViolation(f"{label} '{text}' is geen datum. Schrijf de datum zo: 2026-01-31 of 31-01-2026.")
 
 
 @dataclass(frozen=True)
@@ -73,7 +63,7 @@ def _parse_register_row(line: int, row: dict[str, str], gemeenten: dict[str, str
     """One row, checked against the inkoopmodel of its gemeente's region (`gemeenten`: CBS code ->
     name, of the gemeenten in the database)."""
     kvk = normalise_kvk(row.get("kvk", ""))
-    gemeente = _cbs(row.get("gemeente", ""))
+    gemeente = cbs_code(row.get("gemeente", ""))
     if gemeente not in gemeenten:
         raise RuleViolation(
             f"Gemeente '{row.get('gemeente', '')}' is geen CBS-code van een gemeente in de regio"
@@ -105,10 +95,10 @@ def _parse_register_row(line: int, row: dict[str, str], gemeenten: dict[str, str
             )
     else:
         model.check_contract(perceel, product, variant)
-    vanaf = _date(row.get("geldig_vanaf", ""), "Geldig vanaf")
+    vanaf = read_date(row.get("geldig_vanaf", ""), "Geldig vanaf")
     if vanaf is None:
         raise RuleViolation("Geldig vanaf is leeg. Elke regel heeft een begindatum.")
-    tot = _date(row.get("geldig_tot", ""), "Geldig tot")
+    tot = read_date(row.get("geldig_tot", ""), "Geldig tot")
     if tot is not None and tot < vanaf:
         raise RuleViolation("Geldig tot ligt voor geldig vanaf.")
     email = row.get("email", "").strip().lower()
@@ -252,18 +242,13 @@ def _required_columns(rows: list[tuple[int, dict]]) -> tuple[str, ...]:
     """The columns every register needs (`ob` may be called `product`), and `niveau` (or `variant`)
     unless every row names a gemeente whose model has no variants (Regio Nijmegen)."""
     required = ("kvk", "naam", "gemeente", "perceel", "ob", "niveau", "geldig_vanaf")
-    cbs = {_cbs(row.get("gemeente", "")) for _, row in rows}
+    cbs = {cbs_code(row.get("gemeente", "")) for _, row in rows}
     if cbs and all(regio_of(code) and not model_for(code).varianten for code in cbs):
         return tuple(name for name in required if name != "niveau")
     return required
 
 
 _ALSO_CALLED = {"ob": "product", "niveau": "variant"}
-
-
-def _cbs(text: str) -> str:
-    text = text.strip().upper()
-    return f"GM{code:04d}" if (code := whole_number(text, 0, 9999)) is not None else text
 
 
 def _stated_kenmerken(lines, plan: Plan) -> dict[str, tuple[_RegisterLine, Kenmerken]]:

@@ -11,6 +11,9 @@ import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
 
+from keuzehulp.domain.errors import RuleViolation
+from keuzehulp.domain.validation import whole_number
+
 ALIASES = {
     "kvk_nummer": "kvk",
     "kvknummer": "kvk",
@@ -51,6 +54,28 @@ def read_rows(filename: str, content: bytes) -> tuple[list[str], list[tuple[int,
         raise ImportFileError("Kies een CSV-bestand (.csv) of een Excel-bestand (.xlsx).")
     else:
         table = _csv_table(content)
+    return _read_table(table, UNREADABLE_XLSX if content.startswith(_ZIP) else UNREADABLE_CSV)
+
+
+def read_utf8_csv(filename: str, content: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Like `read_rows`, for a file that must be CSV in UTF-8 (with or without BOM): any other file
+    (Excel, another encoding, binary) is refused with a message that says how to save it."""
+    if content.startswith(_ZIP) or filename.lower().endswith((".xlsx", ".xls")):
+        raise ImportFileError("Dit is een Excel-bestand. " + SAVE_AS_UTF8)
+    if not filename.lower().endswith((".csv", ".txt")):
+        raise ImportFileError("Kies een CSV-bestand (.csv). " + SAVE_AS_UTF8)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(NOT_UTF8) from None
+    if _BINARY.search(text):
+        raise ImportFileError(NOT_UTF8)
+    return _read_table(_csv_cells(text), NOT_UTF8)
+
+
+def _read_table(table: Iterator[list], unreadable: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header and numbered non-empty rows of a table of cells (`unreadable`: the message for a
+    file that breaks while it is read)."""
     try:
         header = [_column_name(cell) for cell in next(table, [])]
         if not any(header):
@@ -79,7 +104,7 @@ def read_rows(filename: str, content: bytes) -> tuple[list[str], list[tuple[int,
     except ImportFileError:
         raise
     except Exception as problem:  # a damaged file fails while its rows are read
-        raise ImportFileError(UNREADABLE_XLSX if content.startswith(_ZIP) else UNREADABLE_CSV) from problem
+        raise ImportFileError(unreadable) from problem
     return [name for name in header if name], rows
 
 
@@ -98,6 +123,12 @@ UNREADABLE_XLSX = "Dit Excel-bestand kan niet worden gelezen. Sla het opnieuw op
 UNREADABLE_CSV = (
     "Dit bestand is geen CSV-bestand dat we kunnen lezen. Sla het in Excel op als 'CSV UTF-8' of als .xlsx."
 )
+
+
+SAVE_AS_UTF8 = "Sla het in Excel op als 'CSV UTF-8 (door komma's gescheiden)' en upload het opnieuw."
+
+
+NOT_UTF8 = "Dit bestand is geen CSV-bestand in UTF-8 dat we kunnen lezen. " + SAVE_AS_UTF8
 
 
 def decode_text(content: bytes) -> str:
@@ -122,7 +153,11 @@ _BINARY = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def _csv_table(content: bytes) -> Iterator[list]:
-    text = decode_text(content)
+    yield from _csv_cells(decode_text(content))
+
+
+def _csv_cells(text: str) -> Iterator[list]:
+    """The cells of CSV text, separated by semicolons when the first line has more of those than commas."""
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     for cells in csv.reader(io.StringIO(text), delimiter=delimiter):
@@ -150,6 +185,25 @@ def _xlsx_table(content: bytes) -> Iterator[list]:
             yield ["" if v is None else v for v in row]
     finally:
         workbook.close()
+
+
+def cbs_code(text: str) -> str:
+    """A gemeente's CBS code as a file may write it ('GM0153', '0153', '153'): 'GM0153'."""
+    text = text.strip().upper()
+    return f"GM{code:04d}" if (code := whole_number(text, 0, 9999)) is not None else text
+
+
+def read_date(text: str, label: str) -> date | None:
+    """A date as a file writes it (2026-01-31, 31-01-2026 or 31/01/2026), None when empty; else
+    RuleViolation naming the column (`label`)."""
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise RuleViolation(f"{label} '{text}' is geen datum. Schrijf de datum zo: 2026-01-31 of 31-01-2026.")
 
 
 def _column_name(cell) -> str:

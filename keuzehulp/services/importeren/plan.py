@@ -81,7 +81,11 @@ def check_columns(
     return not plan.errors
 
 
-SINGULAR = {"nieuwe aanbieders": "nieuwe aanbieder", "uitnodigingen": "uitnodiging"}
+SINGULAR = {
+    "nieuwe aanbieders": "nieuwe aanbieder",
+    "uitnodigingen": "uitnodiging",
+    "aanbieders": "aanbieder",
+}
 
 
 def summarise(counts: dict[str, int]) -> str:

@@ -1,4 +1,5 @@
-"""The aanbieder's own area: edit the profile, confirm the wachttijd, see the history of changes."""
+"""The aanbieder's own area: edit the profile and see the history of changes (wachttijden and
+instroomstops: wachttijden.py)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,14 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from keuzehulp import clock
-from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.domain.validation import whole_number
 from keuzehulp.models import Aanbieder, Gebruiker
+from keuzehulp.queries.beschikbaarheid import summary
 from keuzehulp.queries.profiles import load_profile
 from keuzehulp.services import profiel
 from keuzehulp.services.audit import Actor
 from keuzehulp.web.kit.forms import typed_values
 from keuzehulp.web.kit.guard import page, signed_in
-from keuzehulp.web.kit.templating import datum
 from keuzehulp.web.kit.visitor import see_other
 from keuzehulp.web.shared.historie import history_page, options, readable
 
@@ -39,6 +39,7 @@ def _form_page(
         "errors": errors or {},
         "conflict": conflict,
         "fresh": profiel.freshness(aanbieder, clock.today()),
+        "cijfers": summary(db, aanbieder.id, clock.today()),
     } | options(request)
     return page(request, "pages/aanbieder/profiel.html", context, status)
 
@@ -50,7 +51,7 @@ LISTS = {  # value name -> the form's field name (also the id its error is shown
     "werkvormen": "werkvorm",
     "consultatie_functieniveaus": "functieniveau",
 }
-TEXTS = ("beschrijving", "email", "telefoon", "website", "wachttijd_weken")
+TEXTS = ("beschrijving", "email", "telefoon", "website")
 
 
 def read_profile_form(form) -> dict:
@@ -111,18 +112,6 @@ def profiel_bewerken(request: Request, db: Session, user: Gebruiker, form):
 
 
 @signed_in("aanbieder")
-def wachttijd_bevestigen(request: Request, db: Session, user: Gebruiker, form):
-    """One click: the wachttijd is still right."""
-    back = request.url_for("aanbieder_profiel").path
-    try:
-        profiel.confirm_wachttijd(db, user.aanbieder_id, Actor.of(user), clock.today())
-    except RuleViolation as problem:
-        return see_other(back, str(problem))
-    db.commit()
-    return see_other(back, f"Bedankt. De wachttijd is bevestigd op {datum(clock.today())}.")
-
-
-@signed_in("aanbieder")
 def historie(request: Request, db: Session, user: Gebruiker, form):
     """Every saved version of the own profile."""
     return history_page(request, db, db.get(Aanbieder, user.aanbieder_id))
@@ -130,8 +119,5 @@ def historie(request: Request, db: Session, user: Gebruiker, form):
 
 routes = [
     Route("/aanbieder/profiel", profiel_bewerken, methods=["GET", "POST"], name="aanbieder_profiel"),
-    Route(
-        "/aanbieder/wachttijd-bevestigen", wachttijd_bevestigen, methods=["POST"], name="wachttijd_bevestigen"
-    ),
     Route("/aanbieder/historie", historie, name="aanbieder_historie"),
 ]

@@ -33,6 +33,33 @@ FACET_OPTION = {
         "selected": {"type": "boolean"},
     },
 }
+WACHTTIJD = {
+    "type": "object",
+    "description": "An aanbieder's figure for one kind of help ('jeugd/3', 'wmo/begeleiding', 'dakje/2'), "
+    "for one gemeente or (gemeente null) every gemeente where it is contracted for it.",
+    "required": ["hulp", "gemeente", "weken_contact", "weken_start", "plekken", "bevestigd_op", "verouderd"],
+    "properties": {
+        "hulp": {"type": "string"},
+        "gemeente": _nullable_str,
+        "weken_contact": _nullable_int,
+        "weken_start": _nullable_int,
+        "plekken": {"type": ["integer", "null"], "description": "Free places now (dakjes only)."},
+        "bevestigd_op": {"type": "string", "format": "date"},
+        "verouderd": {"type": "boolean", "description": "Older than the region's freshness limit."},
+    },
+}
+INSTROOMSTOP = {
+    "type": "object",
+    "description": "No new cliënten for a kind of help ('*': all) in a gemeente (null: all).",
+    "required": ["hulp", "gemeente", "reden", "vanaf", "tot"],
+    "properties": {
+        "hulp": {"type": "string"},
+        "gemeente": _nullable_str,
+        "reden": {"type": "string"},
+        "vanaf": {"type": "string", "format": "date"},
+        "tot": {"type": ["string", "null"], "format": "date"},
+    },
+}
 SEARCH_HIT = {
     "type": "object",
     "required": ["slug", "naam", "url", "plaatsen", "specialisaties", "wachttijd_weken", "contracten"],
@@ -42,8 +69,22 @@ SEARCH_HIT = {
         "url": {"type": "string"},
         "plaatsen": {"type": "array", "items": {"type": "string"}},
         "specialisaties": {"type": "array", "items": {"type": "string"}},
-        "wachttijd_weken": _nullable_int,
+        "wachttijd_weken": {
+            "type": ["integer", "null"],
+            "description": "Weeks until the help searched can start (0: a free place; null: unknown).",
+        },
         "wachttijd_bevestigd_op": _nullable_str,
+        "beschikbaarheid": {
+            "type": ["object", "null"],
+            "description": "The line shown for the search: kind of help, gemeente, figure, instroomstop.",
+            "required": ["hulp", "gemeente", "figure", "instroomstop"],
+            "properties": {
+                "hulp": {"type": "string"},
+                "gemeente": {"type": "string"},
+                "figure": {"oneOf": [{"$ref": "#/components/schemas/Wachttijd"}, {"type": "null"}]},
+                "instroomstop": {"oneOf": [{"$ref": "#/components/schemas/Instroomstop"}, {"type": "null"}]},
+            },
+        },
         "ambulante_spoedhulp": {"type": "boolean"},
         "contracten": {"type": "array", "items": {"$ref": "#/components/schemas/ContractLine"}},
         "afstand_km": {"type": ["number", "null"]},
@@ -107,8 +148,8 @@ PROFILE = {
         "telefoon": {"type": "string"},
         "beschrijving": {"type": "string"},
         "status": {"enum": ["actief"]},
-        "wachttijd_weken": _nullable_int,
-        "wachttijd_bevestigd_op": _nullable_str,
+        "beschikbaarheid": {"type": "array", "items": {"$ref": "#/components/schemas/Wachttijd"}},
+        "instroomstops": {"type": "array", "items": {"$ref": "#/components/schemas/Instroomstop"}},
         "consultatie_functieniveaus": {"type": "array", "items": {"enum": ["MBO", "HBO", "WO", "WO++"]}},
         "diagnostiek": {"type": "array", "items": {"enum": ["enkelvoudig", "integraal"]}},
         "ambulante_spoedhulp": {"type": "boolean"},
@@ -282,6 +323,8 @@ def openapi_document() -> dict:
                 "ContractLine": CONTRACT_LINE,
                 "FacetOption": FACET_OPTION,
                 "SearchHit": SEARCH_HIT,
+                "Wachttijd": WACHTTIJD,
+                "Instroomstop": INSTROOMSTOP,
                 "SearchResult": SEARCH_RESULT,
                 "Vestiging": VESTIGING,
                 "Profile": PROFILE,

@@ -12,12 +12,14 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from keuzehulp import clock
+from keuzehulp.domain.beschikbaarheid import Availability, Figure, Stop, availability
 from keuzehulp.domain.changelog import changes_with_aanbieders
 from keuzehulp.domain.validation import published_link, whole_number
 from keuzehulp.queries.profiles import Profile, load_profiles
 from keuzehulp.search.engine import SearchResult, visitor_seed
 from keuzehulp.search.filters import MAX_PER_PAGE, InvalidSearch, parse_search
 from keuzehulp.web.api.openapi import openapi_document
+from keuzehulp.web.kit.beschikbaarheid import matching_availability
 from keuzehulp.web.kit.links import absolute_url
 from keuzehulp.web.kit.presenters import matching_contracts, search_notices
 from keuzehulp.web.kit.searchwork import run_search_work
@@ -57,7 +59,7 @@ async def aanbieders(request: Request) -> JSONResponse:
 
 def search_json(request: Request, result: SearchResult) -> dict:
     """The API shape of a search result."""
-    search = result.request
+    search, today = result.request, clock.today()
     return {
         "total": result.total,
         "page": search.pagina,
@@ -74,8 +76,7 @@ def search_json(request: Request, result: SearchResult) -> dict:
                 "url": absolute_url(request, "aanbieder", slug=hit.data["slug"]),
                 "plaatsen": hit.data["plaatsen"],
                 "specialisaties": hit.data["specialisaties"],
-                "wachttijd_weken": hit.data["wachttijd_weken"],
-                "wachttijd_bevestigd_op": hit.data["wachttijd_bevestigd_op"],
+                **_wachttijd_json(matching_availability(hit.data, search, today)),
                 "ambulante_spoedhulp": hit.data["ambulante_spoedhulp"],
                 "contracten": matching_contracts(hit.data, search),
                 "afstand_km": None if hit.distance_km is None else round(hit.distance_km, 1),
@@ -110,6 +111,8 @@ async def aanbieder(request: Request) -> JSONResponse:
 def profile_json(profile: Profile) -> dict:
     """The API shape of a profile; protected woonlocaties without address."""
     a = profile.aanbieder
+    today = clock.today()
+    state = (profile.beschikbaarheid.figures, profile.beschikbaarheid.stops)
     return {
         "slug": a.slug,
         "naam": a.naam,
@@ -120,8 +123,10 @@ def profile_json(profile: Profile) -> dict:
         "telefoon": a.telefoon,
         "beschrijving": a.beschrijving,
         "status": a.status,
-        "wachttijd_weken": a.wachttijd_weken,
-        "wachttijd_bevestigd_op": a.wachttijd_bevestigd_op.isoformat() if a.wachttijd_bevestigd_op else None,
+        "beschikbaarheid": [
+            _figure_json(f, availability(*state, f.hulp, f.gemeente, today).verouderd) for f in state[0]
+        ],
+        "instroomstops": [_stop_json(x) for x in state[1] if x.active(today)],
         "consultatie_functieniveaus": a.consultatie_functieniveaus,
         "diagnostiek": a.diagnostiek,
         "ambulante_spoedhulp": a.ambulante_spoedhulp,
@@ -210,3 +215,36 @@ routes = [
     Route("/wijzigingen", wijzigingen, name="api_wijzigingen"),
     Route("/openapi.json", openapi, name="api_openapi"),
 ]
+
+
+def _figure_json(figure: Figure, verouderd: bool) -> dict:
+    return figure.stated() | {"bevestigd_op": figure.bevestigd_op.isoformat(), "verouderd": verouderd}
+
+
+def _stop_json(stop: Stop) -> dict:
+    return {
+        "hulp": stop.hulp,
+        "gemeente": stop.gemeente,
+        "reden": stop.reden,
+        "vanaf": stop.vanaf.isoformat(),
+        "tot": stop.tot.isoformat() if stop.tot else None,
+    }
+
+
+def _wachttijd_json(shown: tuple[str, str, Availability] | None) -> dict:
+    """A hit's wachttijd for the search: weeks until the start (null: unknown), its date, and the
+    whole figure with its line, staleness and a running instroomstop."""
+    if shown is None:
+        return {"wachttijd_weken": None, "wachttijd_bevestigd_op": None, "beschikbaarheid": None}
+    hulp, gemeente, found = shown
+    figure = found.figure
+    return {
+        "wachttijd_weken": figure.start if figure else None,
+        "wachttijd_bevestigd_op": figure.bevestigd_op.isoformat() if figure else None,
+        "beschikbaarheid": {
+            "hulp": hulp,
+            "gemeente": gemeente,
+            "figure": _figure_json(figure, found.verouderd) if figure else None,
+            "instroomstop": _stop_json(found.stop) if found.stop else None,
+        },
+    }

@@ -22,6 +22,7 @@ from keuzehulp.services.aanbieders import change_status, status_change_errors
 from keuzehulp.services.audit import Actor
 from keuzehulp.services.consultatie import contracted_gemeenten, count_overdue
 from keuzehulp.services.kenmerken import Kenmerken
+from keuzehulp.web.beheer import beschikbaarheid_view
 from keuzehulp.web.kit.guard import page, signed_in
 from keuzehulp.web.kit.paging import paging, search_text
 from keuzehulp.web.kit.visitor import see_route
@@ -49,7 +50,10 @@ def aanbieders(request: Request, db: Session, user: Gebruiker, form):
     listing = reads.aanbieders(db, q)
     p = paging(request, listing.count())
     rows = listing.page(p.offset, p.size)
-    return page(request, "pages/beheer/aanbieders.html", {"rows": rows, "q": q, "p": p})
+    bevestigd = reads.last_confirmed(db, [a.id for a in rows])
+    return page(
+        request, "pages/beheer/aanbieders.html", {"rows": rows, "q": q, "p": p, "bevestigd": bevestigd}
+    )
 
 
 @signed_in("beheerder")
@@ -59,10 +63,17 @@ def aanbieder_detail(request: Request, db: Session, user: Gebruiker, form):
 
 
 def _aanbieder_page(
-    request: Request, db: Session, user: Gebruiker, aanbieder: Aanbieder, errors=None, typed=None
+    request: Request,
+    db: Session,
+    user: Gebruiker,
+    aanbieder: Aanbieder,
+    errors=None,
+    typed=None,
+    stop: dict | None = None,
 ):
-    """The aanbieder's beheer page; after an error the chosen status, reason or kenmerken come back."""
-    typed = typed or {}
+    """The aanbieder's beheer page; after an error the chosen status, reason or kenmerken come back,
+    or (`stop`: values and errors) the refused instroomstop."""
+    typed, stop = typed or {}, stop or {}
     context = {
         "aanbieder": aanbieder,
         "users": reads.accounts_of(db, aanbieder.id, user.regio_id),  # those its region sees
@@ -73,7 +84,10 @@ def _aanbieder_page(
         "gecontracteerd": bool(contracted_gemeenten(db, aanbieder.id, clock.today())),
         "maatregelhulp": reads.maatregelhulp_of(db, aanbieder.id, clock.today()),
     }
-    return page(request, "pages/beheer/aanbieder.html", context, 400 if errors else 200)
+    context |= beschikbaarheid_view.context(
+        request, db, user, aanbieder, stop.get("values"), stop.get("errors")
+    )
+    return page(request, "pages/beheer/aanbieder.html", context, 400 if errors or stop.get("errors") else 200)
 
 
 @signed_in("beheerder")

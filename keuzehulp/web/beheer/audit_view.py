@@ -44,7 +44,9 @@ LABELS = FIELD_LABELS | {
     "bedrag_centen": "Tarief",
     "vanaf": "Geldig vanaf",
     "tot": "Geldig tot en met",
+    "wachttijd_weken": "Wachttijd (weken)",  # audit rows from before figures per kind of help
     "wachttijd_bevestigd_op": "Wachttijd bevestigd op",
+    "cijfers": "Wachttijden en plekken",
     "contactpersoon": "Contactpersoon",
     "geplande_datum": "Geplande datum",
     "beantwoord_op": "Beantwoord op",

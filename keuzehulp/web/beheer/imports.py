@@ -31,6 +31,19 @@ SAMPLE_REGISTERS = {  # the samples by the name they download as
 }
 
 
+def read_upload(upload, suffixes: tuple[str, ...], wrong_kind: str) -> tuple[str, bytes, str | None]:
+    """The file name and content of an uploaded file, and a Dutch message when there is none, it is
+    larger than MAX_UPLOAD or its name does not end in one of `suffixes` (`wrong_kind`)."""
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        return "", b"", "Kies een bestand."
+    content = upload.file.read(MAX_UPLOAD + 1)
+    if len(content) > MAX_UPLOAD:
+        return upload.filename, b"", "Het bestand is groter dan 5 MB."
+    if not upload.filename.lower().endswith(suffixes):
+        return upload.filename, b"", wrong_kind
+    return upload.filename, content, None
+
+
 @signed_in("beheerder")
 def importeren_start(request: Request, db: Session, user: Gebruiker, form):
     """Upload a contract register or outcome file; the next page is the dry run."""
@@ -44,20 +57,16 @@ def importeren_start(request: Request, db: Session, user: Gebruiker, form):
     errors = {}
     if soort not in ("contracten", "resultaten"):
         errors["soort"] = "Kies wat u wilt importeren."
-    content = b""
-    if upload is None or isinstance(upload, str) or not upload.filename:
-        errors["bestand"] = "Kies een bestand."
-    else:
-        content = upload.file.read(MAX_UPLOAD + 1)
-        if len(content) > MAX_UPLOAD:
-            errors["bestand"] = "Het bestand is groter dan 5 MB."
-        elif not upload.filename.lower().endswith((".csv", ".xlsx", ".txt")):
-            errors["bestand"] = "Kies een CSV-bestand (.csv) of een Excel-bestand (.xlsx)."
+    filename, content, problem = read_upload(
+        upload, (".csv", ".xlsx", ".txt"), "Kies een CSV-bestand (.csv) of een Excel-bestand (.xlsx)."
+    )
+    if problem:
+        errors["bestand"] = problem
     if errors:
         return page(
             request, "pages/beheer/import.html", {"errors": errors, "recent": recent, "soort": soort}, 400
         )
-    batch = batches.upload(db, soort, upload.filename, content, user, clock.today())
+    batch = batches.upload(db, soort, filename, content, user, clock.today())
     db.commit()
     return see_route(request, "beheer_import_plan", batch_id=batch.id)
 

@@ -1,6 +1,6 @@
-"""/beheer/zorglandschap: the beheerder's own region, its coverage
-per gemeente, wachttijden per gemeente x perceel x product and their trend (HTML, CSV and SVG, all
-without JavaScript)."""
+"""/beheer/zorglandschap: the beheerder's own region, its coverage per gemeente, wachttijd and plek
+per gemeente x kind of help, the meldingen (above the norm, instroomstops) and the trend (HTML, CSV
+and SVG, all without JavaScript)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from keuzehulp import clock
+from keuzehulp.domain.beschikbaarheid import settings_of
 from keuzehulp.domain.inkoopmodel import Inkoopmodel
 from keuzehulp.domain.regio import model_of, regio_naam
 from keuzehulp.models import Gebruiker, Gemeente
 from keuzehulp.services import zorglandschap as service
+from keuzehulp.services import zorglandschap_wachttijd as wachttijd
 from keuzehulp.web.kit.guard import page, signed_in
 
 
@@ -40,8 +42,27 @@ def shown_region(request: Request, user: Gebruiker) -> Region:
 
 
 def trend_choices(model: Inkoopmodel) -> dict[str, service.Column]:
-    """The trend's choice of perceel x product, as one value: "jeugd-1" .. "wmo-2" in Twente."""
-    return {f"{c.filters['perceel']}-{c.filters['ob']}": c for c in service.wait_columns(model)}
+    """The trend's choice of a kind of help, as one value: "jeugd-1" .. "wmo-2", "dyslexie",
+    "dakje-2" in Twente."""
+    return {wachttijd.hulp_of(c).replace("/", "-"): c for c in service.wait_columns(model)}
+
+
+def wait_tables(model: Inkoopmodel) -> list[tuple[str, list, list[int]]]:
+    """The wachttijd table in two, so each fits a 1280 px screen: per perceel and product (and
+    perceel without products), then per dakje; each with its header groups and column numbers."""
+    table = list(enumerate(service.wait_columns(model)))
+    parts = [
+        (
+            f"per perceel en {model.terms['model']['product']['enkelvoud']}",
+            [(i, c) for i, c in table if "dakje" not in c.filters],
+        ),
+        ("per dakje", [(i, c) for i, c in table if "dakje" in c.filters]),
+    ]
+    return [
+        (title, service.column_groups([c for _, c in members]), [i for i, _ in members])
+        for title, members in parts
+        if members
+    ]
 
 
 @dataclass(frozen=True)
@@ -87,8 +108,8 @@ def _coverage(request: Request, region: Region):
 
 
 def _trend(request: Request, db: Session, region: Region):
-    """The chosen gemeente of the region, perceel x product (the first ones when unknown) and that
-    trend's points."""
+    """The chosen gemeente of the region, kind of help (the first ones when unknown) and that trend's
+    points."""
     taxonomy = request.app.state.site.taxonomy
     gemeente = taxonomy.gemeente(request.query_params.get("gemeente", ""))
     gemeente = gemeente if gemeente in region.gemeenten else region.gemeenten[0]
@@ -96,7 +117,7 @@ def _trend(request: Request, db: Session, region: Region):
     key = request.query_params.get("hulp", "")
     key = key if key in choices else next(iter(choices))
     column = choices[key]
-    points = service.trend(db, gemeente, column.filters["perceel"], column.filters["ob"], clock.today())
+    points = wachttijd.trend(db, gemeente, wachttijd.hulp_of(column), clock.today())
     return gemeente, key, f"Wachttijd {column.name} in {gemeente.naam}", points
 
 
@@ -113,9 +134,10 @@ def caption(model: Inkoopmodel) -> str:
 
 @signed_in("beheerder")
 def overzicht(request: Request, db: Session, user: Gebruiker, form):
-    """The dashboard of one region: coverage matrix, wachttijd table and the trend for one
-    gemeente, perceel and product."""
+    """The dashboard of one region: coverage matrix, wachttijd table, meldingen and the trend for
+    one gemeente and kind of help."""
     region = shown_region(request, user)
+    lines = wachttijd.line_states(db, region.gemeenten, clock.today())
     gemeente, key, title, points = _trend(request, db, region)
     title += ", per maand"
     coverage = _coverage(request, region)
@@ -129,8 +151,11 @@ def overzicht(request: Request, db: Session, user: Gebruiker, form):
         "coverage_header": coverage_header(columns),
         "coverage": coverage,
         "cells": {"all": len(cells), "none": cells.count(0), "one": cells.count(1)},
-        "wait_groups": service.column_groups(service.wait_columns(region.model)),
-        "wachttijden": service.wachttijden(db, region.model, region.gemeenten, clock.today()),
+        "wait_tables": wait_tables(region.model),
+        "wachttijden": wachttijd.wachttijden(db, region.model, region.gemeenten, clock.today(), lines),
+        "meldingen": wachttijd.meldingen(db, lines),
+        "vers_weken": settings_of(region.slug).vers_weken,
+        "hulp_naam": lambda hulp: wachttijd.hulp_name(region.model, hulp),
         "trend_choices": [(k, c.name) for k, c in trend_choices(region.model).items()],
         "trend_gemeente": gemeente,
         "trend_hulp": key,
@@ -152,13 +177,13 @@ def dekking_csv(request: Request, db: Session, user: Gebruiker, form):
 def wachttijden_csv(request: Request, db: Session, user: Gebruiker, form):
     """The wachttijd table of one region as CSV."""
     region = shown_region(request, user)
-    rows = service.wachttijden(db, region.model, region.gemeenten, clock.today())
-    return _csv(service.wachttijden_csv(region.model, rows), f"wachttijden-{region.slug}.csv")
+    rows = wachttijd.wachttijden(db, region.model, region.gemeenten, clock.today())
+    return _csv(wachttijd.wachttijden_csv(region.model, rows), f"wachttijden-{region.slug}.csv")
 
 
 @signed_in("beheerder")
 def trend_svg(request: Request, db: Session, user: Gebruiker, form):
-    """The wachttijd trend of one gemeente, perceel and product as an SVG file."""
+    """The wachttijd trend of one gemeente and kind of help as an SVG file."""
     _, _, title, points = _trend(request, db, shown_region(request, user))
     return Response(service.trend_svg(points, title), media_type="image/svg+xml")
 

@@ -70,7 +70,7 @@ def option_labels(spec: Filter, options: Iterable[FacetOption]) -> dict[str, str
 
 
 def _weeks(weeks: int) -> str:
-    return ngettext("Hooguit %(num)s week", "Hooguit %(num)s weken", weeks) % {"num": weeks}
+    return ngettext("Binnen %(num)s week", "Binnen %(num)s weken", weeks) % {"num": weeks}
 
 
 def facet_fieldset(spec: Filter, options: Iterable[FacetOption], uitleg: Markup | str = "") -> Markup:

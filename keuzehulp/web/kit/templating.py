@@ -22,6 +22,7 @@ from keuzehulp.domain.validation import published_link
 from keuzehulp.i18n import N_
 from keuzehulp.search.filters import FILTERS, to_params
 from keuzehulp.web.kit import facets
+from keuzehulp.web.kit.beschikbaarheid import hulp_kort, hulp_label, vers_weken
 from keuzehulp.web.kit.language import dutch_only, switch_url
 from keuzehulp.web.kit.presenters import product_code, scope_line, term_labels
 
@@ -176,6 +177,9 @@ def make_templates() -> Jinja2Templates:
     env.globals["term_labels"] = term_labels
     env.globals["product_code"] = product_code
     env.globals["scope_line"] = scope_line
+    env.globals["hulp_label"] = hulp_label
+    env.globals["hulp_kort"] = hulp_kort
+    env.globals["vers_weken"] = vers_weken
     env.globals["sort_labels"] = SORT_LABELS
     env.globals["status_namen"] = STATUS_NAMEN
     env.globals["facet_fieldset"] = facets.facet_fieldset

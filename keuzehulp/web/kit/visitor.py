@@ -33,6 +33,7 @@ MARKERS = {  # in angle brackets: escaped text (an aanbieder's description, say)
     "terug": "<kh-terug-7f3a>",  # the search a card's form returns to
     "afstand": "<kh-afstand-7f3a>",  # a card's distance
     "contract": "<kh-contract-7f3a>",  # a card's contract lines for the search
+    "wachttijd": "<kh-wachttijd-7f3a>",  # a card's wachttijd or plek for the search
 }
 
 

@@ -17,7 +17,7 @@ from keuzehulp.i18n import gettext, ngettext, seed_text
 from keuzehulp.queries.profiles import load_profiles, public_names
 from keuzehulp.search.filters import SearchRequest
 from keuzehulp.search.snapshot import haversine_km
-from keuzehulp.services.profiel import wachttijd_stale
+from keuzehulp.web.kit.beschikbaarheid import profile_availability
 from keuzehulp.web.kit.forms import read_form
 from keuzehulp.web.kit.links import absolute_url
 from keuzehulp.web.kit.presenters import contract_matches, distance_text, scope_line, term_labels
@@ -31,7 +31,7 @@ from keuzehulp.web.kit.shortlist import (
     remember_context,
     write_shortlist,
 )
-from keuzehulp.web.kit.templating import datum, periode, weken
+from keuzehulp.web.kit.templating import periode
 from keuzehulp.web.kit.visitor import flash, message_html, visitor
 from keuzehulp.web.public.budget import askable_slugs
 from keuzehulp.web.public.search import parse_leniently
@@ -95,7 +95,8 @@ async def vergelijken(request: Request):
     if by_outcome:  # surest 'doelen gehaald' first: the interval's lower bound, never the raw rate
         pairs = sorted(zip(profiles, figures, strict=True), key=lambda pair: -_lower_bound(pair[1]))
         profiles, figures = [p for p, _ in pairs], [f for _, f in pairs]
-    rows = comparison_rows(profiles, search, site.taxonomy)
+    availability_line = site.templates.get_template("components/beschikbaarheid.html").module.regel
+    rows = comparison_rows(profiles, search, site.taxonomy, availability_line)
     if any(figures):
         cells = [_describe(f) for f in figures]
         rows.append({"label": gettext("Doelen gehaald"), "cells": cells, "differs": len(set(cells)) > 1})
@@ -176,8 +177,9 @@ def listed(items, empty: str = "") -> str:
     return ", ".join(items) or empty or gettext("Geen")
 
 
-def comparison_rows(profiles, search: SearchRequest, taxonomy) -> list[dict]:
-    """One row per aspect, one cell per aanbieder; `differs` marks rows with different values."""
+def comparison_rows(profiles, search: SearchRequest, taxonomy, availability_line) -> list[dict]:
+    """One row per aspect, one cell per aanbieder; `differs` marks rows with different values.
+    `availability_line` renders the wachttijd that matches the search (the `regel` macro)."""
     gemeente = taxonomy.gemeente(search.gemeente) if search.gemeente else None
     origin = taxonomy.distance_origin(search.woonplaats, search.gemeente)
     today = clock.today()
@@ -199,20 +201,7 @@ def comparison_rows(profiles, search: SearchRequest, taxonomy) -> list[dict]:
         return distance_text(km, origin)
 
     def wachttijd(p) -> str:
-        a = p.aanbieder
-        text = weken(a.wachttijd_weken)
-        if a.wachttijd_bevestigd_op is not None:
-            text = gettext("%(weken)s (bevestigd op %(datum)s)") % {
-                "weken": text,
-                "datum": datum(a.wachttijd_bevestigd_op),
-            }
-        if not wachttijd_stale(a.wachttijd_weken, a.wachttijd_bevestigd_op, today):
-            return text
-        return Markup('{} <span class="verouderd"><strong>{}</strong> {}</span>').format(
-            text,
-            gettext("Mogelijk verouderd:"),
-            gettext("de aanbieder heeft de wachttijd al meer dan 8 weken niet bevestigd."),
-        )
+        return Markup(str(availability_line(profile_availability(p, search, today))).strip())
 
     def dakjes(p) -> str:
         names = term_labels("dakje")

@@ -13,6 +13,7 @@ from keuzehulp.domain.resultaten import figures_for
 from keuzehulp.i18n import gettext
 from keuzehulp.queries.profiles import load_profiles
 from keuzehulp.services.profiel import freshness
+from keuzehulp.web.kit.beschikbaarheid import profile_rows, running_stops
 from keuzehulp.web.kit.render import render
 from keuzehulp.web.kit.shortlist import read_shortlist
 from keuzehulp.web.public.budget import wijkteam_context
@@ -38,6 +39,9 @@ async def aanbieder(request: Request):
         "profile": profile,
         "figures": figures,
         "fresh": freshness(profile.aanbieder, clock.today()),
+        "beschikbaarheid": profile_rows(profile, site.taxonomy.gemeente_namen, clock.today()),
+        "instroomstops": running_stops(profile.beschikbaarheid, clock.today()),
+        "gemeente_namen": site.taxonomy.gemeente_namen,
         "in_vergelijking": slug in read_shortlist(request),
     }
     return render(request, "pages/aanbieder.html", context | await wijkteam_context(request, profile))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import replace
-from datetime import date
 from functools import lru_cache
 from urllib.parse import urlencode
 
@@ -28,7 +27,7 @@ from keuzehulp.search.filters import (
 )
 from keuzehulp.search.relax import relaxations
 from keuzehulp.search.suggest import name_suggestions
-from keuzehulp.services.profiel import wachttijd_stale
+from keuzehulp.web.kit.beschikbaarheid import matching_availability
 from keuzehulp.web.kit.cookies import set_token_cookie
 from keuzehulp.web.kit.language import switch_url
 from keuzehulp.web.kit.presenters import contract_summary, distance_text, origin_name, search_notices
@@ -232,31 +231,33 @@ def _card_maker(site, snapshot, search: SearchRequest):
         distance = ""
         if hit.distance_km is not None and origin is not None:
             distance = " · " + distance_text(hit.distance_km, origin)
-        data = hit.data
-        bevestigd = data["wachttijd_bevestigd_op"]
-        stale = wachttijd_stale(data["wachttijd_weken"], bevestigd and date.fromisoformat(bevestigd), today)
-        key = (hit.docnum, context, distance, stale)
-        return snapshot.memo("card", key, lambda: assemble(hit, distance, stale))
+        found = matching_availability(hit.data, search, today)
+        key = (hit.docnum, context, distance, found)
+        return snapshot.memo("card", key, lambda: assemble(hit, distance, found))
 
-    def render_body(hit, stale: bool) -> list[bytes]:
+    def render_body(hit) -> list[bytes]:
         template_context = marker_context() | {
             "data": hit.data,
             "spoed": spoed,
-            "verouderd": stale,
             "specialisatie_labels": site.taxonomy.specialisatie_labels,
         }
         html = site.templates.get_template("components/resultaat_kaart.html").render(template_context)
         return split_at_markers(html.encode())
 
-    def assemble(hit, distance: str, stale: bool) -> bytes:
+    def wachttijd(found) -> bytes:
+        line = site.templates.get_template("components/beschikbaarheid.html").module.regel(found)
+        return str(line).strip().encode()
+
+    def assemble(hit, distance: str, found) -> bytes:
         lines = contract_summary(hit.data, search, site.taxonomy.gemeente_namen)
         items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+        line = snapshot.memo("wachttijd", (language, found), lambda: wachttijd(found))
         values = {
             MARKERS["contract"].encode(): f'<ul class="contract">{items}</ul>'.encode() if lines else b"",
             MARKERS["afstand"].encode(): str(escape(distance)).encode(),
+            MARKERS["wachttijd"].encode(): line,
         }
-        key = (hit.docnum, language, spoed, stale)
-        body = snapshot.memo("card-body", key, lambda: render_body(hit, stale))
+        body = snapshot.memo("card-body", (hit.docnum, language, spoed), lambda: render_body(hit))
         return with_slots(b"".join([values.get(piece, piece) for piece in body]), "csrf", "terug")
 
     return card
