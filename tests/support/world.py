@@ -102,3 +102,19 @@ def build_world(
     index.rebuild()
     taxonomy = Taxonomy.load(engine)
     return World(url, engine, index_dir, index, taxonomy, SearchEngine(taxonomy))
+
+
+def two_region_world(url: str, index_dir: Path, aanbieders: list) -> World:
+    """Twente and Regio Nijmegen with these aanbieders only, the demo accounts (Twente) and a
+    beheerder of Regio Nijmegen (beheer@nijmegen.example)."""
+    from keuzehulp.services.aanbieders import create_aanbieders
+    from keuzehulp.services.demo_accounts import ensure_demo_accounts
+    from tests.support.accounts import add_user
+
+    world = build_world(url, index_dir, regios=("twente", "nijmegen"))
+    with session_scope(world.engine) as session:
+        create_aanbieders(session, aanbieders)
+        ensure_demo_accounts(session, clock.today())
+    world.index.rebuild()
+    add_user(world, "beheer@nijmegen.example", "beheerder", regio="nijmegen")
+    return world

@@ -10,7 +10,6 @@ from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from keuzehulp import clock
-from keuzehulp.db import session_scope
 from keuzehulp.models import Aanbieder, AuditRegel, Instroomstop
 from keuzehulp.queries.beschikbaarheid import state
 from keuzehulp.services.aanbieders import (
@@ -18,13 +17,12 @@ from keuzehulp.services.aanbieders import (
     CijferData,
     ContractLine,
     DakjeLine,
-    create_aanbieders,
 )
-from keuzehulp.services.demo_accounts import DEMO_ACCOUNTS, ensure_demo_accounts
+from keuzehulp.services.demo_accounts import DEMO_ACCOUNTS
 from keuzehulp.web.app import create_app
 from keuzehulp.web.kit.templating import datum
-from tests.support.accounts import PASSWORD, TOTP_SECRET, add_user, login, login_as, post_form
-from tests.support.world import build_world
+from tests.support.accounts import PASSWORD, TOTP_SECRET, login, login_as, post_form
+from tests.support.world import two_region_world
 
 PAGE = "/beheer/aanbieders/twents"
 
@@ -32,7 +30,6 @@ PAGE = "/beheer/aanbieders/twents"
 @pytest.fixture
 def world(database_factory, tmp_path):
     """Twente and Regio Nijmegen, an aanbieder in each, the demo accounts and a Nijmegen beheerder."""
-    world = build_world(database_factory.new_url(), tmp_path / "index", regios=("twente", "nijmegen"))
     today = clock.today()
     since = today - timedelta(days=400)
     twents = AanbiederData(
@@ -52,11 +49,7 @@ def world(database_factory, tmp_path):
         kvk="90000002",
         contracten=[ContractLine("GM0268", "jeugd", "jeugd-ggz", None, since)],
     )
-    with session_scope(world.engine) as session:
-        create_aanbieders(session, [twents, nijmeegs])
-        ensure_demo_accounts(session, today)
-    world.index.rebuild()
-    add_user(world, "beheer@nijmegen.example", "beheerder", regio="nijmegen")
+    world = two_region_world(database_factory.new_url(), tmp_path / "index", [twents, nijmeegs])
     yield world
     world.engine.dispose()
 

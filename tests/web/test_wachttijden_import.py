@@ -11,7 +11,6 @@ from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from keuzehulp import clock
-from keuzehulp.db import session_scope
 from keuzehulp.domain.errors import RuleViolation
 from keuzehulp.models import Aanbieder, AuditRegel, ChangeLog, WachttijdMelding
 from keuzehulp.queries.beschikbaarheid import state
@@ -21,13 +20,11 @@ from keuzehulp.services.aanbieders import (
     CijferData,
     ContractLine,
     DakjeLine,
-    create_aanbieders,
 )
 from keuzehulp.services.audit import SYSTEM
-from keuzehulp.services.demo_accounts import ensure_demo_accounts
 from keuzehulp.web.app import create_app
-from tests.support.accounts import PASSWORD, TOTP_SECRET, add_user, login, login_as, post_form
-from tests.support.world import build_world
+from tests.support.accounts import PASSWORD, TOTP_SECRET, login, login_as, post_form
+from tests.support.world import two_region_world
 
 PAGE = "/beheer/import/wachttijden"
 HEADER = "kvk;hulp;gemeente;weken_tot_contact;weken_tot_start;vrije_plekken;bevestigd_op"
@@ -61,12 +58,7 @@ def _aanbieders(today) -> list[AanbiederData]:
 @pytest.fixture
 def world(database_factory, tmp_path):
     """Twente and Regio Nijmegen, an aanbieder in each, and the demo accounts."""
-    world = build_world(database_factory.new_url(), tmp_path / "index", regios=("twente", "nijmegen"))
-    with session_scope(world.engine) as session:
-        create_aanbieders(session, _aanbieders(clock.today()))
-        ensure_demo_accounts(session, clock.today())
-    world.index.rebuild()
-    add_user(world, "beheer@nijmegen.example", "beheerder", regio="nijmegen")
+    world = two_region_world(database_factory.new_url(), tmp_path / "index", _aanbieders(clock.today()))
     yield world
     world.engine.dispose()
 

@@ -64,11 +64,11 @@ def _soonest_of(figures, stops, contracts, dakjes, request: SearchRequest, today
     return found
 
 
-def matching_availability(data: dict, request: SearchRequest, today: date) -> Found | None:
+def matching_availability(data: dict, request: SearchRequest, today: date, parsed=None) -> Found | None:
     """The figure a result shows for the search: of its dakje when one (or a free place) is asked,
     else the soonest of its matching contract lines (or, without a kind of help asked, of its
-    dakjes)."""
-    figures, stops = availability_data(data)
+    dakjes). `parsed`: the document's `availability_data`, when the caller keeps it."""
+    figures, stops = parsed or availability_data(data)
     return _soonest_of(figures, stops, data["contracten"], data["dakjes"], request, today)
 
 

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from keuzehulp import clock
 from keuzehulp.domain.twents_model import spoedhulp_for
 from keuzehulp.i18n import current_language, other_language
+from keuzehulp.search.documents import availability_data
 from keuzehulp.search.engine import visitor_seed
 from keuzehulp.search.filters import (
     MAX_QUERY_LENGTH,
@@ -231,7 +232,8 @@ def _card_maker(site, snapshot, search: SearchRequest):
         distance = ""
         if hit.distance_km is not None and origin is not None:
             distance = " · " + distance_text(hit.distance_km, origin)
-        found = matching_availability(hit.data, search, today)
+        parsed = snapshot.memo("stored", ("beschikbaarheid", hit.docnum), lambda: availability_data(hit.data))
+        found = matching_availability(hit.data, search, today, parsed)
         key = (hit.docnum, context, distance, found)
         return snapshot.memo("card", key, lambda: assemble(hit, distance, found))
 
